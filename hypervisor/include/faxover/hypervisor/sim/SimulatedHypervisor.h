@@ -1,0 +1,74 @@
+#pragma once
+// An in-memory hypervisor behind the same interface as LibvirtHypervisor, for the orchestrator's
+// scenario tests. Deterministic: no threads, no sleeps, no real clock. Time moves only through the
+// ManualClock it is given (migrations advance it by their simulated duration). Events are delivered
+// synchronously, from inside the call or knob that caused them, in a fixed order.
+#include "faxover/hypervisor/Clock.h"
+#include "faxover/hypervisor/Hypervisor.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace faxover::hv::sim {
+
+struct SimHostSpec {
+    HostConfig config;
+    unsigned cpus = 8;
+    std::uint64_t memoryKiB = 32ull * 1024 * 1024;
+    std::vector<PciDevice> pciDevices;  // e.g. fake Brooktrout boards (vendor 0x12e4)
+};
+
+class SimulatedHypervisor final : public Hypervisor {
+public:
+    explicit SimulatedHypervisor(ManualClock& clock);
+    ~SimulatedHypervisor() override;
+
+    // Adds a powered-on, reachable host with this hardware (addHost() uses default hardware).
+    void addSimHost(const SimHostSpec& spec);
+
+    // ---- fault knobs
+    void powerOff(const std::string& host);        // unreachable; every domain on it dies silently
+    void powerOn(const std::string& host);         // reachable again; persistent domains shut off
+    void cutNetwork(const std::string& host);      // unreachable; domains keep running, unseen
+    void healNetwork(const std::string& host);
+    void crashLibvirtd(const std::string& host);   // unreachable; domains keep running
+    void restartLibvirtd(const std::string& host);
+    void crashDomain(const std::string& host, const std::string& domain);  // Crashed, emits Crashed/Stopped
+    void failNextStarts(const std::string& host, unsigned count, const std::string& message = "simulated start failure");
+    void failNextMigrations(unsigned count, const std::string& message = "simulated migration failure");
+    void setMigrationDuration(Duration duration);  // simulated time per live migration (default 2 s)
+    void setGuestIgnoresShutdown(const std::string& domain, bool ignores);  // graceful shutdown times out
+
+    // ---- the Hypervisor interface
+    Result<void> addHost(const HostConfig& host) override;
+    Result<void> removeHost(const std::string& host) override;
+    std::vector<std::string> hosts() const override;
+    Result<HostStatus> hostStatus(const std::string& host) const override;
+    void setEventHandler(EventHandler handler) override;
+    Result<NodeInventory> nodeInventory(const std::string& host) override;
+    Result<std::vector<PciDevice>> pciDevices(const std::string& host) override;
+    Result<void> detachPciDevice(const std::string& host, const std::string& nodeDeviceName) override;
+    Result<void> reattachPciDevice(const std::string& host, const std::string& nodeDeviceName) override;
+    Result<DomainInfo> defineDomain(const std::string& host, const std::string& xml) override;
+    Result<void> startDomain(const std::string& host, const std::string& domain) override;
+    Result<void> shutdownDomain(const std::string& host, const std::string& domain, Duration timeout) override;
+    Result<void> destroyDomain(const std::string& host, const std::string& domain) override;
+    Result<void> undefineDomain(const std::string& host, const std::string& domain) override;
+    Result<DomainInfo> domainInfo(const std::string& host, const std::string& domain) override;
+    Result<std::vector<DomainInfo>> listDomains(const std::string& host) override;
+    Result<std::string> domainXml(const std::string& host, const std::string& domain) override;
+    DomainCopies findDomainCopies(const std::string& uuid) override;
+    Result<Migratability> checkMigratable(const std::string& host, const std::string& domain) override;
+    Result<MigrationResult> migrateLive(const std::string& source, const std::string& destination,
+                                        const std::string& domain, const MigrationOptions& options,
+                                        const ProgressCallback& progress) override;
+    Result<void> abortMigration(const std::string& source, const std::string& domain) override;
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace faxover::hv::sim

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Faxover needs to build, test and run its lab. Used by the
+# Makefile (and so by the README's commands) and by .ci/run. Needs root; idempotent.
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "setup.sh: run as root (it installs packages and the lab needs namespaces)" >&2
+    exit 1
+fi
+
+packages=(
+    # build
+    build-essential cmake pkg-config git
+    libvirt-dev libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev catch2 libsqlite3-dev
+    # the lab: real libvirtd and QEMU hosts in namespaces, a tiny Linux guest
+    libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
+    linux-image-cloud-amd64 busybox-static cpio gzip iproute2 util-linux procps socat
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} == 0)); then
+    echo "setup.sh: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+echo "setup.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,121 @@
+#include "LabHarness.h"
+
+#include "faxover/hypervisor/DomainXml.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process.hpp>
+
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+
+namespace faxover::lab {
+namespace bp = boost::process;
+
+std::string Lab::scriptPath() { return FAXOVER_LAB_SCRIPT; }
+
+CommandOutput runLabScript(const std::vector<std::string>& arguments) {
+    boost::asio::io_context io;
+    std::future<std::string> out;
+    std::future<std::string> err;
+    bp::child child(bp::exe = Lab::scriptPath(), bp::args = arguments, bp::std_in.close(), bp::std_out > out,
+                    bp::std_err > err, io);
+    io.run();
+    child.wait();
+    return CommandOutput{child.exit_code(), out.get(), err.get()};
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& word : words) text += (text.empty() ? "" : " ") + word;
+    return text;
+}
+
+std::string runOrThrow(const std::vector<std::string>& arguments) {
+    const CommandOutput result = runLabScript(arguments);
+    if (result.exitCode != 0) {
+        throw std::runtime_error("faxover-lab " + joined(arguments) + " failed (exit " +
+                                 std::to_string(result.exitCode) + "): " + result.err);
+    }
+    return result.out;
+}
+
+// Lines "HOST name uri address", as `up` and `hosts` print them.
+std::vector<LabHost> parseHosts(const std::string& output) {
+    std::vector<LabHost> hosts;
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream words(line);
+        std::string tag;
+        LabHost host;
+        if (words >> tag >> host.name >> host.uri >> host.address && tag == "HOST") hosts.push_back(host);
+    }
+    if (hosts.empty()) throw std::runtime_error("faxover-lab listed no hosts:\n" + output);
+    return hosts;
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+template <class T>
+T valueOrThrow(hv::Result<T> result) {
+    if (!result) throw std::runtime_error(result.error().message);
+    return std::move(result).value();
+}
+
+}  // namespace
+
+Lab Lab::start(unsigned hostCount) {
+    return Lab(parseHosts(runOrThrow({"up", std::to_string(hostCount)})), true);
+}
+
+Lab Lab::attach() { return Lab(parseHosts(runOrThrow({"hosts"})), false); }
+
+Lab::Lab(Lab&& other) noexcept : hosts_(std::move(other.hosts_)), owned_(std::exchange(other.owned_, false)) {}
+
+Lab::~Lab() {
+    if (owned_) runLabScript({"down"});
+}
+
+void Lab::powerOff(const std::string& host) const { runOrThrow({"poweroff", host}); }
+void Lab::powerOn(const std::string& host) const { runOrThrow({"poweron", host}); }
+void Lab::crashLibvirtd(const std::string& host) const { runOrThrow({"crash-libvirtd", host}); }
+void Lab::startLibvirtd(const std::string& host) const { runOrThrow({"start-libvirtd", host}); }
+void Lab::cutNetwork(const std::string& host) const { runOrThrow({"cut", host}); }
+void Lab::healNetwork(const std::string& host) const { runOrThrow({"heal", host}); }
+void Lab::degrade(const std::string& host, const std::string& rate) const { runOrThrow({"degrade", host, rate}); }
+void Lab::undegrade(const std::string& host) const { runOrThrow({"undegrade", host}); }
+
+std::vector<int> Lab::qemuPids(const std::string& host) const {
+    std::vector<int> pids;
+    std::istringstream lines(runOrThrow({"qemu-pids", host}));
+    for (int pid = 0; lines >> pid;) pids.push_back(pid);
+    return pids;
+}
+
+std::string Lab::consolePath(const std::string& host, const std::string& domain) const {
+    std::string path = runOrThrow({"console", host, domain});
+    while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
+    return path;
+}
+
+std::string Lab::guestXml(Guest guest, const std::string& name) {
+    const std::string file = guest == Guest::Linux ? "linux.xml" : "diskless.xml";
+    auto xml = valueOrThrow(hv::DomainXml::parse(readFile(std::string(FAXOVER_LAB_GUESTS_DIR) + "/" + file)));
+    xml.setName(name);
+    if (!xml.serialFilePath().empty()) {
+        valueOrThrow(xml.setSerialFilePath("/var/lib/libvirt/qemu/" + name + ".console"));
+    }
+    return xml.toString();
+}
+
+}  // namespace faxover::lab

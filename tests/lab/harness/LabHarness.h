@@ -1,0 +1,70 @@
+#pragma once
+// C++ access to the lab (tests/lab/faxover-lab): hosts, fault injection and guest templates, for
+// the lab tests and the demo. Failures throw std::runtime_error carrying the script's own message:
+// a lab that cannot do what a test asks must fail that test loudly.
+#include "faxover/hypervisor/Types.h"
+
+#include <string>
+#include <vector>
+
+namespace faxover::lab {
+
+struct LabHost {
+    std::string name;     // lab1, lab2, ...
+    std::string uri;      // qemu+tcp://198.18.0.11/system
+    std::string address;  // 198.18.0.11
+    hv::HostConfig config() const { return {name, uri, address}; }
+};
+
+enum class Guest { Linux, Diskless };
+
+class Lab {
+public:
+    // Starts a fresh lab of `hostCount` hosts and owns it: the destructor tears it down.
+    static Lab start(unsigned hostCount);
+    // Uses the lab that is already up (started by the ctest fixture) and leaves it up.
+    static Lab attach();
+
+    Lab(Lab&& other) noexcept;
+    Lab& operator=(Lab&&) = delete;
+    Lab(const Lab&) = delete;
+    ~Lab();
+
+    const std::vector<LabHost>& hosts() const { return hosts_; }
+    const LabHost& host(std::size_t index) const { return hosts_.at(index); }
+
+    void powerOff(const std::string& host) const;
+    void powerOn(const std::string& host) const;
+    void crashLibvirtd(const std::string& host) const;
+    void startLibvirtd(const std::string& host) const;
+    void cutNetwork(const std::string& host) const;
+    void healNetwork(const std::string& host) const;
+    void degrade(const std::string& host, const std::string& rate) const;
+    void undegrade(const std::string& host) const;
+
+    std::vector<int> qemuPids(const std::string& host) const;
+    // Host-side path of a lab guest's serial console log on `host`.
+    std::string consolePath(const std::string& host, const std::string& domain) const;
+
+    // Domain XML of a lab guest, renamed to `name` (with its own console file and no UUID, so
+    // libvirt assigns one). Built with the XML layer, from the templates in tests/lab/guests/.
+    static std::string guestXml(Guest guest, const std::string& name);
+
+    static std::string scriptPath();
+
+private:
+    Lab(std::vector<LabHost> hosts, bool owned) : hosts_(std::move(hosts)), owned_(owned) {}
+    std::vector<LabHost> hosts_;
+    bool owned_ = false;
+};
+
+struct CommandOutput {
+    int exitCode = 0;
+    std::string out;
+    std::string err;
+};
+
+// Runs the lab script with these arguments; captures both streams without deadlocking on either.
+CommandOutput runLabScript(const std::vector<std::string>& arguments);
+
+}  // namespace faxover::lab

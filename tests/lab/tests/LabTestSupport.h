@@ -1,0 +1,137 @@
+#pragma once
+// Shared pieces of the lab tests: the attached lab, a connected hypervisor, an event recorder and
+// guards that leave the lab as the next test expects it, whether this test passes or not.
+#include "LabHarness.h"
+#include "faxover/hypervisor/LibvirtHypervisor.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace faxover::labtest {
+
+using namespace std::chrono_literals;
+using hv::Duration;
+
+// Fast keepalive and reconnect, so the bounds the tests assert stay short.
+inline hv::ConnectionSettings labConnectionSettings() {
+    hv::ConnectionSettings settings;
+    settings.keepAliveIntervalSeconds = 1;
+    settings.keepAliveCount = 2;
+    settings.reconnectMin = Duration(200);
+    settings.reconnectMax = Duration(1000);
+    return settings;
+}
+// libvirt closes a silent connection after about interval * (count + 1) seconds.
+inline constexpr Duration kKeepAliveBound{3000};
+
+class EventRecorder {
+public:
+    void record(const hv::HypervisorEvent& event) {
+        {
+            std::lock_guard lock(mutex_);
+            events_.push_back(event);
+        }
+        changed_.notify_all();
+    }
+    // Waits until some recorded event satisfies `match`; returns whether one did in time.
+    bool waitFor(const std::function<bool(const hv::HypervisorEvent&)>& match, Duration timeout) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [&] {
+            for (const auto& event : events_)
+                if (match(event)) return true;
+            return false;
+        });
+    }
+    std::vector<hv::HypervisorEvent> snapshot() const {
+        std::lock_guard lock(mutex_);
+        return events_;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<hv::HypervisorEvent> events_;
+};
+
+inline std::function<bool(const hv::HypervisorEvent&)> domainEvent(const std::string& host, const std::string& name,
+                                                                  hv::DomainLifecycle lifecycle) {
+    return [=](const hv::HypervisorEvent& event) {
+        const auto* domain = std::get_if<hv::DomainEvent>(&event);
+        return domain != nullptr && domain->host == host && domain->domainName == name && domain->lifecycle == lifecycle;
+    };
+}
+
+// The attached lab plus a hypervisor connected to all its hosts, recording every event.
+struct LabSession {
+    lab::Lab lab = lab::Lab::attach();
+    std::shared_ptr<EventRecorder> events = std::make_shared<EventRecorder>();
+    std::unique_ptr<hv::LibvirtHypervisor> hypervisor = std::make_unique<hv::LibvirtHypervisor>(labConnectionSettings());
+
+    LabSession() {
+        hypervisor->setEventHandler([recorder = events](const hv::HypervisorEvent& event) { recorder->record(event); });
+        for (const auto& host : lab.hosts()) REQUIRE(hypervisor->addHost(host.config()));
+        REQUIRE(hypervisor->waitUntilReachable(Duration(15000)));
+    }
+    std::string hostName(std::size_t index) const { return lab.host(index).name; }
+};
+
+// Polls `condition` every 50 ms until it holds or `timeout` passes.
+inline bool eventually(const std::function<bool()>& condition, Duration timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return condition();
+}
+
+inline bool isReachable(hv::Hypervisor& hypervisor, const std::string& host) {
+    auto status = hypervisor.hostStatus(host);
+    return status && status.value().reachability == hv::Reachability::Reachable;
+}
+
+// Runs `restore` at scope exit, so a failed assertion never leaves a host down for the next test.
+class OnExit {
+public:
+    explicit OnExit(std::function<void()> action) : action_(std::move(action)) {}
+    ~OnExit() {
+        try {
+            action_();
+        } catch (...) {
+            // Best effort: the fixture's `lab:down` removes the lab even if this fails.
+        }
+    }
+    OnExit(const OnExit&) = delete;
+    OnExit& operator=(const OnExit&) = delete;
+
+private:
+    std::function<void()> action_;
+};
+
+// Defines and starts a lab guest; the returned guard destroys and undefines it wherever it is.
+inline std::unique_ptr<OnExit> runGuest(LabSession& session, const std::string& host, lab::Guest guest,
+                                        const std::string& name) {
+    auto defined = session.hypervisor->defineDomain(host, lab::Lab::guestXml(guest, name));
+    INFO((defined ? std::string() : defined.error().message));
+    REQUIRE(defined);
+    auto cleanup = std::make_unique<OnExit>([&session, name] {
+        for (const auto& each : session.hypervisor->hosts()) {
+            (void)session.hypervisor->destroyDomain(each, name);
+            (void)session.hypervisor->undefineDomain(each, name);
+        }
+    });
+    auto started = session.hypervisor->startDomain(host, name);
+    INFO((started ? std::string() : started.error().message));
+    REQUIRE(started);
+    return cleanup;
+}
+
+}  // namespace faxover::labtest

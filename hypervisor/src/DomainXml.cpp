@@ -7,20 +7,21 @@
 // among the children of their own parent, which Poco's DOM never rejects.
 #include "faxover/hypervisor/DomainXml.h"
 
+#include "XmlDocument.h"
+
 #include <Poco/DOM/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
 #include <Poco/DOM/DOMWriter.h>
 #include <Poco/DOM/Document.h>
 #include <Poco/DOM/Element.h>
 #include <Poco/DOM/Text.h>
 #include <Poco/Exception.h>
-#include <Poco/SAX/SAXException.h>
-#include <Poco/SAX/XMLReader.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <initializer_list>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <utility>
 
@@ -41,49 +42,8 @@ struct DomainXml::Impl {
 
 namespace {
 
-// Error's other fields (host, libvirt codes) do not apply here, and -Wmissing-field-initializers
-// rejects a brace initializer that leaves them out.
-Error makeError(ErrorKind kind, std::string message) {
-    Error error;
-    error.kind = kind;
-    error.message = std::move(message);
-    return error;
-}
-
 Error invalidXml(const std::string& message) {
-    return makeError(ErrorKind::InvalidArgument, "domain XML: " + message);
-}
-
-// ---- parsing ----------------------------------------------------------------------------------
-
-// Poco appends " in line L column C" to the parser's own words; our message puts the position first.
-std::string parserWords(const Poco::XML::SAXParseException& error) {
-    std::string words = error.message();
-    const std::string position =
-        " in line " + std::to_string(error.getLineNumber()) + " column " + std::to_string(error.getColumnNumber());
-    if (words.ends_with(position)) words.resize(words.size() - position.size());
-    return words;
-}
-
-Result<AutoPtr<Document>> parseDocument(std::string_view xml) {
-    try {
-        Poco::XML::DOMParser parser;
-        // Extension namespaces (qemu:commandline, libosinfo metadata) must come back exactly as
-        // written; without namespace processing prefixes and xmlns attributes stay plain text.
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_NAMESPACES, false);
-        // The XML may come from a caller: an entity must never make us read a file or a URL.
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-        AutoPtr<Document> document = parser.parseMemory(xml.data(), xml.size());
-        return document;
-    } catch (const Poco::XML::SAXParseException& error) {
-        // Expat counts columns from 0; editors and xmllint count from 1.
-        return makeError(ErrorKind::InvalidArgument, "domain XML line " + std::to_string(error.getLineNumber()) +
-                                                         " column " + std::to_string(error.getColumnNumber() + 1) +
-                                                         ": " + parserWords(error));
-    } catch (const Poco::Exception& error) {
-        return invalidXml(error.displayText());
-    }
+    return Error{ErrorKind::InvalidArgument, "domain XML: " + message};
 }
 
 // ---- element helpers --------------------------------------------------------------------------
@@ -322,6 +282,32 @@ Element& sourceOf(Element& device) {
     return *source;
 }
 
+// libvirt's memory units (docs: formatdomain "Memory Allocation"): decimal for KB/MB/..., binary
+// for k/KiB/M/MiB/...; KiB when no unit is given.
+std::optional<std::uint64_t> bytesPerUnit(const std::string& unit) {
+    static const std::map<std::string, std::uint64_t, std::less<>> units = {
+        {"b", 1},          {"bytes", 1},      {"KB", 1000},         {"k", 1024},          {"KiB", 1024},
+        {"MB", 1000000},   {"M", 1ull << 20}, {"MiB", 1ull << 20},  {"GB", 1000000000},   {"G", 1ull << 30},
+        {"GiB", 1ull << 30}, {"TB", 1000000000000}, {"T", 1ull << 40}, {"TiB", 1ull << 40}};
+    const auto found = units.find(unit.empty() ? "KiB" : unit);
+    if (found == units.end()) return std::nullopt;
+    return found->second;
+}
+
+Result<std::uint64_t> readMemoryKiB(const Element& domain) {
+    const Element* memory = domain.getChildElement("memory");
+    if (memory == nullptr) return std::uint64_t{0};
+    const std::string text = memory->innerText();
+    std::uint64_t amount = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+    if (error != std::errc() || end != text.data() + text.size()) {
+        return invalidXml("<memory> is not a whole number: '" + text + "'");
+    }
+    const auto perUnit = bytesPerUnit(memory->getAttribute("unit"));
+    if (!perUnit) return invalidXml("<memory> has unknown unit '" + memory->getAttribute("unit") + "'");
+    return amount * *perUnit / 1024;
+}
+
 }  // namespace
 
 // ---- DomainXml --------------------------------------------------------------------------------
@@ -332,11 +318,12 @@ DomainXml& DomainXml::operator=(DomainXml&&) noexcept = default;
 DomainXml::~DomainXml() = default;
 
 Result<DomainXml> DomainXml::parse(std::string_view xml) {
-    BOOST_OUTCOME_TRY(document, parseDocument(xml));
+    BOOST_OUTCOME_TRY(document, parseXmlDocument(xml, "domain XML"));
     const Element& root = *document->documentElement();
     if (root.nodeName() != "domain") return invalidXml("root element is <" + root.nodeName() + ">, not <domain>");
     if (root.getChildElement("name") == nullptr) return invalidXml("<domain> has no <name>");
     BOOST_OUTCOME_TRYV(checkPciHostdevs(root.getChildElement("devices")));
+    BOOST_OUTCOME_TRYV(readMemoryKiB(root));
     return DomainXml(std::make_unique<Impl>(Impl{std::move(document)}));
 }
 
@@ -389,6 +376,20 @@ std::string DomainXml::type() const {
     return impl_->domain().getAttribute("type");
 }
 
+std::uint64_t DomainXml::memoryKiB() const {
+    // parse() already read it once, so it cannot fail here.
+    return readMemoryKiB(impl_->domain()).value();
+}
+
+unsigned DomainXml::vcpus() const {
+    const Element* vcpu = impl_->domain().getChildElement("vcpu");
+    if (vcpu == nullptr) return 1;
+    const std::string text = vcpu->innerText();
+    unsigned count = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
+    return error == std::errc() && count > 0 ? count : 1;
+}
+
 std::vector<PciHostdev> DomainXml::pciHostdevs() const {
     std::vector<PciHostdev> hostdevs;
     for (const Element* hostdev : pciHostdevElements(impl_->devices())) {
@@ -402,7 +403,7 @@ std::vector<PciHostdev> DomainXml::pciHostdevs() const {
 
 Result<void> DomainXml::rewritePciHostdevSource(const PciAddress& from, const PciAddress& to) {
     const auto checked = PciAddress::fromFields(to.domain, to.bus, to.slot, to.function);
-    if (!checked) return makeError(ErrorKind::InvalidArgument, "new PCI hostdev source: " + checked.error().message);
+    if (!checked) return Error{ErrorKind::InvalidArgument, "new PCI hostdev source: " + checked.error().message};
     for (const Element* hostdev : pciHostdevElements(impl_->devices())) {
         Element& address = *hostSourceAddress(*hostdev);
         if (readPciAddress(address).value() == from) {
@@ -410,7 +411,7 @@ Result<void> DomainXml::rewritePciHostdevSource(const PciAddress& from, const Pc
             return ok();
         }
     }
-    return makeError(ErrorKind::NoSuchDevice, "domain '" + name() + "' has no PCI hostdev " + from.toString());
+    return Error{ErrorKind::NoSuchDevice, "domain '" + name() + "' has no PCI hostdev " + from.toString()};
 }
 
 std::vector<DiskInfo> DomainXml::disks() const {
@@ -431,10 +432,9 @@ std::vector<VirtioChannel> DomainXml::virtioChannels() const {
 }
 
 Result<void> DomainXml::addVirtioChannel(const std::string& name, const std::string& socketPath) {
-    if (name.empty()) return makeError(ErrorKind::InvalidArgument, "virtio channel needs a name");
+    if (name.empty()) return Error{ErrorKind::InvalidArgument, "virtio channel needs a name"};
     if (findVirtioChannel(impl_->devices(), name) != nullptr) {
-        return makeError(ErrorKind::OperationInvalid,
-                         "domain '" + this->name() + "' already has virtio channel '" + name + "'");
+        return Error{ErrorKind::OperationInvalid, "domain '" + this->name() + "' already has virtio channel '" + name + "'"};
     }
     Document& document = *impl_->document;
     AutoPtr<Element> channel = newElement(document, "channel", {{"type", "unix"}});
@@ -451,7 +451,7 @@ Result<void> DomainXml::addVirtioChannel(const std::string& name, const std::str
 Result<void> DomainXml::removeVirtioChannel(const std::string& name) {
     Element* channel = findVirtioChannel(impl_->devices(), name);
     if (channel == nullptr) {
-        return makeError(ErrorKind::NoSuchDevice, "domain '" + this->name() + "' has no virtio channel '" + name + "'");
+        return Error{ErrorKind::NoSuchDevice, "domain '" + this->name() + "' has no virtio channel '" + name + "'"};
     }
     removeElement(*channel);
     return ok();
@@ -482,7 +482,7 @@ void DomainXml::setWatchdog(const Watchdog& watchdog) {
 
 Result<void> DomainXml::removeWatchdog() {
     Element* watchdog = firstChildElement(impl_->devices(), "watchdog");
-    if (watchdog == nullptr) return makeError(ErrorKind::NoSuchDevice, "domain '" + name() + "' has no watchdog");
+    if (watchdog == nullptr) return Error{ErrorKind::NoSuchDevice, "domain '" + name() + "' has no watchdog"};
     removeElement(*watchdog);
     return ok();
 }
@@ -492,10 +492,10 @@ std::string DomainXml::serialFilePath() const {
 }
 
 Result<void> DomainXml::setSerialFilePath(const std::string& path) {
-    if (path.empty()) return makeError(ErrorKind::InvalidArgument, "serial file path must not be empty");
+    if (path.empty()) return Error{ErrorKind::InvalidArgument, "serial file path must not be empty"};
     Element* serial = firstFileSerial(impl_->devices());
     if (serial == nullptr) {
-        return makeError(ErrorKind::NoSuchDevice, "domain '" + name() + "' has no serial port of type file");
+        return Error{ErrorKind::NoSuchDevice, "domain '" + name() + "' has no serial port of type file"};
     }
     Element& source = sourceOf(*serial);
     if (Element* console = consoleMirroring(impl_->devices(), source.getAttribute("path"))) {

@@ -1,13 +1,11 @@
 // Libvirt node device XML (virNodeDeviceGetXMLDesc) of a PCI device, read through Poco's DOM.
 #include "faxover/hypervisor/DomainXml.h"
 
+#include "XmlDocument.h"
+
 #include <Poco/DOM/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
 #include <Poco/DOM/Document.h>
 #include <Poco/DOM/Element.h>
-#include <Poco/Exception.h>
-#include <Poco/SAX/SAXException.h>
-#include <Poco/SAX/XMLReader.h>
 
 #include <charconv>
 
@@ -18,44 +16,8 @@ using Poco::AutoPtr;
 using Poco::XML::Document;
 using Poco::XML::Element;
 
-// Error's other fields (host, libvirt codes) do not apply here, and -Wmissing-field-initializers
-// rejects a brace initializer that leaves them out.
-Error makeError(ErrorKind kind, std::string message) {
-    Error error;
-    error.kind = kind;
-    error.message = std::move(message);
-    return error;
-}
-
 Error invalidXml(const std::string& message) {
-    return makeError(ErrorKind::InvalidArgument, "node device XML: " + message);
-}
-
-// Poco appends " in line L column C" to the parser's own words; our message puts the position first.
-std::string parserWords(const Poco::XML::SAXParseException& error) {
-    std::string words = error.message();
-    const std::string position =
-        " in line " + std::to_string(error.getLineNumber()) + " column " + std::to_string(error.getColumnNumber());
-    if (words.ends_with(position)) words.resize(words.size() - position.size());
-    return words;
-}
-
-Result<AutoPtr<Document>> parseDocument(std::string_view xml) {
-    try {
-        Poco::XML::DOMParser parser;
-        // The XML may come from a caller: an entity must never make us read a file or a URL.
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_GENERAL_ENTITIES, false);
-        parser.setFeature(Poco::XML::XMLReader::FEATURE_EXTERNAL_PARAMETER_ENTITIES, false);
-        AutoPtr<Document> document = parser.parseMemory(xml.data(), xml.size());
-        return document;
-    } catch (const Poco::XML::SAXParseException& error) {
-        // Expat counts columns from 0; editors and xmllint count from 1.
-        return makeError(ErrorKind::InvalidArgument, "node device XML line " + std::to_string(error.getLineNumber()) +
-                                                         " column " + std::to_string(error.getColumnNumber() + 1) +
-                                                         ": " + parserWords(error));
-    } catch (const Poco::Exception& error) {
-        return invalidXml(error.displayText());
-    }
+    return Error{ErrorKind::InvalidArgument, "node device XML: " + message};
 }
 
 std::string childText(const Element& parent, const std::string& tag) {
@@ -111,7 +73,7 @@ Result<std::uint16_t> pciId(const Element& capability, const std::string& tag) {
 }  // namespace
 
 Result<PciDevice> parsePciNodeDevice(std::string_view xml) {
-    BOOST_OUTCOME_TRY(document, parseDocument(xml));
+    BOOST_OUTCOME_TRY(document, parseXmlDocument(xml, "node device XML"));
     const Element& device = *document->documentElement();
     if (device.nodeName() != "device") return invalidXml("root element is <" + device.nodeName() + ">, not <device>");
     const std::string name = childText(device, "name");

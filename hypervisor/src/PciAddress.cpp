@@ -15,17 +15,8 @@ constexpr std::uint64_t maxBus = 0xff;
 constexpr std::uint64_t maxSlot = 0x1f;  // 32 devices per bus
 constexpr std::uint64_t maxFunction = 7;
 
-// Error's other fields (host, libvirt codes) do not apply here, and -Wmissing-field-initializers
-// rejects a brace initializer that leaves them out.
-Error makeError(ErrorKind kind, std::string message) {
-    Error error;
-    error.kind = kind;
-    error.message = std::move(message);
-    return error;
-}
-
 Error invalid(std::string message) {
-    return makeError(ErrorKind::InvalidArgument, std::move(message));
+    return Error{ErrorKind::InvalidArgument, std::move(message)};
 }
 
 // Exactly `minDigits`..`maxDigits` hex digits and nothing else: no sign, no 0x, no blanks.

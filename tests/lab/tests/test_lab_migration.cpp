@@ -28,6 +28,14 @@ long lastHeartbeat(const std::string& consoleText) {
     return last;
 }
 
+// Starts the Linux lab guest on `host` and waits until its console shows a heartbeat.
+std::unique_ptr<OnExit> bootLinuxGuest(LabSession& session, const std::string& host, const std::string& name) {
+    auto guest = runGuest(session, host, lab::Guest::Linux, name);
+    const std::string console = session.lab.consolePath(host, name);
+    REQUIRE(eventually([&] { return lastHeartbeat(readText(console)) >= 1; }, Duration(60000)));
+    return guest;
+}
+
 }  // namespace
 
 TEST_CASE("linux guest live-migrates between lab hosts with progress and keeps running", "[lab][migration]") {
@@ -116,4 +124,63 @@ TEST_CASE("a domain with a PCI hostdev is refused live migration, naming the dev
     REQUIRE(verdict);
     CHECK_FALSE(verdict.value().possible());
     CHECK_THAT(verdict.value().explain(), Catch::Contains("0000:7e:1f.0"));
+}
+
+TEST_CASE("a live migration aborted from its progress callback leaves the guest on the source", "[lab][migration]") {
+    LabSession session;
+    const std::string source = session.hostName(0);
+    const std::string destination = session.hostName(1);
+    const std::string name = "labtest-abort";
+    auto guest = bootLinuxGuest(session, source, name);
+
+    hv::MigrationOptions slow;
+    slow.bandwidthMiBps = 2;  // about 45 s for the guest's memory: plenty of time to abort
+    slow.progressInterval = Duration(100);
+    bool abortRequested = false;
+    hv::Result<void> abortResult = hv::ok();
+    auto migrated = session.hypervisor->migrateLive(source, destination, name, slow, [&](const hv::MigrationProgress& step) {
+        if (!abortRequested && step.dataProcessed > 0) {
+            abortRequested = true;
+            abortResult = session.hypervisor->abortMigration(source, name);
+        }
+    });
+    REQUIRE(abortRequested);
+    INFO((abortResult ? std::string() : abortResult.error().message));
+    CHECK(abortResult);
+    REQUIRE_FALSE(migrated);
+    CHECK(migrated.error().kind == hv::ErrorKind::Aborted);
+
+    auto onSource = session.hypervisor->domainInfo(source, name);
+    REQUIRE(onSource);
+    CHECK(onSource.value().state == hv::DomainState::Running);
+    auto onDestination = session.hypervisor->domainInfo(destination, name);
+    REQUIRE_FALSE(onDestination);
+    CHECK(onDestination.error().kind == hv::ErrorKind::NoSuchDomain);
+}
+
+TEST_CASE("a slow pre-copy switches to post-copy and completes on the destination", "[lab][migration]") {
+    LabSession session;
+    const std::string source = session.hostName(1);
+    const std::string destination = session.hostName(2);
+    const std::string name = "labtest-postcopy";
+    auto guest = bootLinuxGuest(session, source, name);
+
+    hv::MigrationOptions options;
+    options.bandwidthMiBps = 4;  // pre-copy alone would need about 20 s
+    options.allowPostCopy = true;
+    options.switchToPostCopyAfter = Duration(1000);
+    options.progressInterval = Duration(100);
+    bool sawPostCopy = false;
+    auto migrated = session.hypervisor->migrateLive(source, destination, name, options,
+                                                    [&](const hv::MigrationProgress& step) { sawPostCopy |= step.postCopy; });
+    INFO((migrated ? std::string() : migrated.error().message));
+    REQUIRE(migrated);
+    CHECK(migrated.value().postCopyUsed);
+    CHECK(sawPostCopy);
+    CHECK(migrated.value().totalTime < Duration(15000));
+    auto onDestination = session.hypervisor->domainInfo(destination, name);
+    REQUIRE(onDestination);
+    CHECK(onDestination.value().state == hv::DomainState::Running);
+    REQUIRE(eventually([&] { return lastHeartbeat(readText(session.lab.consolePath(destination, name))) >= 1; },
+                       Duration(20000)));
 }

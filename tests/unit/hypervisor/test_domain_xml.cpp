@@ -8,21 +8,16 @@
 #include <Poco/SAX/XMLReader.h>
 #include <catch2/catch.hpp>
 
+#include "TestData.h"
+
 #include <fstream>
 #include <sstream>
 
 using namespace faxover::hv;
+using faxover::testing::readDataFile;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::string readDataFile(const std::string& name) {
-    std::ifstream file(std::string(FAXOVER_TEST_DATA_DIR) + "/" + name);
-    REQUIRE(file.good());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 DomainXml parseOrFail(std::string_view xml) {
     auto parsed = DomainXml::parse(xml);
@@ -584,4 +579,36 @@ TEST_CASE("DomainXml can be moved and keeps its document", "[hypervisor][domainx
     first = loadDomain("domain-lab-tcg-live.xml");
     second = std::move(first);
     CHECK(second.name() == "faxlab-linux");
+}
+
+TEST_CASE("domain memory is read in KiB whatever unit the XML uses", "[hypervisor][domainxml]") {
+    const auto memoryOf = [](const std::string& memoryElement) {
+        auto xml = DomainXml::parse("<domain type='kvm'><name>m</name>" + memoryElement + "</domain>");
+        REQUIRE(xml);
+        return xml.value().memoryKiB();
+    };
+    CHECK(memoryOf("<memory unit='KiB'>131072</memory>") == 131072);
+    CHECK(memoryOf("<memory>2048</memory>") == 2048);
+    CHECK(memoryOf("<memory unit='MiB'>128</memory>") == 131072);
+    CHECK(memoryOf("<memory unit='G'>2</memory>") == 2097152);
+    CHECK(memoryOf("<memory unit='MB'>1</memory>") == 976);  // decimal megabyte, truncated to KiB
+    CHECK(memoryOf("") == 0);
+}
+
+TEST_CASE("domain memory with an unknown unit or a bad number is refused at parse", "[hypervisor][domainxml]") {
+    auto badUnit = DomainXml::parse("<domain><name>m</name><memory unit='parsecs'>1</memory></domain>");
+    REQUIRE_FALSE(badUnit);
+    CHECK_THAT(badUnit.error().message, Catch::Contains("parsecs"));
+    auto badNumber = DomainXml::parse("<domain><name>m</name><memory>12x</memory></domain>");
+    REQUIRE_FALSE(badNumber);
+    CHECK_THAT(badNumber.error().message, Catch::Contains("12x"));
+}
+
+TEST_CASE("vcpu count is read, defaulting to one", "[hypervisor][domainxml]") {
+    auto four = DomainXml::parse("<domain><name>v</name><vcpu placement='static'>4</vcpu></domain>");
+    REQUIRE(four);
+    CHECK(four.value().vcpus() == 4);
+    auto none = DomainXml::parse("<domain><name>v</name></domain>");
+    REQUIRE(none);
+    CHECK(none.value().vcpus() == 1);
 }

@@ -2,21 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
+#include "TestData.h"
+
 
 using namespace faxover::hv;
+using faxover::testing::readDataFile;
 using Kind = MigrationBlocker::Kind;
 
 namespace {
-
-std::string readDataFile(const std::string& name) {
-    std::ifstream file(std::string(FAXOVER_TEST_DATA_DIR) + "/" + name);
-    REQUIRE(file.good());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 DomainXml parseOrFail(const std::string& xml) {
     auto parsed = DomainXml::parse(xml);

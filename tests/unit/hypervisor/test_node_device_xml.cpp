@@ -2,21 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
+#include "TestData.h"
+
 
 using namespace faxover::hv;
+using faxover::testing::readDataFile;
 using Catch::Matchers::Contains;
 
 namespace {
-
-std::string readDataFile(const std::string& name) {
-    std::ifstream file(std::string(FAXOVER_TEST_DATA_DIR) + "/" + name);
-    REQUIRE(file.good());
-    std::ostringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 PciDevice parseOrFail(const std::string& xml) {
     auto parsed = parsePciNodeDevice(xml);

@@ -4,6 +4,7 @@
 #include "faxover/hypervisor/Result.h"
 #include "faxover/hypervisor/Types.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,10 @@ public:
     std::string uuid() const;  // "" when absent
     void setUuid(const std::string& uuid);
     std::string type() const;  // kvm, qemu, ...
+    // <memory> in KiB, whatever unit the XML uses (parse() rejected unknown units); 0 when absent.
+    std::uint64_t memoryKiB() const;
+    // <vcpu> count; 1 when absent, as libvirt assumes.
+    unsigned vcpus() const;
 
     std::vector<PciHostdev> pciHostdevs() const;
     // Points the PCI hostdev whose source is `from` at `to`; NoSuchDevice when none matches.

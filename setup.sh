@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package Faxover needs to build, test and run its lab. Used by the
-# Makefile (and so by the README's commands) and by .ci/run. Needs root; idempotent.
+# Installs every Debian 12 package Faxover needs to build, test and run its lab (idempotent), then
+# runs the make target named, if any. The README's commands and .ci/run start here, because a
+# fresh Debian 12 machine has neither make nor a compiler yet.
+#   ./setup.sh          install only
+#   ./setup.sh demo     install, build, run the live demo in the lab
+#   ./setup.sh test     install, build, run every test
 set -euo pipefail
+cd "$(dirname "$0")"
 
 if [[ $(id -u) -ne 0 ]]; then
     echo "setup.sh: run as root (it installs packages and the lab needs namespaces)" >&2
@@ -10,7 +15,7 @@ fi
 
 packages=(
     # build
-    build-essential cmake pkg-config git
+    build-essential make cmake pkg-config git
     libvirt-dev libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev catch2 libsqlite3-dev
     # the lab: real libvirtd and QEMU hosts in namespaces, a tiny Linux guest
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
@@ -23,9 +28,13 @@ for package in "${packages[@]}"; do
 done
 if ((${#missing[@]} == 0)); then
     echo "setup.sh: all ${#packages[@]} packages already installed"
-    exit 0
+else
+    echo "setup.sh: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "setup.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+if (($# > 0)); then
+    exec make "$@"
+fi

@@ -7,17 +7,19 @@
 #include "SimState.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace faxover::hv::sim {
 
 using detail::Domain;
 using detail::Host;
-using detail::makeError;
 
 namespace {
 
 constexpr Duration kDowntime{50};  // what the simulated QEMU measures at switch-over
+constexpr std::uint64_t kMaxBytes = std::numeric_limits<std::uint64_t>::max();
 
 class Migration {
 public:
@@ -40,7 +42,7 @@ private:
     Result<MigrationResult> runSteps();
     MigrationResult commit(Duration total, bool postCopy);
     Error failure(ErrorKind kind, const std::string& why, const std::string& host) const {
-        return makeError(kind, "migration of domain '" + name_ + "' to host '" + destination_ + "' " + why, host);
+        return Error{kind, "migration of domain '" + name_ + "' to host '" + destination_ + "' " + why, host};
     }
 
     detail::SimState& state_;
@@ -60,8 +62,8 @@ Result<void> Migration::checkBefore(const std::string& domain) {
     auto destination = state_.knownHost(destination_);
     if (!destination) return destination.error();
     if (source_ == destination_) {
-        return makeError(ErrorKind::OperationInvalid, "cannot migrate a domain to the same host '" + source_ + "'",
-                         source_);
+        return Error{ErrorKind::OperationInvalid, "cannot migrate a domain to the same host '" + source_ + "'",
+                     source_};
     }
     if (auto reachable = state_.reachableHost(source_); !reachable) return reachable.error();
     if (auto reachable = state_.reachableHost(destination_); !reachable) return reachable.error();
@@ -70,15 +72,18 @@ Result<void> Migration::checkBefore(const std::string& domain) {
     const Domain& migrating = *found.value();
     name_ = migrating.name;
     uuid_ = migrating.uuid;
-    if (!migrating.active()) return failure(ErrorKind::OperationInvalid, "refused: domain is not running", source_);
+    if (!migrating.active()) return failure(ErrorKind::MigrationRefused, "refused: domain is not running", source_);
     if (state_.migrations.count({source_, uuid_}) > 0) {
         return failure(ErrorKind::OperationInvalid, "refused: the domain is already migrating", source_);
     }
-    const Migratability migratability = assessMigratability(migrating.live->xml, migrating.state(), {});
+    const Migratability migratability =
+        assessMigratability(migrating.live->xml, migrating.state(), state_.sharedStoragePrefixes);
     if (!migratability.possible()) {
-        return makeError(ErrorKind::MigrationRefused, "domain '" + name_ + "': " + migratability.explain(), source_);
+        return Error{ErrorKind::MigrationRefused, "domain '" + name_ + "': " + migratability.explain(), source_};
     }
-    if (migrating.live->memoryKiB > 0) dataTotal_ = migrating.live->memoryKiB * 1024;
+    // Pre-copy sends the guest's RAM once (the simulated guest dirties no pages).
+    const std::uint64_t memoryKiB = std::min(migrating.live->memoryKiB, kMaxBytes / 1024);
+    if (memoryKiB > 0) dataTotal_ = memoryKiB * 1024;
     return checkDestination(*destination.value(), migrating);
 }
 
@@ -99,10 +104,8 @@ Result<void> Migration::checkDestination(const Host& destination, const Domain& 
                            "failed: domain '" + name + "' already exists there with uuid " + domain.uuid, destination_);
         }
     }
-    if (migrating.live->memoryKiB > detail::freeMemoryKiB(destination)) {
-        return failure(ErrorKind::OperationFailed, "failed: not enough memory", destination_);
-    }
-    return ok();
+    // The destination's QEMU allocates the guest's RAM before the first page arrives.
+    return detail::checkFreeMemory(destination, *migrating.live, "migration of domain '" + name_ + "' failed");
 }
 
 // After a progress callback: anything may have happened in it.
@@ -236,7 +239,7 @@ Result<Migratability> SimulatedHypervisor::checkMigratable(const std::string& ho
     if (!target) return target.error();
     auto found = detail::findDomain(*target.value(), domain);
     if (!found) return found.error();
-    return assessMigratability(found.value()->current().xml, found.value()->state(), {});
+    return assessMigratability(found.value()->current().xml, found.value()->state(), state_->sharedStoragePrefixes);
 }
 
 Result<MigrationResult> SimulatedHypervisor::migrateLive(const std::string& source, const std::string& destination,
@@ -256,14 +259,13 @@ Result<void> SimulatedHypervisor::abortMigration(const std::string& source, cons
     if (!found) return found.error();
     const auto job = state_->migrations.find({source, found.value()->uuid});
     if (job == state_->migrations.end()) {
-        return makeError(ErrorKind::OperationInvalid,
-                         "no migration job is active for domain '" + found.value()->name + "' on host '" + source + "'",
-                         source);
+        return Error{ErrorKind::OperationInvalid,
+                     "no migration job is active for domain '" + found.value()->name + "' on host '" + source + "'",
+                     source};
     }
     if (job->second.postCopy) {
-        return makeError(ErrorKind::OperationInvalid,
-                         "cannot abort the migration of domain '" + found.value()->name + "' in post-copy mode",
-                         source);
+        return Error{ErrorKind::OperationInvalid,
+                     "cannot abort the migration of domain '" + found.value()->name + "' in post-copy mode", source};
     }
     job->second.abortRequested = true;
     return ok();

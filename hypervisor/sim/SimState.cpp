@@ -8,7 +8,12 @@
 
 namespace faxover::hv::sim::detail {
 
-Definition::Definition(DomainXml parsed) : xml(std::move(parsed)), text(xml.toString()), hostdevs(xml.pciHostdevs()) {}
+Definition::Definition(DomainXml parsed)
+    : xml(std::move(parsed)),
+      text(xml.toString()),
+      hostdevs(xml.pciHostdevs()),
+      memoryKiB(xml.memoryKiB()),
+      vcpus(xml.vcpus()) {}
 
 DomainInfo Domain::info() const {
     DomainInfo info;
@@ -21,14 +26,6 @@ DomainInfo Domain::info() const {
     info.memoryKiB = current().memoryKiB;
     info.vcpus = current().vcpus;
     return info;
-}
-
-Error makeError(ErrorKind kind, std::string message, std::string host) {
-    Error error;
-    error.kind = kind;
-    error.message = std::move(message);
-    error.host = std::move(host);
-    return error;
 }
 
 std::string canonicalUuid(const std::string& text) {
@@ -55,14 +52,14 @@ Host* SimState::hostOrNull(const std::string& name) {
 
 Result<Host*> SimState::knownHost(const std::string& name) {
     if (Host* host = hostOrNull(name)) return host;
-    return makeError(ErrorKind::InvalidArgument, "unknown host '" + name + "'", name);
+    return Error{ErrorKind::InvalidArgument, "unknown host '" + name + "'", name};
 }
 
 Result<Host*> SimState::reachableHost(const std::string& name) {
     auto host = knownHost(name);
     if (host && !host.value()->reachable()) {
-        return makeError(ErrorKind::HostUnreachable,
-                         "host '" + name + "' is unreachable: " + host.value()->status.reason, name);
+        return Error{ErrorKind::HostUnreachable, "host '" + name + "' is unreachable: " + host.value()->status.reason,
+                     name};
     }
     return host;
 }
@@ -73,8 +70,8 @@ Result<Domain*> findDomain(Host& host, const std::string& nameOrUuid) {
     for (auto& [name, domain] : host.domains) {
         if (!uuid.empty() && domain.uuid == uuid) return &domain;
     }
-    return makeError(ErrorKind::NoSuchDomain, "no domain '" + nameOrUuid + "' on host '" + host.config.name + "'",
-                     host.config.name);
+    return Error{ErrorKind::NoSuchDomain, "no domain '" + nameOrUuid + "' on host '" + host.config.name + "'",
+                 host.config.name};
 }
 
 // ---- events
@@ -137,28 +134,26 @@ void SimState::stopDomain(Host& host, Domain& domain, StopCause cause) {
 Result<void> checkStartResources(const Host& host, const Domain& domain) {
     const std::string& where = host.config.name;
     const Definition& definition = *domain.config;
-    if (definition.memoryKiB > freeMemoryKiB(host)) {
-        return makeError(ErrorKind::OperationFailed,
-                         "cannot start domain '" + domain.name + "' on host '" + where + "': not enough memory", where);
-    }
+    // QEMU cannot allocate the guest's RAM: libvirt reports the start as failed.
+    BOOST_OUTCOME_TRYV(checkFreeMemory(host, definition, "cannot start domain '" + domain.name + "'"));
     for (const PciHostdev& hostdev : definition.hostdevs) {
         const std::string address = hostdev.source.toString();
         const Device* device = deviceAt(host, hostdev.source);
         if (device == nullptr) {
-            return makeError(ErrorKind::OperationFailed,
-                             "cannot start domain '" + domain.name + "': PCI device " + address +
-                                 " not found on host '" + where + "'",
-                             where);
+            return Error{ErrorKind::OperationFailed,
+                         "cannot start domain '" + domain.name + "': PCI device " + address + " not found on host '" +
+                             where + "'",
+                         where};
         }
         if (const Domain* user = deviceUser(host, hostdev.source); user != nullptr && user != &domain) {
-            return makeError(ErrorKind::OperationInvalid,
-                             "PCI device " + address + " is in use by domain '" + user->name + "'", where);
+            return Error{ErrorKind::OperationInvalid,
+                         "PCI device " + address + " is in use by domain '" + user->name + "'", where};
         }
         if (!hostdev.managed && device->device.driver != "vfio-pci") {
-            return makeError(ErrorKind::OperationFailed,
-                             "cannot start domain '" + domain.name + "': PCI device " + address +
-                                 " is not bound to vfio-pci and its hostdev is not managed",
-                             where);
+            return Error{ErrorKind::OperationFailed,
+                         "cannot start domain '" + domain.name + "': PCI device " + address +
+                             " is not bound to vfio-pci and its hostdev is not managed",
+                         where};
         }
     }
     return ok();
@@ -204,8 +199,27 @@ std::uint64_t freeMemoryKiB(const Host& host) {
     return used >= host.memoryKiB ? 0 : host.memoryKiB - used;
 }
 
+Result<void> checkFreeMemory(const Host& host, const Definition& domain, const std::string& what) {
+    const std::uint64_t free = freeMemoryKiB(host);
+    if (domain.memoryKiB <= free) return ok();
+    // Rounded so that the message never reads as if the memory were there: need up, free down.
+    const std::uint64_t needMiB = domain.memoryKiB / 1024 + (domain.memoryKiB % 1024 != 0 ? 1 : 0);
+    return Error{ErrorKind::OperationFailed,
+                 what + ": not enough free memory on host '" + host.config.name + "': needs " +
+                     std::to_string(needMiB) + " MiB, " + std::to_string(free / 1024) + " MiB free",
+                 host.config.name};
+}
+
 bool SimState::guestIgnoresShutdown(const Domain& domain) const {
     return guestsIgnoringShutdown.count(domain.name) > 0 || guestsIgnoringShutdown.count(domain.uuid) > 0;
+}
+
+std::string SimState::shutdownKey(const std::string& domain) {
+    for (auto& [name, host] : hosts) {
+        auto found = findDomain(host, domain);
+        if (found) return found.value()->name == domain ? domain : found.value()->uuid;
+    }
+    return {};
 }
 
 std::string SimState::nextUuid() {

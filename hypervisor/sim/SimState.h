@@ -61,10 +61,8 @@ struct Definition {
     DomainXml xml;
     std::string text;  // xml.toString(), what domainXml() returns
     std::vector<PciHostdev> hostdevs;
-    // DomainXml has no memory or vCPU getter yet, so both stay 0: memory checks always pass and
-    // migration data is the fixed kDefaultMigrationData.
-    std::uint64_t memoryKiB = 0;
-    unsigned vcpus = 0;
+    std::uint64_t memoryKiB = 0;  // 0 when the XML has no <memory>: it then takes no host memory
+    unsigned vcpus = 1;
 };
 using DefinitionPtr = std::shared_ptr<const Definition>;
 
@@ -114,8 +112,6 @@ struct Host {
 
 inline constexpr std::uint64_t kDefaultMigrationData = 128ull * 1024 * 1024;  // bytes, memory unknown
 
-Error makeError(ErrorKind kind, std::string message, std::string host = {});
-
 // "0A1B..." with or without dashes -> canonical lower-case 8-4-4-4-12; "" when malformed.
 std::string canonicalUuid(const std::string& text);
 
@@ -125,6 +121,9 @@ const Device* deviceAt(const Host& host, const PciAddress& address);
 // The active domain whose live definition holds the device at `address`, or null.
 const Domain* deviceUser(const Host& host, const PciAddress& address);
 std::uint64_t freeMemoryKiB(const Host& host);
+// OperationFailed unless `host` has `domain`'s memory free, worded "not enough free memory on host
+// 'b': needs 20480 MiB, 12288 MiB free" after `what` ("cannot start domain 'x'").
+Result<void> checkFreeMemory(const Host& host, const Definition& domain, const std::string& what);
 // Memory and PCI devices for starting `domain`'s persistent definition; changes nothing.
 Result<void> checkStartResources(const Host& host, const Domain& domain);
 // Binds the definition's managed devices to vfio-pci and marks the domain running for `why`.
@@ -145,7 +144,8 @@ public:
     unsigned migrationFailures = 0;
     std::string migrationFailureMessage;
     Duration migrationDuration{2000};
-    std::set<std::string> guestsIgnoringShutdown;  // domain names or UUIDs
+    std::set<std::string> guestsIgnoringShutdown;  // domain names or canonical UUIDs
+    std::vector<std::string> sharedStoragePrefixes;
     std::uint64_t generatedUuids = 0;
     std::map<std::pair<std::string, std::string>, MigrationJob> migrations;  // by (source host, uuid)
 
@@ -163,6 +163,9 @@ public:
     // domain removed (`domain` dangles then). Emits Stopped if anyone can see it.
     void stopDomain(Host& host, Domain& domain, StopCause cause);
     bool guestIgnoresShutdown(const Domain& domain) const;
+    // What guestsIgnoringShutdown knows `domain` (a name or UUID) by, on whichever host has it
+    // (reachable or not): its name, or its canonical UUID; "" when no host has it.
+    std::string shutdownKey(const std::string& domain);
     std::string nextUuid();
 
 private:

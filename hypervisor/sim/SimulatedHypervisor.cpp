@@ -2,8 +2,9 @@
 // Live migration is in SimMigration.cpp, the shared model in SimState.h.
 //
 // Every public call does its work first and delivers the events it caused last (State::flush),
-// so an event handler that calls back in sees the finished state. Fault knobs on an unknown host
-// or domain do nothing: they cannot report an error through their void signature.
+// so an event handler that calls back in sees the finished state. Fault knobs check their host and
+// domain like any call, but act whether or not the host is reachable: they are the world, not a
+// client of libvirtd.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
 
 #include "SimState.h"
@@ -17,7 +18,6 @@ using detail::Code;
 using detail::Definition;
 using detail::Domain;
 using detail::Host;
-using detail::makeError;
 namespace reason = detail::reason;
 namespace event = detail::event;
 
@@ -31,7 +31,7 @@ Error onHost(Error error, const std::string& host) {
 }
 
 Result<Host> makeHost(const SimHostSpec& spec) {
-    if (spec.config.name.empty()) return makeError(ErrorKind::InvalidArgument, "a host needs a name");
+    if (spec.config.name.empty()) return Error{ErrorKind::InvalidArgument, "a host needs a name"};
     Host host;
     host.config = spec.config;
     host.cpus = spec.cpus;
@@ -40,10 +40,9 @@ Result<Host> makeHost(const SimHostSpec& spec) {
         detail::Device added{device, device.driver, device.driver == kVfio ? std::string() : device.driver};
         if (added.device.nodeDeviceName.empty()) added.device.nodeDeviceName = device.address.nodeDeviceName();
         if (!host.devices.emplace(added.device.nodeDeviceName, added).second) {
-            return makeError(
-                ErrorKind::InvalidArgument,
-                "host '" + spec.config.name + "' lists PCI device " + added.device.nodeDeviceName + " twice",
-                spec.config.name);
+            return Error{ErrorKind::InvalidArgument,
+                         "host '" + spec.config.name + "' lists PCI device " + added.device.nodeDeviceName + " twice",
+                         spec.config.name};
         }
     }
     return host;
@@ -52,7 +51,7 @@ Result<Host> makeHost(const SimHostSpec& spec) {
 Result<void> addHostTo(detail::SimState& state, const SimHostSpec& spec) {
     const std::string& name = spec.config.name;
     if (state.hosts.count(name) > 0) {
-        return makeError(ErrorKind::InvalidArgument, "host '" + name + "' already exists", name);
+        return Error{ErrorKind::InvalidArgument, "host '" + name + "' already exists", name};
     }
     auto host = makeHost(spec);
     if (!host) return host.error();
@@ -64,12 +63,11 @@ Result<void> addHostTo(detail::SimState& state, const SimHostSpec& spec) {
 // Name and canonical UUID of a new definition, generating the UUID when the XML has none.
 Result<std::pair<std::string, std::string>> identify(detail::SimState& state, DomainXml& xml, const std::string& host) {
     const std::string name = xml.name();
-    if (name.empty()) return makeError(ErrorKind::InvalidArgument, "domain XML has no <name>", host);
+    if (name.empty()) return Error{ErrorKind::InvalidArgument, "domain XML has no <name>", host};
     const std::string given = xml.uuid();
     const std::string uuid = given.empty() ? state.nextUuid() : detail::canonicalUuid(given);
     if (uuid.empty()) {
-        return makeError(ErrorKind::InvalidArgument, "domain '" + name + "' has a malformed uuid '" + given + "'",
-                         host);
+        return Error{ErrorKind::InvalidArgument, "domain '" + name + "' has a malformed uuid '" + given + "'", host};
     }
     if (uuid != given) xml.setUuid(uuid);
     return std::make_pair(name, uuid);
@@ -80,12 +78,12 @@ Result<std::pair<std::string, std::string>> identify(detail::SimState& state, Do
 Result<void> checkIdentityConflicts(const Host& host, const std::string& name, const std::string& uuid) {
     for (const auto& [existingName, domain] : host.domains) {
         if (existingName == name && domain.uuid != uuid) {
-            return makeError(ErrorKind::OperationFailed,
-                             "domain '" + name + "' already exists with uuid " + domain.uuid, host.config.name);
+            return Error{ErrorKind::OperationFailed, "domain '" + name + "' already exists with uuid " + domain.uuid,
+                         host.config.name};
         }
         if (existingName != name && domain.uuid == uuid) {
-            return makeError(ErrorKind::OperationFailed,
-                             "domain '" + existingName + "' is already defined with uuid " + uuid, host.config.name);
+            return Error{ErrorKind::OperationFailed,
+                         "domain '" + existingName + "' is already defined with uuid " + uuid, host.config.name};
         }
     }
     return ok();
@@ -94,17 +92,26 @@ Result<void> checkIdentityConflicts(const Host& host, const std::string& name, c
 Result<detail::Device*> findDevice(Host& host, const std::string& nodeDeviceName) {
     const auto found = host.devices.find(nodeDeviceName);
     if (found == host.devices.end()) {
-        return makeError(ErrorKind::NoSuchDevice,
-                         "no node device '" + nodeDeviceName + "' on host '" + host.config.name + "'",
-                         host.config.name);
+        return Error{ErrorKind::NoSuchDevice,
+                     "no node device '" + nodeDeviceName + "' on host '" + host.config.name + "'", host.config.name};
     }
     return &found->second;
 }
 
+// A host fault knob: InvalidArgument for an unknown host, else `change`, then the events it caused.
+template <class Change>
+Result<void> onKnownHost(detail::SimState& state, const std::string& name, Change change) {
+    const std::lock_guard lock(state.mutex);
+    auto host = state.knownHost(name);
+    if (!host) return host.error();
+    change(*host.value());
+    state.flush();
+    return ok();
+}
+
 Error notRunning(const Domain& domain, const Host& host) {
-    return makeError(ErrorKind::OperationInvalid,
-                     "domain '" + domain.name + "' is not running on host '" + host.config.name + "'",
-                     host.config.name);
+    return Error{ErrorKind::OperationInvalid,
+                 "domain '" + domain.name + "' is not running on host '" + host.config.name + "'", host.config.name};
 }
 
 }  // namespace
@@ -115,10 +122,11 @@ SimulatedHypervisor::~SimulatedHypervisor() = default;
 
 // ---- hosts
 
-void SimulatedHypervisor::addSimHost(const SimHostSpec& spec) {
+Result<void> SimulatedHypervisor::addSimHost(const SimHostSpec& spec) {
     const std::lock_guard lock(state_->mutex);
-    static_cast<void>(addHostTo(*state_, spec));  // a void knob: a bad spec adds nothing
+    auto added = addHostTo(*state_, spec);
     state_->flush();
+    return added;
 }
 
 Result<void> SimulatedHypervisor::addHost(const HostConfig& host) {
@@ -147,7 +155,7 @@ std::vector<std::string> SimulatedHypervisor::hosts() const {
 Result<HostStatus> SimulatedHypervisor::hostStatus(const std::string& host) const {
     const std::lock_guard lock(state_->mutex);
     const auto found = state_->hosts.find(host);
-    if (found == state_->hosts.end()) return makeError(ErrorKind::InvalidArgument, "unknown host '" + host + "'", host);
+    if (found == state_->hosts.end()) return Error{ErrorKind::InvalidArgument, "unknown host '" + host + "'", host};
     return found->second.status;
 }
 
@@ -158,94 +166,87 @@ void SimulatedHypervisor::setEventHandler(EventHandler handler) {
 
 // ---- fault knobs
 
-void SimulatedHypervisor::powerOff(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || !target->poweredOn) return;
-    target->poweredOn = false;
-    target->libvirtdUp = false;
-    state_->refreshReachability(*target, "powered off");
-    // Every guest dies with the host, unseen: persistent ones are found shut off after boot,
-    // transient ones are gone.
-    std::vector<std::string> running;
-    for (const auto& [name, domain] : target->domains) {
-        if (domain.active()) running.push_back(name);
-    }
-    for (const std::string& name : running) {
-        state_->stopDomain(*target, target->domains.at(name), {reason::kUnknown, event::kDestroyed});
-    }
-    for (auto& [name, device] : target->devices) {
-        device.device.driver = device.bootDriver;
-        device.hostDriver = device.bootDriver == kVfio ? std::string() : device.bootDriver;
-    }
-    state_->flush();
+Result<void> SimulatedHypervisor::powerOff(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        if (!target.poweredOn) return;
+        target.poweredOn = false;
+        target.libvirtdUp = false;
+        state_->refreshReachability(target, "powered off");
+        // Every guest dies with the host, unseen: persistent ones are found shut off after boot,
+        // transient ones are gone.
+        std::vector<std::string> running;
+        for (const auto& [name, domain] : target.domains) {
+            if (domain.active()) running.push_back(name);
+        }
+        for (const std::string& name : running) {
+            state_->stopDomain(target, target.domains.at(name), {reason::kUnknown, event::kDestroyed});
+        }
+        for (auto& [name, device] : target.devices) {
+            device.device.driver = device.bootDriver;
+            device.hostDriver = device.bootDriver == kVfio ? std::string() : device.bootDriver;
+        }
+    });
 }
 
-void SimulatedHypervisor::powerOn(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || target->poweredOn) return;
-    target->poweredOn = true;
-    target->libvirtdUp = true;  // a boot starts libvirtd; a cut network stays cut
-    state_->refreshReachability(*target, "powered on");
-    state_->flush();
+Result<void> SimulatedHypervisor::powerOn(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        if (target.poweredOn) return;
+        target.poweredOn = true;
+        target.libvirtdUp = true;  // a boot starts libvirtd; a cut network stays cut
+        state_->refreshReachability(target, "powered on");
+    });
 }
 
-void SimulatedHypervisor::cutNetwork(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || !target->networkUp) return;
-    target->networkUp = false;
-    state_->refreshReachability(*target, "network cut");
-    state_->flush();
+Result<void> SimulatedHypervisor::cutNetwork(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        target.networkUp = false;
+        state_->refreshReachability(target, "network cut");
+    });
 }
 
-void SimulatedHypervisor::healNetwork(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || target->networkUp) return;
-    target->networkUp = true;
-    state_->refreshReachability(*target, "network healed");
-    state_->flush();
+Result<void> SimulatedHypervisor::healNetwork(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        target.networkUp = true;
+        state_->refreshReachability(target, "network healed");
+    });
 }
 
-void SimulatedHypervisor::crashLibvirtd(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || !target->poweredOn || !target->libvirtdUp) return;
-    target->libvirtdUp = false;
-    state_->refreshReachability(*target, "libvirtd down");
-    state_->flush();
+Result<void> SimulatedHypervisor::crashLibvirtd(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        if (!target.poweredOn) return;
+        target.libvirtdUp = false;
+        state_->refreshReachability(target, "libvirtd down");
+    });
 }
 
-void SimulatedHypervisor::restartLibvirtd(const std::string& host) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || !target->poweredOn || target->libvirtdUp) return;
-    target->libvirtdUp = true;
-    state_->refreshReachability(*target, "libvirtd restarted");
-    state_->flush();
+Result<void> SimulatedHypervisor::restartLibvirtd(const std::string& host) {
+    return onKnownHost(*state_, host, [this](Host& target) {
+        if (!target.poweredOn) return;  // nothing to restart on a dead host
+        target.libvirtdUp = true;
+        state_->refreshReachability(target, "libvirtd restarted");
+    });
 }
 
-void SimulatedHypervisor::crashDomain(const std::string& host, const std::string& domain) {
+Result<void> SimulatedHypervisor::crashDomain(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr || !target->poweredOn) return;
-    auto found = detail::findDomain(*target, domain);
-    if (!found || !found.value()->active()) return;
+    auto target = state_->knownHost(host);
+    if (!target) return target.error();
+    auto found = detail::findDomain(*target.value(), domain);
+    if (!found) return found.error();
+    if (!found.value()->active()) return ok();  // nothing runs to crash (every domain of a dead host)
     // The guest panics; with libvirt's default on_crash=destroy it is then shut off, reason
     // crashed. On an unreachable host it dies all the same, and is found shut off later.
-    state_->emitDomain(*target, *found.value(), DomainLifecycle::Crashed, event::kPanicked);
-    state_->stopDomain(*target, *found.value(), {reason::kCrashed, event::kCrashed});
+    state_->emitDomain(*target.value(), *found.value(), DomainLifecycle::Crashed, event::kPanicked);
+    state_->stopDomain(*target.value(), *found.value(), {reason::kCrashed, event::kCrashed});
     state_->flush();
+    return ok();
 }
 
-void SimulatedHypervisor::failNextStarts(const std::string& host, unsigned count, const std::string& message) {
-    const std::lock_guard lock(state_->mutex);
-    Host* target = state_->hostOrNull(host);
-    if (target == nullptr) return;
-    target->startFailures = count;
-    target->startFailureMessage = message;
+Result<void> SimulatedHypervisor::failNextStarts(const std::string& host, unsigned count, const std::string& message) {
+    return onKnownHost(*state_, host, [&](Host& target) {
+        target.startFailures = count;
+        target.startFailureMessage = message;
+    });
 }
 
 void SimulatedHypervisor::failNextMigrations(unsigned count, const std::string& message) {
@@ -259,13 +260,24 @@ void SimulatedHypervisor::setMigrationDuration(Duration duration) {
     state_->migrationDuration = std::max(duration, Duration::zero());
 }
 
-void SimulatedHypervisor::setGuestIgnoresShutdown(const std::string& domain, bool ignores) {
+Result<void> SimulatedHypervisor::setGuestIgnoresShutdown(const std::string& domain, bool ignores) {
     const std::lock_guard lock(state_->mutex);
+    std::set<std::string>& flagged = state_->guestsIgnoringShutdown;
+    // A flag set earlier can be cleared even once its domain is gone from every host.
+    if (!ignores && flagged.erase(domain) + flagged.erase(detail::canonicalUuid(domain)) > 0) return ok();
+    const std::string key = state_->shutdownKey(domain);
+    if (key.empty()) return Error{ErrorKind::NoSuchDomain, "no domain '" + domain + "' on any host"};
     if (ignores) {
-        state_->guestsIgnoringShutdown.insert(domain);
+        flagged.insert(key);
     } else {
-        state_->guestsIgnoringShutdown.erase(domain);
+        flagged.erase(key);
     }
+    return ok();
+}
+
+void SimulatedHypervisor::setSharedStoragePrefixes(std::vector<std::string> prefixes) {
+    const std::lock_guard lock(state_->mutex);
+    state_->sharedStoragePrefixes = std::move(prefixes);
 }
 
 // ---- inventory and PCI devices
@@ -317,9 +329,9 @@ Result<void> SimulatedHypervisor::reattachPciDevice(const std::string& host, con
     if (!device) return device.error();
     detail::Device& found = *device.value();
     if (const Domain* user = detail::deviceUser(*target.value(), found.device.address)) {
-        return makeError(
+        return Error{
             ErrorKind::OperationInvalid,
-            "PCI device " + found.device.address.toString() + " is still in use by domain '" + user->name + "'", host);
+            "PCI device " + found.device.address.toString() + " is still in use by domain '" + user->name + "'", host};
     }
     // Not on vfio-pci: already with its host driver, and libvirt does nothing either.
     if (found.device.driver == kVfio) found.device.driver = found.hostDriver;
@@ -370,15 +382,15 @@ Result<void> SimulatedHypervisor::startDomain(const std::string& host, const std
     if (!dom) return dom.error();
     Domain& starting = *dom.value();
     if (starting.active()) {
-        return makeError(ErrorKind::OperationInvalid, "domain '" + starting.name + "' is already running", host);
+        return Error{ErrorKind::OperationInvalid, "domain '" + starting.name + "' is already running", host};
     }
     if (auto resources = detail::checkStartResources(found, starting); !resources) return resources.error();
     if (found.startFailures > 0) {
         // QEMU gave up during start: libvirt leaves the domain shut off, reason failed, no event.
         --found.startFailures;
         starting.reason = reason::kFailed;
-        return makeError(ErrorKind::OperationFailed,
-                         "cannot start domain '" + starting.name + "': " + found.startFailureMessage, host);
+        return Error{ErrorKind::OperationFailed,
+                     "cannot start domain '" + starting.name + "': " + found.startFailureMessage, host};
     }
     detail::markRunning(found, starting, starting.config, reason::kBooted);
     state_->emitDomain(found, starting, DomainLifecycle::Started, event::kBooted);
@@ -428,8 +440,7 @@ Result<void> SimulatedHypervisor::undefineDomain(const std::string& host, const 
     if (!dom) return dom.error();
     Domain& undefining = *dom.value();
     if (!undefining.persistent()) {
-        return makeError(ErrorKind::OperationInvalid, "cannot undefine transient domain '" + undefining.name + "'",
-                         host);
+        return Error{ErrorKind::OperationInvalid, "cannot undefine transient domain '" + undefining.name + "'", host};
     }
     // An active domain runs on as a transient one and vanishes when it stops, as in libvirt.
     undefining.config.reset();

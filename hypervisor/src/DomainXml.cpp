@@ -20,6 +20,7 @@
 #include <charconv>
 #include <cstdio>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -294,18 +295,36 @@ std::optional<std::uint64_t> bytesPerUnit(const std::string& unit) {
     return found->second;
 }
 
+// A whole decimal number filling all of `text`, or nullopt.
+template <class Number>
+std::optional<Number> wholeNumber(const std::string& text) {
+    Number value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
 Result<std::uint64_t> readMemoryKiB(const Element& domain) {
     const Element* memory = domain.getChildElement("memory");
     if (memory == nullptr) return std::uint64_t{0};
-    const std::string text = memory->innerText();
-    std::uint64_t amount = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
-    if (error != std::errc() || end != text.data() + text.size()) {
-        return invalidXml("<memory> is not a whole number: '" + text + "'");
-    }
+    const auto amount = wholeNumber<std::uint64_t>(memory->innerText());
+    if (!amount) return invalidXml("<memory> is not a whole number: '" + memory->innerText() + "'");
     const auto perUnit = bytesPerUnit(memory->getAttribute("unit"));
     if (!perUnit) return invalidXml("<memory> has unknown unit '" + memory->getAttribute("unit") + "'");
-    return amount * *perUnit / 1024;
+    // libvirt refuses sizes that do not fit in 64 bits of bytes; so do we, rather than wrap.
+    if (*amount > std::numeric_limits<std::uint64_t>::max() / *perUnit) {
+        return invalidXml("<memory> " + memory->innerText() + " " + memory->getAttribute("unit") + " is too large");
+    }
+    return *amount * *perUnit / 1024;
+}
+
+// <vcpu> count; 1 when absent, as libvirt assumes.
+Result<unsigned> readVcpus(const Element& domain) {
+    const Element* vcpu = domain.getChildElement("vcpu");
+    if (vcpu == nullptr) return 1u;
+    const auto count = wholeNumber<unsigned>(vcpu->innerText());
+    if (!count || *count == 0) return invalidXml("<vcpu> is not a positive whole number: '" + vcpu->innerText() + "'");
+    return *count;
 }
 
 }  // namespace
@@ -324,6 +343,7 @@ Result<DomainXml> DomainXml::parse(std::string_view xml) {
     if (root.getChildElement("name") == nullptr) return invalidXml("<domain> has no <name>");
     BOOST_OUTCOME_TRYV(checkPciHostdevs(root.getChildElement("devices")));
     BOOST_OUTCOME_TRYV(readMemoryKiB(root));
+    BOOST_OUTCOME_TRYV(readVcpus(root));
     return DomainXml(std::make_unique<Impl>(Impl{std::move(document)}));
 }
 
@@ -382,12 +402,7 @@ std::uint64_t DomainXml::memoryKiB() const {
 }
 
 unsigned DomainXml::vcpus() const {
-    const Element* vcpu = impl_->domain().getChildElement("vcpu");
-    if (vcpu == nullptr) return 1;
-    const std::string text = vcpu->innerText();
-    unsigned count = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), count);
-    return error == std::errc() && count > 0 ? count : 1;
+    return readVcpus(impl_->domain()).value();  // checked by parse()
 }
 
 std::vector<PciHostdev> DomainXml::pciHostdevs() const {

@@ -326,7 +326,7 @@ Result<MigrationResult> LibvirtHypervisor::migrateLive(const std::string& source
                                                        const std::string& domain, const MigrationOptions& options,
                                                        const ProgressCallback& progress) {
     if (source == destination) {
-        return Error{ErrorKind::InvalidArgument, "cannot migrate " + domain + " to the host it runs on", source};
+        return Error{ErrorKind::OperationInvalid, "cannot migrate " + domain + " to the host it runs on", source};
     }
     BOOST_OUTCOME_TRY(migratability, checkMigratable(source, domain));
     if (!migratability.possible()) {

@@ -602,6 +602,19 @@ TEST_CASE("domain memory with an unknown unit or a bad number is refused at pars
     auto badNumber = DomainXml::parse("<domain><name>m</name><memory>12x</memory></domain>");
     REQUIRE_FALSE(badNumber);
     CHECK_THAT(badNumber.error().message, Catch::Contains("12x"));
+    // 2^24 TiB is 2^64 bytes: one past what libvirt accepts, and it must not wrap to 0.
+    auto tooLarge = DomainXml::parse("<domain><name>m</name><memory unit='TiB'>16777216</memory></domain>");
+    REQUIRE_FALSE(tooLarge);
+    CHECK_THAT(tooLarge.error().message, Catch::Contains("too large"));
+}
+
+TEST_CASE("a malformed vcpu count is refused at parse", "[hypervisor][domainxml]") {
+    for (const char* bad : {"4x", "abc", "0", "-1", ""}) {
+        INFO(bad);
+        auto parsed = DomainXml::parse(std::string("<domain><name>v</name><vcpu>") + bad + "</vcpu></domain>");
+        REQUIRE_FALSE(parsed);
+        CHECK_THAT(parsed.error().message, Catch::Contains("<vcpu>"));
+    }
 }
 
 TEST_CASE("vcpu count is read, defaulting to one", "[hypervisor][domainxml]") {

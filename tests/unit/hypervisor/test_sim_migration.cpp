@@ -9,7 +9,15 @@ using Strings = std::vector<std::string>;
 
 namespace {
 
-constexpr std::uint64_t kFixedData = 128ull * 1024 * 1024;
+constexpr std::uint64_t kFaxMemoryBytes = 128ull * 1024 * 1024;  // domainXml()'s guest
+constexpr const char* kOtherUuid = "11111111-2222-4333-8444-555555555555";
+
+// A guest whose only disk is a writable qcow2 file at `path`.
+std::string guestWithDisk(const std::string& path) {
+    return domainXml("fax1", kFaxUuid,
+                     "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + path +
+                         "'/><target dev='vda' bus='virtio'/></disk>");
+}
 
 struct Recorded {
     std::vector<MigrationProgress> steps;
@@ -35,7 +43,7 @@ TEST_CASE("sim: a live migration reports rising progress, takes its simulated ti
     CHECK(f.elapsedMs() == 2000);
     CHECK(migrated.value().totalTime == Duration(2000));
     CHECK(migrated.value().downtime == Duration(50));
-    CHECK(migrated.value().dataTransferred == kFixedData);
+    CHECK(migrated.value().dataTransferred == kFaxMemoryBytes);
     CHECK_FALSE(migrated.value().postCopyUsed);
     REQUIRE(recorded.steps.size() == 7);
     for (std::size_t i = 1; i < recorded.steps.size(); ++i) {
@@ -44,7 +52,7 @@ TEST_CASE("sim: a live migration reports rising progress, takes its simulated ti
         CHECK(recorded.steps[i].fraction() > recorded.steps[i - 1].fraction());
     }
     CHECK(recorded.steps.front().elapsed == Duration(300));
-    CHECK(recorded.steps.front().dataTotal == kFixedData);
+    CHECK(recorded.steps.front().dataTotal == kFaxMemoryBytes);
     CHECK(recorded.steps.back().elapsed == Duration(2000));
     CHECK(recorded.steps.back().fraction() == 1.0);
     CHECK(recorded.steps.back().dataRemaining == 0);
@@ -103,7 +111,7 @@ TEST_CASE("sim: migration duration follows setMigrationDuration and a bandwidth 
     SIM_REQUIRE_OK(f.sim.migrateLive("a", "b", "fax1", {}, {}));
     CHECK(f.elapsedMs() == 500);
 
-    // 128 MiB at 16 MiB/s takes 8 s, longer than the configured duration.
+    // fax1's 128 MiB at 16 MiB/s take 8 s, longer than the configured duration.
     MigrationOptions limited;
     limited.bandwidthMiBps = 16;
     limited.maxDowntime = Duration(20);
@@ -214,19 +222,19 @@ TEST_CASE("sim: migration is refused for the same host, unreachable hosts and a 
     SIM_REQUIRE_ERROR(f.sim.migrateLive("a", "a", "fax1", {}, {}), ErrorKind::OperationInvalid);
     SIM_REQUIRE_ERROR(f.sim.migrateLive("a", "b", "nope", {}, {}), ErrorKind::NoSuchDomain);
 
-    f.sim.cutNetwork("b");
+    SIM_REQUIRE_OK(f.sim.cutNetwork("b"));
     auto destinationDown = f.sim.migrateLive("a", "b", "fax1", {}, {});
     SIM_REQUIRE_ERROR(destinationDown, ErrorKind::HostUnreachable);
     CHECK(destinationDown.error().host == "b");
-    f.sim.healNetwork("b");
-    f.sim.crashLibvirtd("a");
+    SIM_REQUIRE_OK(f.sim.healNetwork("b"));
+    SIM_REQUIRE_OK(f.sim.crashLibvirtd("a"));
     auto sourceDown = f.sim.migrateLive("a", "b", "fax1", {}, {});
     SIM_REQUIRE_ERROR(sourceDown, ErrorKind::HostUnreachable);
     CHECK(sourceDown.error().host == "a");
-    f.sim.restartLibvirtd("a");
+    SIM_REQUIRE_OK(f.sim.restartLibvirtd("a"));
 
     SIM_REQUIRE_OK(f.sim.destroyDomain("a", "fax1"));
-    SIM_REQUIRE_ERROR(f.sim.migrateLive("a", "b", "fax1", {}, {}), ErrorKind::OperationInvalid);
+    SIM_REQUIRE_ERROR(f.sim.migrateLive("a", "b", "fax1", {}, {}), ErrorKind::MigrationRefused);  // as LibvirtHypervisor: "not running"
     CHECK(f.elapsedMs() == 0);
 }
 
@@ -250,31 +258,32 @@ TEST_CASE("sim: a destination lost during the migration fails it and the domain 
     SimFixture f;
     f.defineAndStart("a", "fax1");
     auto failed = f.sim.migrateLive("a", "b", "fax1", {}, [&](const MigrationProgress& progress) {
-        if (progress.elapsed == Duration(400)) f.sim.powerOff("b");
+        if (progress.elapsed == Duration(400)) SIM_REQUIRE_OK(f.sim.powerOff("b"));
     });
     SIM_REQUIRE_ERROR(failed, ErrorKind::OperationFailed);
     CHECK(failed.error().host == "b");
     CHECK(f.elapsedMs() == 400);
     CHECK(f.info("a", "fax1").state == DomainState::Running);
-    f.sim.powerOn("b");
+    SIM_REQUIRE_OK(f.sim.powerOn("b"));
     SIM_REQUIRE_ERROR(f.sim.domainInfo("b", "fax1"), ErrorKind::NoSuchDomain);
 }
 
 TEST_CASE("sim: a source lost during the migration is HostUnreachable", "[sim]") {
     SimFixture f;
     f.defineAndStart("a", "fax1");
-    auto lost = f.sim.migrateLive("a", "b", "fax1", {}, [&](const MigrationProgress&) { f.sim.cutNetwork("a"); });
+    auto lost = f.sim.migrateLive("a", "b", "fax1", {},
+                                  [&](const MigrationProgress&) { SIM_REQUIRE_OK(f.sim.cutNetwork("a")); });
     SIM_REQUIRE_ERROR(lost, ErrorKind::HostUnreachable);
     CHECK(lost.error().host == "a");
-    f.sim.healNetwork("a");
+    SIM_REQUIRE_OK(f.sim.healNetwork("a"));
     CHECK(f.info("a", "fax1").state == DomainState::Running);  // the cut only hid it
 }
 
 TEST_CASE("sim: a domain crashing or a host removed during the migration fails it cleanly", "[sim]") {
     SimFixture f;
     f.defineAndStart("a", "fax1");
-    auto crashed =
-        f.sim.migrateLive("a", "b", "fax1", {}, [&](const MigrationProgress&) { f.sim.crashDomain("a", "fax1"); });
+    auto crashed = f.sim.migrateLive("a", "b", "fax1", {},
+                                     [&](const MigrationProgress&) { SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax1")); });
     SIM_REQUIRE_ERROR(crashed, ErrorKind::OperationFailed);
     CHECK(f.info("a", "fax1").reasonText == "crashed");
 
@@ -292,7 +301,7 @@ TEST_CASE("sim: a second migration of the same domain from the callback is refus
     f.defineAndStart("a", "fax1");
     SimHostSpec c;
     c.config.name = "c";
-    f.sim.addSimHost(c);
+    SIM_REQUIRE_OK(f.sim.addSimHost(c));
     bool tried = false;
     auto migrated = f.sim.migrateLive("a", "b", "fax1", {}, [&](const MigrationProgress&) {
         if (tried) return;
@@ -310,4 +319,109 @@ TEST_CASE("sim: a progress callback that throws leaves no migration job behind",
                                    [](const MigrationProgress&) { throw std::runtime_error("callback bug"); }));
     SIM_REQUIRE_ERROR(f.sim.abortMigration("a", "fax1"), ErrorKind::OperationInvalid);
     SIM_REQUIRE_OK(f.sim.migrateLive("a", "b", "fax1", {}, {}));
+}
+
+// ---- memory
+
+TEST_CASE("sim: migration moves the domain's memory, so a bandwidth limit sets its time", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("a", sizedDomainXml("fax1", kFaxUuid, 1 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+    Recorded recorded;
+    MigrationOptions limited;
+    limited.bandwidthMiBps = 64;
+    auto slow = f.sim.migrateLive("a", "b", "fax1", limited, recorded.callback());
+    SIM_REQUIRE_OK(slow);
+    CHECK(slow.value().totalTime == Duration(16000));  // 1024 MiB at 64 MiB/s
+    CHECK(slow.value().dataTransferred == 1024ull * 1024 * 1024);
+    REQUIRE_FALSE(recorded.steps.empty());
+    CHECK(recorded.steps.front().dataTotal == 1024ull * 1024 * 1024);
+    CHECK(f.elapsedMs() == 16000);
+    // Moved with it: the memory is now used on b and free again on a.
+    CHECK(f.sim.nodeInventory("b").value().freeMemoryKiB == 31 * kGiB);
+    CHECK(f.sim.nodeInventory("a").value().freeMemoryKiB == 64 * kGiB);
+
+    // Unlimited, it takes the configured duration and still moves the whole memory.
+    auto fast = f.sim.migrateLive("b", "a", "fax1", {}, {});
+    SIM_REQUIRE_OK(fast);
+    CHECK(fast.value().totalTime == Duration(2000));
+    CHECK(fast.value().dataTransferred == 1024ull * 1024 * 1024);
+}
+
+TEST_CASE("sim: a domain without <memory> migrates 128 MiB", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("a", sizedDomainXml("fax1", kFaxUuid, 0)));
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+    MigrationOptions limited;
+    limited.bandwidthMiBps = 16;
+    auto migrated = f.sim.migrateLive("a", "b", "fax1", limited, {});
+    SIM_REQUIRE_OK(migrated);
+    CHECK(migrated.value().dataTransferred == kFaxMemoryBytes);
+    CHECK(migrated.value().totalTime == Duration(8000));
+}
+
+TEST_CASE("sim: migration to a host without enough free memory fails before anything moves", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("resident", kOtherUuid, 20 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "resident"));
+    SIM_REQUIRE_OK(f.sim.defineDomain("a", sizedDomainXml("fax1", kFaxUuid, 20 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+    f.takeLog();
+    Recorded recorded;
+    auto refused = f.sim.migrateLive("a", "b", "fax1", {}, recorded.callback());
+    SIM_REQUIRE_ERROR(refused, ErrorKind::OperationFailed);
+    CHECK(refused.error().host == "b");
+    CHECK(refused.error().message ==
+          "migration of domain 'fax1' failed: not enough free memory on host 'b': needs 20480 MiB, 12288 MiB free");
+    CHECK(recorded.steps.empty());
+    CHECK(f.elapsedMs() == 0);
+    CHECK(f.log.empty());
+    CHECK(f.info("a", "fax1").state == DomainState::Running);
+    SIM_REQUIRE_ERROR(f.sim.domainInfo("b", "fax1"), ErrorKind::NoSuchDomain);
+
+    SIM_REQUIRE_OK(f.sim.destroyDomain("b", "resident"));
+    SIM_REQUIRE_OK(f.sim.migrateLive("a", "b", "fax1", {}, {}));
+    CHECK(f.sim.nodeInventory("b").value().freeMemoryKiB == 12 * kGiB);
+}
+
+TEST_CASE("sim: memory taken on the destination during a migration fails it", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("a", sizedDomainXml("fax1", kFaxUuid, 20 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("intruder", kOtherUuid, 20 * kGiB)));
+    auto failed = f.sim.migrateLive("a", "b", "fax1", {}, [&](const MigrationProgress& progress) {
+        if (progress.elapsed == Duration(400)) SIM_REQUIRE_OK(f.sim.startDomain("b", "intruder"));
+    });
+    SIM_REQUIRE_ERROR(failed, ErrorKind::OperationFailed);
+    CHECK(failed.error().host == "b");
+    CHECK(f.elapsedMs() == 400);
+    CHECK(f.info("a", "fax1").state == DomainState::Running);
+    SIM_REQUIRE_ERROR(f.sim.domainInfo("b", "fax1"), ErrorKind::NoSuchDomain);
+}
+
+// ---- shared storage
+
+TEST_CASE("sim: a disk under a shared storage prefix does not block migration", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("a", guestWithDisk("/srv/shared/fax1.qcow2")));
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+
+    // Without the setting the disk is local, as LibvirtHypervisor would judge it.
+    auto local = f.sim.checkMigratable("a", "fax1");
+    REQUIRE(local);
+    REQUIRE(local.value().blockers.size() == 1);
+    CHECK(local.value().blockers[0].kind == MigrationBlocker::Kind::LocalDisk);
+    auto refused = f.sim.migrateLive("a", "b", "fax1", {}, {});
+    SIM_REQUIRE_ERROR(refused, ErrorKind::MigrationRefused);
+    CHECK(refused.error().message.find("/srv/shared/fax1.qcow2") != std::string::npos);
+    CHECK(f.elapsedMs() == 0);
+
+    f.sim.setSharedStoragePrefixes({"/srv/shared"});
+    CHECK(f.sim.checkMigratable("a", "fax1").value().possible());
+    SIM_REQUIRE_OK(f.sim.migrateLive("a", "b", "fax1", {}, {}));
+    CHECK(f.info("b", "fax1").state == DomainState::Running);
+
+    // Another prefix does not cover it.
+    f.sim.setSharedStoragePrefixes({"/srv/other"});
+    SIM_REQUIRE_ERROR(f.sim.migrateLive("b", "a", "fax1", {}, {}), ErrorKind::MigrationRefused);
 }

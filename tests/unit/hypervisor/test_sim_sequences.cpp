@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 
 using namespace faxover::hv;
@@ -38,21 +39,21 @@ Strings runScript() {
     outcome("migrate fax2 a->b", f.sim.migrateLive("a", "b", "fax2", options, {}));
     f.sim.failNextMigrations(1);
     outcome("migrate fax1 b->a", f.sim.migrateLive("b", "a", "fax1", options, {}));
-    f.sim.setGuestIgnoresShutdown("fax2", true);
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown("fax2", true));
     outcome("shutdown fax2@a", f.sim.shutdownDomain("a", "fax2", Duration(12000)));
     f.clock.advance(Duration(3000));
-    f.sim.powerOff("a");
-    f.sim.cutNetwork("b");
-    f.sim.crashDomain("b", "fax1");
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
+    SIM_REQUIRE_OK(f.sim.cutNetwork("b"));
+    SIM_REQUIRE_OK(f.sim.crashDomain("b", "fax1"));
     f.clock.advance(Duration(15000));
-    f.sim.healNetwork("b");
-    f.sim.powerOn("a");
-    f.sim.failNextStarts("a", 1, "no");
+    SIM_REQUIRE_OK(f.sim.healNetwork("b"));
+    SIM_REQUIRE_OK(f.sim.powerOn("a"));
+    SIM_REQUIRE_OK(f.sim.failNextStarts("a", 1, "no"));
     outcome("start fax2@a", f.sim.startDomain("a", "fax2"));
     outcome("start fax2@a", f.sim.startDomain("a", "fax2"));
-    f.sim.crashLibvirtd("a");
-    f.sim.restartLibvirtd("a");
-    f.sim.crashDomain("a", "fax2");
+    SIM_REQUIRE_OK(f.sim.crashLibvirtd("a"));
+    SIM_REQUIRE_OK(f.sim.restartLibvirtd("a"));
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax2"));
     const DomainCopies copies = f.sim.findDomainCopies("00000000-0000-4000-8000-000000000001");
     note("copies " + std::to_string(copies.copies.size()));
     return f.log;
@@ -83,7 +84,7 @@ public:
         SimHostSpec c;
         c.config.name = "c";
         c.pciDevices.push_back(faxBoard());
-        f_.sim.addSimHost(c);
+        SIM_REQUIRE_OK(f_.sim.addSimHost(c));
     }
 
     Strings run(int steps) {
@@ -102,6 +103,10 @@ private:
             INFO(call << " -> " << describeResult(result));
             CHECK_FALSE(result.error().message.empty());
             CHECK(result.error().kind != ErrorKind::Internal);
+            // Running out of memory is a failed start or migration, never anything else.
+            if (result.error().message.find("not enough free memory") != std::string::npos) {
+                CHECK(result.error().kind == ErrorKind::OperationFailed);
+            }
         }
         f_.log.push_back(std::to_string(f_.elapsedMs()) + " " + call + " -> " + describeResult(result));
     }
@@ -121,7 +126,11 @@ private:
         const std::string uuid = dice_.roll(8) == 0
                                      ? std::string(kUuids[dice_.roll(3)])
                                      : (dice_.roll(10) == 0 ? std::string() : std::string(kUuids[index]));
-        return domainXml(kDomains[index], uuid, dice_.roll(3) == 0 ? boardHostdev(dice_.roll(2) == 0) : std::string());
+        // From none at all to more than a 32 GiB host holds: starts and migrations run out of memory.
+        constexpr std::uint64_t kSizes[] = {0, 128 * 1024, 12 * kGiB, 20 * kGiB, 40 * kGiB};
+        const std::uint64_t memoryKiB = kSizes[dice_.roll(5)];
+        return sizedDomainXml(kDomains[index], uuid, memoryKiB, 1 + dice_.roll(4),
+                              dice_.roll(3) == 0 ? boardHostdev(dice_.roll(2) == 0) : std::string());
     }
 
     // Mostly real hosts and domains, now and then a name nobody knows.
@@ -166,39 +175,44 @@ private:
                }));
     }
 
+    // Knobs fail only on names nobody knows (the host "ghost", or a domain no host has).
     void fault() {
         const std::string target = pickHost();
         switch (dice_.roll(8)) {
             case 0:
-                f_.sim.powerOff(target);
+                record("power off " + target, f_.sim.powerOff(target));
                 break;
             case 1:
-                f_.sim.cutNetwork(target);
+                record("cut network " + target, f_.sim.cutNetwork(target));
                 break;
             case 2:
-                f_.sim.crashLibvirtd(target);
+                record("crash libvirtd " + target, f_.sim.crashLibvirtd(target));
                 break;
             case 3:
-            case 4:
-                f_.sim.crashDomain(target, pickDomain());
+            case 4: {
+                const std::string name = pickDomain();
+                record("crash " + name + "@" + target, f_.sim.crashDomain(target, name));
                 break;
+            }
             case 5:
-                f_.sim.failNextStarts(target, dice_.roll(3));
+                record("fail starts " + target, f_.sim.failNextStarts(target, dice_.roll(3)));
                 break;
             case 6:
                 f_.sim.failNextMigrations(dice_.roll(2));
                 break;
-            default:
-                f_.sim.setGuestIgnoresShutdown(pickDomain(), dice_.roll(2) == 0);
+            default: {
+                const std::string name = pickDomain();
+                record("ignore shutdown " + name, f_.sim.setGuestIgnoresShutdown(name, dice_.roll(2) == 0));
                 break;
+            }
         }
     }
 
     void repair() {
         const std::string target = pickHost();
-        f_.sim.powerOn(target);
-        f_.sim.healNetwork(target);
-        f_.sim.restartLibvirtd(target);
+        record("power on " + target, f_.sim.powerOn(target));
+        record("heal network " + target, f_.sim.healNetwork(target));
+        record("restart libvirtd " + target, f_.sim.restartLibvirtd(target));
     }
 
     void act() {
@@ -285,16 +299,22 @@ private:
             if (!reachable) continue;
             Strings running;
             int boardUsers = 0;
+            std::uint64_t usedKiB = 0;
             for (const DomainInfo& info : domains.value()) {
                 CHECK(info.uuid.size() == 36);
                 CHECK((info.state == DomainState::Running || info.state == DomainState::Shutoff));
                 CHECK((info.persistent || info.active()));  // a transient domain exists only while it runs
+                CHECK(info.vcpus >= 1);
                 if (!info.active()) continue;
                 running.push_back(info.name);
+                usedKiB += info.memoryKiB;
                 if (f_.sim.domainXml(host, info.name).value().find("<hostdev") != std::string::npos) ++boardUsers;
             }
             CHECK(inventory.value().runningDomains == running);
             CHECK(boardUsers <= 1);  // invariant 4: one board, one VM
+            // Never overcommitted, and free memory is exactly what the running domains leave.
+            CHECK(usedKiB <= inventory.value().memoryKiB);
+            CHECK(inventory.value().freeMemoryKiB == inventory.value().memoryKiB - usedKiB);
         }
     }
 
@@ -319,10 +339,23 @@ TEST_CASE("sim: the same sequence gives the same event log, times included", "[s
 }
 
 TEST_CASE("sim: random sequences of calls and faults keep the invariants and repeat exactly", "[sim]") {
+    // Outcomes the runs are meant to reach: the refusals they exercise, and successful migrations.
+    constexpr const char* kReached[] = {"not enough free memory", "unknown host 'ghost'",
+                                        "no domain 'ghost' on any host", "started (migrated)"};
+    std::map<std::string, int> reached;
     for (std::uint32_t seed = 1; seed <= 60; ++seed) {
         INFO("seed " << seed);
         const Strings first = RandomRun(seed).run(150);
         const Strings second = RandomRun(seed).run(150);
         REQUIRE(first == second);
+        for (const std::string& line : first) {
+            for (const char* outcome : kReached) {
+                if (line.find(outcome) != std::string::npos) ++reached[outcome];
+            }
+        }
+    }
+    for (const char* outcome : kReached) {
+        INFO(outcome);
+        CHECK(reached[outcome] > 0);
     }
 }

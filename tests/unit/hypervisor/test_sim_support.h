@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -36,14 +37,24 @@ std::string describeResult(const Result<T>& result) {
 inline constexpr const char* kFaxUuid = "6f0a3c7e-2b1d-4d8a-9a4e-5c1f0e2b7d31";
 inline constexpr const char* kBoardNodeDevice = "pci_0000_03_00_0";
 
-// A diskless TCG guest; `devices` goes inside <devices>.
-inline std::string domainXml(const std::string& name, const std::string& uuid = kFaxUuid,
-                             const std::string& devices = {}) {
+inline constexpr std::uint64_t kGiB = 1024 * 1024;  // in KiB
+
+// A diskless TCG guest with `memoryKiB` of RAM (0: no <memory> element) and `vcpus`; `devices`
+// goes inside <devices>.
+inline std::string sizedDomainXml(const std::string& name, const std::string& uuid, std::uint64_t memoryKiB,
+                                  unsigned vcpus = 1, const std::string& devices = {}) {
     std::string xml = "<domain type='qemu'>\n  <name>" + name + "</name>\n";
     if (!uuid.empty()) xml += "  <uuid>" + uuid + "</uuid>\n";
-    xml += "  <memory unit='KiB'>131072</memory>\n  <vcpu>1</vcpu>\n  <os><type arch='x86_64'>hvm</type></os>\n";
+    if (memoryKiB > 0) xml += "  <memory unit='KiB'>" + std::to_string(memoryKiB) + "</memory>\n";
+    xml += "  <vcpu>" + std::to_string(vcpus) + "</vcpu>\n  <os><type arch='x86_64'>hvm</type></os>\n";
     xml += "  <on_crash>destroy</on_crash>\n  <devices>" + devices + "</devices>\n</domain>\n";
     return xml;
+}
+
+// The same with 128 MiB and one vCPU.
+inline std::string domainXml(const std::string& name, const std::string& uuid = kFaxUuid,
+                             const std::string& devices = {}) {
+    return sizedDomainXml(name, uuid, 128 * 1024, 1, devices);
 }
 
 inline std::string boardHostdev(bool managed = true) {
@@ -73,7 +84,7 @@ inline std::string describe(const HypervisorEvent& event) {
     return host.host + ": host " + toString(host.status.reachability) + " (" + host.status.reason + ")";
 }
 
-// Two reachable hosts "a" and "b" (a with a fax board), every event logged as
+// Two reachable hosts, "a" (64 GiB, a fax board) and "b" (32 GiB), every event logged as
 // "<ms since start> <host>: <what>".
 struct SimFixture {
     ManualClock clock;
@@ -88,12 +99,12 @@ struct SimFixture {
         SimHostSpec a;
         a.config = HostConfig{"a", "qemu+tcp://198.18.0.11/system", "198.18.0.11"};
         a.cpus = 16;
-        a.memoryKiB = 64ull * 1024 * 1024;
+        a.memoryKiB = 64 * kGiB;
         a.pciDevices.push_back(faxBoard());
-        sim.addSimHost(a);
+        SIM_REQUIRE_OK(sim.addSimHost(a));
         SimHostSpec b;
         b.config = HostConfig{"b", "qemu+tcp://198.18.0.12/system", "198.18.0.12"};
-        sim.addSimHost(b);
+        SIM_REQUIRE_OK(sim.addSimHost(b));
         log.clear();
     }
 
@@ -112,6 +123,14 @@ struct SimFixture {
                         const std::string& devices = {}) {
         SIM_REQUIRE_OK(sim.defineDomain(host, domainXml(name, uuid, devices)));
         SIM_REQUIRE_OK(sim.startDomain(host, name));
+    }
+
+    // Adds a reachable host with default hardware but `memoryKiB`.
+    void addHost(const std::string& name, std::uint64_t memoryKiB = 32 * kGiB) {
+        SimHostSpec spec;
+        spec.config.name = name;
+        spec.memoryKiB = memoryKiB;
+        SIM_REQUIRE_OK(sim.addSimHost(spec));
     }
 
     DomainInfo info(const std::string& host, const std::string& domain) {

@@ -42,11 +42,30 @@ TEST_CASE("sim: a duplicate or nameless host is an invalid argument", "[sim]") {
     SIM_REQUIRE_OK(sim.addHost(HostConfig{"a", "", ""}));
     SIM_REQUIRE_ERROR(sim.addHost(HostConfig{"a", "", ""}), ErrorKind::InvalidArgument);
     SIM_REQUIRE_ERROR(sim.addHost(HostConfig{"", "", ""}), ErrorKind::InvalidArgument);
+}
+
+TEST_CASE("sim: addSimHost refuses a duplicate, a nameless host or a board listed twice and adds nothing", "[sim]") {
+    ManualClock clock;
+    SimulatedHypervisor sim(clock);
+    SimHostSpec first;
+    first.config.name = "a";
+    SIM_REQUIRE_OK(sim.addSimHost(first));
     SimHostSpec again;
     again.config.name = "a";
     again.cpus = 99;
-    sim.addSimHost(again);  // ignored: the first "a" stays
-    CHECK(sim.nodeInventory("a").value().cpus == 8);
+    auto duplicate = sim.addSimHost(again);
+    SIM_REQUIRE_ERROR(duplicate, ErrorKind::InvalidArgument);
+    CHECK(duplicate.error().message == "host 'a' already exists");
+    CHECK(sim.nodeInventory("a").value().cpus == 8);  // the first "a" stays
+
+    SIM_REQUIRE_ERROR(sim.addSimHost(SimHostSpec{}), ErrorKind::InvalidArgument);
+    SimHostSpec twoBoards;
+    twoBoards.config.name = "b";
+    twoBoards.pciDevices = {faxBoard(), faxBoard()};
+    auto listedTwice = sim.addSimHost(twoBoards);
+    SIM_REQUIRE_ERROR(listedTwice, ErrorKind::InvalidArgument);
+    CHECK(listedTwice.error().message.find(kBoardNodeDevice) != std::string::npos);
+    CHECK(sim.hosts() == Strings{"a"});
 }
 
 TEST_CASE("sim: every call naming an unknown host is an invalid argument naming it", "[sim]") {
@@ -74,11 +93,70 @@ TEST_CASE("sim: every call naming an unknown host is an invalid argument naming 
     SIM_REQUIRE_ERROR(f.sim.abortMigration(ghost, "fax1"), ErrorKind::InvalidArgument);
     SIM_REQUIRE_ERROR(f.sim.migrateLive(ghost, "b", "fax1", {}, {}), ErrorKind::InvalidArgument);
     SIM_REQUIRE_ERROR(f.sim.migrateLive("a", ghost, "fax1", {}, {}), ErrorKind::InvalidArgument);
-    // Knobs cannot report errors: they do nothing.
-    f.sim.powerOff(ghost);
-    f.sim.crashDomain(ghost, "fax1");
-    f.sim.failNextStarts(ghost, 1);
+}
+
+TEST_CASE("sim: a fault knob naming an unknown host fails, names it and changes nothing", "[sim]") {
+    SimFixture f;
+    f.defineAndStart("a", "fax1");
+    f.takeLog();
+    const auto requireUnknownHost = [](const Result<void>& result) {
+        SIM_REQUIRE_ERROR(result, ErrorKind::InvalidArgument);
+        CHECK(result.error().host == "ghost");
+        CHECK(result.error().message == "unknown host 'ghost'");
+    };
+    requireUnknownHost(f.sim.powerOff("ghost"));
+    requireUnknownHost(f.sim.powerOn("ghost"));
+    requireUnknownHost(f.sim.cutNetwork("ghost"));
+    requireUnknownHost(f.sim.healNetwork("ghost"));
+    requireUnknownHost(f.sim.crashLibvirtd("ghost"));
+    requireUnknownHost(f.sim.restartLibvirtd("ghost"));
+    requireUnknownHost(f.sim.crashDomain("ghost", "fax1"));
+    requireUnknownHost(f.sim.failNextStarts("ghost", 1));
+    auto wrongCase = f.sim.powerOff("A");  // host names are exact
+    SIM_REQUIRE_ERROR(wrongCase, ErrorKind::InvalidArgument);
+    CHECK(wrongCase.error().message == "unknown host 'A'");
     CHECK(f.log.empty());
+    CHECK(f.sim.hostStatus("a").value().reachability == Reachability::Reachable);
+    CHECK(f.info("a", "fax1").state == DomainState::Running);
+}
+
+TEST_CASE("sim: crashDomain and setGuestIgnoresShutdown naming an unknown domain fail with NoSuchDomain", "[sim]") {
+    SimFixture f;
+    f.defineAndStart("a", "fax1");
+    f.takeLog();
+    auto crash = f.sim.crashDomain("a", "fax9");
+    SIM_REQUIRE_ERROR(crash, ErrorKind::NoSuchDomain);
+    CHECK(crash.error().message.find("'fax9'") != std::string::npos);
+    CHECK(crash.error().host == "a");
+    // fax1 exists, but on a, not b.
+    SIM_REQUIRE_ERROR(f.sim.crashDomain("b", "fax1"), ErrorKind::NoSuchDomain);
+
+    auto ignore = f.sim.setGuestIgnoresShutdown("fax9", true);
+    SIM_REQUIRE_ERROR(ignore, ErrorKind::NoSuchDomain);
+    CHECK(ignore.error().message.find("'fax9'") != std::string::npos);
+    SIM_REQUIRE_ERROR(f.sim.setGuestIgnoresShutdown("fax9", false), ErrorKind::NoSuchDomain);
+    CHECK(f.log.empty());
+    CHECK(f.info("a", "fax1").state == DomainState::Running);
+
+    // A domain on an unreachable host is still known to the simulation's knobs.
+    SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown("fax1", true));
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax1"));
+}
+
+TEST_CASE("sim: a shutdown flag set by uuid matches in any spelling and can be cleared after undefine", "[sim]") {
+    SimFixture f;
+    f.defineAndStart("a", "fax1");
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown("6F0A3C7E2B1D4D8A9A4E5C1F0E2B7D31", true));
+    SIM_REQUIRE_OK(f.sim.shutdownDomain("a", "fax1", Duration(500)));
+    CHECK(f.elapsedMs() == 500);  // ignored: destroyed after the timeout
+
+    SIM_REQUIRE_OK(f.sim.undefineDomain("a", "fax1"));
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown(kFaxUuid, false));  // gone everywhere, flag still clearable
+    SIM_REQUIRE_ERROR(f.sim.setGuestIgnoresShutdown(kFaxUuid, false), ErrorKind::NoSuchDomain);
+    f.defineAndStart("b", "fax1");
+    SIM_REQUIRE_OK(f.sim.shutdownDomain("b", "fax1", Duration(500)));
+    CHECK(f.elapsedMs() == 500);  // honoured at once
 }
 
 TEST_CASE("sim: a removed host is forgotten", "[sim]") {
@@ -194,7 +272,7 @@ TEST_CASE("sim: failNextStarts fails that many starts with its message, then sta
     SimFixture f;
     SIM_REQUIRE_OK(f.sim.defineDomain("a", domainXml("fax1")));
     f.takeLog();
-    f.sim.failNextStarts("a", 2, "qemu: could not open /dev/kvm");
+    SIM_REQUIRE_OK(f.sim.failNextStarts("a", 2, "qemu: could not open /dev/kvm"));
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto failed = f.sim.startDomain("a", "fax1");
         SIM_REQUIRE_ERROR(failed, ErrorKind::OperationFailed);
@@ -206,7 +284,7 @@ TEST_CASE("sim: failNextStarts fails that many starts with its message, then sta
     }
     // Only the host it was set on fails.
     SIM_REQUIRE_OK(f.sim.defineDomain("b", domainXml("fax1")));
-    f.sim.failNextStarts("b", 0);
+    SIM_REQUIRE_OK(f.sim.failNextStarts("b", 0));
     SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
     CHECK(f.takeLog() == Strings{"0 b: domain fax1 defined (added)", "0 a: domain fax1 started (booted)"});
 }
@@ -214,7 +292,7 @@ TEST_CASE("sim: failNextStarts fails that many starts with its message, then sta
 TEST_CASE("sim: a start failure is not consumed by a call refused before the start", "[sim]") {
     SimFixture f;
     f.defineAndStart("a", "fax1");
-    f.sim.failNextStarts("a", 1);
+    SIM_REQUIRE_OK(f.sim.failNextStarts("a", 1));
     SIM_REQUIRE_ERROR(f.sim.startDomain("a", "fax1"), ErrorKind::OperationInvalid);
     SIM_REQUIRE_ERROR(f.sim.startDomain("a", "nope"), ErrorKind::NoSuchDomain);
     SIM_REQUIRE_OK(f.sim.destroyDomain("a", "fax1"));
@@ -239,19 +317,19 @@ TEST_CASE("sim: a shutdown the guest ignores destroys it after the timeout of si
     SimFixture f;
     f.defineAndStart("a", "fax1");
     f.takeLog();
-    f.sim.setGuestIgnoresShutdown("fax1", true);
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown("fax1", true));
     SIM_REQUIRE_OK(f.sim.shutdownDomain("a", "fax1", Duration(30000)));
     CHECK(f.elapsedMs() == 30000);
     CHECK(f.takeLog() == Strings{"30000 a: domain fax1 stopped (destroyed)"});
     CHECK(f.info("a", "fax1").reasonText == "destroyed");
 
     // Keyed by uuid as well, and switched off again.
-    f.sim.setGuestIgnoresShutdown("fax1", false);
-    f.sim.setGuestIgnoresShutdown(kFaxUuid, true);
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown("fax1", false));
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown(kFaxUuid, true));
     SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
     SIM_REQUIRE_OK(f.sim.shutdownDomain("a", "fax1", Duration(500)));
     CHECK(f.elapsedMs() == 30500);
-    f.sim.setGuestIgnoresShutdown(kFaxUuid, false);
+    SIM_REQUIRE_OK(f.sim.setGuestIgnoresShutdown(kFaxUuid, false));
     SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
     SIM_REQUIRE_OK(f.sim.shutdownDomain("a", "fax1", Duration(500)));
     CHECK(f.elapsedMs() == 30500);
@@ -317,7 +395,7 @@ TEST_CASE("sim: a powered off host is unreachable, its domains die unseen and co
     f.takeLog();
 
     f.clock.advance(Duration(1000));
-    f.sim.powerOff("a");
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
     CHECK(f.takeLog() == Strings{"1000 a: host unreachable (powered off)"});
     const HostStatus off = f.sim.hostStatus("a").value();
     CHECK(off.reachability == Reachability::Unreachable);
@@ -332,12 +410,12 @@ TEST_CASE("sim: a powered off host is unreachable, its domains die unseen and co
     auto unreachable = f.sim.destroyDomain("a", "fax1");
     SIM_REQUIRE_ERROR(unreachable, ErrorKind::HostUnreachable);
     CHECK(unreachable.error().host == "a");
-    f.sim.powerOff("a");  // twice: nothing new
-    f.sim.crashDomain("a", "fax1");
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));  // twice: nothing new
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax1"));
     CHECK(f.log.empty());
 
     f.clock.advance(Duration(2000));
-    f.sim.powerOn("a");
+    SIM_REQUIRE_OK(f.sim.powerOn("a"));
     CHECK(f.takeLog() == Strings{"3000 a: host reachable (powered on)"});
     CHECK(f.sim.hostStatus("a").value().since == f.start + Duration(3000));
     const DomainInfo back = f.info("a", "fax1");
@@ -353,13 +431,13 @@ TEST_CASE("sim: a cut network hides the host but its domains run on, seen as the
     f.defineAndStart("a", "fax1");
     f.defineAndStart("a", "fax2", "11111111-2222-4333-8444-555555555555");
     f.takeLog();
-    f.sim.cutNetwork("a");
+    SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
     CHECK(f.sim.hostStatus("a").value().reason == "network cut");
     SIM_REQUIRE_ERROR(f.sim.domainInfo("a", "fax1"), ErrorKind::HostUnreachable);
-    f.sim.crashDomain("a", "fax2");  // dies behind the cut: no event reaches anyone
-    f.sim.cutNetwork("a");
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax2"));  // dies behind the cut: no event reaches anyone
+    SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
     f.clock.advance(Duration(700));
-    f.sim.healNetwork("a");
+    SIM_REQUIRE_OK(f.sim.healNetwork("a"));
     CHECK(f.takeLog() == Strings{"0 a: host unreachable (network cut)", "700 a: host reachable (network healed)"});
     CHECK(f.info("a", "fax1").state == DomainState::Running);
     const DomainInfo crashed = f.info("a", "fax2");
@@ -371,10 +449,10 @@ TEST_CASE("sim: a crashed libvirtd makes the host unreachable while its domains 
     SimFixture f;
     f.defineAndStart("a", "fax1");
     f.takeLog();
-    f.sim.crashLibvirtd("a");
+    SIM_REQUIRE_OK(f.sim.crashLibvirtd("a"));
     CHECK(f.sim.hostStatus("a").value().reason == "libvirtd down");
     SIM_REQUIRE_ERROR(f.sim.startDomain("a", "fax1"), ErrorKind::HostUnreachable);
-    f.sim.restartLibvirtd("a");
+    SIM_REQUIRE_OK(f.sim.restartLibvirtd("a"));
     CHECK(f.takeLog() == Strings{"0 a: host unreachable (libvirtd down)", "0 a: host reachable (libvirtd restarted)"});
     CHECK(f.info("a", "fax1").state == DomainState::Running);
 }
@@ -383,22 +461,22 @@ TEST_CASE("sim: a host with several faults becomes reachable only when all are g
     SimFixture f;
     f.defineAndStart("a", "fax1");
     f.takeLog();
-    f.sim.cutNetwork("a");
-    f.sim.crashLibvirtd("a");
-    f.sim.healNetwork("a");  // libvirtd still down
+    SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
+    SIM_REQUIRE_OK(f.sim.crashLibvirtd("a"));
+    SIM_REQUIRE_OK(f.sim.healNetwork("a"));  // libvirtd still down
     CHECK(f.sim.hostStatus("a").value().reachability == Reachability::Unreachable);
-    f.sim.powerOff("a");
-    f.sim.restartLibvirtd("a");  // nothing to restart on a dead host
-    f.sim.powerOn("a");          // a boot starts libvirtd
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
+    SIM_REQUIRE_OK(f.sim.restartLibvirtd("a"));  // nothing to restart on a dead host
+    SIM_REQUIRE_OK(f.sim.powerOn("a"));          // a boot starts libvirtd
     CHECK(f.takeLog() == Strings{"0 a: host unreachable (network cut)", "0 a: host reachable (powered on)"});
     CHECK(f.info("a", "fax1").state == DomainState::Shutoff);
 
     // A cut network survives a power cycle.
-    f.sim.cutNetwork("a");
-    f.sim.powerOff("a");
-    f.sim.powerOn("a");
+    SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
+    SIM_REQUIRE_OK(f.sim.powerOn("a"));
     CHECK(f.sim.hostStatus("a").value().reachability == Reachability::Unreachable);
-    f.sim.healNetwork("a");
+    SIM_REQUIRE_OK(f.sim.healNetwork("a"));
     CHECK(f.takeLog() == Strings{"0 a: host unreachable (network cut)", "0 a: host reachable (network healed)"});
 }
 
@@ -406,14 +484,13 @@ TEST_CASE("sim: a crashed domain emits Crashed then Stopped and is shut off, rea
     SimFixture f;
     f.defineAndStart("a", "fax1");
     f.takeLog();
-    f.sim.crashDomain("a", "fax1");
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax1"));
     CHECK(f.takeLog() == Strings{"0 a: domain fax1 crashed (panicked)", "0 a: domain fax1 stopped (crashed)"});
     const DomainInfo crashed = f.info("a", "fax1");
     CHECK(crashed.state == DomainState::Shutoff);
     CHECK(crashed.reason == 3);
     CHECK(crashed.reasonText == "crashed");
-    f.sim.crashDomain("a", "fax1");  // not running: nothing happens
-    f.sim.crashDomain("a", "nope");
+    SIM_REQUIRE_OK(f.sim.crashDomain("a", "fax1"));  // not running: nothing happens
     CHECK(f.log.empty());
 }
 
@@ -421,12 +498,12 @@ TEST_CASE("sim: findDomainCopies lists copies on reachable hosts and names the u
     SimFixture f;
     SimHostSpec c;
     c.config.name = "c";
-    f.sim.addSimHost(c);
+    SIM_REQUIRE_OK(f.sim.addSimHost(c));
     f.defineAndStart("a", "fax1");
     SIM_REQUIRE_OK(f.sim.defineDomain("b", domainXml("fax1")));
     SIM_REQUIRE_OK(f.sim.defineDomain("c", domainXml("fax1")));
     SIM_REQUIRE_OK(f.sim.defineDomain("b", domainXml("other", "11111111-2222-4333-8444-555555555555")));
-    f.sim.cutNetwork("c");
+    SIM_REQUIRE_OK(f.sim.cutNetwork("c"));
 
     const DomainCopies copies = f.sim.findDomainCopies("6F0A3C7E2B1D4D8A9A4E5C1F0E2B7D31");
     REQUIRE(copies.copies.size() == 2);
@@ -436,7 +513,7 @@ TEST_CASE("sim: findDomainCopies lists copies on reachable hosts and names the u
     CHECK(copies.copies[1].info.state == DomainState::Shutoff);
     CHECK(copies.unreachableHosts == Strings{"c"});
 
-    f.sim.powerOff("a");
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
     const DomainCopies afterPowerOff = f.sim.findDomainCopies(kFaxUuid);
     REQUIRE(afterPowerOff.copies.size() == 1);
     CHECK(afterPowerOff.copies[0].host == "b");
@@ -502,8 +579,8 @@ TEST_CASE("sim: an unmanaged board must be detached first and a missing board fa
 TEST_CASE("sim: a power cycle gives every board back to the driver it boots with", "[sim]") {
     SimFixture f;
     f.defineAndStart("a", "fax1", kFaxUuid, boardHostdev());
-    f.sim.powerOff("a");
-    f.sim.powerOn("a");
+    SIM_REQUIRE_OK(f.sim.powerOff("a"));
+    SIM_REQUIRE_OK(f.sim.powerOn("a"));
     CHECK(f.sim.pciDevices("a").value()[0].driver == "brooktrout");
     SIM_REQUIRE_OK(f.sim.reattachPciDevice("a", kBoardNodeDevice));
 }
@@ -518,8 +595,83 @@ TEST_CASE("sim: the node inventory lists running domains sorted by name", "[sim]
     CHECK(inventory.value().cpus == 16);
     CHECK(inventory.value().memoryKiB == 64ull * 1024 * 1024);
     CHECK(inventory.value().runningDomains == Strings{"afax", "zfax"});
-    // Domain memory is not read from the XML yet: running domains use none.
-    CHECK(inventory.value().freeMemoryKiB == inventory.value().memoryKiB);
+    CHECK(inventory.value().freeMemoryKiB == 64 * kGiB - 2 * 128 * 1024);  // the idle one takes nothing
+}
+
+// ---- memory
+
+TEST_CASE("sim: a domain's memory and vCPUs come from its XML", "[sim]") {
+    SimFixture f;
+    auto defined = f.sim.defineDomain("a", sizedDomainXml("fax1", kFaxUuid, 4 * kGiB, 4));
+    SIM_REQUIRE_OK(defined);
+    CHECK(defined.value().memoryKiB == 4 * kGiB);
+    CHECK(defined.value().vcpus == 4);
+    SIM_REQUIRE_OK(f.sim.startDomain("a", "fax1"));
+    CHECK(f.info("a", "fax1").memoryKiB == 4 * kGiB);
+    CHECK(f.info("a", "fax1").vcpus == 4);
+
+    // Any unit libvirt knows; no <memory> at all reads as 0.
+    const std::string inGiB = "<domain type='qemu'><name>fax2</name><memory unit='GiB'>2</memory></domain>";
+    auto gib = f.sim.defineDomain("b", inGiB);
+    SIM_REQUIRE_OK(gib);
+    CHECK(gib.value().memoryKiB == 2 * kGiB);
+    CHECK(gib.value().vcpus == 1);
+    auto none = f.sim.defineDomain("b", sizedDomainXml("fax3", "", 0, 2));
+    SIM_REQUIRE_OK(none);
+    CHECK(none.value().memoryKiB == 0);
+    CHECK(none.value().vcpus == 2);
+}
+
+TEST_CASE("sim: free memory is the host's memory less that of its running domains", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("small", kFaxUuid, 3 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("large", "11111111-2222-4333-8444-555555555555", 5 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("idle", "21111111-2222-4333-8444-555555555555", 10 * kGiB)));
+    const auto freeOnB = [&f] { return f.sim.nodeInventory("b").value().freeMemoryKiB; };
+    CHECK(freeOnB() == 32 * kGiB);
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "small"));
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "large"));
+    CHECK(freeOnB() == 24 * kGiB);
+    SIM_REQUIRE_OK(f.sim.destroyDomain("b", "small"));
+    CHECK(freeOnB() == 27 * kGiB);
+    SIM_REQUIRE_OK(f.sim.powerOff("b"));
+    SIM_REQUIRE_OK(f.sim.powerOn("b"));
+    CHECK(freeOnB() == 32 * kGiB);
+}
+
+TEST_CASE("sim: a start is refused with OperationFailed when the host lacks free memory", "[sim]") {
+    SimFixture f;
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("fax1", kFaxUuid, 20 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("fax2", "11111111-2222-4333-8444-555555555555", 20 * kGiB)));
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "fax1"));
+    SIM_REQUIRE_OK(f.sim.failNextStarts("b", 1));
+    f.takeLog();
+
+    auto refused = f.sim.startDomain("b", "fax2");
+    SIM_REQUIRE_ERROR(refused, ErrorKind::OperationFailed);
+    CHECK(refused.error().message ==
+          "cannot start domain 'fax2': not enough free memory on host 'b': needs 20480 MiB, 12288 MiB free");
+    CHECK(refused.error().host == "b");
+    CHECK(f.info("b", "fax2").state == DomainState::Shutoff);
+    CHECK(f.sim.nodeInventory("b").value().freeMemoryKiB == 12 * kGiB);
+    CHECK(f.log.empty());
+
+    // An exact fit starts (once the injected failure, not consumed by the refusal, is used up).
+    SIM_REQUIRE_OK(f.sim.defineDomain("b", sizedDomainXml("fit", "21111111-2222-4333-8444-555555555555", 12 * kGiB)));
+    SIM_REQUIRE_ERROR(f.sim.startDomain("b", "fit"), ErrorKind::OperationFailed);
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "fit"));
+    CHECK(f.sim.nodeInventory("b").value().freeMemoryKiB == 0);
+    SIM_REQUIRE_OK(f.sim.destroyDomain("b", "fax1"));
+    SIM_REQUIRE_OK(f.sim.startDomain("b", "fax2"));
+}
+
+TEST_CASE("sim: the memory message never rounds a shortfall away", "[sim]") {
+    SimFixture f;
+    f.addHost("tiny", 1024);  // 1 MiB
+    SIM_REQUIRE_OK(f.sim.defineDomain("tiny", sizedDomainXml("fax1", kFaxUuid, 1025)));
+    auto refused = f.sim.startDomain("tiny", "fax1");
+    SIM_REQUIRE_ERROR(refused, ErrorKind::OperationFailed);
+    CHECK_THAT(refused.error().message, Catch::EndsWith("needs 2 MiB, 1 MiB free"));
 }
 
 // ---- event delivery

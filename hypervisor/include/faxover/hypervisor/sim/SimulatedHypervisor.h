@@ -6,7 +6,7 @@
 #include "faxover/hypervisor/Clock.h"
 #include "faxover/hypervisor/Hypervisor.h"
 
-#include <map>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,20 +26,30 @@ public:
     ~SimulatedHypervisor() override;
 
     // Adds a powered-on, reachable host with this hardware (addHost() uses default hardware).
-    void addSimHost(const SimHostSpec& spec);
+    // InvalidArgument for a nameless or duplicate host or a PCI device listed twice.
+    Result<void> addSimHost(const SimHostSpec& spec);
 
     // ---- fault knobs
-    void powerOff(const std::string& host);        // unreachable; every domain on it dies silently
-    void powerOn(const std::string& host);         // reachable again; persistent domains shut off
-    void cutNetwork(const std::string& host);      // unreachable; domains keep running, unseen
-    void healNetwork(const std::string& host);
-    void crashLibvirtd(const std::string& host);   // unreachable; domains keep running
-    void restartLibvirtd(const std::string& host);
-    void crashDomain(const std::string& host, const std::string& domain);  // Crashed, emits Crashed/Stopped
-    void failNextStarts(const std::string& host, unsigned count, const std::string& message = "simulated start failure");
+    // A typo must fail the scenario: an unknown host is InvalidArgument, an unknown domain
+    // NoSuchDomain, both naming it. A fault already in place (powering off a dead host, crashing a
+    // shut off domain) changes nothing and succeeds.
+    Result<void> powerOff(const std::string& host);    // unreachable; every domain on it dies silently
+    Result<void> powerOn(const std::string& host);     // reachable again; persistent domains shut off
+    Result<void> cutNetwork(const std::string& host);  // unreachable; domains keep running, unseen
+    Result<void> healNetwork(const std::string& host);
+    Result<void> crashLibvirtd(const std::string& host);  // unreachable; domains keep running
+    Result<void> restartLibvirtd(const std::string& host);
+    Result<void> crashDomain(const std::string& host, const std::string& domain);  // emits Crashed/Stopped
+    Result<void> failNextStarts(const std::string& host, unsigned count,
+                                const std::string& message = "simulated start failure");
     void failNextMigrations(unsigned count, const std::string& message = "simulated migration failure");
     void setMigrationDuration(Duration duration);  // simulated time per live migration (default 2 s)
-    void setGuestIgnoresShutdown(const std::string& domain, bool ignores);  // graceful shutdown times out
+    // Graceful shutdown times out. `domain` (name or UUID) must exist on some host, except to clear
+    // a flag set earlier.
+    Result<void> setGuestIgnoresShutdown(const std::string& domain, bool ignores);
+    // Disks under these paths count as shared storage for checkMigratable and migrateLive, as
+    // ConnectionSettings::sharedStoragePrefixes does for LibvirtHypervisor. None by default.
+    void setSharedStoragePrefixes(std::vector<std::string> prefixes);
 
     // ---- the Hypervisor interface
     Result<void> addHost(const HostConfig& host) override;

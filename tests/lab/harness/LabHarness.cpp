@@ -2,28 +2,46 @@
 
 #include "faxover/hypervisor/DomainXml.h"
 
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace faxover::lab {
 namespace bp = boost::process;
 
 std::string Lab::scriptPath() { return FAXOVER_LAB_SCRIPT; }
 
-CommandOutput runLabScript(const std::vector<std::string>& arguments) {
+std::string Lab::fenceAgentPath() {
+    return (std::filesystem::path(FAXOVER_LAB_SCRIPT).parent_path() / "fence_faxlab").string();
+}
+
+CommandOutput runProgram(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string& input) {
     boost::asio::io_context io;
     std::future<std::string> out;
     std::future<std::string> err;
-    bp::child child(bp::exe = Lab::scriptPath(), bp::args = arguments, bp::std_in.close(), bp::std_out > out,
-                    bp::std_err > err, io);
-    io.run();
-    child.wait();
-    return CommandOutput{child.exit_code(), out.get(), err.get()};
+    auto run = [&](auto&& standardInput) {
+        bp::child child(bp::exe = program, bp::args = arguments, std::forward<decltype(standardInput)>(standardInput),
+                        bp::std_out > out, bp::std_err > err, bp::env["FAXLAB_RELAY"] = FAXOVER_LAB_RELAY, io);
+        io.run();
+        child.wait();
+        return CommandOutput{child.exit_code(), out.get(), err.get()};
+    };
+    // No input: stdin closed from the start, nothing written (a program that never reads it cannot
+    // make our write fail).
+    if (input.empty()) return run(bp::std_in.close());
+    return run(bp::std_in < boost::asio::buffer(input));
+}
+
+CommandOutput runLabScript(const std::vector<std::string>& arguments) {
+    return runProgram(Lab::scriptPath(), arguments);
 }
 
 namespace {
@@ -94,6 +112,21 @@ void Lab::cutNetwork(const std::string& host) const { runOrThrow({"cut", host});
 void Lab::healNetwork(const std::string& host) const { runOrThrow({"heal", host}); }
 void Lab::degrade(const std::string& host, const std::string& rate) const { runOrThrow({"degrade", host, rate}); }
 void Lab::undegrade(const std::string& host) const { runOrThrow({"undegrade", host}); }
+
+std::string Lab::relay(const std::string& host, unsigned delayMs) const {
+    const std::string output = runOrThrow({"relay", host, std::to_string(delayMs)});
+    std::istringstream words(output);
+    std::string tag;
+    std::string name;
+    std::string uri;
+    if (!(words >> tag >> name >> uri) || tag != "RELAY" || name != host) {
+        throw std::runtime_error("faxover-lab relay printed no RELAY line for " + host + ":\n" + output);
+    }
+    return uri;
+}
+void Lab::stall(const std::string& host) const { runOrThrow({"stall", host}); }
+void Lab::unstall(const std::string& host) const { runOrThrow({"unstall", host}); }
+void Lab::unrelay(const std::string& host) const { runOrThrow({"unrelay", host}); }
 
 std::vector<int> Lab::qemuPids(const std::string& host) const {
     std::vector<int> pids;

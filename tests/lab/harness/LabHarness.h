@@ -42,6 +42,16 @@ public:
     void degrade(const std::string& host, const std::string& rate) const;
     void undegrade(const std::string& host) const;
 
+    // A TCP relay in front of `host`'s libvirtd adding `delayMs` each way (faxover-lab relay);
+    // returns the URI to connect through it. Clients of the host's own URI are not affected.
+    std::string relay(const std::string& host, unsigned delayMs) const;
+    // The relay keeps its connections open but forwards nothing (a hung link) ... until unstall,
+    // which delivers what it buffered meanwhile.
+    void stall(const std::string& host) const;
+    void unstall(const std::string& host) const;
+    // Stops the relay (its connections close) and removes its address. Idempotent.
+    void unrelay(const std::string& host) const;
+
     std::vector<int> qemuPids(const std::string& host) const;
     // Host-side path of a lab guest's serial console log on `host`.
     std::string consolePath(const std::string& host, const std::string& domain) const;
@@ -51,6 +61,8 @@ public:
     static std::string guestXml(Guest guest, const std::string& name);
 
     static std::string scriptPath();
+    // tests/lab/fence_faxlab, the lab's fence agent (next to the script).
+    static std::string fenceAgentPath();
 
 private:
     Lab(std::vector<LabHost> hosts, bool owned) : hosts_(std::move(hosts)), owned_(owned) {}
@@ -64,7 +76,12 @@ struct CommandOutput {
     std::string err;
 };
 
-// Runs the lab script with these arguments; captures both streams without deadlocking on either.
+// Runs `program` with these arguments and `input` on its stdin (closed once written; a program
+// given input must read it); captures both output streams without deadlocking on any of them. The
+// lab's relay binary is passed to it as FAXLAB_RELAY.
+CommandOutput runProgram(const std::string& program, const std::vector<std::string>& arguments,
+                         const std::string& input = {});
+// Runs the lab script with these arguments.
 CommandOutput runLabScript(const std::vector<std::string>& arguments);
 
 }  // namespace faxover::lab

@@ -93,9 +93,27 @@ inline bool eventually(const std::function<bool()>& condition, Duration timeout)
     return condition();
 }
 
+// How long until `condition` held (polled every 50 ms), or Duration::max() if not within `timeout`.
+inline Duration timeUntil(const std::function<bool()>& condition, Duration timeout) {
+    const auto started = std::chrono::steady_clock::now();
+    if (!eventually(condition, timeout)) return Duration::max();
+    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
+}
+
 inline bool isReachable(hv::Hypervisor& hypervisor, const std::string& host) {
     auto status = hypervisor.hostStatus(host);
     return status && status.value().reachability == hv::Reachability::Reachable;
+}
+
+// The reachability changes reported for `host`, in order.
+inline std::vector<hv::Reachability> reachabilityChanges(const EventRecorder& events, const std::string& host) {
+    std::vector<hv::Reachability> changes;
+    for (const auto& event : events.snapshot()) {
+        if (const auto* hostEvent = std::get_if<hv::HostEvent>(&event); hostEvent && hostEvent->host == host) {
+            changes.push_back(hostEvent->status.reachability);
+        }
+    }
+    return changes;
 }
 
 // Runs `restore` at scope exit, so a failed assertion never leaves a host down for the next test.

@@ -10,12 +10,6 @@ namespace {
 
 bool processAlive(int pid) { return ::kill(pid, 0) == 0; }
 
-std::chrono::milliseconds timeUntil(const std::function<bool()>& condition, Duration timeout) {
-    const auto started = std::chrono::steady_clock::now();
-    if (!eventually(condition, timeout)) return Duration::max();
-    return std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
-}
-
 bool anyStopEventFor(const EventRecorder& events, const std::string& name) {
     for (const auto& event : events.snapshot()) {
         const auto* domain = std::get_if<hv::DomainEvent>(&event);

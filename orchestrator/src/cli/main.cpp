@@ -3,6 +3,7 @@
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/HostArgument.h"
 #include "faxover/orchestrator/Inventory.h"
+#include "faxover/orchestrator/PolicyCheck.h"
 
 #include <iostream>
 #include <string>
@@ -14,11 +15,13 @@ constexpr int kExitUsage = 2;
 
 void printUsage(std::ostream& out) {
     out << "usage: faxover inventory HOST...\n"
+           "       faxover policy check FILE...\n"
            "       faxover --version\n"
            "HOST is NAME=URI[@MIGRATION_ADDRESS], e.g. lab1=qemu+tcp://198.18.0.11/system@198.18.0.11\n"
            "inventory: connects to each host through libvirt and prints reachability, capacity,\n"
            "           domains (with whether each can live-migrate) and PCI devices.\n"
-           "exit status: 0 all hosts read, 1 some host unreachable or unreadable, 2 usage error\n";
+           "exit status: 0 all hosts read, 1 some host unreachable or unreadable, 2 usage error\n"
+           "policy check: validates policy files (docs/policy.md); 'faxover policy --help' for more.\n";
 }
 
 int runInventory(const std::vector<std::string>& arguments) {
@@ -58,6 +61,9 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (arguments.front() == "inventory") return runInventory({arguments.begin() + 1, arguments.end()});
+    if (arguments.front() == "policy") {
+        return faxover::orchestrator::runPolicyCommand({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
+    }
     std::cerr << "faxover: unknown command '" << arguments.front() << "'\n";
     printUsage(std::cerr);
     return kExitUsage;

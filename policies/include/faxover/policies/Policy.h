@@ -1,0 +1,224 @@
+#pragma once
+// The validated policy: plain values, no YAML. loadPolicyText/loadPolicyFile (PolicyLoader.h) make
+// one; docs/policy.md describes every field, its default and its allowed values. A value that is
+// here has passed validation: names are unique, references resolve, ranges hold.
+#include "faxover/policies/MonitoringProfile.h"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace faxover::policy {
+
+using Milliseconds = std::chrono::milliseconds;
+
+// ---- fencing --------------------------------------------------------------------------------
+
+enum class FenceMethod {
+    Agent,           // a fence-agents style program (fence_ipmilan, fence_faxlab, ...) powers the host off
+    LibvirtDestroy,  // destroy the domain through the host's own libvirtd: only works while it answers
+    Manual,          // an admin confirms the host is off
+};
+const char* toString(FenceMethod method);
+
+// One way to fence a host. A host lists one or more, tried in order until one confirms "off".
+struct FenceLevel {
+    FenceMethod method = FenceMethod::Manual;
+    std::string command{};                               // Agent: program name (found in PATH) or absolute path
+    std::map<std::string, std::string> parameters{};     // Agent: options given on stdin (ip, username, plug, ...)
+    std::string passwordFile{};                          // Agent: absolute path of a file holding the password
+    Milliseconds timeout{60000};                         // Agent, LibvirtDestroy: give up on this level after this
+    std::string instructions{};                          // Manual: shown to the admin who must confirm
+
+    bool operator==(const FenceLevel&) const = default;
+};
+
+// Cluster-wide fencing defaults.
+struct FencingSettings {
+    Milliseconds timeout{60000};  // default timeout of a level that sets none
+    int attempts = 2;             // tries of each level before the next one
+
+    bool operator==(const FencingSettings&) const = default;
+};
+
+// ---- hosts ----------------------------------------------------------------------------------
+
+// How much of a host Faxover may fill with protected services. An absent limit means "what the
+// host reports" (vCPUs, memory) or "no limit" (services).
+struct HostCapacity {
+    std::optional<int> vcpus{};
+    std::optional<std::uint64_t> memoryMiB{};
+    std::optional<int> services{};
+
+    bool operator==(const HostCapacity&) const = default;
+};
+
+// Reserved for issue #5 (board reassignment): a fax board installed in a host.
+struct HostBoard {
+    std::string pciAddress{};  // canonical DDDD:BB:SS.F, lower-case hex
+    std::string model{};       // a BoardModel's name
+    std::string trunkGroup{};  // the telephone lines the board is cabled to
+
+    bool operator==(const HostBoard&) const = default;
+};
+
+struct HostPolicy {
+    std::string name{};
+    std::string uri{};               // libvirt URI, e.g. qemu+tcp://10.0.0.11/system
+    std::string migrationAddress{};  // where peers send migration traffic; empty only for local URIs
+    std::string site = "default";
+    HostCapacity capacity{};
+    std::map<std::string, std::string> labels{};
+    std::vector<FenceLevel> fence{};  // at least one level
+    MonitoringProfile monitoring{};   // the cluster's profile with this host's overrides applied
+    std::vector<HostBoard> boards{};  // reserved, issue #5
+
+    bool operator==(const HostPolicy&) const = default;
+};
+
+// ---- services -------------------------------------------------------------------------------
+
+enum class TelephonyMode {
+    Sr140,  // fax over IP (T.38): the VM has no host device and can live-migrate
+    Board,  // a fax board passed through (PCI hostdev): cold move and board reassignment only
+    Auto,   // decided from the domain XML: a PCI hostdev means Board
+};
+const char* toString(TelephonyMode mode);
+
+enum class RecoveryMode {
+    LiveMigrateIfPossible,  // live-migrate when the source still runs the VM, otherwise fence and restart
+    RestartOnly,            // always stop and start elsewhere, even when a live migration would work
+};
+const char* toString(RecoveryMode mode);
+
+enum class ServiceRole { Active, Standby };  // reserved, issue #4
+const char* toString(ServiceRole role);
+
+// The libvirt domain a service protects, by name or by UUID (lower-case canonical form).
+struct DomainRef {
+    enum class Kind { Name, Uuid };
+    Kind kind = Kind::Name;
+    std::string value{};
+
+    bool operator==(const DomainRef&) const = default;
+};
+
+// Where the orchestrator gets the domain XML it defines on a target host.
+struct DomainXmlSource {
+    enum class Kind {
+        FromHost,  // the definition on the host that last ran it (the domain is defined there)
+        File,      // a file on the orchestrator's machine
+    };
+    Kind kind = Kind::FromHost;
+    std::string path{};  // File: absolute path
+
+    bool operator==(const DomainXmlSource&) const = default;
+};
+
+inline constexpr int kMinPriority = 1;
+inline constexpr int kMaxPriority = 100;
+
+struct ServicePolicy {
+    std::string name{};
+    DomainRef domain{};
+    DomainXmlSource domainXml{};
+    TelephonyMode telephony = TelephonyMode::Auto;
+    int priority = 50;                        // kMinPriority..kMaxPriority; higher recovers first
+    std::vector<std::string> preferredHosts{};  // host names, most preferred first
+    std::vector<std::string> preferredSites{};  // site names, most preferred first
+    std::vector<std::string> antiAffinity{};    // services never placed on the same host as this one
+    RecoveryMode recovery = RecoveryMode::LiveMigrateIfPossible;
+    int maxRestart = 1;   // restarts on the same host after a failed start before relocating
+    int maxRelocate = 1;  // other hosts tried after that before giving up (state "error")
+    bool failback = false;  // move back to a preferred host or site when it returns
+    std::string licence{};  // reserved, issue #4: a Licence's id, empty when none
+    ServiceRole role = ServiceRole::Active;  // reserved, issue #4
+    std::string trunkGroup{};  // reserved, issue #5: boards this service needs (board/auto telephony)
+
+    bool operator==(const ServicePolicy&) const = default;
+};
+
+// ---- maintenance windows --------------------------------------------------------------------
+
+enum class MaintenanceAction {
+    Drain,              // move services off before the window starts; keep them off until it ends
+    SuspendMonitoring,  // services stay; a host that goes silent is not failed over
+};
+const char* toString(MaintenanceAction action);
+
+enum class Weekday { Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday };
+const char* toString(Weekday day);  // "mon", "tue", ...
+
+// Every listed day from start to end (same day, end > start; 24:00 ends at midnight), at a fixed
+// offset from UTC.
+struct WeeklyWindow {
+    std::vector<Weekday> days{};
+    std::chrono::minutes start{0};  // since midnight
+    std::chrono::minutes end{0};    // since midnight, up to 24:00
+    std::chrono::minutes utcOffset{0};
+
+    bool operator==(const WeeklyWindow&) const = default;
+};
+
+// Once, between two instants (end > start).
+struct AbsoluteWindow {
+    std::chrono::sys_seconds start{};
+    std::chrono::sys_seconds end{};
+
+    bool operator==(const AbsoluteWindow&) const = default;
+};
+
+struct MaintenanceWindow {
+    std::string name{};
+    bool allHosts = false;
+    std::vector<std::string> hosts{};  // empty when allHosts
+    MaintenanceAction action = MaintenanceAction::Drain;
+    std::variant<WeeklyWindow, AbsoluteWindow> schedule{};
+
+    bool operator==(const MaintenanceWindow&) const = default;
+};
+
+// ---- reserved sections: licences (issue #4), board models (issue #5) ------------------------
+
+struct Licence {
+    std::string id{};
+    std::string product{};
+    std::string keyFile{};  // absolute path
+    int seats = 1;          // active services that may use it at once
+
+    bool operator==(const Licence&) const = default;
+};
+
+struct BoardModel {
+    std::string name{};
+    std::uint16_t vendorId = 0;  // PCI vendor ID, e.g. 0x12e4 Brooktrout, 0x12c7 Dialogic
+    std::uint16_t deviceId = 0;
+
+    bool operator==(const BoardModel&) const = default;
+};
+
+// ---- the whole policy -----------------------------------------------------------------------
+
+inline constexpr int kPolicyFormatVersion = 1;
+
+struct Policy {
+    int version = kPolicyFormatVersion;
+    MonitoringProfile monitoring{};  // cluster-wide; each host holds its own resolved copy
+    FencingSettings fencing{};
+    std::vector<HostPolicy> hosts{};
+    std::vector<ServicePolicy> services{};
+    std::vector<MaintenanceWindow> maintenance{};
+    std::vector<Licence> licences{};       // reserved, issue #4
+    std::vector<BoardModel> boardModels{};  // reserved, issue #5
+
+    const HostPolicy* findHost(std::string_view name) const;
+    const ServicePolicy* findService(std::string_view name) const;
+    bool operator==(const Policy&) const = default;
+};
+
+}  // namespace faxover::policy

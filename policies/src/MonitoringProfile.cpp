@@ -1,0 +1,25 @@
+#include "faxover/policies/MonitoringProfile.h"
+
+namespace faxover::policy {
+
+using std::chrono::milliseconds;
+
+MonitoringProfile ipfxCompatibleProfile() {
+    // IPFX Failover Server 4.3, Options > Network: its defaults, which its manual says not to change.
+    return MonitoringProfile{"ipfx-compatible", milliseconds(2000), milliseconds(1000), 5, 15, 30};
+}
+
+MonitoringProfile defaultProfile() {
+    // docs/policy.md, "Monitoring profiles", explains each number.
+    return MonitoringProfile{"default", milliseconds(1000), milliseconds(500), 2, 5, 10};
+}
+
+std::optional<MonitoringProfile> monitoringProfileNamed(std::string_view name) {
+    if (name == "default") return defaultProfile();
+    if (name == "ipfx-compatible") return ipfxCompatibleProfile();
+    return std::nullopt;
+}
+
+std::vector<std::string> monitoringProfileNames() { return {"default", "ipfx-compatible"}; }
+
+}  // namespace faxover::policy

@@ -1,0 +1,181 @@
+#include "faxover/policies/PolicyWriter.h"
+
+#include "faxover/policies/Duration.h"
+#include "read/Syntax.h"
+
+#include <array>
+#include <cstdio>
+#include <sstream>
+
+namespace faxover::policy {
+
+namespace {
+
+using read::formatMemorySize;
+using read::formatPciId;
+using read::formatTimeOfDay;
+using read::formatTimestamp;
+using read::formatUtcOffset;
+
+// Every string double-quoted: no value can be misread as a number, a switch, null or YAML syntax.
+std::string quoted(std::string_view text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < ' ' || c == 0x7f) {
+            std::array<char, 8> escape{};
+            std::snprintf(escape.data(), escape.size(), "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            out += escape.data();
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string quotedList(const std::vector<std::string>& items) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + quoted(items[i]);
+    return out + "]";
+}
+
+// Lines of "key: value" at a given indentation; "- " starts a list item.
+class YamlLines {
+public:
+    void line(int indent, std::string_view text) { out_ << std::string(static_cast<std::size_t>(indent), ' ') << text << '\n'; }
+    void pair(int indent, std::string_view key, std::string_view value) {
+        line(indent, std::string(key) + ": " + std::string(value));
+    }
+    std::string str() const { return out_.str(); }
+
+private:
+    std::ostringstream out_;
+};
+
+void writeMonitoring(YamlLines& yaml, int indent, const MonitoringProfile& profile) {
+    yaml.pair(indent, "profile", quoted(profile.profile));
+    yaml.pair(indent, "interval", quoted(formatDuration(profile.interval)));
+    yaml.pair(indent, "timeout", quoted(formatDuration(profile.timeout)));
+    yaml.pair(indent, "warn_count", std::to_string(profile.warnCount));
+    yaml.pair(indent, "failover_count", std::to_string(profile.failoverCount));
+    yaml.pair(indent, "failover_count_after_restart", std::to_string(profile.failoverCountAfterRestart));
+}
+
+void writeFenceLevel(YamlLines& yaml, int indent, const FenceLevel& level) {
+    yaml.line(indent, "- method: " + quoted(toString(level.method)));
+    const int inner = indent + 2;
+    if (level.method == FenceMethod::Agent) {
+        yaml.pair(inner, "command", quoted(level.command));
+        if (level.parameters.empty() && level.passwordFile.empty()) {
+            yaml.pair(inner, "parameters", "{}");
+        } else {
+            yaml.line(inner, "parameters:");
+            for (const auto& [name, value] : level.parameters) yaml.pair(inner + 2, quoted(name), quoted(value));
+            if (!level.passwordFile.empty()) yaml.pair(inner + 2, "password_file", quoted(level.passwordFile));
+        }
+    }
+    if (level.method != FenceMethod::Manual) yaml.pair(inner, "timeout", quoted(formatDuration(level.timeout)));
+    if (level.method == FenceMethod::Manual && !level.instructions.empty()) {
+        yaml.pair(inner, "instructions", quoted(level.instructions));
+    }
+}
+
+void writeHost(YamlLines& yaml, const HostPolicy& host) {
+    yaml.line(2, "- name: " + quoted(host.name));
+    yaml.pair(4, "uri", quoted(host.uri));
+    if (!host.migrationAddress.empty()) yaml.pair(4, "migration_address", quoted(host.migrationAddress));
+    yaml.pair(4, "site", quoted(host.site));
+    yaml.line(4, "capacity:");
+    if (host.capacity.vcpus) yaml.pair(6, "vcpus", std::to_string(*host.capacity.vcpus));
+    if (host.capacity.memoryMiB) yaml.pair(6, "memory", quoted(formatMemorySize(*host.capacity.memoryMiB)));
+    if (host.capacity.services) yaml.pair(6, "services", std::to_string(*host.capacity.services));
+    yaml.line(4, "labels:");
+    for (const auto& [key, value] : host.labels) yaml.pair(6, quoted(key), quoted(value));
+    yaml.line(4, "fence:");
+    for (const FenceLevel& level : host.fence) writeFenceLevel(yaml, 6, level);
+    yaml.line(4, "monitoring:");
+    writeMonitoring(yaml, 6, host.monitoring);
+    yaml.line(4, host.boards.empty() ? "boards: []" : "boards:");
+    for (const HostBoard& board : host.boards) {
+        yaml.line(6, "- pci_address: " + quoted(board.pciAddress));
+        yaml.pair(8, "model", quoted(board.model));
+        yaml.pair(8, "trunk_group", quoted(board.trunkGroup));
+    }
+}
+
+void writeService(YamlLines& yaml, const ServicePolicy& service) {
+    yaml.line(2, "- name: " + quoted(service.name));
+    yaml.pair(4, "domain", quoted(service.domain.value));
+    yaml.pair(4, "domain_xml",
+              quoted(service.domainXml.kind == DomainXmlSource::Kind::File ? service.domainXml.path : "from-host"));
+    yaml.pair(4, "telephony", quoted(toString(service.telephony)));
+    yaml.pair(4, "priority", std::to_string(service.priority));
+    yaml.pair(4, "preferred_hosts", quotedList(service.preferredHosts));
+    yaml.pair(4, "preferred_sites", quotedList(service.preferredSites));
+    yaml.pair(4, "anti_affinity", quotedList(service.antiAffinity));
+    yaml.pair(4, "recovery", quoted(toString(service.recovery)));
+    yaml.pair(4, "max_restart", std::to_string(service.maxRestart));
+    yaml.pair(4, "max_relocate", std::to_string(service.maxRelocate));
+    yaml.pair(4, "failback", service.failback ? "on" : "off");
+    if (!service.licence.empty()) yaml.pair(4, "licence", quoted(service.licence));
+    yaml.pair(4, "role", quoted(toString(service.role)));
+    if (!service.trunkGroup.empty()) yaml.pair(4, "trunk_group", quoted(service.trunkGroup));
+}
+
+void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {
+    yaml.line(2, "- name: " + quoted(window.name));
+    yaml.pair(4, "hosts", window.allHosts ? "all" : quotedList(window.hosts));
+    yaml.pair(4, "action", quoted(toString(window.action)));
+    if (const auto* weekly = std::get_if<WeeklyWindow>(&window.schedule)) {
+        std::vector<std::string> days;
+        for (Weekday day : weekly->days) days.emplace_back(toString(day));
+        yaml.line(4, "weekly:");
+        yaml.pair(6, "days", quotedList(days));
+        yaml.pair(6, "start", quoted(formatTimeOfDay(weekly->start)));
+        yaml.pair(6, "end", quoted(formatTimeOfDay(weekly->end)));
+        yaml.pair(6, "utc_offset", quoted(formatUtcOffset(weekly->utcOffset)));
+    } else if (const auto* once = std::get_if<AbsoluteWindow>(&window.schedule)) {
+        yaml.pair(4, "start", quoted(formatTimestamp(once->start)));
+        yaml.pair(4, "end", quoted(formatTimestamp(once->end)));
+    }
+}
+
+void writeReserved(YamlLines& yaml, const Policy& policy) {
+    yaml.line(0, policy.licences.empty() ? "licences: []" : "licences:");
+    for (const Licence& licence : policy.licences) {
+        yaml.line(2, "- id: " + quoted(licence.id));
+        yaml.pair(4, "product", quoted(licence.product));
+        yaml.pair(4, "key_file", quoted(licence.keyFile));
+        yaml.pair(4, "seats", std::to_string(licence.seats));
+    }
+    yaml.line(0, policy.boardModels.empty() ? "board_models: []" : "board_models:");
+    for (const BoardModel& model : policy.boardModels) {
+        yaml.line(2, "- name: " + quoted(model.name));
+        yaml.pair(4, "vendor_id", quoted(formatPciId(model.vendorId)));
+        yaml.pair(4, "device_id", quoted(formatPciId(model.deviceId)));
+    }
+}
+
+}  // namespace
+
+std::string formatPolicy(const Policy& policy) {
+    YamlLines yaml;
+    yaml.pair(0, "version", std::to_string(policy.version));
+    yaml.line(0, "monitoring:");
+    writeMonitoring(yaml, 2, policy.monitoring);
+    yaml.line(0, "fencing:");
+    yaml.pair(2, "timeout", quoted(formatDuration(policy.fencing.timeout)));
+    yaml.pair(2, "attempts", std::to_string(policy.fencing.attempts));
+    yaml.line(0, "hosts:");
+    for (const HostPolicy& host : policy.hosts) writeHost(yaml, host);
+    yaml.line(0, policy.services.empty() ? "services: []" : "services:");
+    for (const ServicePolicy& service : policy.services) writeService(yaml, service);
+    yaml.line(0, policy.maintenance.empty() ? "maintenance: []" : "maintenance:");
+    for (const MaintenanceWindow& window : policy.maintenance) writeWindow(yaml, window);
+    writeReserved(yaml, policy);
+    return yaml.str();
+}
+
+}  // namespace faxover::policy

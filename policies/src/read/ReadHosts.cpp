@@ -1,0 +1,157 @@
+#include "read/Scalars.h"
+#include "read/Sections.h"
+#include "read/Syntax.h"
+
+namespace faxover::policy::read {
+
+namespace {
+
+constexpr int kMostVcpus = 4096;
+constexpr std::uint64_t kMostMemoryMiB = 1024ULL * 1024 * 1024;  // 1 PiB
+constexpr int kMostServicesPerHost = 1000;
+constexpr std::size_t kLongestLabelValue = 253;
+
+const std::vector<std::string> kHostKeys{"name",   "uri",    "migration_address", "site",  "capacity",
+                                         "labels", "fence",  "monitoring",        "boards"};
+
+constexpr std::string_view kUriExpected =
+    "a libvirt URI DRIVER[+TRANSPORT]://[HOST]/PATH such as qemu+tcp://10.0.0.11/system or qemu:///system";
+
+HostCapacity readCapacity(Reader& reader, const Field& field) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    HostCapacity capacity;
+    MappingReader map(diagnostics, field, {"vcpus", "memory", "services"});
+    if (auto vcpus = map.find("vcpus")) {
+        if (auto value = readInteger(diagnostics, *vcpus, 1, kMostVcpus)) capacity.vcpus = static_cast<int>(*value);
+    }
+    if (auto memory = map.find("memory")) {
+        const std::string expected = "a memory size from 1MiB to 1024TiB: a whole number and MiB, GiB or TiB, such as 64GiB";
+        auto text = readText(diagnostics, *memory, expected);
+        auto value = text ? parseMemorySize(*text) : std::nullopt;
+        if (value && *value >= 1 && *value <= kMostMemoryMiB) {
+            capacity.memoryMiB = *value;
+        } else if (text) {
+            diagnostics.report(memory->mark(), memory->path, "expected " + expected + "; found " + describe(memory->node));
+        }
+    }
+    if (auto services = map.find("services")) {
+        if (auto value = readInteger(diagnostics, *services, 1, kMostServicesPerHost)) {
+            capacity.services = static_cast<int>(*value);
+        }
+    }
+    return capacity;
+}
+
+bool isLabelKey(std::string_view key) {
+    // Names plus '/', for prefixed keys such as example.com/rack.
+    std::string withoutSlashes(key);
+    for (char& c : withoutSlashes) {
+        if (c == '/') c = '-';
+    }
+    return !key.empty() && key.front() != '/' && isName(withoutSlashes);
+}
+
+std::map<std::string, std::string> readLabels(Reader& reader, const Field& field) {
+    std::map<std::string, std::string> labels;
+    for (auto& [key, value] : openMappingEntries(reader.diagnostics, field, "labels (key: value)")) {
+        if (!isLabelKey(key)) {
+            reader.diagnostics.report(value.keyMark, value.path,
+                                      "expected a label key of letters, digits, '.', '_', '-' or '/'; found " +
+                                          quoteForMessage(key));
+            continue;
+        }
+        auto text = readText(reader.diagnostics, value, "a label value (text of at most 253 characters)");
+        if (!text) continue;
+        if (text->size() > kLongestLabelValue) {
+            reader.diagnostics.report(value.mark(), value.path, "expected at most 253 characters; found " +
+                                                                    std::to_string(text->size()));
+            continue;
+        }
+        labels[key] = *text;
+    }
+    return labels;
+}
+
+void readUri(Reader& reader, const MappingReader& map, HostPolicy& host, std::optional<LibvirtUri>& uri) {
+    auto field = map.require("uri", kUriExpected);
+    if (!field) return;
+    auto text = readText(reader.diagnostics, *field, kUriExpected);
+    if (!text) return;
+    uri = parseLibvirtUri(*text);
+    if (!uri) {
+        reader.diagnostics.report(field->mark(), field->path,
+                                  "expected " + std::string(kUriExpected) + "; found " + describe(field->node));
+        return;
+    }
+    host.uri = *text;
+    reader.symbols.define(SymbolKind::HostUri, *text, field->path);
+}
+
+void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& host,
+                          const std::optional<LibvirtUri>& uri) {
+    constexpr std::string_view kExpected =
+        "the address peers send migration traffic to: a host name or IP address, with no scheme or port";
+    auto field = map.find("migration_address");
+    if (!field) {
+        if (uri && uri->remote()) {
+            reader.diagnostics.report(map.field().mark(), childPath(map.field().path, "migration_address"),
+                                      "missing required key (the uri names a remote host); expected " +
+                                          std::string(kExpected));
+        }
+        return;
+    }
+    auto text = readText(reader.diagnostics, *field, kExpected);
+    if (text && !isNetworkAddress(*text)) {
+        reader.diagnostics.report(field->mark(), field->path,
+                                  "expected " + std::string(kExpected) + "; found " + describe(field->node));
+        return;
+    }
+    if (text) host.migrationAddress = *text;
+}
+
+HostPolicy readHost(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
+                    const FencingSettings& fencing) {
+    HostPolicy host;
+    host.monitoring = monitoring;
+    MappingReader map(reader.diagnostics, field, kHostKeys);
+    if (!map.isMapping()) return host;
+    if (auto name = map.require("name", kNameGrammar)) {
+        if (auto text = readName(reader.diagnostics, *name)) {
+            host.name = *text;
+            reader.symbols.define(SymbolKind::Host, *text, name->path);
+        }
+    }
+    std::optional<LibvirtUri> uri;
+    readUri(reader, map, host, uri);
+    readMigrationAddress(reader, map, host, uri);
+    std::string sitePath = field.path;
+    if (auto site = map.find("site")) {
+        sitePath = site->path;
+        if (auto text = readName(reader.diagnostics, *site)) host.site = *text;
+    }
+    reader.symbols.define(SymbolKind::Site, host.site, sitePath);
+    if (auto capacity = map.find("capacity")) host.capacity = readCapacity(reader, *capacity);
+    if (auto labels = map.find("labels")) host.labels = readLabels(reader, *labels);
+    if (auto fence = map.require("fence", "a fence level (method: agent, libvirt-destroy or manual) or a list of them")) {
+        host.fence = readFence(reader, *fence, fencing);
+    }
+    if (auto ownMonitoring = map.find("monitoring")) host.monitoring = readMonitoring(reader, *ownMonitoring, monitoring);
+    if (auto boards = map.find("boards")) host.boards = readHostBoards(reader, *boards);
+    return host;
+}
+
+}  // namespace
+
+std::vector<HostPolicy> readHosts(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
+                                  const FencingSettings& fencing) {
+    std::vector<HostPolicy> hosts;
+    for (const Field& item : listItems(reader.diagnostics, field, "hosts")) {
+        hosts.push_back(readHost(reader, item, monitoring, fencing));
+    }
+    if (hosts.empty() && (field.empty() || field.node.IsSequence())) {
+        reader.diagnostics.report(field.mark(), field.path, "expected at least one host; found none");
+    }
+    return hosts;
+}
+
+}  // namespace faxover::policy::read

@@ -1,0 +1,49 @@
+#include "read/Scalars.h"
+#include "read/Sections.h"
+
+namespace faxover::policy::read {
+
+namespace {
+
+const std::vector<std::string> kTopLevelKeys{"version",     "monitoring", "fencing",  "hosts",
+                                             "services",    "maintenance", "licences", "board_models"};
+
+void readVersion(Reader& reader, const MappingReader& map, Policy& policy) {
+    const std::string expected = std::to_string(kPolicyFormatVersion) + ", the policy format version this Faxover reads";
+    auto field = map.require("version", expected);
+    if (!field) return;
+    if (!field->node.IsScalar() || field->node.Scalar() != std::to_string(kPolicyFormatVersion)) {
+        reader.diagnostics.report(field->mark(), field->path, "expected " + expected + "; found " + describe(field->node));
+        return;
+    }
+    policy.version = kPolicyFormatVersion;
+}
+
+}  // namespace
+
+Policy readPolicy(Reader& reader, const Field& root) {
+    Policy policy;
+    if (root.empty()) {
+        reader.diagnostics.report(root.mark(), "",
+                                  "the policy is empty; expected a mapping with keys " + joinNames(kTopLevelKeys));
+        return policy;
+    }
+    MappingReader map(reader.diagnostics, root, kTopLevelKeys);
+    if (!map.isMapping()) return policy;
+    readVersion(reader, map, policy);
+    // Hosts inherit the cluster's monitoring profile and fencing defaults: read those first.
+    if (auto monitoring = map.find("monitoring")) policy.monitoring = readMonitoring(reader, *monitoring, policy.monitoring);
+    if (auto fencing = map.find("fencing")) policy.fencing = readFencingSettings(reader, *fencing);
+    if (auto hosts = map.require("hosts", "a list of hosts")) {
+        policy.hosts = readHosts(reader, *hosts, policy.monitoring, policy.fencing);
+    }
+    if (auto services = map.find("services")) policy.services = readServices(reader, *services);
+    if (auto maintenance = map.find("maintenance")) policy.maintenance = readMaintenance(reader, *maintenance);
+    if (auto licences = map.find("licences")) policy.licences = readLicences(reader, *licences);
+    if (auto boardModels = map.find("board_models")) policy.boardModels = readBoardModels(reader, *boardModels);
+    reader.symbols.check(reader.diagnostics);
+    checkLicenceSeats(reader.diagnostics, policy);
+    return policy;
+}
+
+}  // namespace faxover::policy::read

@@ -1,0 +1,166 @@
+#include "read/Scalars.h"
+#include "read/Sections.h"
+#include "read/Syntax.h"
+
+#include <algorithm>
+
+namespace faxover::policy::read {
+
+namespace {
+
+constexpr int kMostRestarts = 100;
+constexpr std::size_t kLongestDomainName = 255;
+
+const std::vector<std::string> kServiceKeys{
+    "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
+    "preferred_sites", "anti_affinity", "recovery", "max_restart", "max_relocate", "failback",
+    "licence",       "role",         "trunk_group"};
+
+constexpr std::string_view kDomainExpected =
+    "the libvirt domain's name (no '/' or control characters) or its UUID";
+
+// libvirt accepts almost any domain name; '/' is what it refuses (names become file names).
+bool isDomainName(std::string_view text) {
+    return text.size() <= kLongestDomainName && std::none_of(text.begin(), text.end(), [](char c) {
+               return c == '/' || static_cast<unsigned char>(c) < ' ' || c == 0x7f;
+           });
+}
+
+void readDomain(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+    auto field = map.require("domain", kDomainExpected);
+    if (!field) return;
+    auto text = readText(reader.diagnostics, *field, kDomainExpected);
+    if (!text) return;
+    if (auto uuid = parseUuid(*text)) {
+        service.domain = DomainRef{DomainRef::Kind::Uuid, *uuid};
+    } else if (isDomainName(*text)) {
+        service.domain = DomainRef{DomainRef::Kind::Name, *text};
+    } else {
+        reader.diagnostics.report(field->mark(), field->path,
+                                  "expected " + std::string(kDomainExpected) + "; found " + describe(field->node));
+        return;
+    }
+    reader.symbols.define(SymbolKind::Domain, service.domain.value, field->path);
+}
+
+void readDomainXml(Reader& reader, const Field& field, ServicePolicy& service) {
+    constexpr std::string_view kExpected =
+        "from-host, or the absolute path of a domain XML file such as /etc/faxover/domains/fax1.xml";
+    auto text = readText(reader.diagnostics, field, kExpected);
+    if (!text) return;
+    if (*text == "from-host") {
+        service.domainXml = DomainXmlSource{DomainXmlSource::Kind::FromHost, {}};
+    } else if (isAbsolutePath(*text)) {
+        service.domainXml = DomainXmlSource{DomainXmlSource::Kind::File, *text};
+    } else {
+        reader.diagnostics.report(field.mark(), field.path,
+                                  "expected " + std::string(kExpected) + "; found " + describe(field.node));
+    }
+}
+
+// Names of things defined elsewhere; `selfName` (when not empty) may not be among them.
+std::vector<std::string> readReferences(Reader& reader, const MappingReader& map, std::string_view key,
+                                        SymbolKind kind, std::string_view expected, const std::string& selfName = {}) {
+    auto field = map.find(key);
+    if (!field) return {};
+    std::vector<std::string> names;
+    for (const auto& item : readNameList(reader.diagnostics, *field, expected)) {
+        if (!selfName.empty() && item.name == selfName) {
+            reader.diagnostics.reportAt(item.path, "expected other services' names; found the service's own name '" +
+                                                       item.name + "'");
+            continue;
+        }
+        reader.symbols.refer(kind, item.name, item.path);
+        names.push_back(item.name);
+    }
+    return names;
+}
+
+void readPlacement(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+    service.preferredHosts = readReferences(reader, map, "preferred_hosts", SymbolKind::Host, "host names");
+    service.preferredSites = readReferences(reader, map, "preferred_sites", SymbolKind::Site, "site names");
+    service.antiAffinity =
+        readReferences(reader, map, "anti_affinity", SymbolKind::Service, "service names", service.name);
+}
+
+void readRecovery(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    if (auto recovery = map.find("recovery")) {
+        if (auto value = readChoice(diagnostics, *recovery, {RecoveryMode::LiveMigrateIfPossible, RecoveryMode::RestartOnly})) {
+            service.recovery = *value;
+        }
+    }
+    if (auto restarts = map.find("max_restart")) {
+        if (auto value = readInteger(diagnostics, *restarts, 0, kMostRestarts)) service.maxRestart = static_cast<int>(*value);
+    }
+    if (auto relocations = map.find("max_relocate")) {
+        if (auto value = readInteger(diagnostics, *relocations, 0, kMostRestarts)) {
+            service.maxRelocate = static_cast<int>(*value);
+        }
+    }
+    if (auto failback = map.find("failback")) {
+        if (auto value = readSwitch(diagnostics, *failback)) service.failback = *value;
+    }
+}
+
+// Reserved keys (issues #4 and #5): checked now so that policies written today stay valid.
+void readReserved(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    if (auto licence = map.find("licence")) {
+        if (auto name = readName(diagnostics, *licence)) {
+            service.licence = *name;
+            reader.symbols.refer(SymbolKind::Licence, *name, licence->path);
+        }
+    }
+    if (auto role = map.find("role")) {
+        if (auto value = readChoice(diagnostics, *role, {ServiceRole::Active, ServiceRole::Standby})) service.role = *value;
+    }
+    if (auto trunkGroup = map.find("trunk_group")) {
+        if (service.telephony == TelephonyMode::Sr140) {
+            diagnostics.report(trunkGroup->keyMark, trunkGroup->path,
+                               "applies to board and auto telephony only; this service's telephony is sr140");
+        } else if (auto name = readName(diagnostics, *trunkGroup)) {
+            service.trunkGroup = *name;
+            reader.symbols.refer(SymbolKind::TrunkGroup, *name, trunkGroup->path);
+        }
+    }
+}
+
+ServicePolicy readService(Reader& reader, const Field& field) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    ServicePolicy service;
+    MappingReader map(diagnostics, field, kServiceKeys);
+    if (!map.isMapping()) return service;
+    if (auto name = map.require("name", kNameGrammar)) {
+        if (auto text = readName(diagnostics, *name)) {
+            service.name = *text;
+            reader.symbols.define(SymbolKind::Service, *text, name->path);
+        }
+    }
+    readDomain(reader, map, service);
+    if (auto domainXml = map.find("domain_xml")) readDomainXml(reader, *domainXml, service);
+    if (auto telephony = map.find("telephony")) {
+        if (auto value = readChoice(diagnostics, *telephony, {TelephonyMode::Sr140, TelephonyMode::Board, TelephonyMode::Auto})) {
+            service.telephony = *value;
+        }
+    }
+    if (auto priority = map.find("priority")) {
+        if (auto value = readInteger(diagnostics, *priority, kMinPriority, kMaxPriority)) {
+            service.priority = static_cast<int>(*value);
+        }
+    }
+    readPlacement(reader, map, service);
+    readRecovery(reader, map, service);
+    readReserved(reader, map, service);
+    return service;
+}
+
+}  // namespace
+
+std::vector<ServicePolicy> readServices(Reader& reader, const Field& field) {
+    std::vector<ServicePolicy> services;
+    for (const Field& item : listItems(reader.diagnostics, field, "services")) services.push_back(readService(reader, item));
+    return services;
+}
+
+}  // namespace faxover::policy::read

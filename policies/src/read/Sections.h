@@ -1,0 +1,36 @@
+#pragma once
+// One reader per section of the policy format. Each reads what it can, reports what it cannot
+// and returns values with defaults where reading failed; list readers return one element per
+// list item, valid or not, so that policy.hosts[i] always comes from hosts[i] in the file.
+#include "faxover/policies/Policy.h"
+#include "read/Diagnostics.h"
+#include "read/Fields.h"
+#include "read/Symbols.h"
+
+#include <vector>
+
+namespace faxover::policy::read {
+
+struct Reader {
+    Diagnostics& diagnostics;
+    Symbols& symbols;
+};
+
+Policy readPolicy(Reader& reader, const Field& root);
+
+MonitoringProfile readMonitoring(Reader& reader, const Field& field, const MonitoringProfile& inherited);
+FencingSettings readFencingSettings(Reader& reader, const Field& field);
+std::vector<FenceLevel> readFence(Reader& reader, const Field& field, const FencingSettings& settings);
+std::vector<HostPolicy> readHosts(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
+                                  const FencingSettings& fencing);
+std::vector<ServicePolicy> readServices(Reader& reader, const Field& field);
+std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& field);
+
+// Reserved sections (issues #4 and #5): read and checked now, acted on later.
+std::vector<Licence> readLicences(Reader& reader, const Field& field);
+std::vector<BoardModel> readBoardModels(Reader& reader, const Field& field);
+std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field);
+// A licence's seats must cover the active services that name it.
+void checkLicenceSeats(Diagnostics& diagnostics, const Policy& policy);
+
+}  // namespace faxover::policy::read

@@ -1,0 +1,342 @@
+// Each kind of error, with the exact file:line:column an editor would jump to.
+#include "policy_test_support.h"
+
+using namespace faxover::policy;
+using namespace faxover::policy::test;
+
+namespace {
+
+// kMinimalPolicy followed by `extra` (which starts on line 7).
+std::string minimalWith(std::string_view extra) { return std::string(kMinimalPolicy) + std::string(extra); }
+
+}  // namespace
+
+TEST_CASE("a YAML syntax error stops reading and points where the parser stopped", "[policy]") {
+    auto error = onlyError("version: 1\nhosts: [hv1, hv2\nservices: []\n");
+    CHECK(error.kind == PolicyErrorKind::YamlSyntax);
+    CHECK(error.line == 3);
+    CHECK(error.column == 9);
+    CHECK(error.toString() == "p.yaml:3:9: YAML syntax error: end of sequence flow not found");
+}
+
+TEST_CASE("a YAML indentation error is a syntax error at its line", "[policy]") {
+    auto error = onlyError("version: 1\nhosts:\n  - name: hv1\n   uri: x\n");
+    CHECK(error.kind == PolicyErrorKind::YamlSyntax);
+    CHECK(error.line == 4);
+    CHECK_THAT(error.message, Catch::StartsWith("YAML syntax error: "));
+}
+
+TEST_CASE("a second YAML document is refused rather than ignored", "[policy]") {
+    auto error = onlyError(minimalWith("---\nversion: 1\n"));
+    CHECK(error.toString() ==
+          "p.yaml:8:1: expected one YAML document; found a second one here (remove the second '---' and what "
+          "follows, or merge the documents)");
+}
+
+TEST_CASE("a stray comma at the top level is a syntax error, not an endless parse", "[policy]") {
+    // yaml-cpp 0.7's LoadAll never returns on this input (jbeder/yaml-cpp#1040).
+    for (const char* text : {",", ", a\nb: 1\n", "# comment\n, sends faxes\nversion: 1\n"}) {
+        INFO(text);
+        auto error = onlyError(text);
+        CHECK(error.kind == PolicyErrorKind::YamlSyntax);
+        CHECK(error.message == "YAML syntax error: unexpected ','");
+    }
+    CHECK(onlyError("# comment\n, sends faxes\n").toString() == "p.yaml:2:1: YAML syntax error: unexpected ','");
+}
+
+TEST_CASE("an empty policy says what a policy holds", "[policy]") {
+    for (const char* empty : {"", "# only a comment\n", "~\n"}) {
+        INFO(empty);
+        auto error = onlyError(empty);
+        CHECK_THAT(error.message, Catch::StartsWith("the policy is empty; expected a mapping with keys version, "));
+    }
+}
+
+TEST_CASE("a policy that is not a mapping", "[policy]") {
+    CHECK(onlyError("- version: 1\n").toString() ==
+          "p.yaml:1:1: expected a mapping with keys version, monitoring, fencing, hosts, services, maintenance, "
+          "licences, board_models; found a list");
+}
+
+TEST_CASE("unknown keys at every level, with the closest allowed key", "[policy]") {
+    CHECK(onlyError(minimalWith("servics: []\n")).toString() ==
+          "p.yaml:7:1: servics: unknown key; expected one of version, monitoring, fencing, hosts, services, "
+          "maintenance, licences, board_models; found 'servics' (did you mean 'services'?)");
+    CHECK(onlyError(minimalWith("monitoring: {timout: 300ms}\n")).toString() ==
+          "p.yaml:7:14: monitoring.timout: unknown key; expected one of profile, interval, timeout, warn_count, "
+          "failover_count, failover_count_after_restart; found 'timout' (did you mean 'timeout'?)");
+    auto host = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n    fence: {method: manual}\n"
+                          "    migration_adress: x\n");
+    CHECK(host.line == 6);
+    CHECK(host.column == 5);
+    CHECK(host.key == "hosts[0].migration_adress");
+    CHECK_THAT(host.message, Catch::EndsWith("found 'migration_adress' (did you mean 'migration_address'?)"));
+    auto parameter = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n"
+                               "    fence: {method: agent, command: fence_x, timeuot: 5s}\n");
+    CHECK(parameter.toString() ==
+          "p.yaml:5:46: hosts[0].fence.timeuot: unknown key; expected one of method, command, parameters, timeout, "
+          "instructions; found 'timeuot' (did you mean 'timeout'?)");
+}
+
+TEST_CASE("an unknown key far from every allowed key gets no suggestion", "[policy]") {
+    auto error = onlyError(minimalWith("colour: blue\n"));
+    CHECK(error.key == "colour");
+    CHECK_THAT(error.message, !Catch::Contains("did you mean"));
+}
+
+TEST_CASE("an abbreviated key is matched to the one key it starts", "[policy]") {
+    auto error = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n    migration: h\n"
+                           "    fence: {method: manual}\n");
+    CHECK(error.toString() ==
+          "p.yaml:5:5: hosts[0].migration: unknown key; expected one of name, uri, migration_address, site, capacity, "
+          "labels, fence, monitoring, boards; found 'migration' (did you mean 'migration_address'?)");
+}
+
+TEST_CASE("keys are case-sensitive, and the suggestion shows the right case", "[policy]") {
+    auto error = onlyError(minimalWith("Services: []\n"));
+    CHECK_THAT(error.message, Catch::EndsWith("found 'Services' (did you mean 'services'?)"));
+}
+
+TEST_CASE("a key written twice in one mapping", "[policy]") {
+    auto error = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n    fence: {method: manual}\n"
+                           "    name: hv2\n");
+    CHECK(error.toString() == "p.yaml:6:5: hosts[0].name: duplicate key; already set at line 3");
+}
+
+TEST_CASE("missing required keys are reported at their mapping", "[policy]") {
+    CHECK(onlyError("hosts:\n  - {name: hv1, uri: 'qemu:///system', fence: {method: manual}}\n").toString() ==
+          "p.yaml:1:1: version: missing required key; expected 1, the policy format version this Faxover reads");
+    CHECK(onlyError("version: 1\n").toString() == "p.yaml:1:1: hosts: missing required key; expected a list of hosts");
+    CHECK(onlyError("version: 1\nhosts:\n  - name: hv1\n    fence: {method: manual}\n").toString() ==
+          "p.yaml:3:5: hosts[0].uri: missing required key; expected a libvirt URI DRIVER[+TRANSPORT]://[HOST]/PATH "
+          "such as qemu+tcp://10.0.0.11/system or qemu:///system");
+    CHECK(onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n").toString() ==
+          "p.yaml:3:5: hosts[0].fence: missing required key; expected a fence level (method: agent, libvirt-destroy "
+          "or manual) or a list of them");
+}
+
+TEST_CASE("a remote host needs a migration address, a local one does not", "[policy]") {
+    CHECK(onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu+ssh://root@hv1/system\n"
+                    "    fence: {method: manual}\n")
+              .toString() ==
+          "p.yaml:3:5: hosts[0].migration_address: missing required key (the uri names a remote host); expected the "
+          "address peers send migration traffic to: a host name or IP address, with no scheme or port");
+    loadValid("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n    fence: {method: manual}\n");
+}
+
+TEST_CASE("hosts must be a non-empty list", "[policy]") {
+    CHECK(onlyError("version: 1\nhosts: []\n").toString() == "p.yaml:2:8: hosts: expected at least one host; found none");
+    CHECK(onlyError("version: 1\nhosts: hv1\n").toString() ==
+          "p.yaml:2:8: hosts: expected a list of hosts; found 'hv1'");
+    CHECK(onlyError("version: 1\nhosts:\n").toString() == "p.yaml:2:1: hosts: expected at least one host; found none");
+}
+
+TEST_CASE("only format version 1 is read", "[policy]") {
+    auto yaml = std::string(kMinimalPolicy);
+    yaml.replace(yaml.find("version: 1"), 10, "version: 2");
+    CHECK(onlyError(yaml).toString() == "p.yaml:1:10: version: expected 1, the policy format version this Faxover "
+                                        "reads; found '2'");
+}
+
+TEST_CASE("names follow one grammar", "[policy]") {
+    auto error = onlyError("version: 1\nhosts:\n  - name: 'hv 1'\n    uri: qemu:///system\n    fence: {method: manual}\n");
+    CHECK(error.toString() == "p.yaml:3:11: hosts[0].name: expected a name (letters, digits, '.', '_', '-'; starting "
+                              "with a letter or digit; at most 63 characters); found 'hv 1'");
+    CHECK(onlyError("version: 1\nhosts:\n  - name: -hv\n    uri: qemu:///system\n    fence: {method: manual}\n").key ==
+          "hosts[0].name");
+}
+
+TEST_CASE("libvirt URIs need a scheme, :// and a path", "[policy]") {
+    for (const char* bad : {"10.0.0.11", "qemu:/system", "qemu+tcp://10.0.0.11", "://host/system", "qemu tcp://h/system",
+                            "1qemu://h/system"}) {
+        INFO(bad);
+        auto error = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: '" + std::string(bad) +
+                               "'\n    fence: {method: manual}\n");
+        CHECK(error.line == 4);
+        CHECK(error.column == 10);
+        CHECK(error.key == "hosts[0].uri");
+        CHECK_THAT(error.message, Catch::StartsWith("expected a libvirt URI"));
+    }
+    for (const char* good : {"qemu:///system", "test:///default", "qemu+ssh://root@hv1.example:2222/system?keyfile=/k",
+                             "qemu+tls://hv1/system", "qemu+tcp://[fd00::11]/system"}) {
+        INFO(good);
+        loadValid("version: 1\nhosts:\n  - name: hv1\n    uri: '" + std::string(good) +
+                  "'\n    migration_address: hv1\n    fence: {method: manual}\n");
+    }
+}
+
+TEST_CASE("a migration address is an address, not a URI", "[policy]") {
+    auto error = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu+tcp://h/system\n"
+                           "    migration_address: tcp://10.0.0.11:49152\n    fence: {method: manual}\n");
+    CHECK(error.line == 5);
+    CHECK(error.column == 24);
+    CHECK(error.key == "hosts[0].migration_address");
+}
+
+TEST_CASE("two hosts with one name, or one URI", "[policy]") {
+    const std::string yaml =
+        "version: 1\n"
+        "hosts:\n"
+        "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n"
+        "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n";
+    CHECK(errorsOf(yaml) == std::vector<std::string>{
+                                "p.yaml:4:12: hosts[1].name: duplicate host 'hv1'; already used by hosts[0].name at line 3",
+                                "p.yaml:4:22: hosts[1].uri: duplicate libvirt URI 'qemu+tcp://a/system'; already used by "
+                                "hosts[0].uri at line 3"});
+}
+
+TEST_CASE("an enum value outside its set lists the allowed values", "[policy]") {
+    const std::string services = "services:\n  - {name: fax0, domain: fax0}\n  - name: fax1\n    domain: fax1\n"
+                                 "    recovery: live\n";
+    CHECK(onlyError(minimalWith(services)).toString() ==
+          "p.yaml:11:15: services[1].recovery: expected one of live-migrate-if-possible, restart-only; found 'live'");
+    auto close = onlyError(minimalWith("services:\n  - {name: fax1, domain: fax1, recovery: restart_only}\n"));
+    CHECK(close.message ==
+          "expected one of live-migrate-if-possible, restart-only; found 'restart_only' (did you mean 'restart-only'?)");
+    auto telephony = onlyError(minimalWith("services:\n  - {name: fax1, domain: fax1, telephony: SR140}\n"));
+    CHECK(telephony.message == "expected one of sr140, board, auto; found 'SR140' (did you mean 'sr140'?)");
+}
+
+TEST_CASE("integers must be whole numbers in their documented range", "[policy]") {
+    for (const char* bad : {"0", "101", "50.5", "1e2", "high", "-3", "0x10"}) {
+        INFO(bad);
+        auto error = onlyError(minimalWith("services:\n  - {name: fax1, domain: fax1, priority: " + std::string(bad) + "}\n"));
+        CHECK(error.line == 8);
+        CHECK(error.column == 42);
+        CHECK(error.message == "expected a whole number from 1 to 100; found '" + std::string(bad) + "'");
+    }
+}
+
+TEST_CASE("switches are on/off, true/false or yes/no", "[policy]") {
+    for (const char* on : {"on", "true", "yes"}) {
+        CHECK(loadValid(minimalWith("services:\n  - {name: f, domain: f, failback: " + std::string(on) + "}\n"))
+                  .services[0]
+                  .failback);
+    }
+    auto error = onlyError(minimalWith("services:\n  - {name: f, domain: f, failback: On}\n"));
+    CHECK(error.toString() ==
+          "p.yaml:8:36: services[0].failback: expected on or off (true/false and yes/no also work); found 'On'");
+}
+
+TEST_CASE("a value of the wrong shape says which shape was found", "[policy]") {
+    CHECK(onlyError(minimalWith("services: {name: fax1}\n")).toString() ==
+          "p.yaml:7:11: services: expected a list of services; found a mapping");
+    CHECK(onlyError(minimalWith("services:\n  - fax1\n")).toString() ==
+          "p.yaml:8:5: services[0]: expected a mapping with keys name, domain, domain_xml, telephony, priority, "
+          "preferred_hosts, preferred_sites, anti_affinity, recovery, max_restart, max_relocate, failback, licence, "
+          "role, trunk_group; found 'fax1'");
+    CHECK(onlyError(minimalWith("services:\n  - {name: [a], domain: fax1}\n")).toString() ==
+          "p.yaml:8:12: services[0].name: expected a name (letters, digits, '.', '_', '-'; starting with a letter or "
+          "digit; at most 63 characters); found a list");
+}
+
+TEST_CASE("an empty value is pointed at through its key", "[policy]") {
+    auto error = onlyError(minimalWith("services:\n  - name: fax1\n    domain:\n    priority: 5\n"));
+    CHECK(error.toString() == "p.yaml:9:5: services[0].domain: expected the libvirt domain's name (no '/' or control "
+                              "characters) or its UUID; found nothing");
+}
+
+TEST_CASE("services: unique names and domains", "[policy]") {
+    const std::string services = "services:\n"
+                                 "  - {name: fax1, domain: vm1}\n"
+                                 "  - {name: fax1, domain: vm2}\n"
+                                 "  - {name: fax3, domain: VM1}\n"
+                                 "  - {name: fax4, domain: vm1}\n";
+    CHECK(errorsOf(minimalWith(services)) ==
+          std::vector<std::string>{
+              "p.yaml:9:12: services[1].name: duplicate service 'fax1'; already used by services[0].name at line 8",
+              "p.yaml:11:26: services[3].domain: duplicate domain 'vm1'; already used by services[0].domain at line 8"});
+}
+
+TEST_CASE("a domain UUID is recognised and kept in lower case", "[policy]") {
+    auto policy = loadValid(minimalWith("services:\n  - {name: f, domain: 5B8F3C2E-0D4E-4F7A-9A51-2C0E8D9B6A10}\n"));
+    CHECK(policy.services[0].domain.kind == DomainRef::Kind::Uuid);
+    CHECK(policy.services[0].domain.value == "5b8f3c2e-0d4e-4f7a-9a51-2c0e8d9b6a10");
+    auto named = loadValid(minimalWith("services:\n  - {name: f, domain: 5b8f3c2e-not-a-uuid}\n"));
+    CHECK(named.services[0].domain.kind == DomainRef::Kind::Name);
+    CHECK(onlyError(minimalWith("services:\n  - {name: f, domain: a/b}\n")).key == "services[0].domain");
+}
+
+TEST_CASE("domain_xml is from-host or an absolute path", "[policy]") {
+    auto error = onlyError(minimalWith("services:\n  - {name: f, domain: f, domain_xml: domains/f.xml}\n"));
+    CHECK(error.toString() == "p.yaml:8:38: services[0].domain_xml: expected from-host, or the absolute path of a "
+                              "domain XML file such as /etc/faxover/domains/fax1.xml; found 'domains/f.xml'");
+}
+
+TEST_CASE("references to hosts, sites and services must resolve", "[policy]") {
+    const std::string yaml = std::string(kMinimalPolicy) +
+                             "    site: main\n"
+                             "services:\n"
+                             "  - name: fax1\n"
+                             "    domain: fax1\n"
+                             "    preferred_hosts: [hv1, hv2]\n"
+                             "    preferred_sites: [mian]\n"
+                             "    anti_affinity: [fax1, fax3]\n";
+    CHECK(errorsOf(yaml) ==
+          std::vector<std::string>{
+              "p.yaml:11:28: services[0].preferred_hosts[1]: unknown host 'hv2'; expected one of hv1 (did you mean "
+              "'hv1'?)",
+              "p.yaml:12:23: services[0].preferred_sites[0]: unknown site 'mian'; expected one of main (did you mean "
+              "'main'?)",
+              "p.yaml:13:21: services[0].anti_affinity[0]: expected other services' names; found the service's own "
+              "name 'fax1'",
+              "p.yaml:13:27: services[0].anti_affinity[1]: unknown service 'fax3'; expected one of fax1 (did you "
+              "mean 'fax1'?)"});
+}
+
+TEST_CASE("references may point forward in the file", "[policy]") {
+    loadValid("version: 1\n"
+              "services:\n"
+              "  - {name: a, domain: a, preferred_hosts: [hv1], anti_affinity: [b]}\n"
+              "  - {name: b, domain: b, anti_affinity: [a]}\n"
+              "hosts:\n"
+              "  - {name: hv1, uri: 'qemu:///system', fence: {method: manual}}\n");
+}
+
+TEST_CASE("a name listed twice in one list", "[policy]") {
+    CHECK(onlyError(minimalWith("services:\n  - {name: f, domain: f, preferred_hosts: [hv1, hv1]}\n")).toString() ==
+          "p.yaml:8:49: services[0].preferred_hosts[1]: 'hv1' is listed twice");
+}
+
+TEST_CASE("every error in a file is reported, in file order", "[policy]") {
+    const std::string yaml = "version: 1\n"
+                             "monitoring:\n"
+                             "  interval: 2\n"
+                             "hosts:\n"
+                             "  - name: hv1\n"
+                             "    uri: nowhere\n"
+                             "    fence: {method: stonith}\n"
+                             "services:\n"
+                             "  - name: fax1\n"
+                             "    domain: fax1\n"
+                             "    recovery: live\n"
+                             "    preferred_hosts: [hv9]\n"
+                             "    priority: 0\n"
+                             "    colour: red\n";
+    const auto lines = errorsOf(yaml);
+    REQUIRE(lines.size() == 7);
+    CHECK_THAT(lines[0], Catch::StartsWith("p.yaml:3:13: monitoring.interval: expected a duration"));
+    CHECK_THAT(lines[1], Catch::StartsWith("p.yaml:6:10: hosts[0].uri: expected a libvirt URI"));
+    CHECK_THAT(lines[2], Catch::StartsWith("p.yaml:7:21: hosts[0].fence.method: expected one of agent, libvirt-destroy, "
+                                           "manual; found 'stonith'"));
+    CHECK_THAT(lines[3], Catch::StartsWith("p.yaml:11:15: services[0].recovery: expected one of"));
+    CHECK_THAT(lines[4], Catch::StartsWith("p.yaml:12:23: services[0].preferred_hosts[0]: unknown host 'hv9'"));
+    CHECK_THAT(lines[5], Catch::StartsWith("p.yaml:13:15: services[0].priority: expected a whole number"));
+    CHECK_THAT(lines[6], Catch::StartsWith("p.yaml:14:5: services[0].colour: unknown key"));
+}
+
+TEST_CASE("columns count characters, not bytes, as editors do", "[policy]") {
+    // The 0 is the 39th character of its line and its 40th byte (é takes two).
+    auto error = onlyError(minimalWith("services:\n  - {name: f, domain: \"fé\", priority: 0}\n"));
+    CHECK(error.line == 8);
+    CHECK(error.column == 39);
+    auto label = onlyError(minimalWith("    labels: {zone: zürich, unit: [x]}\n"));
+    CHECK(label.toString() == "p.yaml:7:34: hosts[0].labels.unit: expected a label value (text of at most 253 "
+                              "characters); found a list");
+}
+
+TEST_CASE("a byte order mark and CRLF line ends do not shift positions", "[policy]") {
+    std::string yaml = "\xEF\xBB\xBF" "version: 2\r\nhosts:\r\n  - {name: hv1, uri: 'qemu:///system', fence: {method: manual}}\r\n";
+    CHECK(onlyError(yaml).toString() ==
+          "p.yaml:1:10: version: expected 1, the policy format version this Faxover reads; found '2'");
+}

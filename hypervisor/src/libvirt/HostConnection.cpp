@@ -11,32 +11,15 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <string>
 #include <array>
 #include <utility>
 
 namespace faxover::hv::libvirt {
 
-// libvirt may run a callback on its event thread while the HostConnection is being destroyed. The
-// callbacks hold this target through a weak_ptr and call the owner only under its mutex; the
-// destructor clears `owner` under the same mutex first, so no callback can reach a dead object.
-struct HostConnection::CallbackTarget {
-    std::mutex mutex;
-    HostConnection* owner = nullptr;
-};
-
 namespace {
-
-using WeakTarget = std::weak_ptr<void>;
-
-template <class Target, class Fn>
-void withOwner(void* opaque, Fn&& fn) {
-    auto target = std::static_pointer_cast<Target>(static_cast<WeakTarget*>(opaque)->lock());
-    if (!target) return;
-    std::lock_guard lock(target->mutex);
-    if (target->owner != nullptr) fn(*target->owner);
-}
-
-void freeWeakTarget(void* opaque) { delete static_cast<WeakTarget*>(opaque); }
 
 std::string closeReasonText(int reason) {
     switch (reason) {
@@ -71,190 +54,246 @@ std::optional<Poco::Net::SocketAddress> tcpEndpoint(const std::string& uri) {
 
 }  // namespace
 
+// Everything the supervisor thread and libvirt's callbacks use. Co-owned by the HostConnection, its
+// thread and (weakly) the callbacks, so an abandoned thread or a late callback never dangles.
+struct HostConnection::State {
+    State(HostConfig hostConfig, ConnectionSettings connectionSettings, HostListener hostListener)
+        : config(std::move(hostConfig)),
+          settings(std::move(connectionSettings)),
+          listener(std::move(hostListener)),
+          status{Reachability::Unknown, clock.now(), "not connected yet"} {}
+
+    const HostConfig config;
+    const ConnectionSettings settings;
+    const SteadyClock clock;
+
+    // Deliveries hold listenerMutex; the destructor clears the listener under it, so none reaches
+    // the owner once it has returned.
+    std::mutex listenerMutex;
+    HostListener listener;
+
+    mutable std::mutex mutex;
+    std::condition_variable_any wake;
+    virConnectPtr connection = nullptr;  // owned by the supervisor, guarded by mutex
+    int lifecycleCallbackId = -1;
+    bool lossSuspected = false;
+    bool triedOnce = false;
+    bool finished = false;  // the supervisor has returned
+    HostStatus status;
+
+    std::weak_ptr<State> self;  // handed to libvirt's callbacks, one heap copy per registration
+    using WeakState = std::weak_ptr<State>;
+    static void freeWeakState(void* opaque) { delete static_cast<WeakState*>(opaque); }
+
+    void supervise(std::stop_token stop);
+    bool connectOnce(std::string& failureReason);
+    void dropConnection();
+    void setStatus(Reachability reachability, const std::string& reason);
+    void onClosed(int reason);
+    void deliver(const DomainEvent& event);
+
+    static void closeThunk(virConnectPtr connection, int reason, void* opaque);
+    static int lifecycleThunk(virConnectPtr connection, virDomainPtr domain, int event, int detail, void* opaque);
+};
+
 HostConnection::HostConnection(HostConfig config, ConnectionSettings settings, HostListener listener)
-    : config_(std::move(config)),
-      settings_(std::move(settings)),
-      listener_(std::move(listener)),
-      status_{Reachability::Unknown, clock_.now(), "not connected yet"},
-      callbackTarget_(std::make_shared<CallbackTarget>()) {
-    callbackTarget_->owner = this;
-    supervisor_ = std::jthread([this](std::stop_token stop) { supervise(stop); });
+    : state_(std::make_shared<State>(std::move(config), std::move(settings), std::move(listener))) {
+    state_->self = state_;
+    supervisor_ = std::jthread([state = state_](std::stop_token stop) { state->supervise(stop); });
 }
 
 HostConnection::~HostConnection() {
     {
-        std::lock_guard lock(callbackTarget_->mutex);
-        callbackTarget_->owner = nullptr;
+        std::lock_guard lock(state_->listenerMutex);
+        state_->listener = {};
     }
     supervisor_.request_stop();
-    wake_.notify_all();
-    supervisor_.join();
+    state_->wake.notify_all();
+    std::unique_lock lock(state_->mutex);
+    const bool finished = state_->wake.wait_for(lock, state_->settings.abandonSupervisorAfter,
+                                                [this] { return state_->finished; });
+    lock.unlock();
+    if (finished) {
+        supervisor_.join();
+    } else {
+        supervisor_.detach();  // stuck in libvirt (a wedged host): it ends by itself later
+    }
 }
 
+const HostConfig& HostConnection::config() const { return state_->config; }
+
 HostStatus HostConnection::status() const {
-    std::lock_guard lock(mutex_);
-    return status_;
+    std::lock_guard lock(state_->mutex);
+    return state_->status;
 }
 
 bool HostConnection::triedOnce() const {
-    std::lock_guard lock(mutex_);
-    return triedOnce_;
+    std::lock_guard lock(state_->mutex);
+    return state_->triedOnce;
 }
 
 Result<ConnectionRef> HostConnection::acquire() const {
-    std::lock_guard lock(mutex_);
-    if (connection_ == nullptr || status_.reachability != Reachability::Reachable) {
-        return Error{ErrorKind::HostUnreachable, "host " + config_.name + " unreachable: " + status_.reason,
-                     config_.name};
+    std::lock_guard lock(state_->mutex);
+    if (state_->connection == nullptr || state_->status.reachability != Reachability::Reachable) {
+        return Error{ErrorKind::HostUnreachable,
+                     "host " + state_->config.name + " unreachable: " + state_->status.reason, state_->config.name};
     }
-    virConnectRef(connection_);
-    return ConnectionRef(connection_);
+    virConnectRef(state_->connection);
+    return ConnectionRef(state_->connection);
 }
 
 void HostConnection::reportSuspectedLoss() {
     {
-        std::lock_guard lock(mutex_);
-        lossSuspected_ = true;
+        std::lock_guard lock(state_->mutex);
+        state_->lossSuspected = true;
     }
-    wake_.notify_all();
+    state_->wake.notify_all();
 }
 
-void HostConnection::setStatus(Reachability reachability, const std::string& reason) {
+void HostConnection::State::setStatus(Reachability reachability, const std::string& reason) {
     HostEvent event;
     {
-        std::lock_guard lock(mutex_);
-        if (status_.reachability == reachability) {
+        std::lock_guard lock(mutex);
+        if (status.reachability == reachability) {
             return;  // a change is reported once; repeated failures only keep the first reason
         }
-        status_ = HostStatus{reachability, clock_.now(), reason};
-        event = HostEvent{config_.name, status_};
+        status = HostStatus{reachability, clock.now(), reason};
+        event = HostEvent{config.name, status};
     }
-    if (listener_.onStatus) listener_.onStatus(event);
+    std::lock_guard lock(listenerMutex);
+    if (listener.onStatus) listener.onStatus(event);
 }
 
-void HostConnection::closeThunk(virConnectPtr /*connection*/, int reason, void* opaque) {
-    withOwner<CallbackTarget>(opaque, [reason](HostConnection& owner) { owner.onClosed(reason); });
+void HostConnection::State::deliver(const DomainEvent& event) {
+    std::lock_guard lock(listenerMutex);
+    if (listener.onDomainEvent) listener.onDomainEvent(event);
 }
 
-int HostConnection::lifecycleThunk(virConnectPtr /*connection*/, virDomainPtr domain, int event, int detail,
-                                   void* opaque) {
+void HostConnection::State::closeThunk(virConnectPtr /*connection*/, int reason, void* opaque) {
+    if (auto state = static_cast<WeakState*>(opaque)->lock()) state->onClosed(reason);
+}
+
+int HostConnection::State::lifecycleThunk(virConnectPtr /*connection*/, virDomainPtr domain, int event, int detail,
+                                          void* opaque) {
     const auto name = lifecycleFromLibvirt(event, detail);
-    if (!name) return 0;
+    auto state = static_cast<WeakState*>(opaque)->lock();
+    if (!name || !state) return 0;
     std::array<char, VIR_UUID_STRING_BUFLEN> uuid{};
     virDomainGetUUIDString(domain, uuid.data());
-    withOwner<CallbackTarget>(opaque, [&](HostConnection& owner) {
-        if (!owner.listener_.onDomainEvent) return;
-        owner.listener_.onDomainEvent(DomainEvent{owner.config_.name, virDomainGetName(domain), uuid.data(),
-                                                  name->lifecycle, detail, name->detailText});
-    });
+    state->deliver(
+        DomainEvent{state->config.name, virDomainGetName(domain), uuid.data(), name->lifecycle, detail, name->detailText});
     return 0;
 }
 
-void HostConnection::onClosed(int reason) {
+void HostConnection::State::onClosed(int reason) {
     // Runs on libvirt's event thread: mark the host unreachable now, let the supervisor clean up.
     setStatus(Reachability::Unreachable, closeReasonText(reason));
     {
-        std::lock_guard lock(mutex_);
-        lossSuspected_ = true;
+        std::lock_guard lock(mutex);
+        lossSuspected = true;
     }
-    wake_.notify_all();
+    wake.notify_all();
 }
 
-bool HostConnection::connectOnce(std::string& failureReason) {
-    if (const auto endpoint = tcpEndpoint(config_.uri)) {
+bool HostConnection::State::connectOnce(std::string& failureReason) {
+    if (const auto endpoint = tcpEndpoint(config.uri)) {
         try {
             Poco::Net::StreamSocket probe;
-            probe.connect(*endpoint, Poco::Timespan(settings_.tcpProbeTimeout.count() * 1000));
+            probe.connect(*endpoint, Poco::Timespan(settings.tcpProbeTimeout.count() * 1000));
         } catch (const Poco::Exception& error) {
             failureReason = "TCP connect to " + endpoint->toString() + " failed: " + error.displayText();
             return false;
         }
     }
-    virConnectPtr connection = virConnectOpen(config_.uri.c_str());
-    if (connection == nullptr) {
-        failureReason = lastLibvirtError(config_.name, "connect to " + config_.uri).message;
+    virConnectPtr opened = virConnectOpen(config.uri.c_str());
+    if (opened == nullptr) {
+        failureReason = lastLibvirtError(config.name, "connect to " + config.uri).message;
         return false;
     }
-    ConnectionRef owned(connection);
+    ConnectionRef owned(opened);
     // Local drivers (qemu:///system, test:///) have no keepalive, and need none: there is no
     // network between us. Any other failure to enable it leaves the connection unbounded: refuse.
-    if (virConnectSetKeepAlive(connection, settings_.keepAliveIntervalSeconds, settings_.keepAliveCount) < 0) {
-        const Error error = lastLibvirtError(config_.name, "enable keepalive");
+    if (virConnectSetKeepAlive(opened, settings.keepAliveIntervalSeconds, settings.keepAliveCount) < 0) {
+        const Error error = lastLibvirtError(config.name, "enable keepalive");
         if (error.libvirtCode != VIR_ERR_NO_SUPPORT) {
             failureReason = error.message;
             return false;
         }
     }
-    if (virConnectRegisterCloseCallback(connection, closeThunk, new WeakTarget(callbackTarget_), freeWeakTarget) < 0) {
-        failureReason = lastLibvirtError(config_.name, "register close callback").message;
+    if (virConnectRegisterCloseCallback(opened, closeThunk, new WeakState(self), freeWeakState) < 0) {
+        failureReason = lastLibvirtError(config.name, "register close callback").message;
         return false;
     }
     // libvirt stores every event callback as the generic type; the cast through void(*)() is the
     // documented way to do so without a function-type-cast warning.
     const auto genericLifecycle =
         reinterpret_cast<virConnectDomainEventGenericCallback>(reinterpret_cast<void (*)()>(lifecycleThunk));
-    const int callbackId = virConnectDomainEventRegisterAny(connection, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-                                                            genericLifecycle, new WeakTarget(callbackTarget_),
-                                                            freeWeakTarget);
+    const int callbackId = virConnectDomainEventRegisterAny(opened, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                            genericLifecycle, new WeakState(self), freeWeakState);
     if (callbackId < 0) {
-        failureReason = lastLibvirtError(config_.name, "register lifecycle events").message;
-        virConnectUnregisterCloseCallback(connection, closeThunk);
+        failureReason = lastLibvirtError(config.name, "register lifecycle events").message;
+        virConnectUnregisterCloseCallback(opened, closeThunk);
         return false;
     }
     {
-        std::lock_guard lock(mutex_);
-        connection_ = owned.release();
-        lifecycleCallbackId_ = callbackId;
-        lossSuspected_ = false;
+        std::lock_guard lock(mutex);
+        connection = owned.release();
+        lifecycleCallbackId = callbackId;
+        lossSuspected = false;
     }
-    setStatus(Reachability::Reachable, "connected to " + config_.uri);
+    setStatus(Reachability::Reachable, "connected to " + config.uri);
     return true;
 }
 
-void HostConnection::dropConnection() {
-    virConnectPtr connection = nullptr;
+void HostConnection::State::dropConnection() {
+    virConnectPtr dropped = nullptr;
     int callbackId = -1;
     {
-        std::lock_guard lock(mutex_);
-        connection = std::exchange(connection_, nullptr);
-        callbackId = std::exchange(lifecycleCallbackId_, -1);
+        std::lock_guard lock(mutex);
+        dropped = std::exchange(connection, nullptr);
+        callbackId = std::exchange(lifecycleCallbackId, -1);
     }
-    if (connection == nullptr) return;
+    if (dropped == nullptr) return;
     // On a dead connection these fail; that is fine, the local registrations are released anyway.
-    if (callbackId >= 0) virConnectDomainEventDeregisterAny(connection, callbackId);
+    if (callbackId >= 0) virConnectDomainEventDeregisterAny(dropped, callbackId);
     // Callers may still hold references to this connection; its close must not touch the next one.
-    virConnectUnregisterCloseCallback(connection, closeThunk);
-    virConnectClose(connection);
+    virConnectUnregisterCloseCallback(dropped, closeThunk);
+    virConnectClose(dropped);
     virResetLastError();
 }
 
-void HostConnection::supervise(std::stop_token stop) {
-    Duration backoff = settings_.reconnectMin;
+void HostConnection::State::supervise(std::stop_token stop) {
+    Duration backoff = settings.reconnectMin;
     while (!stop.stop_requested()) {
         std::string failureReason;
         const bool connected = connectOnce(failureReason);
         if (!connected) setStatus(Reachability::Unreachable, failureReason);
-        std::unique_lock lock(mutex_);
-        triedOnce_ = true;
+        std::unique_lock lock(mutex);
+        triedOnce = true;
         if (!connected) {
-            wake_.wait_for(lock, stop, backoff, [] { return false; });
-            backoff = std::min(backoff * 2, settings_.reconnectMax);
+            wake.wait_for(lock, stop, backoff, [] { return false; });
+            backoff = std::min(backoff * 2, settings.reconnectMax);
             continue;
         }
-        backoff = settings_.reconnectMin;
+        backoff = settings.reconnectMin;
         // Connected: sleep until the close callback or a failed call says the connection may be
         // gone, then confirm locally (no RPC) before dropping it.
         for (;;) {
-            wake_.wait(lock, stop, [this] { return lossSuspected_; });
+            wake.wait(lock, stop, [this] { return lossSuspected; });
             if (stop.stop_requested()) break;
-            lossSuspected_ = false;
-            if (virConnectIsAlive(connection_) != 1 || status_.reachability != Reachability::Reachable) break;
+            lossSuspected = false;
+            if (virConnectIsAlive(connection) != 1 || status.reachability != Reachability::Reachable) break;
         }
         lock.unlock();
         if (!stop.stop_requested()) setStatus(Reachability::Unreachable, "connection lost");
         dropConnection();
     }
     dropConnection();
+    {
+        std::lock_guard lock(mutex);
+        finished = true;
+    }
+    wake.notify_all();
 }
 
 }  // namespace faxover::hv::libvirt

@@ -3,17 +3,19 @@
 // (after a bounded TCP probe, since virConnectOpen has no timeout), enables keepalive, registers the
 // close and lifecycle callbacks, and after any loss reconnects with exponential backoff. Every
 // reachability change is reported once, with the time it happened and why.
-#include "faxover/hypervisor/Clock.h"
+//
+// A wedged host (TCP accepts, libvirtd never answers) can hold the supervisor inside
+// virConnectOpen indefinitely. So everything the thread and libvirt's callbacks touch lives in a
+// shared State they co-own; the destructor stops listener delivery at once, waits a bounded time
+// for the thread, and otherwise abandons it: the thread finishes (and closes its connection) on its
+// own whenever libvirt returns, touching nothing but that State.
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/hypervisor/Result.h"
 #include "faxover/hypervisor/Types.h"
 #include "libvirt/Handles.h"
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <stop_token>
 #include <thread>
 
 namespace faxover::hv::libvirt {
@@ -26,11 +28,12 @@ struct HostListener {
 class HostConnection {
 public:
     HostConnection(HostConfig config, ConnectionSettings settings, HostListener listener);
+    // Returns within about settings.abandonSupervisorAfter, even for a wedged host.
     ~HostConnection();
     HostConnection(const HostConnection&) = delete;
     HostConnection& operator=(const HostConnection&) = delete;
 
-    const HostConfig& config() const { return config_; }
+    const HostConfig& config() const;
     HostStatus status() const;
     // True once the supervisor has finished its first attempt, whatever the outcome.
     bool triedOnce() const;
@@ -41,30 +44,9 @@ public:
     void reportSuspectedLoss();
 
 private:
-    struct CallbackTarget;  // what libvirt's callbacks point at; outlives nothing it must not
-
-    void supervise(std::stop_token stop);
-    bool connectOnce(std::string& failureReason);
-    void dropConnection();
-    void setStatus(Reachability reachability, const std::string& reason);
-    void onClosed(int reason);
-    static void closeThunk(virConnectPtr connection, int reason, void* opaque);
-    static int lifecycleThunk(virConnectPtr connection, virDomainPtr domain, int event, int detail, void* opaque);
-
-    const HostConfig config_;
-    const ConnectionSettings settings_;
-    const HostListener listener_;
-    const SteadyClock clock_;
-
-    mutable std::mutex mutex_;
-    std::condition_variable_any wake_;
-    virConnectPtr connection_ = nullptr;  // owned by the supervisor, guarded by mutex_
-    int lifecycleCallbackId_ = -1;
-    bool lossSuspected_ = false;
-    bool triedOnce_ = false;
-    HostStatus status_;
-    std::shared_ptr<CallbackTarget> callbackTarget_;
-    std::jthread supervisor_;  // last: started after every member it uses exists
+    struct State;
+    std::shared_ptr<State> state_;
+    std::jthread supervisor_;
 };
 
 }  // namespace faxover::hv::libvirt

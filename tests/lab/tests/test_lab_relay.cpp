@@ -117,3 +117,35 @@ TEST_CASE("a stalled management link is detected by the keepalive and recovers",
           std::vector<hv::Reachability>{hv::Reachability::Reachable, hv::Reachability::Unreachable,
                                         hv::Reachability::Reachable});
 }
+
+TEST_CASE("destroying the layer while a host is wedged returns promptly and delivers nothing after", "[lab][relay]") {
+    const lab::Lab attached = lab::Lab::attach();
+    const lab::LabHost& target = attached.host(2);
+    const std::string name = target.name + "-wedged";
+    // Declared first, so it runs last: the link stays wedged while the layer is destroyed.
+    OnExit unrelay([&] { attached.unrelay(target.name); });
+    const std::string uri = attached.relay(target.name, 0);
+    const hv::ConnectionSettings settings = labConnectionSettings();
+    auto hypervisor = std::make_unique<hv::LibvirtHypervisor>(settings);
+    auto events = recordEvents(*hypervisor);
+    REQUIRE(hypervisor->addHost({name, uri, target.address}));
+    REQUIRE(hypervisor->waitUntilReachable(Duration(15000)));
+
+    attached.stall(target.name);
+    REQUIRE(eventually([&] { return !isReachable(*hypervisor, name); }, Duration(15000)));
+    // The TCP probe reaches the relay, so the supervisor is now inside virConnectOpen, which has no
+    // timeout and will not return while the link hangs.
+    std::this_thread::sleep_for(1500ms);
+    const std::size_t eventsBefore = events->snapshot().size();
+
+    const auto started = std::chrono::steady_clock::now();
+    hypervisor.reset();
+    const auto took = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started);
+    INFO("destroying the layer took " << took.count() << " ms");
+    CHECK(took <= settings.abandonSupervisorAfter + Duration(1000));
+
+    // Unwedged, the abandoned supervisor's open completes; it must close quietly, reporting to no one.
+    attached.unstall(target.name);
+    std::this_thread::sleep_for(2s);
+    CHECK(events->snapshot().size() == eventsBefore);
+}

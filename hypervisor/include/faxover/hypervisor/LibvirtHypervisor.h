@@ -17,6 +17,9 @@ struct ConnectionSettings {
     Duration reconnectMin{250};   // first retry after a loss, doubled on each failure ...
     Duration reconnectMax{4000};  // ... up to this
     Duration tcpProbeTimeout{1000};  // bounded TCP connect before virConnectOpen, which has no timeout
+    // Removing a host (or destroying the layer) waits this long for its supervisor; one stuck in
+    // libvirt (a wedged host) is then abandoned and finishes on its own.
+    Duration abandonSupervisorAfter{1000};
     // Disks under these paths are on storage every host sees (NFS, cluster FS); others are local.
     std::vector<std::string> sharedStoragePrefixes;
 };

@@ -64,6 +64,12 @@ Result<Host*> SimState::reachableHost(const std::string& name) {
     return host;
 }
 
+Result<SimState::HostDomain> SimState::reachableDomain(const std::string& host, const std::string& domain) {
+    BOOST_OUTCOME_TRY(target, reachableHost(host));
+    BOOST_OUTCOME_TRY(found, findDomain(*target, domain));
+    return HostDomain{target, found};
+}
+
 Result<Domain*> findDomain(Host& host, const std::string& nameOrUuid) {
     if (const auto byName = host.domains.find(nameOrUuid); byName != host.domains.end()) return &byName->second;
     const std::string uuid = canonicalUuid(nameOrUuid);

@@ -152,6 +152,12 @@ public:
     Host* hostOrNull(const std::string& name);
     Result<Host*> knownHost(const std::string& name);      // InvalidArgument when unknown
     Result<Host*> reachableHost(const std::string& name);  // ... and HostUnreachable
+    // A domain on a reachable host: the preamble of every per-domain call.
+    struct HostDomain {
+        Host* host = nullptr;
+        Domain* domain = nullptr;
+    };
+    Result<HostDomain> reachableDomain(const std::string& host, const std::string& domain);  // ... and NoSuchDomain
 
     // ---- events: queued while a call runs, delivered by flush() at its end (see SimState.cpp)
     void emitDomain(const Host& host, const Domain& domain, DomainLifecycle lifecycle, Code detail);

@@ -375,12 +375,9 @@ Result<DomainInfo> SimulatedHypervisor::defineDomain(const std::string& host, co
 
 Result<void> SimulatedHypervisor::startDomain(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    Host& found = *target.value();
-    auto dom = detail::findDomain(found, domain);
-    if (!dom) return dom.error();
-    Domain& starting = *dom.value();
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    Host& found = *target.host;
+    Domain& starting = *target.domain;
     if (starting.active()) {
         return Error{ErrorKind::OperationInvalid, "domain '" + starting.name + "' is already running", host};
     }
@@ -400,12 +397,9 @@ Result<void> SimulatedHypervisor::startDomain(const std::string& host, const std
 
 Result<void> SimulatedHypervisor::shutdownDomain(const std::string& host, const std::string& domain, Duration timeout) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    Host& found = *target.value();
-    auto dom = detail::findDomain(found, domain);
-    if (!dom) return dom.error();
-    Domain& stopping = *dom.value();
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    Host& found = *target.host;
+    Domain& stopping = *target.domain;
     if (!stopping.active()) return notRunning(stopping, found);
     if (state_->guestIgnoresShutdown(stopping)) {
         // The guest never answers: wait the whole timeout, then pull the plug.
@@ -421,24 +415,18 @@ Result<void> SimulatedHypervisor::shutdownDomain(const std::string& host, const 
 
 Result<void> SimulatedHypervisor::destroyDomain(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    auto dom = detail::findDomain(*target.value(), domain);
-    if (!dom) return dom.error();
-    if (!dom.value()->active()) return notRunning(*dom.value(), *target.value());
-    state_->stopDomain(*target.value(), *dom.value(), {reason::kDestroyed, event::kDestroyed});
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    if (!target.domain->active()) return notRunning(*target.domain, *target.host);
+    state_->stopDomain(*target.host, *target.domain, {reason::kDestroyed, event::kDestroyed});
     state_->flush();
     return ok();
 }
 
 Result<void> SimulatedHypervisor::undefineDomain(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    Host& found = *target.value();
-    auto dom = detail::findDomain(found, domain);
-    if (!dom) return dom.error();
-    Domain& undefining = *dom.value();
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    Host& found = *target.host;
+    Domain& undefining = *target.domain;
     if (!undefining.persistent()) {
         return Error{ErrorKind::OperationInvalid, "cannot undefine transient domain '" + undefining.name + "'", host};
     }
@@ -455,11 +443,8 @@ Result<void> SimulatedHypervisor::undefineDomain(const std::string& host, const 
 
 Result<DomainInfo> SimulatedHypervisor::domainInfo(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    auto dom = detail::findDomain(*target.value(), domain);
-    if (!dom) return dom.error();
-    return dom.value()->info();
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    return target.domain->info();
 }
 
 Result<std::vector<DomainInfo>> SimulatedHypervisor::listDomains(const std::string& host) {
@@ -473,11 +458,8 @@ Result<std::vector<DomainInfo>> SimulatedHypervisor::listDomains(const std::stri
 
 Result<std::string> SimulatedHypervisor::domainXml(const std::string& host, const std::string& domain) {
     const std::lock_guard lock(state_->mutex);
-    auto target = state_->reachableHost(host);
-    if (!target) return target.error();
-    auto dom = detail::findDomain(*target.value(), domain);
-    if (!dom) return dom.error();
-    return dom.value()->current().text;
+    BOOST_OUTCOME_TRY(target, state_->reachableDomain(host, domain));
+    return target.domain->current().text;
 }
 
 DomainCopies SimulatedHypervisor::findDomainCopies(const std::string& uuid) {

@@ -38,6 +38,8 @@ test-lab: build
 bench: build
 	$(BUILD)/tests/bench/bench_lab_migration
 	$(BUILD)/tests/bench/bench_lab_detection
+	$(BUILD)/tests/bench/bench_placement
+	$(BUILD)/tests/bench/bench_store $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,87 @@
+#pragma once
+// What the orchestrator persists: the intent journal, per-service state and the audit log.
+// Plain values; every time is passed in by the caller, the store never reads a clock.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace faxover::orchestrator::store {
+
+using TimePoint = std::chrono::system_clock::time_point;
+using IntentId = std::int64_t;   // assigned by the store: 1, 2, 3, ... never reused
+using Revision = std::int64_t;   // 0 = "no record stored yet"
+
+// An action the orchestrator is about to take, written before it runs (invariant 3).
+struct Intent {
+    std::string service{};
+    std::string action{};       // "fence", "start", "live-migrate", ...
+    std::string targetHost{};
+    std::string sourceHost{};
+    std::map<std::string, std::string> parameters{};
+    std::string reason{};       // why: the audit trail's answer to "why did it do that"
+    std::string actor{};        // "daemon" or "admin:NAME"
+    TimePoint createdAt{};
+    bool operator==(const Intent&) const = default;
+};
+
+enum class OutcomeStatus { Succeeded, Failed, Abandoned };
+const char* toString(OutcomeStatus status);
+
+struct Outcome {
+    OutcomeStatus status = OutcomeStatus::Failed;
+    std::string message{};
+    TimePoint finishedAt{};
+    bool operator==(const Outcome&) const = default;
+};
+
+// An intent as read back: its id and, once recorded, its outcome.
+struct IntentEntry {
+    IntentId id = 0;
+    Intent intent{};
+    std::optional<Outcome> outcome{};
+};
+
+struct ServiceRecord {
+    std::string state{};        // engine state name, e.g. "running", "recovering"
+    std::string host{};
+    TimePoint since{};
+    Revision revision = 0;      // read-only for callers: the store assigns it
+    bool operator==(const ServiceRecord&) const = default;
+};
+
+struct AuditRecord {
+    TimePoint at{};
+    std::string actor{};
+    std::string subject{};      // what it concerns: a service, a host, the policy
+    std::string action{};
+    std::string reason{};
+    std::string details{};
+    bool operator==(const AuditRecord&) const = default;
+};
+
+// The writes a Batch may hold.
+struct AppendIntent { Intent intent{}; };
+struct RecordOutcome { IntentId id = 0; Outcome outcome{}; };
+// Compare-and-set: applies only if the stored revision equals expectedRevision (0 = absent).
+struct PutServiceState { std::string service{}; ServiceRecord record{}; Revision expectedRevision = 0; };
+struct AppendAudit { AuditRecord record{}; };
+
+using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit>;
+
+// Writes applied all-or-nothing in one transaction, in order.
+struct Batch {
+    std::vector<Write> writes{};
+    Batch& add(Write write) { writes.push_back(std::move(write)); return *this; }
+};
+
+// What a committed batch assigned, in the order of its writes of each kind.
+struct BatchResult {
+    std::vector<IntentId> intentIds{};
+    std::vector<Revision> revisions{};
+};
+
+}  // namespace faxover::orchestrator::store

@@ -1,0 +1,105 @@
+#include "SqliteSchema.h"
+
+#include "faxover/orchestrator/store/SqliteStore.h"
+
+#include <Poco/Data/Session.h>
+
+#include <functional>
+#include <vector>
+
+namespace faxover::orchestrator::store::sqlite {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+// Version 1: the intent journal, outcomes, per-service state and the audit log.
+// Times are nanoseconds since the Unix epoch (exact round trip of system_clock on libstdc++).
+void createVersion1(Poco::Data::Session& session) {
+    session << "CREATE TABLE intents ("
+               " id INTEGER PRIMARY KEY AUTOINCREMENT,"  // AUTOINCREMENT: ids are never reused
+               " service TEXT NOT NULL, action TEXT NOT NULL,"
+               " target_host TEXT NOT NULL, source_host TEXT NOT NULL,"
+               " reason TEXT NOT NULL, actor TEXT NOT NULL, created_at_ns INTEGER NOT NULL)", now;
+    session << "CREATE INDEX intents_by_created_at ON intents(created_at_ns)", now;
+    session << "CREATE TABLE intent_parameters ("
+               " intent_id INTEGER NOT NULL REFERENCES intents(id),"
+               " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (intent_id, key))", now;
+    // One row per intent at most: the primary key makes "exactly once" a property of the file too.
+    session << "CREATE TABLE outcomes ("
+               " intent_id INTEGER PRIMARY KEY REFERENCES intents(id),"
+               " status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'abandoned')),"
+               " message TEXT NOT NULL, finished_at_ns INTEGER NOT NULL)", now;
+    session << "CREATE TABLE service_states ("
+               " service TEXT PRIMARY KEY, state TEXT NOT NULL, host TEXT NOT NULL,"
+               " since_ns INTEGER NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
+    session << "CREATE TABLE audit ("
+               " seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
+               " actor TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL,"
+               " reason TEXT NOT NULL, details TEXT NOT NULL)", now;
+    session << "CREATE INDEX audit_by_at ON audit(at_ns)", now;
+    // Append-only is enforced by the file as well, not only by the absence of an API.
+    session << "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+               " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", now;
+    session << "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+               " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", now;
+}
+
+// steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
+const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
+    static const std::vector<std::function<void(Poco::Data::Session&)>> steps{
+        [](Poco::Data::Session&) {},  // 0 -> 1 happens in createVersion1 with the version table
+    };
+    return steps;
+}
+
+int storedVersion(Poco::Data::Session& session, bool& foreign) {
+    int hasVersionTable = 0;
+    int tableCount = 0;
+    session << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+        into(hasVersionTable), now;
+    session << "SELECT count(*) FROM sqlite_master WHERE type = 'table'", into(tableCount), now;
+    foreign = hasVersionTable == 0 && tableCount > 0;
+    if (hasVersionTable == 0) return 0;
+    int version = 0;
+    session << "SELECT COALESCE(MAX(version), 0) FROM schema_version", into(version), now;
+    return version;
+}
+
+}  // namespace
+
+Result<void> migrate(Poco::Data::Session& session, const std::string& path) {
+    static_assert(kSqliteSchemaVersion >= 1);
+    session << "BEGIN IMMEDIATE", now;
+    bool foreign = false;
+    const int version = storedVersion(session, foreign);
+    auto refuse = [&](ErrorKind kind, std::string message) -> Result<void> {
+        session << "ROLLBACK", now;
+        return Error{kind, std::move(message)};
+    };
+    if (foreign) {
+        return refuse(ErrorKind::InvalidArgument,
+                      "store " + path + ": an SQLite database that is not a Faxover store (no schema_version table)");
+    }
+    if (version > kSqliteSchemaVersion) {
+        return refuse(ErrorKind::NotSupported,
+                      "store " + path + ": schema version " + std::to_string(version) +
+                          " is newer than this Faxover understands (" + std::to_string(kSqliteSchemaVersion) +
+                          "); upgrade Faxover, do not downgrade a store");
+    }
+    if (version == 0) {
+        session << "CREATE TABLE schema_version (version INTEGER NOT NULL)", now;
+        session << "INSERT INTO schema_version (version) VALUES (0)", now;
+        createVersion1(session);
+    }
+    for (int step = version; step < kSqliteSchemaVersion; ++step) {
+        migrationSteps().at(static_cast<std::size_t>(step))(session);
+    }
+    if (version != kSqliteSchemaVersion) {
+        int target = kSqliteSchemaVersion;
+        session << "UPDATE schema_version SET version = ?", use(target), now;
+    }
+    session << "COMMIT", now;
+    return hv::ok();
+}
+
+}  // namespace faxover::orchestrator::store::sqlite

@@ -1,0 +1,218 @@
+#include "faxover/orchestrator/store/SqliteStore.h"
+
+#include "SqliteSchema.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <filesystem>
+#include <mutex>
+
+namespace faxover::orchestrator::store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Int64 = Poco::Int64;
+
+Int64 toNanos(TimePoint time) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
+void execute(Poco::Data::Session& session, const std::string& sql) { session << sql, now; }
+
+// Rolls back unless committed: an error or exception half-way through a batch leaves nothing.
+class Transaction {
+public:
+    explicit Transaction(Poco::Data::Session& session) : session_(session) {
+        // IMMEDIATE takes the write lock up front, so the reads a CAS makes cannot go stale.
+        execute(session_, "BEGIN IMMEDIATE");
+    }
+    ~Transaction() {
+        if (committed_) return;
+        try {
+            execute(session_, "ROLLBACK");
+        } catch (...) {
+            // The connection is unusable; SQLite rolls the journal back on the next open.
+        }
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+        execute(session_, "COMMIT");
+        committed_ = true;
+    }
+
+private:
+    Poco::Data::Session& session_;
+    bool committed_ = false;
+};
+
+// Applies one write inside the caller's transaction.
+class WriteApplier {
+public:
+    WriteApplier(Poco::Data::Session& session, BatchResult& result) : session_(session), result_(result) {}
+
+    Result<void> operator()(const AppendIntent& write) {
+        const Intent& intent = write.intent;
+        if (intent.service.empty() || intent.action.empty() || intent.actor.empty()) {
+            return Error{ErrorKind::InvalidArgument, "an intent needs a service, an action and an actor"};
+        }
+        session_ << "INSERT INTO intents (service, action, target_host, source_host, reason, actor, created_at_ns)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            bind(intent.service), bind(intent.action), bind(intent.targetHost), bind(intent.sourceHost),
+            bind(intent.reason), bind(intent.actor), bind(toNanos(intent.createdAt)), now;
+        Int64 id = 0;
+        session_ << "SELECT last_insert_rowid()", into(id), now;
+        for (const auto& [key, value] : intent.parameters) {
+            session_ << "INSERT INTO intent_parameters (intent_id, key, value) VALUES (?, ?, ?)", bind(id), bind(key),
+                bind(value), now;
+        }
+        result_.intentIds.push_back(id);
+        return hv::ok();
+    }
+
+    Result<void> operator()(const RecordOutcome& write) {
+        Int64 intentCount = 0;
+        session_ << "SELECT count(*) FROM intents WHERE id = ?", bind(Int64{write.id}), into(intentCount), now;
+        if (intentCount == 0) {
+            return Error{ErrorKind::InvalidArgument, "no intent with id " + std::to_string(write.id)};
+        }
+        std::string existing;
+        session_ << "SELECT COALESCE((SELECT status FROM outcomes WHERE intent_id = ?), '')", bind(Int64{write.id}),
+            into(existing), now;
+        if (!existing.empty()) {
+            return Error{ErrorKind::OperationInvalid, "intent " + std::to_string(write.id) +
+                                                          " already has an outcome (" + existing +
+                                                          "); an outcome is recorded exactly once"};
+        }
+        session_ << "INSERT INTO outcomes (intent_id, status, message, finished_at_ns) VALUES (?, ?, ?, ?)",
+            bind(Int64{write.id}), bind(std::string(toString(write.outcome.status))), bind(write.outcome.message),
+            bind(toNanos(write.outcome.finishedAt)), now;
+        return hv::ok();
+    }
+
+    Result<void> operator()(const PutServiceState& write) {
+        if (write.service.empty()) return Error{ErrorKind::InvalidArgument, "a service state needs a service name"};
+        Int64 stored = 0;
+        session_ << "SELECT COALESCE((SELECT revision FROM service_states WHERE service = ?), 0)", bind(write.service),
+            into(stored), now;
+        if (stored != write.expectedRevision) {
+            return Error{ErrorKind::OperationInvalid,
+                         "service " + write.service + ": revision conflict: expected revision " +
+                             std::to_string(write.expectedRevision) + ", the store holds " + std::to_string(stored) +
+                             "; re-read and retry"};
+        }
+        const Int64 next = stored + 1;
+        session_ << "INSERT OR REPLACE INTO service_states (service, state, host, since_ns, revision)"
+                    " VALUES (?, ?, ?, ?, ?)",
+            bind(write.service), bind(write.record.state), bind(write.record.host), bind(toNanos(write.record.since)),
+            bind(next), now;
+        result_.revisions.push_back(next);
+        return hv::ok();
+    }
+
+    Result<void> operator()(const AppendAudit& write) {
+        const AuditRecord& record = write.record;
+        session_ << "INSERT INTO audit (at_ns, actor, subject, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+            bind(toNanos(record.at)), bind(record.actor), bind(record.subject), bind(record.action),
+            bind(record.reason), bind(record.details), now;
+        return hv::ok();
+    }
+
+private:
+    Poco::Data::Session& session_;
+    BatchResult& result_;
+};
+
+constexpr std::size_t kOpenTimeoutSeconds = 5;
+
+void registerSqliteOnce() {
+    static std::once_flag registered;
+    std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Poco::Data::Session> session)
+    : path_(std::move(path)), session_(std::move(session)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Error SqliteStore::storageError(const std::string& what, const std::string& detail) const {
+    return Error{ErrorKind::OperationFailed, "store " + path_ + ": " + what + ": " + detail};
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+    const auto failed = [&](const std::string& detail) {
+        return Error{ErrorKind::OperationFailed, "store " + path + ": cannot open: " + detail};
+    };
+    try {
+        registerSqliteOnce();
+        // Poco retries a failing open until its login timeout (60 s by default): a missing
+        // directory would stall the daemon's start for a minute before saying anything.
+        const auto directory = std::filesystem::path(path).parent_path();
+        if (!directory.empty() && !std::filesystem::is_directory(directory)) {
+            return failed("directory " + directory.string() + " does not exist");
+        }
+        auto session = std::make_unique<Poco::Data::Session>("SQLite", path, kOpenTimeoutSeconds);
+        // The first statement reads the header: a garbage file fails here, as an exception.
+        std::string journalMode;
+        *session << "PRAGMA journal_mode=WAL", into(journalMode), now;
+        if (journalMode != "wal") return failed("WAL journal mode refused (got '" + journalMode + "')");
+        // FULL: the WAL is fsynced at every commit, so an acknowledged intent survives power loss.
+        execute(*session, "PRAGMA synchronous=FULL");
+        execute(*session, "PRAGMA foreign_keys=ON");
+        execute(*session, "PRAGMA busy_timeout=5000");
+        auto migrated = sqlite::migrate(*session, path);
+        if (!migrated) return migrated.error();
+        return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(session)));
+    } catch (const Poco::Exception& e) {
+        return failed(e.displayText());
+    } catch (const std::exception& e) {
+        return failed(e.what());
+    }
+}
+
+Result<BatchResult> SqliteStore::commit(const Batch& batch) {
+    try {
+        BatchResult result;
+        Transaction transaction(*session_);
+        WriteApplier applier(*session_, result);
+        for (const Write& write : batch.writes) {
+            auto applied = std::visit(applier, write);
+            if (!applied) return applied.error();  // the transaction rolls back
+        }
+        transaction.commit();
+        return result;
+    } catch (const Poco::Exception& e) {
+        return storageError("write failed", e.displayText());
+    } catch (const std::exception& e) {
+        return storageError("write failed", e.what());
+    }
+}
+
+Result<IntentId> SqliteStore::appendIntent(const Intent& intent) {
+    auto result = commit(Batch{}.add(AppendIntent{intent}));
+    if (!result) return result.error();
+    return result.value().intentIds.at(0);
+}
+
+Result<void> SqliteStore::recordOutcome(IntentId id, const Outcome& outcome) {
+    BOOST_OUTCOME_TRY(commit(Batch{}.add(RecordOutcome{id, outcome})));
+    return hv::ok();
+}
+
+Result<Revision> SqliteStore::putServiceState(const std::string& service, const ServiceRecord& record,
+                                              Revision expectedRevision) {
+    auto result = commit(Batch{}.add(PutServiceState{service, record, expectedRevision}));
+    if (!result) return result.error();
+    return result.value().revisions.at(0);
+}
+
+Result<void> SqliteStore::appendAudit(const AuditRecord& record) {
+    BOOST_OUTCOME_TRY(commit(Batch{}.add(AppendAudit{record})));
+    return hv::ok();
+}
+
+}  // namespace faxover::orchestrator::store

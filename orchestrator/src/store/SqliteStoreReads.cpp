@@ -1,0 +1,149 @@
+// The read side of SqliteStore: history, open intents, service states, audit, integrity.
+#include "faxover/orchestrator/store/SqliteStore.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <limits>
+
+namespace faxover::orchestrator::store {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Int64 = Poco::Int64;
+
+Int64 toNanos(TimePoint time) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
+TimePoint fromNanos(Int64 nanos) {
+    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos)));
+}
+
+// SQLite reads LIMIT -1 as "no limit".
+Int64 sqlLimit(std::size_t limit) {
+    return limit > static_cast<std::size_t>(std::numeric_limits<Int64>::max()) ? -1 : static_cast<Int64>(limit);
+}
+
+OutcomeStatus parseStatus(const std::string& text) {
+    if (text == "succeeded") return OutcomeStatus::Succeeded;
+    if (text == "abandoned") return OutcomeStatus::Abandoned;
+    return OutcomeStatus::Failed;  // the CHECK constraint admits nothing else
+}
+
+// Intents matching `condition` (SQL over aliases i = intents, o = outcomes, one '?' bound to
+// `argument`), in id order, with their parameters and outcomes.
+std::vector<IntentEntry> readIntents(Poco::Data::Session& session, const std::string& condition, Int64 argument,
+                                     Int64 limit) {
+    std::vector<Int64> ids, createdAt, finishedAt;
+    std::vector<std::string> services, actions, targets, sources, reasons, actors, statuses, messages;
+    session << "SELECT i.id, i.service, i.action, i.target_host, i.source_host, i.reason, i.actor, i.created_at_ns,"
+               " COALESCE(o.status, ''), COALESCE(o.message, ''), COALESCE(o.finished_at_ns, 0)"
+               " FROM intents i LEFT JOIN outcomes o ON o.intent_id = i.id WHERE " +
+                   condition + " ORDER BY i.id LIMIT ?",
+        bind(argument), bind(limit), into(ids), into(services), into(actions), into(targets), into(sources),
+        into(reasons), into(actors), into(createdAt), into(statuses), into(messages), into(finishedAt), now;
+
+    std::vector<IntentEntry> entries(ids.size());
+    for (std::size_t row = 0; row < ids.size(); ++row) {
+        IntentEntry& entry = entries[row];
+        entry.id = ids[row];
+        entry.intent = Intent{services[row], actions[row], targets[row], sources[row], {}, reasons[row], actors[row],
+                              fromNanos(createdAt[row])};
+        if (!statuses[row].empty()) {
+            entry.outcome = Outcome{parseStatus(statuses[row]), messages[row], fromNanos(finishedAt[row])};
+        }
+    }
+    if (entries.empty()) return entries;
+
+    // One query for all parameters of the rows read; ids are ascending, so a range covers them.
+    std::vector<Int64> parameterIds;
+    std::vector<std::string> keys, values;
+    session << "SELECT intent_id, key, value FROM intent_parameters WHERE intent_id BETWEEN ? AND ?",
+        bind(entries.front().id), bind(entries.back().id), into(parameterIds), into(keys), into(values), now;
+    std::size_t cursor = 0;
+    std::map<IntentId, std::size_t> rowOfId;
+    for (const IntentEntry& entry : entries) rowOfId.emplace(entry.id, cursor++);
+    for (std::size_t row = 0; row < parameterIds.size(); ++row) {
+        auto found = rowOfId.find(parameterIds[row]);
+        if (found != rowOfId.end()) entries[found->second].intent.parameters.emplace(keys[row], values[row]);
+    }
+    return entries;
+}
+
+}  // namespace
+
+Result<std::vector<IntentEntry>> SqliteStore::openIntents() {
+    try {
+        return readIntents(*session_, "o.intent_id IS NULL AND i.id > ?", 0, -1);
+    } catch (const Poco::Exception& e) {
+        return storageError("reading open intents failed", e.displayText());
+    }
+}
+
+Result<std::vector<IntentEntry>> SqliteStore::intentsAfter(IntentId afterId, std::size_t limit) {
+    try {
+        return readIntents(*session_, "i.id > ?", afterId, sqlLimit(limit));
+    } catch (const Poco::Exception& e) {
+        return storageError("reading intents failed", e.displayText());
+    }
+}
+
+Result<std::vector<IntentEntry>> SqliteStore::intentsSince(TimePoint since, std::size_t limit) {
+    try {
+        return readIntents(*session_, "i.created_at_ns >= ?", toNanos(since), sqlLimit(limit));
+    } catch (const Poco::Exception& e) {
+        return storageError("reading intents failed", e.displayText());
+    }
+}
+
+Result<std::map<std::string, ServiceRecord>> SqliteStore::serviceStates() {
+    try {
+        std::vector<std::string> services, states, hosts;
+        std::vector<Int64> since, revisions;
+        *session_ << "SELECT service, state, host, since_ns, revision FROM service_states ORDER BY service",
+            into(services), into(states), into(hosts), into(since), into(revisions), now;
+        std::map<std::string, ServiceRecord> records;
+        for (std::size_t row = 0; row < services.size(); ++row) {
+            records.emplace(services[row], ServiceRecord{states[row], hosts[row], fromNanos(since[row]), revisions[row]});
+        }
+        return records;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading service states failed", e.displayText());
+    }
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::audit(TimePoint since, std::size_t limit) {
+    try {
+        std::vector<Int64> at;
+        std::vector<std::string> actors, subjects, actions, reasons, details;
+        Int64 sinceNanos = toNanos(since);
+        Int64 rowLimit = sqlLimit(limit);
+        *session_ << "SELECT at_ns, actor, subject, action, reason, details FROM audit"
+                     " WHERE at_ns >= ? ORDER BY seq LIMIT ?",
+            use(sinceNanos), use(rowLimit), into(at), into(actors), into(subjects), into(actions), into(reasons),
+            into(details), now;
+        std::vector<AuditRecord> records(at.size());
+        for (std::size_t row = 0; row < at.size(); ++row) {
+            records[row] = AuditRecord{fromNanos(at[row]), actors[row], subjects[row], actions[row], reasons[row],
+                                       details[row]};
+        }
+        return records;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading the audit log failed", e.displayText());
+    }
+}
+
+Result<std::string> SqliteStore::integrityCheck() {
+    try {
+        std::vector<std::string> lines;
+        *session_ << "PRAGMA integrity_check", into(lines), now;
+        std::string verdict;
+        for (const std::string& line : lines) verdict += (verdict.empty() ? "" : "\n") + line;
+        return verdict;
+    } catch (const Poco::Exception& e) {
+        return storageError("integrity check failed", e.displayText());
+    }
+}
+
+}  // namespace faxover::orchestrator::store

@@ -1,5 +1,7 @@
 #include "faxover/orchestrator/store/SqliteStore.h"
 
+#include "SqliteTime.h"
+
 #include "SqliteSchema.h"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -14,10 +16,6 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 using Int64 = Poco::Int64;
-
-Int64 toNanos(TimePoint time) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
-}
 
 void execute(Poco::Data::Session& session, const std::string& sql) { session << sql, now; }
 

@@ -1,6 +1,8 @@
 // The read side of SqliteStore: history, open intents, service states, audit, integrity.
 #include "faxover/orchestrator/store/SqliteStore.h"
 
+#include "SqliteTime.h"
+
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
@@ -11,14 +13,6 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 using Int64 = Poco::Int64;
-
-Int64 toNanos(TimePoint time) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
-}
-
-TimePoint fromNanos(Int64 nanos) {
-    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos)));
-}
 
 // SQLite reads LIMIT -1 as "no limit".
 Int64 sqlLimit(std::size_t limit) {

@@ -44,10 +44,30 @@ void createVersion1(Poco::Data::Session& session) {
                " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", now;
 }
 
+// Version 2: the engine's restart/relocation counters, a reason, the target of an action under way
+// and the last known domain definition on each service state, and
+// per-host state (maintenance, confirmed fence). Columns are added with defaults, so every row a
+// version-1 file holds stays valid: no counter restarted, no reason recorded.
+void upgradeToVersion2(Poco::Data::Session& session) {
+    session << "ALTER TABLE service_states ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0 CHECK (restarts >= 0)", now;
+    session << "ALTER TABLE service_states ADD COLUMN relocations INTEGER NOT NULL DEFAULT 0"
+               " CHECK (relocations >= 0)", now;
+    session << "ALTER TABLE service_states ADD COLUMN reason TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE service_states ADD COLUMN target TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE service_states ADD COLUMN definition_xml TEXT NOT NULL DEFAULT ''", now;
+    session << "CREATE TABLE host_states ("
+               " host TEXT PRIMARY KEY, maintenance INTEGER NOT NULL CHECK (maintenance IN (0, 1)),"
+               " fence TEXT NOT NULL CHECK (fence IN ('', 'confirmed')),"
+               " since_ns INTEGER NOT NULL, reason TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
+// A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
+// and an upgraded store cannot differ.
 const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
     static const std::vector<std::function<void(Poco::Data::Session&)>> steps{
         [](Poco::Data::Session&) {},  // 0 -> 1 happens in createVersion1 with the version table
+        upgradeToVersion2,            // 1 -> 2
     };
     return steps;
 }

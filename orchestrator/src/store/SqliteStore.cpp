@@ -1,8 +1,7 @@
 #include "faxover/orchestrator/store/SqliteStore.h"
 
-#include "SqliteTime.h"
-
 #include "SqliteSchema.h"
+#include "SqliteWriteApplier.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -44,83 +43,6 @@ public:
 private:
     Poco::Data::Session& session_;
     bool committed_ = false;
-};
-
-// Applies one write inside the caller's transaction.
-class WriteApplier {
-public:
-    WriteApplier(Poco::Data::Session& session, BatchResult& result) : session_(session), result_(result) {}
-
-    Result<void> operator()(const AppendIntent& write) {
-        const Intent& intent = write.intent;
-        if (intent.service.empty() || intent.action.empty() || intent.actor.empty()) {
-            return Error{ErrorKind::InvalidArgument, "an intent needs a service, an action and an actor"};
-        }
-        session_ << "INSERT INTO intents (service, action, target_host, source_host, reason, actor, created_at_ns)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            bind(intent.service), bind(intent.action), bind(intent.targetHost), bind(intent.sourceHost),
-            bind(intent.reason), bind(intent.actor), bind(toNanos(intent.createdAt)), now;
-        Int64 id = 0;
-        session_ << "SELECT last_insert_rowid()", into(id), now;
-        for (const auto& [key, value] : intent.parameters) {
-            session_ << "INSERT INTO intent_parameters (intent_id, key, value) VALUES (?, ?, ?)", bind(id), bind(key),
-                bind(value), now;
-        }
-        result_.intentIds.push_back(id);
-        return hv::ok();
-    }
-
-    Result<void> operator()(const RecordOutcome& write) {
-        Int64 intentCount = 0;
-        session_ << "SELECT count(*) FROM intents WHERE id = ?", bind(Int64{write.id}), into(intentCount), now;
-        if (intentCount == 0) {
-            return Error{ErrorKind::InvalidArgument, "no intent with id " + std::to_string(write.id)};
-        }
-        std::string existing;
-        session_ << "SELECT COALESCE((SELECT status FROM outcomes WHERE intent_id = ?), '')", bind(Int64{write.id}),
-            into(existing), now;
-        if (!existing.empty()) {
-            return Error{ErrorKind::OperationInvalid, "intent " + std::to_string(write.id) +
-                                                          " already has an outcome (" + existing +
-                                                          "); an outcome is recorded exactly once"};
-        }
-        session_ << "INSERT INTO outcomes (intent_id, status, message, finished_at_ns) VALUES (?, ?, ?, ?)",
-            bind(Int64{write.id}), bind(std::string(toString(write.outcome.status))), bind(write.outcome.message),
-            bind(toNanos(write.outcome.finishedAt)), now;
-        return hv::ok();
-    }
-
-    Result<void> operator()(const PutServiceState& write) {
-        if (write.service.empty()) return Error{ErrorKind::InvalidArgument, "a service state needs a service name"};
-        Int64 stored = 0;
-        session_ << "SELECT COALESCE((SELECT revision FROM service_states WHERE service = ?), 0)", bind(write.service),
-            into(stored), now;
-        if (stored != write.expectedRevision) {
-            return Error{ErrorKind::OperationInvalid,
-                         "service " + write.service + ": revision conflict: expected revision " +
-                             std::to_string(write.expectedRevision) + ", the store holds " + std::to_string(stored) +
-                             "; re-read and retry"};
-        }
-        const Int64 next = stored + 1;
-        session_ << "INSERT OR REPLACE INTO service_states (service, state, host, since_ns, revision)"
-                    " VALUES (?, ?, ?, ?, ?)",
-            bind(write.service), bind(write.record.state), bind(write.record.host), bind(toNanos(write.record.since)),
-            bind(next), now;
-        result_.revisions.push_back(next);
-        return hv::ok();
-    }
-
-    Result<void> operator()(const AppendAudit& write) {
-        const AuditRecord& record = write.record;
-        session_ << "INSERT INTO audit (at_ns, actor, subject, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
-            bind(toNanos(record.at)), bind(record.actor), bind(record.subject), bind(record.action),
-            bind(record.reason), bind(record.details), now;
-        return hv::ok();
-    }
-
-private:
-    Poco::Data::Session& session_;
-    BatchResult& result_;
 };
 
 constexpr std::size_t kOpenTimeoutSeconds = 5;
@@ -176,7 +98,7 @@ Result<BatchResult> SqliteStore::commit(const Batch& batch) {
     try {
         BatchResult result;
         Transaction transaction(*session_);
-        WriteApplier applier(*session_, result);
+        sqlite::WriteApplier applier(*session_, result);
         for (const Write& write : batch.writes) {
             auto applied = std::visit(applier, write);
             if (!applied) return applied.error();  // the transaction rolls back
@@ -206,6 +128,13 @@ Result<Revision> SqliteStore::putServiceState(const std::string& service, const 
     auto result = commit(Batch{}.add(PutServiceState{service, record, expectedRevision}));
     if (!result) return result.error();
     return result.value().revisions.at(0);
+}
+
+Result<Revision> SqliteStore::putHostState(const std::string& host, const HostRecord& record,
+                                           Revision expectedRevision) {
+    auto result = commit(Batch{}.add(PutHostState{host, record, expectedRevision}));
+    if (!result) return result.error();
+    return result.value().hostRevisions.at(0);
 }
 
 Result<void> SqliteStore::appendAudit(const AuditRecord& record) {

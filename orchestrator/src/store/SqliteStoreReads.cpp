@@ -1,4 +1,4 @@
-// The read side of SqliteStore: history, open intents, service states, audit, integrity.
+// The read side of SqliteStore: history, open intents, service and host states, audit, integrity.
 #include "faxover/orchestrator/store/SqliteStore.h"
 
 #include "SqliteTime.h"
@@ -93,17 +93,39 @@ Result<std::vector<IntentEntry>> SqliteStore::intentsSince(TimePoint since, std:
 
 Result<std::map<std::string, ServiceRecord>> SqliteStore::serviceStates() {
     try {
-        std::vector<std::string> services, states, hosts;
+        std::vector<std::string> services, states, hosts, reasons, targets, definitions;
         std::vector<Int64> since, revisions;
-        *session_ << "SELECT service, state, host, since_ns, revision FROM service_states ORDER BY service",
-            into(services), into(states), into(hosts), into(since), into(revisions), now;
+        std::vector<int> restarts, relocations;
+        *session_ << "SELECT service, state, host, since_ns, revision, restarts, relocations, reason, target,"
+                     " definition_xml FROM service_states ORDER BY service",
+            into(services), into(states), into(hosts), into(since), into(revisions), into(restarts),
+            into(relocations), into(reasons), into(targets), into(definitions), now;
         std::map<std::string, ServiceRecord> records;
         for (std::size_t row = 0; row < services.size(); ++row) {
-            records.emplace(services[row], ServiceRecord{states[row], hosts[row], fromNanos(since[row]), revisions[row]});
+            records.emplace(services[row],
+                            ServiceRecord{states[row], hosts[row], fromNanos(since[row]), revisions[row], restarts[row],
+                                          relocations[row], reasons[row], targets[row], definitions[row]});
         }
         return records;
     } catch (const Poco::Exception& e) {
         return storageError("reading service states failed", e.displayText());
+    }
+}
+
+Result<std::map<std::string, HostRecord>> SqliteStore::hostStates() {
+    try {
+        std::vector<std::string> hosts, fences, reasons;
+        std::vector<Int64> maintenance, since, revisions;
+        *session_ << "SELECT host, maintenance, fence, since_ns, reason, revision FROM host_states ORDER BY host",
+            into(hosts), into(maintenance), into(fences), into(since), into(reasons), into(revisions), now;
+        std::map<std::string, HostRecord> records;
+        for (std::size_t row = 0; row < hosts.size(); ++row) {
+            records.emplace(hosts[row], HostRecord{maintenance[row] != 0, fences[row], fromNanos(since[row]),
+                                                   reasons[row], revisions[row]});
+        }
+        return records;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading host states failed", e.displayText());
     }
 }
 

@@ -1,34 +1,18 @@
 #pragma once
 // A fresh directory per test for real SQLite files, removed afterwards.
+#include "TempDir.h"
 #include "faxover/orchestrator/store/SqliteStore.h"
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <stdexcept>
 #include <string>
 
 namespace store_test {
 
 namespace store = faxover::orchestrator::store;
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "faxover-store-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_{};
+// A fresh directory per test for the SQLite files (tests/unit/TempDir.h).
+struct TempDir : faxover::test::TempDir {
+    TempDir() : faxover::test::TempDir("faxover-store-") {}
 };
 
 // Whole seconds plus nanoseconds after an arbitrary 2026 epoch: exact round trips.

@@ -1,5 +1,5 @@
 #pragma once
-// What the orchestrator persists: the intent journal, per-service state and the audit log.
+// What the orchestrator persists: the intent journal, per-service and per-host state and the audit log.
 // Plain values; every time is passed in by the caller, the store never reads a clock.
 #include <chrono>
 #include <cstdint>
@@ -50,7 +50,30 @@ struct ServiceRecord {
     std::string host{};
     TimePoint since{};
     Revision revision = 0;      // read-only for callers: the store assigns it
+    // Added in schema version 2, after `revision` so that existing positional initialisers keep
+    // their meaning. The engine's counters for the policy's max_restart and max_relocate: they must
+    // survive a daemon restart, or a service that fails to start would be retried forever.
+    int restarts = 0;
+    int relocations = 0;
+    std::string reason{};       // why the service is in `state`, for the admin
+    // Where an action under way sends it: after a crash of the daemon that host, too, may run the
+    // VM (invariant 2). And the domain's definition as last read from a host, to define it on
+    // another host when the one that had it is dead.
+    std::string target{};
+    std::string definitionXml{};
     bool operator==(const ServiceRecord&) const = default;
+};
+
+// What the orchestrator knows about a host beyond the policy: admin maintenance and whether it has
+// been fenced. Persisted so that a restarted daemon neither forgets a confirmed fence (and fences
+// the host again) nor brings services back onto a host an admin put in maintenance.
+struct HostRecord {
+    bool maintenance = false;
+    std::string fence{};        // "" or "confirmed": the host was confirmed off (invariant 2)
+    TimePoint since{};
+    std::string reason{};
+    Revision revision = 0;      // read-only for callers: the store assigns it
+    bool operator==(const HostRecord&) const = default;
 };
 
 struct AuditRecord {
@@ -69,8 +92,10 @@ struct RecordOutcome { IntentId id = 0; Outcome outcome{}; };
 // Compare-and-set: applies only if the stored revision equals expectedRevision (0 = absent).
 struct PutServiceState { std::string service{}; ServiceRecord record{}; Revision expectedRevision = 0; };
 struct AppendAudit { AuditRecord record{}; };
+// Compare-and-set like PutServiceState, on the host's own revision.
+struct PutHostState { std::string host{}; HostRecord record{}; Revision expectedRevision = 0; };
 
-using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit>;
+using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit, PutHostState>;
 
 // Writes applied all-or-nothing in one transaction, in order.
 struct Batch {
@@ -81,7 +106,8 @@ struct Batch {
 // What a committed batch assigned, in the order of its writes of each kind.
 struct BatchResult {
     std::vector<IntentId> intentIds{};
-    std::vector<Revision> revisions{};
+    std::vector<Revision> revisions{};      // of the PutServiceState writes
+    std::vector<Revision> hostRevisions{};  // of the PutHostState writes
 };
 
 }  // namespace faxover::orchestrator::store

@@ -11,7 +11,7 @@ namespace Poco::Data { class Session; }
 namespace faxover::orchestrator::store {
 
 // The schema version this build writes; open() migrates older files and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 1;
+inline constexpr int kSqliteSchemaVersion = 2;
 
 class SqliteStore final : public Store {
 public:
@@ -30,6 +30,9 @@ public:
     Result<Revision> putServiceState(const std::string& service, const ServiceRecord& record,
                                      Revision expectedRevision) override;
     Result<std::map<std::string, ServiceRecord>> serviceStates() override;
+    Result<Revision> putHostState(const std::string& host, const HostRecord& record,
+                                  Revision expectedRevision) override;
+    Result<std::map<std::string, HostRecord>> hostStates() override;
     Result<void> appendAudit(const AuditRecord& record) override;
     Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) override;
 

@@ -43,6 +43,11 @@ public:
                                              Revision expectedRevision) = 0;
     virtual Result<std::map<std::string, ServiceRecord>> serviceStates() = 0;
 
+    // Per-host state (maintenance, confirmed fence), compare-and-set exactly like service state.
+    virtual Result<Revision> putHostState(const std::string& host, const HostRecord& record,
+                                          Revision expectedRevision) = 0;
+    virtual Result<std::map<std::string, HostRecord>> hostStates() = 0;
+
     // Audit log: append-only, there is deliberately no update or delete.
     virtual Result<void> appendAudit(const AuditRecord& record) = 0;
     virtual Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) = 0;

@@ -1,0 +1,124 @@
+#include "SqliteWriteApplier.h"
+
+#include "SqliteTime.h"
+
+#include <Poco/Data/Session.h>
+
+namespace faxover::orchestrator::store::sqlite {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Int64 = Poco::Int64;
+
+// Where a compare-and-set record lives: service_states keyed by service, host_states by host.
+struct StateTable {
+    const char* table;
+    const char* keyColumn;
+    const char* noun;  // for messages: "service", "host"
+};
+constexpr StateTable kServiceStates{"service_states", "service", "service"};
+constexpr StateTable kHostStates{"host_states", "host", "host"};
+
+// The revision the next write of `key` gets, if the stored one is `expected` (0 = absent). The
+// caller's BEGIN IMMEDIATE holds the write lock, so the comparison cannot go stale before the write.
+Result<Int64> nextRevision(Poco::Data::Session& session, const StateTable& where, const std::string& key,
+                           Revision expected) {
+    if (key.empty()) {
+        return Error{ErrorKind::InvalidArgument,
+                     std::string("a ") + where.noun + " state needs a " + where.noun + " name"};
+    }
+    Int64 stored = 0;
+    session << "SELECT COALESCE((SELECT revision FROM " + std::string(where.table) + " WHERE " + where.keyColumn +
+                   " = ?), 0)",
+        bind(key), into(stored), now;
+    if (stored != expected) {
+        return Error{ErrorKind::OperationInvalid, std::string(where.noun) + " " + key +
+                                                      ": revision conflict: expected revision " +
+                                                      std::to_string(expected) + ", the store holds " +
+                                                      std::to_string(stored) + "; re-read and retry"};
+    }
+    return stored + 1;
+}
+
+}  // namespace
+
+Result<void> WriteApplier::operator()(const AppendIntent& write) {
+    const Intent& intent = write.intent;
+    if (intent.service.empty() || intent.action.empty() || intent.actor.empty()) {
+        return Error{ErrorKind::InvalidArgument, "an intent needs a service, an action and an actor"};
+    }
+    session_ << "INSERT INTO intents (service, action, target_host, source_host, reason, actor, created_at_ns)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        bind(intent.service), bind(intent.action), bind(intent.targetHost), bind(intent.sourceHost),
+        bind(intent.reason), bind(intent.actor), bind(toNanos(intent.createdAt)), now;
+    Int64 id = 0;
+    session_ << "SELECT last_insert_rowid()", into(id), now;
+    for (const auto& [key, value] : intent.parameters) {
+        session_ << "INSERT INTO intent_parameters (intent_id, key, value) VALUES (?, ?, ?)", bind(id), bind(key),
+            bind(value), now;
+    }
+    result_.intentIds.push_back(id);
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const RecordOutcome& write) {
+    Int64 intentCount = 0;
+    session_ << "SELECT count(*) FROM intents WHERE id = ?", bind(Int64{write.id}), into(intentCount), now;
+    if (intentCount == 0) {
+        return Error{ErrorKind::InvalidArgument, "no intent with id " + std::to_string(write.id)};
+    }
+    std::string existing;
+    session_ << "SELECT COALESCE((SELECT status FROM outcomes WHERE intent_id = ?), '')", bind(Int64{write.id}),
+        into(existing), now;
+    if (!existing.empty()) {
+        return Error{ErrorKind::OperationInvalid, "intent " + std::to_string(write.id) +
+                                                      " already has an outcome (" + existing +
+                                                      "); an outcome is recorded exactly once"};
+    }
+    session_ << "INSERT INTO outcomes (intent_id, status, message, finished_at_ns) VALUES (?, ?, ?, ?)",
+        bind(Int64{write.id}), bind(std::string(toString(write.outcome.status))), bind(write.outcome.message),
+        bind(toNanos(write.outcome.finishedAt)), now;
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const PutServiceState& write) {
+    if (write.record.restarts < 0 || write.record.relocations < 0) {
+        return Error{ErrorKind::InvalidArgument, "service " + write.service + ": restart and relocation counts "
+                                                                              "cannot be negative"};
+    }
+    BOOST_OUTCOME_TRY(next, nextRevision(session_, kServiceStates, write.service, write.expectedRevision));
+    const ServiceRecord& record = write.record;
+    session_ << "INSERT OR REPLACE INTO service_states"
+                " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(write.service), bind(record.state), bind(record.host), bind(toNanos(record.since)), bind(next),
+        bind(record.restarts), bind(record.relocations), bind(record.reason), bind(record.target),
+        bind(record.definitionXml), now;
+    result_.revisions.push_back(next);
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const PutHostState& write) {
+    const HostRecord& record = write.record;
+    if (!record.fence.empty() && record.fence != "confirmed") {
+        return Error{ErrorKind::InvalidArgument,
+                     "host " + write.host + ": fence must be empty or \"confirmed\"; got \"" + record.fence + "\""};
+    }
+    BOOST_OUTCOME_TRY(next, nextRevision(session_, kHostStates, write.host, write.expectedRevision));
+    session_ << "INSERT OR REPLACE INTO host_states (host, maintenance, fence, since_ns, reason, revision)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+        bind(write.host), bind(Int64{record.maintenance ? 1 : 0}), bind(record.fence), bind(toNanos(record.since)),
+        bind(record.reason), bind(next), now;
+    result_.hostRevisions.push_back(next);
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const AppendAudit& write) {
+    const AuditRecord& record = write.record;
+    session_ << "INSERT INTO audit (at_ns, actor, subject, action, reason, details) VALUES (?, ?, ?, ?, ?, ?)",
+        bind(toNanos(record.at)), bind(record.actor), bind(record.subject), bind(record.action), bind(record.reason),
+        bind(record.details), now;
+    return hv::ok();
+}
+
+}  // namespace faxover::orchestrator::store::sqlite

@@ -1,0 +1,103 @@
+// A store written by a version-1 Faxover opens in place: data kept, new columns and tables usable.
+#include "store_test_support.h"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/Data/Session.h>
+
+using namespace store_test;
+using namespace faxover::orchestrator::store;
+using Poco::Data::Keywords::now;
+
+namespace {
+
+// The version-1 schema as Faxover 0.1 created it (SqliteSchema.cpp, createVersion1), with data.
+void writeVersion1Store(const std::string& path) {
+    openOrFail(path + ".connector").reset();  // registers Poco's SQLite connector
+    Poco::Data::Session raw("SQLite", path);
+    raw << "CREATE TABLE schema_version (version INTEGER NOT NULL)", now;
+    raw << "INSERT INTO schema_version (version) VALUES (1)", now;
+    raw << "CREATE TABLE intents (id INTEGER PRIMARY KEY AUTOINCREMENT, service TEXT NOT NULL,"
+           " action TEXT NOT NULL, target_host TEXT NOT NULL, source_host TEXT NOT NULL, reason TEXT NOT NULL,"
+           " actor TEXT NOT NULL, created_at_ns INTEGER NOT NULL)", now;
+    raw << "CREATE INDEX intents_by_created_at ON intents(created_at_ns)", now;
+    raw << "CREATE TABLE intent_parameters (intent_id INTEGER NOT NULL REFERENCES intents(id),"
+           " key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (intent_id, key))", now;
+    raw << "CREATE TABLE outcomes (intent_id INTEGER PRIMARY KEY REFERENCES intents(id),"
+           " status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'abandoned')),"
+           " message TEXT NOT NULL, finished_at_ns INTEGER NOT NULL)", now;
+    raw << "CREATE TABLE service_states (service TEXT PRIMARY KEY, state TEXT NOT NULL, host TEXT NOT NULL,"
+           " since_ns INTEGER NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
+    raw << "CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
+           " actor TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL,"
+           " reason TEXT NOT NULL, details TEXT NOT NULL)", now;
+    raw << "CREATE INDEX audit_by_at ON audit(at_ns)", now;
+    raw << "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", now;
+    raw << "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+           " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", now;
+
+    raw << "INSERT INTO intents (service, action, target_host, source_host, reason, actor, created_at_ns)"
+           " VALUES ('fax1', 'start', 'hv2', 'hv1', 'hv1 lost', 'daemon', 1790000001000000000)", now;
+    raw << "INSERT INTO service_states (service, state, host, since_ns, revision)"
+           " VALUES ('fax1', 'recovering', 'hv2', 1790000001000000000, 3)", now;
+}
+
+int schemaVersion(const std::string& path) {
+    Poco::Data::Session raw("SQLite", path);
+    int version = 0;
+    raw << "SELECT version FROM schema_version", Poco::Data::Keywords::into(version), now;
+    return version;
+}
+
+}  // namespace
+
+TEST_CASE("store: a version-1 file is upgraded in place to version 2", "[store]") {
+    static_assert(kSqliteSchemaVersion == 2, "add an upgrade test for the new version");
+    TempDir dir;
+    const std::string path = dir.file("v1.db");
+    writeVersion1Store(path);
+    REQUIRE(schemaVersion(path) == 1);
+
+    auto db = openOrFail(path);
+    CHECK(schemaVersion(path) == 2);
+    // Old rows read back with the new fields at their defaults.
+    CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
+    REQUIRE(db->openIntents().value().size() == 1);
+    CHECK(db->hostStates().value().empty());
+
+    // The new columns and table take writes, and the old CAS revision carries on.
+    CHECK(db->putServiceState("fax1", ServiceRecord{"running", "hv2", at(2), 0, 1, 0, "restarted"}, 3).value() == 4);
+    CHECK(db->putHostState("hv1", HostRecord{false, "confirmed", at(2), "off", 0}, 0).value() == 1);
+    CHECK(db->appendIntent(sampleIntent("fax2")).value() == 2);
+    CHECK(db->integrityCheck().value() == "ok");
+    db.reset();
+
+    // Reopening an upgraded file changes nothing more.
+    auto again = openOrFail(path);
+    CHECK(schemaVersion(path) == 2);
+    CHECK(again->serviceStates().value().at("fax1").reason == "restarted");
+}
+
+TEST_CASE("store: a new file and an upgraded file have the same schema", "[store]") {
+    TempDir dir;
+    const std::string upgraded = dir.file("v1.db");
+    const std::string fresh = dir.file("new.db");
+    writeVersion1Store(upgraded);
+    openOrFail(upgraded).reset();
+    openOrFail(fresh).reset();
+    // Every object by name, and every column with its type, NOT NULL, default and key. (The SQL
+    // text itself differs in whitespace between the test's DDL and the store's.)
+    auto schemaOf = [](const std::string& path) {
+        Poco::Data::Session raw("SQLite", path);
+        std::vector<std::string> objects, columns;
+        raw << "SELECT type || ' ' || name FROM sqlite_master ORDER BY name", Poco::Data::Keywords::into(objects), now;
+        raw << "SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p.\"notnull\" || ' ' ||"
+               " COALESCE(p.dflt_value, '-') || ' ' || p.pk"
+               " FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid",
+            Poco::Data::Keywords::into(columns), now;
+        objects.insert(objects.end(), columns.begin(), columns.end());
+        return objects;
+    };
+    CHECK(schemaOf(upgraded) == schemaOf(fresh));
+}

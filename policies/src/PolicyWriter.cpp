@@ -87,6 +87,11 @@ void writeHost(YamlLines& yaml, const HostPolicy& host) {
     yaml.pair(4, "uri", quoted(host.uri));
     if (!host.migrationAddress.empty()) yaml.pair(4, "migration_address", quoted(host.migrationAddress));
     yaml.pair(4, "site", quoted(host.site));
+    // Always written, default or not: the reader derives the default from the URI, and an explicit
+    // address reads back as the same value.
+    yaml.line(4, "probe:");
+    if (!host.probeAddress.empty()) yaml.pair(6, "address", quoted(host.probeAddress));
+    yaml.pair(6, "port", std::to_string(host.probePort));
     yaml.line(4, "capacity:");
     if (host.capacity.vcpus) yaml.pair(6, "vcpus", std::to_string(*host.capacity.vcpus));
     if (host.capacity.memoryMiB) yaml.pair(6, "memory", quoted(formatMemorySize(*host.capacity.memoryMiB)));

@@ -11,8 +11,12 @@ constexpr std::uint64_t kMostMemoryMiB = 1024ULL * 1024 * 1024;  // 1 PiB
 constexpr int kMostServicesPerHost = 1000;
 constexpr std::size_t kLongestLabelValue = 253;
 
-const std::vector<std::string> kHostKeys{"name",   "uri",    "migration_address", "site",  "capacity",
-                                         "labels", "fence",  "monitoring",        "boards"};
+const std::vector<std::string> kHostKeys{"name",   "uri",   "migration_address", "site",   "capacity",
+                                         "labels", "fence", "monitoring",        "boards", "probe"};
+
+constexpr std::int64_t kHighestPort = 65535;
+constexpr std::string_view kLocalProbeAddress = "127.0.0.1";
+constexpr std::string_view kProbeAddressExpected = "a host name or IP address, with no scheme or port";
 
 constexpr std::string_view kUriExpected =
     "a libvirt URI DRIVER[+TRANSPORT]://[HOST]/PATH such as qemu+tcp://10.0.0.11/system or qemu:///system";
@@ -109,6 +113,53 @@ void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& 
     if (text) host.migrationAddress = *text;
 }
 
+// The probe's address defaults to the host the URI names: the same machine libvirtd runs on, but
+// reached without libvirtd. A remote URI whose host part is no address has nothing to default to.
+// `probe` is the host's probe mapping or, when there is none, the host's own mapping.
+void defaultProbeAddress(Reader& reader, const Field& probe, const std::string& probePath, HostPolicy& host,
+                         const std::optional<LibvirtUri>& uri) {
+    if (!uri) return;  // the uri's own error is reported already
+    if (!uri->remote()) {
+        host.probeAddress = std::string(kLocalProbeAddress);
+        return;
+    }
+    const std::string uriHost = uri->host();
+    if (isNetworkAddress(uriHost)) {
+        host.probeAddress = uriHost;
+        return;
+    }
+    reader.diagnostics.report(probe.mark(), childPath(probePath, "address"),
+                              "missing required key (the uri names no host to probe: " + quoteForMessage(uriHost) +
+                                  "); expected " + std::string(kProbeAddressExpected));
+}
+
+void readProbe(Reader& reader, const MappingReader& hostMap, HostPolicy& host, const std::optional<LibvirtUri>& uri) {
+    const std::string probePath = childPath(hostMap.field().path, "probe");
+    auto field = hostMap.find("probe");
+    if (!field) {
+        defaultProbeAddress(reader, hostMap.field(), probePath, host, uri);
+        return;
+    }
+    MappingReader map(reader.diagnostics, *field, {"address", "port"});
+    if (auto address = map.find("address")) {
+        auto text = readText(reader.diagnostics, *address, kProbeAddressExpected);
+        if (text && isNetworkAddress(*text)) {
+            host.probeAddress = *text;
+        } else if (text) {
+            reader.diagnostics.report(address->mark(), address->path,
+                                      "expected " + std::string(kProbeAddressExpected) + "; found " +
+                                          describe(address->node));
+        }
+    } else if (map.isMapping()) {
+        defaultProbeAddress(reader, *field, probePath, host, uri);
+    }
+    if (auto port = map.find("port")) {
+        if (auto value = readInteger(reader.diagnostics, *port, 1, kHighestPort)) {
+            host.probePort = static_cast<std::uint16_t>(*value);
+        }
+    }
+}
+
 HostPolicy readHost(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
                     const FencingSettings& fencing) {
     HostPolicy host;
@@ -137,6 +188,7 @@ HostPolicy readHost(Reader& reader, const Field& field, const MonitoringProfile&
     }
     if (auto ownMonitoring = map.find("monitoring")) host.monitoring = readMonitoring(reader, *ownMonitoring, monitoring);
     if (auto boards = map.find("boards")) host.boards = readHostBoards(reader, *boards);
+    readProbe(reader, map, host, uri);
     return host;
 }
 

@@ -77,6 +77,18 @@ std::optional<LibvirtUri> parseLibvirtUri(std::string_view text) {
     return uri;
 }
 
+std::string LibvirtUri::host() const {
+    std::string_view rest = authority;
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+    // A port follows the last ':' outside an IPv6 literal's brackets.
+    const auto closingBracket = rest.rfind(']');
+    const auto colon = rest.rfind(':');
+    if (colon != std::string_view::npos && (closingBracket == std::string_view::npos || colon > closingBracket)) {
+        rest = rest.substr(0, colon);
+    }
+    return std::string(rest);
+}
+
 bool isNetworkAddress(std::string_view text) {
     if (text.empty() || text.size() > 253) return false;
     if (text.front() == '[') {  // IPv6: [fd00::11]

@@ -22,6 +22,8 @@ struct LibvirtUri {
     std::string authority{};  // e.g. root@10.0.0.11:16509; empty for a local URI
     std::string path{};       // e.g. /system
     bool remote() const { return !authority.empty(); }
+    // The authority without USER@ and :PORT: "root@[fd00::11]:16509" -> "[fd00::11]".
+    std::string host() const;
 };
 std::optional<LibvirtUri> parseLibvirtUri(std::string_view text);
 

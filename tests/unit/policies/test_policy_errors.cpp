@@ -89,7 +89,7 @@ TEST_CASE("an abbreviated key is matched to the one key it starts", "[policy]") 
                            "    fence: {method: manual}\n");
     CHECK(error.toString() ==
           "p.yaml:5:5: hosts[0].migration: unknown key; expected one of name, uri, migration_address, site, capacity, "
-          "labels, fence, monitoring, boards; found 'migration' (did you mean 'migration_address'?)");
+          "labels, fence, monitoring, boards, probe; found 'migration' (did you mean 'migration_address'?)");
 }
 
 TEST_CASE("keys are case-sensitive, and the suggestion shows the right case", "[policy]") {

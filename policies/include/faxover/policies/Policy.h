@@ -71,6 +71,10 @@ struct HostPolicy {
     std::string name{};
     std::string uri{};               // libvirt URI, e.g. qemu+tcp://10.0.0.11/system
     std::string migrationAddress{};  // where peers send migration traffic; empty only for local URIs
+    // Where the TCP liveness probe connects (the signal that does not depend on libvirtd): the
+    // URI's host by default, 127.0.0.1 for a local URI. Any answer counts, a refusal included.
+    std::string probeAddress{};
+    std::uint16_t probePort = 22;
     std::string site = "default";
     HostCapacity capacity{};
     std::map<std::string, std::string> labels{};

@@ -1,0 +1,80 @@
+#include "faxover/orchestrator/fence/ProcessFenceAgent.h"
+
+#include "AgentOptions.h"
+#include "AgentProcess.h"
+
+#include "faxover/policies/Duration.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace faxover::orchestrator::fence {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// fence-agents exit statuses for action=status.
+constexpr int kStatusOn = 0;
+constexpr int kStatusOff = 2;
+
+// The agent's own last words: the last non-blank line of its output, for the one-line message.
+std::string lastLine(const std::string& output) {
+    const std::size_t end = output.find_last_not_of(" \t\r\n");
+    if (end == std::string::npos) return "no output";
+    const std::size_t newline = output.find_last_of('\n', end);
+    const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
+    return output.substr(start, end + 1 - start);
+}
+
+// One run of `action`, sharing the level's deadline with the other runs.
+hv::Result<AgentRun> runAction(const std::string& program, const policy::FenceLevel& level, const std::string& action,
+                               const std::string& host, const std::map<std::string, std::string>& environment,
+                               Clock::time_point deadline) {
+    BOOST_OUTCOME_TRY(input, agentInput(level, action, host));
+    BOOST_OUTCOME_TRY(run, runAgentProcess(program, input, environment, deadline));
+    if (run.timedOut) {
+        return hv::Error{hv::ErrorKind::Timeout,
+                         "fence agent " + level.command + " on host " + host + ": action=" + action +
+                             " still running at the level's timeout (" + policy::formatDuration(level.timeout) +
+                             "); killed: " + lastLine(run.output),
+                         host};
+    }
+    return run;
+}
+
+}  // namespace
+
+ProcessFenceAgent::ProcessFenceAgent(std::map<std::string, std::string> extraEnvironment)
+    : extraEnvironment_(std::move(extraEnvironment)) {}
+
+hv::Result<ports::FenceConfirmation> ProcessFenceAgent::powerOff(const policy::HostPolicy& host,
+                                                                 const policy::FenceLevel& level) {
+    const std::string& name = host.name;
+    if (level.method != policy::FenceMethod::Agent) {
+        return hv::Error{hv::ErrorKind::InvalidArgument,
+                         std::string("fence level of method ") + policy::toString(level.method) + " for host " + name +
+                             " is not an agent level",
+                         name};
+    }
+    BOOST_OUTCOME_TRY(program, findAgentProgram(level, name));
+    const auto deadline = Clock::now() + level.timeout;
+    const auto failed = [&](const std::string& action, const AgentRun& run, const std::string& expected) {
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         "fence agent " + level.command + " on host " + name + ": action=" + action +
+                             " exited with status " + std::to_string(run.exitStatus) + " (" + expected +
+                             "): " + lastLine(run.output),
+                         name};
+    };
+
+    BOOST_OUTCOME_TRY(off, runAction(program, level, "off", name, extraEnvironment_, deadline));
+    if (off.exitStatus != 0) return failed("off", off, "expected 0");
+    BOOST_OUTCOME_TRY(status, runAction(program, level, "status", name, extraEnvironment_, deadline));
+    if (status.exitStatus != kStatusOff) {
+        return failed("status", status,
+                      status.exitStatus == kStatusOn ? "the host is still ON after off" : "expected 2, meaning OFF");
+    }
+    const std::string agentName = std::filesystem::path(program).filename().string();
+    return ports::FenceConfirmation{agentName + ": off exit 0; status exit 2 (" + lastLine(status.output) + ")"};
+}
+
+}  // namespace faxover::orchestrator::fence

@@ -1,0 +1,62 @@
+#pragma once
+// The admin commands of `faxover` (status, migrate, failover, failback, maintenance, suspend,
+// resume, stop, fence confirm): parsed here, sent to the daemon through an AdminApi, answered on
+// the console. Streams, terminal checks, the clock and sleeping are injected so tests can drive
+// every command against a fake AdminApi. docs/cli.md is the user's side of this.
+#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/api/ApiEndpoint.h"
+
+#include <chrono>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace faxover::orchestrator {
+
+inline constexpr int kAdminOk = 0;
+inline constexpr int kAdminRefused = 1;      // the daemon refused or failed; its message is printed
+inline constexpr int kAdminUsage = 2;        // bad command line, or a confirmation that cannot be asked
+inline constexpr int kAdminUnreachable = 3;  // no daemon at the API address, or it stopped answering
+
+struct CliConsole {
+    std::istream& in;
+    std::ostream& out;
+    std::ostream& err;
+    bool inputIsTerminal = false;   // questions may be asked (failover, fence confirm)
+    bool outputIsTerminal = false;  // progress bars may redraw in place
+    std::function<api::WallTime()> now = [] { return std::chrono::system_clock::now(); };
+    std::function<void(std::chrono::milliseconds)> sleep = [](std::chrono::milliseconds pause) {
+        std::this_thread::sleep_for(pause);
+    };
+};
+
+struct AdminInvocation {
+    api::ApiEndpoint endpoint{};  // from --api, FAXOVER_API or the default
+    bool json = false;            // --json: print the daemon's JSON (and do not follow a drain)
+    bool yes = false;             // --yes: do not ask (failover, fence confirm)
+    bool noWait = false;          // --no-wait: do not follow a maintenance drain
+    std::optional<api::AdminCommand> command{};  // empty: `status`
+    bool operator==(const AdminInvocation&) const = default;
+};
+
+// True for the first word of an admin command; main() hands those (and --api/--json) here.
+bool isAdminCommand(const std::string& word);
+
+// InvalidArgument, with a message for the user, on any usage error.
+hv::Result<AdminInvocation> parseAdminArguments(const std::vector<std::string>& arguments,
+                                                const std::string& defaultApiAddress);
+
+// Runs a parsed command against `api`; returns one of the kAdmin* exit codes.
+int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, CliConsole& console);
+
+// Parses, connects an ApiClient to the address and runs. `defaultApiAddress` is FAXOVER_API when
+// set, else api::kDefaultApiAddress.
+int runAdminCli(const std::vector<std::string>& arguments, const std::string& defaultApiAddress, CliConsole& console);
+
+void printAdminUsage(std::ostream& out);
+
+}  // namespace faxover::orchestrator

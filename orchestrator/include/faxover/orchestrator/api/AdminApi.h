@@ -1,0 +1,92 @@
+#pragma once
+// What the daemon offers admins and scripts: the cluster's status and the admin commands. The
+// local API server (Poco HTTP) exposes exactly this; the CLI is its client; the runtime
+// implements it. Plain values, no HTTP or JSON here (api/Json.h maps them to the wire).
+#include "faxover/hypervisor/Result.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::api {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+struct ServiceView {
+    std::string name{};
+    std::string state{};       // ok, suspect, failure, migrating, recovering, fenced, suspended, stopped, error, ...
+    std::string host{};        // where it runs (or last ran); empty when never placed
+    std::string telephony{};   // sr140, board, auto
+    WallTime since{};          // when `state` was entered
+    std::string reason{};      // why it is in that state, one line
+    std::string targetHost{};  // during migrating/recovering: where it goes
+    std::optional<double> progress{};  // during a live migration: 0..1
+    bool operator==(const ServiceView&) const = default;
+};
+
+struct HostView {
+    std::string name{};
+    std::string health{};      // unknown, ok, degraded, suspect, failed (HostHealthState)
+    std::string libvirt{};     // unknown, reachable, unreachable
+    bool maintenance = false;  // an admin (or a window) drains it
+    std::string fence{};       // "", pending, confirmed, awaiting-admin, retrying
+    WallTime since{};          // when `health` was entered
+    std::string reason{};
+    bool operator==(const HostView&) const = default;
+};
+
+struct ClusterStatus {
+    std::vector<ServiceView> services{};  // in policy order
+    std::vector<HostView> hosts{};        // in policy order
+    std::string policyFile{};
+    bool operator==(const ClusterStatus&) const = default;
+};
+
+enum class Verb {
+    Migrate,             // live-migrate service to host (host empty: the engine picks)
+    Failover,            // move service now, by the recovery the policy allows
+    Failback,            // move service back to its preferred host
+    MaintenanceEnable,   // drain host: live-migrate its services away, take nothing new
+    MaintenanceDisable,
+    Suspend,             // pause monitoring of service (IPFX: data sync goes on)
+    Resume,              // monitor service again
+    Stop,                // stop monitoring and sync of service (the VM is left as it is)
+    FenceConfirm,        // an admin confirms host is powered off (manual fencing)
+};
+const char* toString(Verb verb);  // "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
+std::optional<Verb> verbNamed(const std::string& name);
+
+struct AdminCommand {
+    Verb verb = Verb::Migrate;
+    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop
+    std::string host{};     // Migrate (optional), Maintenance*, FenceConfirm
+    // Who asked, for the audit log; set by the server, never taken from the request body:
+    //   "admin:NAME"      over the unix socket, NAME from the peer's uid (SO_PEERCRED)
+    //   "tcp:admin:NAME"  over loopback TCP, NAME as the client claims it (X-Faxover-User): unverified
+    std::string actor{};
+    bool operator==(const AdminCommand&) const = default;
+};
+
+// InvalidArgument when the verb's service or host is missing, or one is given that it does not
+// take. The server checks this before the AdminApi sees the command.
+hv::Result<void> checkArguments(const AdminCommand& command);
+
+struct CommandReply {
+    std::string message{};  // what was accepted, e.g. "fax-a: live migration lab1 -> lab2 planned"
+    bool operator==(const CommandReply&) const = default;
+};
+
+// Errors (hv::Error kinds) and what the CLI makes of them:
+//   InvalidArgument   unknown service or host, missing argument      -> exit 1
+//   OperationInvalid  the command does not fit the current state     -> exit 1
+//   HostUnreachable   (CLI only) no daemon at the API address        -> exit 3
+class AdminApi {
+public:
+    virtual ~AdminApi() = default;
+    virtual hv::Result<ClusterStatus> status() = 0;
+    // Accepts or refuses at once; the work itself goes on in the daemon (watch it with status()).
+    virtual hv::Result<CommandReply> execute(const AdminCommand& command) = 0;
+};
+
+}  // namespace faxover::orchestrator::api

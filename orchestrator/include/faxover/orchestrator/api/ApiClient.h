@@ -1,0 +1,37 @@
+#pragma once
+// The AdminApi of a running daemon, reached through its local API (ApiServer). One connection
+// per call. Failures to reach or hear from the daemon are HostUnreachable (or Timeout) with the
+// address in the message; the daemon's own refusals come back with the kind it sent.
+#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/api/ApiEndpoint.h"
+
+#include <chrono>
+#include <string>
+
+namespace faxover::orchestrator::api {
+
+struct ApiClientTimeouts {
+    std::chrono::milliseconds connect{2000};
+    std::chrono::milliseconds request{10000};  // per send and per receive
+};
+
+class ApiClient : public AdminApi {
+public:
+    explicit ApiClient(ApiEndpoint endpoint, ApiClientTimeouts timeouts = {});
+    // Over TCP the server takes the caller's name from a header; this is the name sent
+    // (default: the login name of this process's uid).
+    void setClaimedUserForTcp(std::string name);
+
+    hv::Result<ClusterStatus> status() override;
+    hv::Result<CommandReply> execute(const AdminCommand& command) override;
+
+private:
+    hv::Result<std::string> call(const std::string& method, const std::string& path, const std::string& body,
+                                 int expectedStatus);
+
+    ApiEndpoint endpoint_;
+    ApiClientTimeouts timeouts_;
+    std::string claimedUser_;
+};
+
+}  // namespace faxover::orchestrator::api

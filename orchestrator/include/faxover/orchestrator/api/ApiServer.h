@@ -1,0 +1,46 @@
+#pragma once
+// The daemon's local API: Poco's HTTP server answering for an AdminApi.
+//   GET  /v1/status    200 + ClusterStatus
+//   POST /v1/commands  AdminCommand -> 202 + CommandReply, or {"error": {...}} with
+//                      400 InvalidArgument, 409 OperationInvalid, 500 any other kind
+//   404 unknown path, 405 wrong method, 413 body over 64 KiB (docs/cli.md).
+// On a unix socket the caller's identity comes from the kernel (SO_PEERCRED) and the socket file
+// is 0600, so only its owner (root for the daemon) may connect. TCP is refused unless the address
+// is loopback: there is no authentication.
+#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/api/ApiEndpoint.h"
+
+#include <memory>
+
+namespace faxover::orchestrator::api {
+
+inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
+
+class ApiServer {
+public:
+    ApiServer(AdminApi& api, ApiEndpoint endpoint);
+    ~ApiServer();  // stops
+    ApiServer(const ApiServer&) = delete;
+    ApiServer& operator=(const ApiServer&) = delete;
+
+    // Binds and starts serving. InvalidArgument: a non-loopback or unresolvable TCP address, or a
+    // path that exists and is not a socket. OperationInvalid: another server answers on the socket.
+    // OperationFailed: bind/listen failed. A stale socket file (nobody answering) is replaced.
+    hv::Result<void> start();
+
+    // Stops accepting, aborts open connections, waits for handlers running an AdminApi call and
+    // removes the socket file. Idempotent.
+    void stop();
+
+    // The endpoint as bound: with TCP port 0, the port the system chose.
+    ApiEndpoint boundEndpoint() const;
+
+private:
+    struct Running;
+    AdminApi& api_;
+    ApiEndpoint endpoint_;
+    std::unique_ptr<Running> running_;
+};
+
+}  // namespace faxover::orchestrator::api

@@ -1,0 +1,78 @@
+// Verb names (the wire and the CLI share them) and the argument rules of each verb.
+#include "faxover/orchestrator/api/AdminApi.h"
+
+#include <array>
+#include <utility>
+
+namespace faxover::orchestrator::api {
+
+namespace {
+
+constexpr std::array kVerbNames = {
+    std::pair{Verb::Migrate, "migrate"},
+    std::pair{Verb::Failover, "failover"},
+    std::pair{Verb::Failback, "failback"},
+    std::pair{Verb::MaintenanceEnable, "maintenance-enable"},
+    std::pair{Verb::MaintenanceDisable, "maintenance-disable"},
+    std::pair{Verb::Suspend, "suspend"},
+    std::pair{Verb::Resume, "resume"},
+    std::pair{Verb::Stop, "stop"},
+    std::pair{Verb::FenceConfirm, "fence-confirm"},
+};
+
+enum class Need { Required, Optional, Refused };
+
+struct ArgumentRule {
+    Need service;
+    Need host;
+};
+
+ArgumentRule ruleFor(Verb verb) {
+    switch (verb) {
+        case Verb::Migrate: return {Need::Required, Need::Optional};
+        case Verb::Failover:
+        case Verb::Failback:
+        case Verb::Suspend:
+        case Verb::Resume:
+        case Verb::Stop: return {Need::Required, Need::Refused};
+        case Verb::MaintenanceEnable:
+        case Verb::MaintenanceDisable:
+        case Verb::FenceConfirm: return {Need::Refused, Need::Required};
+    }
+    return {Need::Optional, Need::Optional};
+}
+
+hv::Result<void> checkOne(Verb verb, const char* field, const std::string& value, Need need) {
+    if (need == Need::Required && value.empty()) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(toString(verb)) + " needs a " + field};
+    }
+    if (need == Need::Refused && !value.empty()) {
+        return hv::Error{hv::ErrorKind::InvalidArgument,
+                         std::string(toString(verb)) + " takes no " + field + " (got '" + value + "')"};
+    }
+    return hv::ok();
+}
+
+}  // namespace
+
+const char* toString(Verb verb) {
+    for (const auto& [known, name] : kVerbNames) {
+        if (known == verb) return name;
+    }
+    return "unknown";
+}
+
+std::optional<Verb> verbNamed(const std::string& name) {
+    for (const auto& [verb, known] : kVerbNames) {
+        if (name == known) return verb;
+    }
+    return std::nullopt;
+}
+
+hv::Result<void> checkArguments(const AdminCommand& command) {
+    const ArgumentRule rule = ruleFor(command.verb);
+    BOOST_OUTCOME_TRY(checkOne(command.verb, "service", command.service, rule.service));
+    return checkOne(command.verb, "host", command.host, rule.host);
+}
+
+}  // namespace faxover::orchestrator::api

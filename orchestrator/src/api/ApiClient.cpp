@@ -1,0 +1,113 @@
+#include "faxover/orchestrator/api/ApiClient.h"
+
+#include "PeerIdentity.h"
+#include "faxover/orchestrator/api/Json.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <unistd.h>
+
+#include <istream>
+
+namespace faxover::orchestrator::api {
+
+namespace {
+
+using Poco::Net::HTTPRequest;
+using Poco::Net::HTTPResponse;
+
+// A status answer for hundreds of services is well under this; more means something is wrong.
+constexpr std::size_t kMaxResponseBody = 8 * 1024 * 1024;
+
+Poco::Timespan timespanOf(std::chrono::milliseconds duration) {
+    return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(duration.count()) * 1000);
+}
+
+std::string readAll(std::istream& in) {
+    std::string body;
+    char chunk[4096];
+    while (body.size() < kMaxResponseBody && in.read(chunk, sizeof chunk).gcount() > 0) {
+        body.append(chunk, static_cast<std::size_t>(in.gcount()));
+    }
+    return body;
+}
+
+std::string firstLine(const std::string& text) {
+    const std::string line = text.substr(0, text.find('\n'));
+    return line.size() > 200 ? line.substr(0, 200) + "..." : line;
+}
+
+}  // namespace
+
+ApiClient::ApiClient(ApiEndpoint endpoint, ApiClientTimeouts timeouts)
+    : endpoint_(std::move(endpoint)), timeouts_(timeouts), claimedUser_(userNameOf(::getuid())) {}
+
+void ApiClient::setClaimedUserForTcp(std::string name) { claimedUser_ = std::move(name); }
+
+hv::Result<ClusterStatus> ApiClient::status() {
+    BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_GET, "/v1/status", "", HTTPResponse::HTTP_OK));
+    auto status = clusterStatusFromJson(body);
+    if (!status) {
+        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a status this CLI cannot read: " + status.error().message};
+    }
+    return status;
+}
+
+hv::Result<CommandReply> ApiClient::execute(const AdminCommand& command) {
+    BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/commands", toJson(command), HTTPResponse::HTTP_ACCEPTED));
+    auto reply = commandReplyFromJson(body);
+    if (!reply) {
+        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a reply this CLI cannot read: " + reply.error().message};
+    }
+    return reply;
+}
+
+hv::Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
+                                        int expectedStatus) {
+    const std::string where = endpoint_.toString();
+    Poco::Net::StreamSocket socket;
+    try {
+        const Poco::Net::SocketAddress address =
+            endpoint_.transport == ApiEndpoint::Transport::UnixSocket
+                ? Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, endpoint_.path)
+                : Poco::Net::SocketAddress(endpoint_.host, endpoint_.port);
+        socket.connect(address, timespanOf(timeouts_.connect));
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::HostUnreachable,
+                         "cannot connect to " + where + " (" + error.displayText() + "): is faxover daemon running?"};
+    }
+    try {
+        socket.setReceiveTimeout(timespanOf(timeouts_.request));
+        socket.setSendTimeout(timespanOf(timeouts_.request));
+        Poco::Net::HTTPClientSession session(socket);
+        HTTPRequest request(method, path, HTTPRequest::HTTP_1_1);
+        request.setHost("localhost");
+        if (endpoint_.transport == ApiEndpoint::Transport::Tcp) request.set(kUserHeader, claimedUser_);
+        if (!body.empty()) {
+            request.setContentType("application/json");
+            request.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(request) << body;
+        HTTPResponse response;
+        const std::string answer = readAll(session.receiveResponse(response));
+        if (static_cast<int>(response.getStatus()) == expectedStatus) return answer;
+        auto refusal = errorFromJson(answer);
+        if (refusal) return refusal.value().error;
+        return hv::Error{hv::ErrorKind::Internal, "the daemon at " + where + " answered HTTP " +
+                                                      std::to_string(response.getStatus()) + " " + response.getReason() +
+                                                      ": " + firstLine(answer)};
+    } catch (const Poco::TimeoutException&) {
+        return hv::Error{hv::ErrorKind::Timeout, "the daemon at " + where + " did not answer within " +
+                                                     std::to_string(timeouts_.request.count()) + " ms"};
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::HostUnreachable,
+                         "lost the connection to " + where + " (" + error.displayText() + "): is faxover daemon running?"};
+    }
+}
+
+}  // namespace faxover::orchestrator::api

@@ -1,0 +1,96 @@
+#include "ApiListener.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace faxover::orchestrator::api {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::Net::ServerSocket;
+using Poco::Net::SocketAddress;
+
+constexpr int kListenBacklog = 64;
+
+bool someoneAnswers(const SocketAddress& address) {
+    try {
+        Poco::Net::StreamSocket probe;
+        probe.connect(address, Poco::Timespan(1, 0));
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
+hv::Result<void> clearSocketPath(const std::string& path, const SocketAddress& address) {
+    std::error_code error;
+    const fs::file_status status = fs::symlink_status(path, error);
+    if (status.type() == fs::file_type::not_found) return hv::ok();
+    if (status.type() != fs::file_type::socket) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, "API socket path " + path + " exists and is not a socket"};
+    }
+    if (someoneAnswers(address)) {
+        return hv::Error{hv::ErrorKind::OperationInvalid,
+                         "another process (a running faxover daemon?) answers on " + path};
+    }
+    if (!fs::remove(path, error) && error) {
+        return hv::Error{hv::ErrorKind::OperationFailed, "cannot remove stale socket " + path + ": " + error.message()};
+    }
+    return hv::ok();
+}
+
+hv::Result<ServerSocket> openUnixListener(const std::string& path) {
+    std::error_code error;
+    fs::create_directories(fs::path(path).parent_path(), error);
+    if (error) {
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         "cannot create " + fs::path(path).parent_path().string() + ": " + error.message()};
+    }
+    const SocketAddress address(SocketAddress::UNIX_LOCAL, path);
+    BOOST_OUTCOME_TRY(clearSocketPath(path, address));
+    ServerSocket socket;
+    socket.bind(address);
+    if (::chmod(path.c_str(), S_IRUSR | S_IWUSR) != 0) {
+        return hv::Error{hv::ErrorKind::OperationFailed, "cannot chmod 0600 " + path + ": " + std::strerror(errno)};
+    }
+    socket.listen(kListenBacklog);
+    return socket;
+}
+
+hv::Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint) {
+    const SocketAddress address(endpoint.host, endpoint.port);
+    if (!address.host().isLoopback()) {
+        return hv::Error{hv::ErrorKind::InvalidArgument,
+                         "refusing to serve the API on " + endpoint.toString() +
+                             ": not a loopback address, and the API has no authentication"};
+    }
+    ServerSocket socket;
+    socket.bind(address, true);
+    socket.listen(kListenBacklog);
+    return socket;
+}
+
+}  // namespace
+
+hv::Result<ServerSocket> openApiListener(const ApiEndpoint& endpoint) {
+    try {
+        if (endpoint.transport == ApiEndpoint::Transport::UnixSocket) return openUnixListener(endpoint.path);
+        return openTcpListener(endpoint);
+    } catch (const Poco::Net::HostNotFoundException& error) {
+        return hv::Error{hv::ErrorKind::InvalidArgument,
+                         "cannot resolve API address " + endpoint.toString() + ": " + error.displayText()};
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         "cannot listen on " + endpoint.toString() + ": " + error.displayText()};
+    }
+}
+
+}  // namespace faxover::orchestrator::api

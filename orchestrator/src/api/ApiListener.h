@@ -1,0 +1,16 @@
+#pragma once
+// The listening socket of the local API, made safe before anyone can connect.
+#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/api/ApiEndpoint.h"
+
+#include <Poco/Net/ServerSocket.h>
+
+namespace faxover::orchestrator::api {
+
+// Unix socket: creates the parent directory, replaces a stale socket file (refuses when another
+// process answers on it, or when the path is not a socket), binds, makes the file 0600 and only
+// then listens, so there is no moment in which another user could connect.
+// TCP: refuses any address that is not loopback, then binds (SO_REUSEADDR) and listens.
+hv::Result<Poco::Net::ServerSocket> openApiListener(const ApiEndpoint& endpoint);
+
+}  // namespace faxover::orchestrator::api

@@ -1,0 +1,82 @@
+#include "faxover/orchestrator/api/ApiServer.h"
+
+#include "ApiListener.h"
+#include "ApiRequestHandler.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <filesystem>
+
+namespace faxover::orchestrator::api {
+
+namespace {
+
+// Admin traffic is a person or a script at a time: a few workers and a short queue are plenty, and
+// bound what a misbehaving local client can tie up. Beyond the queue, connections are closed.
+constexpr int kWorkerThreads = 4;
+constexpr int kQueuedConnections = 16;
+// A client that stops sending mid-request holds a worker at most this long.
+const Poco::Timespan kSocketTimeout(5, 0);
+
+Poco::Net::HTTPServerParams::Ptr serverParams() {
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(kWorkerThreads);
+    params->setMaxQueued(kQueuedConnections);
+    params->setTimeout(kSocketTimeout);
+    params->setThreadIdleTime(Poco::Timespan(10, 0));
+    params->setKeepAlive(false);  // one request per connection: a worker is never parked on an idle client
+    params->setServerName("faxover");
+    return params;
+}
+
+}  // namespace
+
+// Declaration order matters: the server is destroyed before the pool its connections run on.
+struct ApiServer::Running {
+    Poco::ThreadPool pool{1, kWorkerThreads};
+    std::unique_ptr<Poco::Net::HTTPServer> server;
+    ApiEndpoint bound;
+};
+
+ApiServer::ApiServer(AdminApi& api, ApiEndpoint endpoint) : api_(api), endpoint_(std::move(endpoint)) {}
+
+ApiServer::~ApiServer() { stop(); }
+
+hv::Result<void> ApiServer::start() {
+    if (running_) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already started"};
+    BOOST_OUTCOME_TRY(socket, openApiListener(endpoint_));
+    try {
+        auto running = std::make_unique<Running>();
+        running->bound = endpoint_;
+        if (endpoint_.transport == ApiEndpoint::Transport::Tcp) running->bound.port = socket.address().port();
+        running->server = std::make_unique<Poco::Net::HTTPServer>(
+            new ApiRequestHandlerFactory(api_, endpoint_.transport), running->pool, socket, serverParams());
+        running->server->start();
+        running_ = std::move(running);
+        return hv::ok();
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         "cannot start the API server on " + endpoint_.toString() + ": " + error.displayText()};
+    }
+}
+
+void ApiServer::stop() {
+    if (!running_) return;
+    try {
+        running_->server->stopAll(true);
+        running_->pool.joinAll();
+    } catch (const Poco::Exception&) {
+        // Stopping is best effort; the pool's destructor still joins its threads.
+    }
+    running_.reset();
+    if (endpoint_.transport == ApiEndpoint::Transport::UnixSocket) {
+        std::error_code ignored;
+        std::filesystem::remove(endpoint_.path, ignored);
+    }
+}
+
+ApiEndpoint ApiServer::boundEndpoint() const { return running_ ? running_->bound : endpoint_; }
+
+}  // namespace faxover::orchestrator::api

@@ -1,0 +1,217 @@
+// The AdminApi values <-> JSON documents. Writers emit every field (empty strings included, so a
+// script sees a stable shape); readers require only what a value cannot do without (names, states,
+// times) and take the rest as empty when absent.
+#include "faxover/orchestrator/api/Json.h"
+
+#include "JsonFields.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Stringifier.h>
+
+#include <array>
+#include <sstream>
+#include <utility>
+
+namespace faxover::orchestrator::api {
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+constexpr std::array kErrorKindNames = {
+    std::pair{hv::ErrorKind::HostUnreachable, "HostUnreachable"},
+    std::pair{hv::ErrorKind::NoSuchDomain, "NoSuchDomain"},
+    std::pair{hv::ErrorKind::NoSuchDevice, "NoSuchDevice"},
+    std::pair{hv::ErrorKind::InvalidArgument, "InvalidArgument"},
+    std::pair{hv::ErrorKind::OperationInvalid, "OperationInvalid"},
+    std::pair{hv::ErrorKind::OperationFailed, "OperationFailed"},
+    std::pair{hv::ErrorKind::MigrationRefused, "MigrationRefused"},
+    std::pair{hv::ErrorKind::NotSupported, "NotSupported"},
+    std::pair{hv::ErrorKind::Timeout, "Timeout"},
+    std::pair{hv::ErrorKind::Aborted, "Aborted"},
+    std::pair{hv::ErrorKind::Internal, "Internal"},
+};
+
+Object::Ptr orderedObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+std::string stringify(const Object::Ptr& object, JsonStyle style = JsonStyle::Compact) {
+    std::ostringstream text;
+    object->stringify(text, style == JsonStyle::Indented ? 2 : 0);
+    return text.str();
+}
+
+Object::Ptr serviceObject(const ServiceView& service) {
+    Object::Ptr object = orderedObject();
+    object->set("name", service.name);
+    object->set("state", service.state);
+    object->set("host", service.host);
+    object->set("telephony", service.telephony);
+    object->set("since", toIsoUtc(service.since));
+    object->set("reason", service.reason);
+    object->set("targetHost", service.targetHost);
+    if (service.progress) object->set("progress", *service.progress);
+    return object;
+}
+
+Object::Ptr hostObject(const HostView& host) {
+    Object::Ptr object = orderedObject();
+    object->set("name", host.name);
+    object->set("health", host.health);
+    object->set("libvirt", host.libvirt);
+    object->set("maintenance", host.maintenance);
+    object->set("fence", host.fence);
+    object->set("since", toIsoUtc(host.since));
+    object->set("reason", host.reason);
+    return object;
+}
+
+hv::Result<ServiceView> serviceFrom(const JsonFields& fields) {
+    BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
+    BOOST_OUTCOME_TRY(state, fields.requiredString("state"));
+    BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
+    BOOST_OUTCOME_TRY(telephony, fields.optionalString("telephony"));
+    BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
+    BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
+    BOOST_OUTCOME_TRY(targetHost, fields.optionalString("targetHost"));
+    BOOST_OUTCOME_TRY(progress, fields.optionalFraction("progress"));
+    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress};
+}
+
+hv::Result<HostView> hostFrom(const JsonFields& fields) {
+    BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
+    BOOST_OUTCOME_TRY(health, fields.requiredString("health"));
+    BOOST_OUTCOME_TRY(libvirt, fields.optionalString("libvirt"));
+    BOOST_OUTCOME_TRY(maintenance, fields.requiredBool("maintenance"));
+    BOOST_OUTCOME_TRY(fence, fields.optionalString("fence"));
+    BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
+    BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
+    return HostView{name, health, libvirt, maintenance, fence, since, reason};
+}
+
+// Reads every element of the array field `key` with `read`.
+template <class T, class Read>
+hv::Result<std::vector<T>> listFrom(const JsonFields& fields, const std::string& key, Read read) {
+    BOOST_OUTCOME_TRY(array, fields.requiredArray(key));
+    std::vector<T> values;
+    for (std::size_t index = 0; index < array->size(); ++index) {
+        BOOST_OUTCOME_TRY(element, fields.element(*array, key, index));
+        BOOST_OUTCOME_TRY(value, read(element));
+        values.push_back(std::move(value));
+    }
+    return values;
+}
+
+// Runs a document reader; anything Poco throws past the typed checks becomes InvalidArgument too.
+template <class Read>
+auto guarded(const char* document, Read read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.displayText()};
+    } catch (const std::exception& error) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.what()};
+    }
+}
+
+}  // namespace
+
+const char* wireName(hv::ErrorKind kind) {
+    for (const auto& [known, name] : kErrorKindNames) {
+        if (known == kind) return name;
+    }
+    return "Internal";
+}
+
+std::optional<hv::ErrorKind> errorKindNamed(std::string_view name) {
+    for (const auto& [kind, known] : kErrorKindNames) {
+        if (name == known) return kind;
+    }
+    return std::nullopt;
+}
+
+std::string toJson(const ClusterStatus& status, JsonStyle style) {
+    Array::Ptr services = new Array;
+    for (const auto& service : status.services) services->add(serviceObject(service));
+    Array::Ptr hosts = new Array;
+    for (const auto& host : status.hosts) hosts->add(hostObject(host));
+    Object::Ptr object = orderedObject();
+    object->set("policyFile", status.policyFile);
+    object->set("services", services);
+    object->set("hosts", hosts);
+    return stringify(object, style);
+}
+
+std::string toJson(const AdminCommand& command) {
+    Object::Ptr object = orderedObject();
+    object->set("verb", std::string(toString(command.verb)));
+    object->set("service", command.service);
+    object->set("host", command.host);
+    if (!command.actor.empty()) object->set("actor", command.actor);
+    return stringify(object);
+}
+
+std::string toJson(const CommandReply& reply) {
+    Object::Ptr object = orderedObject();
+    object->set("message", reply.message);
+    return stringify(object);
+}
+
+std::string toJson(const hv::Error& error) {
+    Object::Ptr inner = orderedObject();
+    inner->set("kind", std::string(wireName(error.kind)));
+    inner->set("message", error.message);
+    if (!error.host.empty()) inner->set("host", error.host);
+    Object::Ptr object = orderedObject();
+    object->set("error", inner);
+    return stringify(object);
+}
+
+hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
+    return guarded("status", [&]() -> hv::Result<ClusterStatus> {
+        BOOST_OUTCOME_TRY(object, parseJsonObject(text, "status"));
+        const JsonFields fields(object, "");
+        BOOST_OUTCOME_TRY(policyFile, fields.optionalString("policyFile"));
+        BOOST_OUTCOME_TRY(services, listFrom<ServiceView>(fields, "services", serviceFrom));
+        BOOST_OUTCOME_TRY(hosts, listFrom<HostView>(fields, "hosts", hostFrom));
+        return ClusterStatus{std::move(services), std::move(hosts), policyFile};
+    });
+}
+
+hv::Result<AdminCommand> adminCommandFromJson(std::string_view text) {
+    return guarded("command", [&]() -> hv::Result<AdminCommand> {
+        BOOST_OUTCOME_TRY(object, parseJsonObject(text, "command"));
+        const JsonFields fields(object, "");
+        BOOST_OUTCOME_TRY(verbName, fields.requiredString("verb"));
+        const auto verb = verbNamed(verbName);
+        if (!verb) return hv::Error{hv::ErrorKind::InvalidArgument, "verb: unknown verb '" + verbName + "'"};
+        BOOST_OUTCOME_TRY(service, fields.optionalString("service"));
+        BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
+        BOOST_OUTCOME_TRY(actor, fields.optionalString("actor"));
+        return AdminCommand{*verb, service, host, actor};
+    });
+}
+
+hv::Result<CommandReply> commandReplyFromJson(std::string_view text) {
+    return guarded("reply", [&]() -> hv::Result<CommandReply> {
+        BOOST_OUTCOME_TRY(object, parseJsonObject(text, "reply"));
+        BOOST_OUTCOME_TRY(message, JsonFields(object, "").requiredString("message"));
+        return CommandReply{message};
+    });
+}
+
+hv::Result<ReportedError> errorFromJson(std::string_view text) {
+    return guarded("error", [&]() -> hv::Result<ReportedError> {
+        BOOST_OUTCOME_TRY(object, parseJsonObject(text, "error document"));
+        BOOST_OUTCOME_TRY(inner, JsonFields(object, "").requiredObject("error"));
+        const JsonFields fields(inner, "error");
+        BOOST_OUTCOME_TRY(kindName, fields.requiredString("kind"));
+        BOOST_OUTCOME_TRY(message, fields.requiredString("message"));
+        BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
+        const auto kind = errorKindNamed(kindName);
+        if (!kind) return hv::Error{hv::ErrorKind::InvalidArgument, "error.kind: unknown kind '" + kindName + "'"};
+        return ReportedError{hv::Error{*kind, message, host}};
+    });
+}
+
+}  // namespace faxover::orchestrator::api

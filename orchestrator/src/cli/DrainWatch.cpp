@@ -1,0 +1,119 @@
+#include "cli/DrainWatch.h"
+
+#include "cli/CliErrors.h"
+#include "cli/Percent.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <ostream>
+#include <vector>
+
+namespace faxover::orchestrator {
+
+namespace {
+
+constexpr std::size_t kBarWidth = 24;
+
+enum class Phase { Moving, Left, Stays, Failed };
+
+struct Progress {
+    Phase phase = Phase::Moving;
+    std::string line;  // what the admin sees for this service now
+};
+
+bool staysPut(const std::string& state) { return state == "stopped" || state == "suspended"; }
+
+std::string bar(double fraction) {
+    const auto filled = static_cast<std::size_t>(std::clamp(fraction, 0.0, 1.0) * kBarWidth);
+    return "[" + std::string(filled, '#') + std::string(kBarWidth - filled, '.') + "]";
+}
+
+std::string percent(std::optional<double> fraction) {
+    if (!fraction) return " --%";
+    const std::string number = std::to_string(wholePercent(*fraction));
+    return std::string(3 - std::min<std::size_t>(3, number.size()), ' ') + number + "%";
+}
+
+Progress progressOf(const std::string& name, const api::ServiceView* service, const std::string& host) {
+    if (service == nullptr) return {Phase::Left, name + ": no longer in the policy"};
+    if (service->state == "error") return {Phase::Failed, name + ": error: " + service->reason};
+    if (service->host != host) return {Phase::Left, name + ": moved to " + service->host + " (" + service->state + ")"};
+    if (staysPut(service->state)) return {Phase::Stays, name + ": stays on " + host + " (" + service->state + ")"};
+    const std::string where = service->targetHost.empty() ? "" : " -> " + service->targetHost;
+    return {Phase::Moving, name + " " + bar(service->progress.value_or(0.0)) + " " + percent(service->progress) + " " +
+                               service->state + " " + host + where};
+}
+
+const api::ServiceView* find(const api::ClusterStatus& status, const std::string& name) {
+    const auto found = std::find_if(status.services.begin(), status.services.end(),
+                                    [&](const api::ServiceView& service) { return service.name == name; });
+    return found == status.services.end() ? nullptr : &*found;
+}
+
+class DrainDisplay {
+public:
+    explicit DrainDisplay(CliConsole& console) : console_(console) {}
+
+    void show(const std::vector<std::string>& names, const std::map<std::string, Progress>& progress) {
+        if (console_.outputIsTerminal) return redraw(names, progress);
+        for (const auto& name : names) {
+            const Progress& now = progress.at(name);
+            if (now.phase != Phase::Moving && finished_.insert(name).second) console_.out << now.line << '\n';
+        }
+        console_.out.flush();
+    }
+
+private:
+    // Moves the cursor back over the previous frame and overwrites it, one line per service.
+    void redraw(const std::vector<std::string>& names, const std::map<std::string, Progress>& progress) {
+        if (drawnLines_ > 0) console_.out << "\x1b[" << drawnLines_ << "A";
+        for (const auto& name : names) console_.out << "\r\x1b[2K" << progress.at(name).line << '\n';
+        drawnLines_ = names.size();
+        console_.out.flush();
+    }
+
+    CliConsole& console_;
+    std::size_t drawnLines_ = 0;
+    std::set<std::string> finished_;
+};
+
+}  // namespace
+
+int watchDrain(api::AdminApi& api, const std::string& host, CliConsole& console) {
+    DrainDisplay display(console);
+    std::vector<std::string> names;  // every service seen on the host, in policy order of first sight
+    bool announced = false;
+    for (;;) {
+        auto status = api.status();
+        if (!status) return reportError(status.error(), console.err);
+        for (const auto& service : status.value().services) {
+            const bool onHost = service.host == host && !staysPut(service.state);
+            if (onHost && std::find(names.begin(), names.end(), service.name) == names.end()) names.push_back(service.name);
+        }
+        if (!announced) {
+            if (names.empty()) {
+                console.out << host << ": no services to move\n";
+                return kAdminOk;
+            }
+            console.out << "draining " << host << " (Ctrl-C stops watching; the drain goes on)\n";
+            announced = true;
+        }
+        std::map<std::string, Progress> progress;
+        for (const auto& name : names) progress[name] = progressOf(name, find(status.value(), name), host);
+        display.show(names, progress);
+        const auto failed = std::find_if(progress.begin(), progress.end(), [](const auto& each) { return each.second.phase == Phase::Failed; });
+        if (failed != progress.end()) {
+            console.err << "faxover: draining " << host << " stopped: " << failed->second.line << '\n';
+            return kAdminRefused;
+        }
+        const bool drained = std::none_of(progress.begin(), progress.end(), [](const auto& each) { return each.second.phase == Phase::Moving; });
+        if (drained) {
+            console.out << host << " drained\n";
+            return kAdminOk;
+        }
+        console.sleep(kDrainPollInterval);
+    }
+}
+
+}  // namespace faxover::orchestrator

@@ -1,0 +1,210 @@
+// The admin commands of `faxover`: parsing, output, confirmations and exit codes, against a fake
+// AdminApi; the last tests run the whole CLI against a real server.
+#include "cli_test_support.h"
+#include "faxover/orchestrator/api/ApiServer.h"
+#include "faxover/orchestrator/api/Json.h"
+
+using namespace faxover::orchestrator;
+using namespace faxover::orchestrator::api;
+using namespace faxover::orchestrator::api::test;
+using faxover::hv::ErrorKind;
+
+namespace {
+
+AdminInvocation parsed(const std::vector<std::string>& arguments) {
+    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
+    INFO((invocation ? std::string() : invocation.error().message));
+    REQUIRE(invocation);
+    return invocation.value();
+}
+
+std::string usageError(const std::vector<std::string>& arguments) {
+    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
+    REQUIRE_FALSE(invocation);
+    return invocation.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("admin command lines parse into commands", "[api][cli]") {
+    CHECK_FALSE(parsed({"status"}).command);
+    CHECK(parsed({"status"}).endpoint == parseApiEndpoint(kDefaultApiAddress).value());
+    CHECK(parsed({"migrate", "fax-a"}).command == AdminCommand{Verb::Migrate, "fax-a", "", ""});
+    CHECK(parsed({"migrate", "fax-a", "lab2"}).command == AdminCommand{Verb::Migrate, "fax-a", "lab2", ""});
+    CHECK(parsed({"failover", "fax-a", "--yes"}).command == AdminCommand{Verb::Failover, "fax-a", "", ""});
+    CHECK(parsed({"failover", "fax-a", "--yes"}).yes);
+    CHECK(parsed({"failback", "fax-a"}).command == AdminCommand{Verb::Failback, "fax-a", "", ""});
+    CHECK(parsed({"maintenance", "enable", "lab1"}).command == AdminCommand{Verb::MaintenanceEnable, "", "lab1", ""});
+    CHECK(parsed({"maintenance", "enable", "lab1", "--no-wait"}).noWait);
+    CHECK(parsed({"maintenance", "disable", "lab1"}).command == AdminCommand{Verb::MaintenanceDisable, "", "lab1", ""});
+    CHECK(parsed({"suspend", "fax-a"}).command == AdminCommand{Verb::Suspend, "fax-a", "", ""});
+    CHECK(parsed({"resume", "fax-a"}).command == AdminCommand{Verb::Resume, "fax-a", "", ""});
+    CHECK(parsed({"stop", "fax-a"}).command == AdminCommand{Verb::Stop, "fax-a", "", ""});
+    CHECK(parsed({"fence", "confirm", "lab3", "-y"}).command == AdminCommand{Verb::FenceConfirm, "", "lab3", ""});
+
+    const auto global = parsed({"--api", "tcp:127.0.0.1:7480", "--json", "status"});
+    CHECK(global.json);
+    CHECK(global.endpoint == parseApiEndpoint("tcp:127.0.0.1:7480").value());
+    CHECK(parsed({"status", "--api=/tmp/f.sock"}).endpoint.path == "/tmp/f.sock");
+    CHECK(parseAdminArguments({"status"}, "unix:/srv/x.sock").value().endpoint.path == "/srv/x.sock");
+}
+
+TEST_CASE("admin command lines with mistakes are usage errors that say what is wrong", "[api][cli]") {
+    CHECK(usageError({}) == "name a command");
+    CHECK(usageError({"--json"}) == "name a command");
+    CHECK(usageError({"explode"}) == "unknown command 'explode'");
+    CHECK(usageError({"migrate"}) == "usage: faxover migrate SERVICE [HOST]");
+    CHECK(usageError({"migrate", "a", "b", "c"}) == "usage: faxover migrate SERVICE [HOST]");
+    CHECK(usageError({"failover", "fax-a", "lab2"}) == "usage: faxover failover SERVICE [--yes]");
+    CHECK(usageError({"status", "now"}) == "usage: faxover status");
+    CHECK_THAT(usageError({"maintenance", "lab1"}), Catch::Contains("enable or disable"));
+    CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
+    CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
+    CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait]");
+    CHECK(usageError({"status", "--yes"}) == "--yes goes with failover and fence confirm");
+    CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable");
+    CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
+    CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");
+    CHECK_THAT(usageError({"--api", "ftp://x", "status"}), Catch::Contains("API address 'ftp://x'"));
+    CHECK(isAdminCommand("maintenance"));
+    CHECK(isAdminCommand("fence"));
+    CHECK_FALSE(isAdminCommand("inventory"));
+    CHECK_FALSE(isAdminCommand("confirm"));
+}
+
+TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]") {
+    FakeAdminApi fake;
+    const auto run = runCli({"status"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out ==
+          "policy: /etc/faxover/policy.yaml\n"
+          "\n"
+          "SERVICES\n"
+          "NAME   STATE          HOST          MODE   SINCE      REASON\n"
+          "fax-a  ok             lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
+          "fax-b  migrating 45%  lab1 -> lab2  board  4s ago     maintenance on lab1\n"
+          "\n"
+          "HOSTS\n"
+          "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE\n"
+          "lab1  ok       reachable    yes    -        1h02m ago\n"
+          "lab2  suspect  unreachable  no     pending  7s ago\n");
+    CHECK(run.err.empty());
+}
+
+TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
+    using namespace std::chrono_literals;
+    FakeAdminApi fake;
+    ClusterStatus status;
+    for (const auto age : {0s, 59s, 60s, 3599s, 3600s, 86399s, 86400s + 4h, 400 * 86400s}) {
+        status.hosts.push_back({"h", "ok", "reachable", false, "", sampleNow() - age, ""});
+    }
+    status.hosts.push_back({"future", "ok", "reachable", false, "", sampleNow() + 5s, ""});
+    status.hosts.push_back({"never", "unknown", "", false, "", WallTime{}, ""});
+    fake.statuses = {status};
+    const std::string out = runCli({"status"}, fake).out;
+    for (const auto& age : {" 0s ago\n", " 59s ago\n", " 1m00s ago\n", " 59m59s ago\n", " 1h00m ago\n", " 23h59m ago\n",
+                            " 1d04h ago\n", " 400d00h ago\n", "never   unknown  -          no     -      -\n"}) {
+        INFO(age);
+        CHECK_THAT(out, Catch::Contains(age));
+    }
+    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  HOST  MODE  SINCE  REASON\n\nHOSTS"));
+}
+
+TEST_CASE("status --json prints the ClusterStatus document", "[api][cli]") {
+    FakeAdminApi fake;
+    const auto run = runCli({"--json", "status"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK(clusterStatusFromJson(run.out).value() == sampleStatus());
+    CHECK_THAT(run.out, Catch::Contains("\n  \"services\""));
+}
+
+TEST_CASE("commands print the daemon's answer and exit 0", "[api][cli]") {
+    FakeAdminApi fake;
+    const auto run = runCli({"migrate", "fax-a", "lab2"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out == fake.reply.message + "\n");
+    CHECK(fake.received() == std::vector<AdminCommand>{{Verb::Migrate, "fax-a", "lab2", ""}});
+    const auto json = runCli({"suspend", "fax-a", "--json"}, fake);
+    CHECK(commandReplyFromJson(json.out).value() == fake.reply);
+}
+
+TEST_CASE("refusals exit 1 and an unreachable daemon exits 3, with the message", "[api][cli]") {
+    FakeAdminApi fake;
+    fake.executeError = faxover::hv::Error{ErrorKind::OperationInvalid, "fax-a is already migrating to lab2"};
+    auto run = runCli({"failback", "fax-a"}, fake);
+    CHECK(run.status == kAdminRefused);
+    CHECK(run.err == "faxover: fax-a is already migrating to lab2\n");
+    CHECK(run.out.empty());
+
+    fake.executeError = faxover::hv::Error{ErrorKind::InvalidArgument, "no service named fax-z"};
+    CHECK(runCli({"stop", "fax-z"}, fake).status == kAdminRefused);
+
+    fake.executeError = faxover::hv::Error{ErrorKind::HostUnreachable, "cannot connect to unix:/x: is faxover daemon running?"};
+    CHECK(runCli({"resume", "fax-a"}, fake).status == kAdminUnreachable);
+    fake.statusError = faxover::hv::Error{ErrorKind::Timeout, "the daemon did not answer within 10000 ms"};
+    run = runCli({"status"}, fake);
+    CHECK(run.status == kAdminUnreachable);
+    CHECK_THAT(run.err, Catch::Contains("did not answer"));
+}
+
+TEST_CASE("failover without --yes and without a terminal refuses with exit 2", "[api][cli]") {
+    FakeAdminApi fake;
+    const auto run = runCli({"failover", "fax-a"}, fake);
+    CHECK(run.status == kAdminUsage);
+    CHECK_THAT(run.err, Catch::Contains("pass --yes"));
+    CHECK(fake.received().empty());
+    CHECK(runCli({"fence", "confirm", "lab1"}, fake).status == kAdminUsage);
+    CHECK(fake.received().empty());
+    CHECK(runCli({"failover", "fax-a", "--yes"}, fake).status == kAdminOk);
+    CHECK(fake.received().size() == 1);
+}
+
+TEST_CASE("failover on a terminal asks first and names the current host", "[api][cli]") {
+    FakeAdminApi fake;
+    auto run = runCli({"failover", "fax-b"}, fake, {"y\n", true});
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out == "Fail over fax-b from lab1? [y/N] " + fake.reply.message + "\n");
+    CHECK(fake.received().size() == 1);
+
+    for (const auto& answer : {"\n", "n\n", "no\n", "", "yes please\n"}) {
+        INFO(answer);
+        run = runCli({"failover", "fax-a"}, fake, {answer, true});
+        CHECK(run.status == kAdminRefused);
+        CHECK_THAT(run.err, Catch::Contains("not confirmed"));
+    }
+    CHECK(runCli({"failover", "fax-a"}, fake, {"YES\n", true}).status == kAdminOk);
+    CHECK(fake.received().size() == 2);
+}
+
+TEST_CASE("fence confirm explains the risk before asking", "[api][cli]") {
+    FakeAdminApi fake;
+    const auto run = runCli({"fence", "confirm", "lab2"}, fake, {"y\n", true});
+    CHECK(run.status == kAdminOk);
+    CHECK_THAT(run.out, Catch::Contains("lab2 is powered off") && Catch::Contains("runs twice") &&
+                            Catch::Contains("Confirm that lab2 is powered off? [y/N] "));
+    CHECK(fake.received() == std::vector<AdminCommand>{{Verb::FenceConfirm, "", "lab2", ""}});
+}
+
+TEST_CASE("the whole CLI against a real server over a unix socket", "[api][cli][server]") {
+    TempDir folder;
+    FakeAdminApi fake;
+    const std::string address = "unix:" + folder.file("faxover.sock");
+    ApiServer server(fake, parseApiEndpoint(address).value());
+    REQUIRE(server.start());
+    std::istringstream in;
+    std::ostringstream out;
+    std::ostringstream err;
+    CliConsole console{in, out, err};
+    CHECK(runAdminCli({"--api", address, "status"}, kDefaultApiAddress, console) == kAdminOk);
+    CHECK_THAT(out.str(), Catch::Contains("fax-b  migrating 45%"));
+    CHECK(runAdminCli({"stop", "fax-a"}, address, console) == kAdminOk);
+    REQUIRE(fake.received().size() == 1);
+    CHECK(fake.received()[0].actor.rfind("admin:", 0) == 0);
+    fake.executeError = faxover::hv::Error{ErrorKind::OperationInvalid, "fax-a is stopped"};
+    CHECK(runAdminCli({"failback", "fax-a"}, address, console) == kAdminRefused);
+    CHECK_THAT(err.str(), Catch::Contains("faxover: fax-a is stopped"));
+    CHECK(runAdminCli({"bogus"}, address, console) == kAdminUsage);
+    server.stop();
+    CHECK(runAdminCli({"status"}, address, console) == kAdminUnreachable);
+    CHECK_THAT(err.str(), Catch::Contains("is faxover daemon running?"));
+}

@@ -1,0 +1,105 @@
+// The wire parsers against hostile input: random bytes, mutated valid documents and deep nesting.
+// Each must answer (a value or InvalidArgument), never throw or crash.
+#include "api_test_support.h"
+#include "faxover/orchestrator/api/Json.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+
+using namespace faxover::orchestrator::api;
+using namespace faxover::orchestrator::api::test;
+using faxover::hv::ErrorKind;
+
+namespace {
+
+constexpr int kIterations = 3000;
+
+// Feeds `text` to every parser; each answer must be a value or an InvalidArgument error.
+void feedAllParsers(const std::string& text) {
+    auto status = clusterStatusFromJson(text);
+    auto command = adminCommandFromJson(text);
+    auto reply = commandReplyFromJson(text);
+    auto error = errorFromJson(text);
+    auto time = parseIsoUtc(text);
+    if (!status) REQUIRE(status.error().kind == ErrorKind::InvalidArgument);
+    if (!command) REQUIRE(command.error().kind == ErrorKind::InvalidArgument);
+    if (!reply) REQUIRE(reply.error().kind == ErrorKind::InvalidArgument);
+    if (!error) REQUIRE(error.error().kind == ErrorKind::InvalidArgument);
+    if (!time) REQUIRE(time.error().kind == ErrorKind::InvalidArgument);
+}
+
+std::string randomBytes(std::mt19937& random, std::size_t most) {
+    std::uniform_int_distribution<std::size_t> length(0, most);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::string text(length(random), '\0');
+    for (auto& character : text) character = static_cast<char>(byte(random));
+    return text;
+}
+
+// Bytes drawn from JSON's own alphabet, which gets much further into the parser than noise.
+std::string randomJsonish(std::mt19937& random, std::size_t most) {
+    static const std::string alphabet = "{}[]\":,0123456789.-+eEtrufalsn \\/\"\t\nabcxyz";
+    std::uniform_int_distribution<std::size_t> length(0, most);
+    std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+    std::string text(length(random), ' ');
+    for (auto& character : text) character = alphabet[pick(random)];
+    return text;
+}
+
+// `valid` with a few bytes replaced, deleted or inserted.
+std::string mutated(std::mt19937& random, std::string valid) {
+    std::uniform_int_distribution<int> edits(1, 4);
+    std::uniform_int_distribution<int> kind(0, 2);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (int edit = edits(random); edit > 0 && !valid.empty(); --edit) {
+        std::uniform_int_distribution<std::size_t> where(0, valid.size() - 1);
+        const std::size_t at = where(random);
+        switch (kind(random)) {
+            case 0: valid[at] = static_cast<char>(byte(random)); break;
+            case 1: valid.erase(at, 1); break;
+            default: valid.insert(at, 1, static_cast<char>(byte(random))); break;
+        }
+    }
+    return valid;
+}
+
+}  // namespace
+
+TEST_CASE("random bytes never crash the wire parsers", "[api][fuzz]") {
+    std::mt19937 random(20240501);
+    for (int iteration = 0; iteration < kIterations; ++iteration) {
+        feedAllParsers(randomBytes(random, 256));
+        feedAllParsers(randomJsonish(random, 128));
+    }
+}
+
+TEST_CASE("mutated valid documents never crash the wire parsers", "[api][fuzz]") {
+    std::mt19937 random(7480);
+    const std::vector<std::string> valid = {
+        toJson(sampleStatus()),
+        toJson(AdminCommand{Verb::Migrate, "fax-a", "lab2", "admin:root"}),
+        toJson(CommandReply{"accepted"}),
+        toJson(faxover::hv::Error{ErrorKind::OperationInvalid, "already migrating", "lab1"}),
+        toIsoUtc(sampleNow()),
+    };
+    for (int iteration = 0; iteration < kIterations; ++iteration) {
+        feedAllParsers(mutated(random, valid[static_cast<std::size_t>(iteration) % valid.size()]));
+    }
+}
+
+TEST_CASE("deeply nested JSON is refused, not recursed into", "[api][fuzz]") {
+    for (const std::size_t depth : {64u, 4096u, 60000u}) {
+        const std::string arrays = std::string(depth, '[') + std::string(depth, ']');
+        const std::string objects = [&] {
+            std::string text;
+            for (std::size_t level = 0; level < depth; ++level) text += R"({"a":)";
+            return text + "1" + std::string(depth, '}');
+        }();
+        for (const auto& text : {arrays, objects, R"({"services":)" + arrays + "}"}) {
+            auto status = clusterStatusFromJson(text);
+            REQUIRE_FALSE(status);
+            CHECK(status.error().kind == ErrorKind::InvalidArgument);
+        }
+    }
+}

@@ -478,4 +478,14 @@ DomainCopies SimulatedHypervisor::findDomainCopies(const std::string& uuid) {
     return copies;
 }
 
+std::vector<std::string> SimulatedHypervisor::hostsRunningForTest(const std::string& domain) const {
+    const std::lock_guard lock(state_->mutex);
+    const std::string uuid = detail::canonicalUuid(domain);
+    std::vector<std::string> running;
+    for (const auto& [name, host] : state_->hosts)
+        for (const auto& [domainName, copy] : host.domains)
+            if (copy.active() && (domainName == domain || (!uuid.empty() && copy.uuid == uuid))) running.push_back(name);
+    return running;
+}
+
 }  // namespace faxover::hv::sim

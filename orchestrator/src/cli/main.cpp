@@ -1,10 +1,16 @@
-// faxover: the command-line entry point. Subcommands grow with the product (daemon, status,
-// migrate, failover, ... arrive with issue #3).
+// faxover: the command-line entry point. Local commands (inventory, policy check) run here; the
+// admin commands (status, migrate, failover, ...) go to the daemon through its local API.
 #include "faxover/hypervisor/LibvirtHypervisor.h"
+#include "faxover/orchestrator/AdminCli.h"
+#include "faxover/orchestrator/Daemon.h"
 #include "faxover/orchestrator/HostArgument.h"
 #include "faxover/orchestrator/Inventory.h"
 #include "faxover/orchestrator/PolicyCheck.h"
+#include "faxover/orchestrator/api/ApiEndpoint.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -14,14 +20,18 @@ namespace {
 constexpr int kExitUsage = 2;
 
 void printUsage(std::ostream& out) {
-    out << "usage: faxover inventory HOST...\n"
+    out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS]\n"
+           "       faxover inventory HOST...\n"
            "       faxover policy check FILE...\n"
-           "       faxover --version\n"
-           "HOST is NAME=URI[@MIGRATION_ADDRESS], e.g. lab1=qemu+tcp://198.18.0.11/system@198.18.0.11\n"
+           "       faxover --version\n";
+    faxover::orchestrator::printAdminUsage(out);
+    out << "HOST is NAME=URI[@MIGRATION_ADDRESS], e.g. lab1=qemu+tcp://198.18.0.11/system@198.18.0.11\n"
            "inventory: connects to each host through libvirt and prints reachability, capacity,\n"
            "           domains (with whether each can live-migrate) and PCI devices.\n"
-           "exit status: 0 all hosts read, 1 some host unreachable or unreadable, 2 usage error\n"
-           "policy check: validates policy files (docs/policy.md); 'faxover policy --help' for more.\n";
+           "           exit status: 0 all hosts read, 1 some host unreachable or unreadable, 2 usage error\n"
+           "policy check: validates policy files (docs/policy.md); 'faxover policy --help' for more.\n"
+           "daemon: monitors the policy's hosts and recovers its services (docs/daemon.md); SIGHUP reloads.\n"
+           "docs/cli.md describes every command.\n";
 }
 
 int runInventory(const std::vector<std::string>& arguments) {
@@ -48,6 +58,16 @@ int runInventory(const std::vector<std::string>& arguments) {
     return faxover::orchestrator::printInventory(hypervisor, names, std::cout) == 0 ? 0 : 1;
 }
 
+int runAdmin(const std::vector<std::string>& arguments) {
+    const char* fromEnvironment = std::getenv("FAXOVER_API");
+    const std::string defaultAddress = fromEnvironment != nullptr && *fromEnvironment != '\0'
+                                           ? fromEnvironment
+                                           : faxover::orchestrator::api::kDefaultApiAddress;
+    faxover::orchestrator::CliConsole console{std::cin, std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1,
+                                              ::isatty(STDOUT_FILENO) == 1};
+    return faxover::orchestrator::runAdminCli(arguments, defaultAddress, console);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +84,11 @@ int main(int argc, char** argv) {
     if (arguments.front() == "policy") {
         return faxover::orchestrator::runPolicyCommand({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
     }
+    if (arguments.front() == "daemon") {
+        return faxover::orchestrator::runDaemon({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
+    }
+    const bool adminOption = arguments.front().rfind("--api", 0) == 0 || arguments.front() == "--json";
+    if (adminOption || faxover::orchestrator::isAdminCommand(arguments.front())) return runAdmin(arguments);
     std::cerr << "faxover: unknown command '" << arguments.front() << "'\n";
     printUsage(std::cerr);
     return kExitUsage;

@@ -1,5 +1,6 @@
 #include "faxover/orchestrator/engine/HostHealth.h"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -85,6 +86,7 @@ std::optional<HealthTransition> HostHealthTracker::observe(const ProbeRound& rou
     }
 
     const bool changed = state_ != before || (state_ == HostHealthState::Degraded && missing_ != missingBefore);
+    roundsInState_ = state_ != before ? 1 : std::min(roundsInState_ + 1, std::numeric_limits<int>::max() - 1);
     if (!changed) return std::nullopt;
     return HealthTransition{host_, before, state_, missed_, recovered, std::move(reason)};
 }

@@ -51,6 +51,10 @@ public:
     // ConnectionSettings::sharedStoragePrefixes does for LibvirtHypervisor. None by default.
     void setSharedStoragePrefixes(std::vector<std::string> prefixes);
 
+    // Ground truth for checkers: the hosts where `domain` (name or UUID) really runs, reachable or
+    // not, in name order. No real hypervisor can answer this; scenario invariants need it.
+    std::vector<std::string> hostsRunningForTest(const std::string& domain) const;
+
     // ---- the Hypervisor interface
     Result<void> addHost(const HostConfig& host) override;
     Result<void> removeHost(const std::string& host) override;

@@ -60,6 +60,7 @@ public:
     HostHealthState state() const { return state_; }
     MissingSignal missing() const { return missing_; }  // None unless Degraded
     int missed() const { return missed_; }
+    int roundsInState() const { return roundsInState_; }  // consecutive rounds in state(), this one included
     bool heardFrom() const { return heardFrom_; }  // some signal has answered since start
     // The missed rounds that fail the host now: failoverCountAfterRestart until heardFrom().
     int failAfter() const;
@@ -72,6 +73,7 @@ private:
     HostHealthState state_ = HostHealthState::Unknown;
     MissingSignal missing_ = MissingSignal::None;
     int missed_ = 0;
+    int roundsInState_ = 0;
     bool heardFrom_ = false;
 };
 

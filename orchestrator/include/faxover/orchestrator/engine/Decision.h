@@ -1,0 +1,134 @@
+#pragma once
+// The engine's inputs and outputs: plain values. The runtime builds an EngineInput from what the
+// monitors saw, what it persisted and what is under way, calls decide() and carries out the
+// actions; the log lines it gets back are the fixed-format record of every state change.
+#include "faxover/hypervisor/Types.h"
+#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/engine/ServiceState.h"
+#include "faxover/orchestrator/ports/GuestHealthProbe.h"
+#include "faxover/policies/Policy.h"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::engine {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+// How far fencing of a host has got; the runtime's fence executor owns it.
+enum class FenceStatus {
+    None,           // not fenced, not being fenced
+    InProgress,     // a fence level is running or will be retried after backoff
+    AwaitingAdmin,  // every automatic level failed or the host's method is manual: `fence confirm`
+    Confirmed,      // the host is off (agent status OFF, or an admin confirmed it)
+};
+const char* toString(FenceStatus status);  // "", "pending", "awaiting-admin", "confirmed"
+
+struct HostObservation {
+    std::string name{};
+    HostHealthState health = HostHealthState::Unknown;
+    int roundsInState = 0;  // consecutive probe rounds in `health`
+    hv::Reachability libvirt = hv::Reachability::Unknown;
+    bool maintenance = false;  // an admin or a maintenance window drains it
+    bool monitoringSuspended = false;  // a maintenance window says: do not fail it over
+    FenceStatus fence = FenceStatus::None;
+    std::optional<std::uint64_t> freeMemoryMiB{};  // from the host's inventory; unset: not read yet
+    std::optional<int> cpus{};
+};
+
+// One copy of a service's domain as a reachable host reports it.
+struct DomainCopy {
+    std::string host{};
+    hv::DomainState state = hv::DomainState::NoState;
+    bool active() const {
+        return state != hv::DomainState::Shutoff && state != hv::DomainState::NoState &&
+               state != hv::DomainState::Crashed;
+    }
+};
+
+struct ServiceObservation {
+    std::vector<DomainCopy> copies{};  // only from hosts whose libvirtd answered
+    std::uint64_t memoryMiB = 0;       // last known size of the domain (0: not seen yet)
+    int vcpus = 0;
+    // Why the running copy cannot live-migrate ("" when it can or it is not known yet).
+    std::string liveMigrationBlocker{};
+    // What the guest agent said in the last round (ports/GuestHealthProbe.h); unset without one.
+    std::optional<ports::GuestHealth> guest{};
+};
+
+// What the engine remembers about a service between decisions; persisted by the runtime.
+struct ServiceMemory {
+    ServiceState state = ServiceState::Unknown;
+    std::string host{};    // where it runs, or last ran or was last started
+    std::string target{};  // where an action under way (or interrupted by a crash) sends it
+    WallTime since{};      // when `state` was entered
+    std::string reason{};
+    int restarts = 0;      // starts in place since the service was last stable
+    int relocations = 0;   // starts on another host after a crash since it was last stable
+    int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
+    bool operator==(const ServiceMemory&) const = default;
+};
+
+enum class ActionKind {
+    Fence,        // fence `host` (levels from the policy)
+    Start,        // define if needed and start `service` on `host`
+    LiveMigrate,  // live-migrate `service` from `source` to `host`
+    ColdMove,     // shut `service` down on `source` (then destroy), start it on `host`
+};
+const char* toString(ActionKind kind);  // "fence", "start", "live-migrate", "cold-move"
+
+struct Action {
+    ActionKind kind = ActionKind::Start;
+    std::string service{};  // Fence: the first service that needed it (the fence is the host's)
+    std::string host{};     // the fenced host, or where the service goes
+    std::string source{};   // LiveMigrate, ColdMove
+    std::string reason{};
+    std::string actor = "daemon";
+    std::string describe() const;  // "live-migrate fax-a lab1 -> lab2"
+    bool operator==(const Action&) const = default;
+};
+
+struct FinishedAction {
+    Action action{};
+    bool succeeded = false;
+    std::string message{};
+};
+
+struct EngineInput {
+    const policy::Policy* policy = nullptr;
+    WallTime now{};
+    std::map<std::string, HostObservation> hosts{};        // every host of the policy
+    std::map<std::string, ServiceObservation> services{};  // every service of the policy
+    std::map<std::string, ServiceMemory> memory{};         // absent: never seen
+    std::vector<Action> inFlight{};                        // started, not finished
+    std::vector<FinishedAction> finished{};                // finished since the last decision
+    std::vector<api::AdminCommand> commands{};             // service commands to apply now
+};
+
+// One line of the state-change log: "service fax-a: ok -> migrating: maintenance of lab1".
+struct LogLine {
+    std::string subject{};  // "service fax-a", "host lab1"
+    std::string message{};
+    bool alert = false;     // needs an admin's attention (mail, hook)
+    std::string text() const { return subject + ": " + message; }
+    bool operator==(const LogLine&) const = default;
+};
+
+struct CommandVerdict {
+    bool accepted = false;
+    std::string message{};
+};
+
+struct Decision {
+    std::map<std::string, ServiceMemory> memory{};  // every service of the policy, updated
+    std::vector<Action> actions{};                  // to start now, in this order
+    std::vector<LogLine> log{};
+    std::vector<CommandVerdict> verdicts{};         // one per input command, same order
+};
+
+}  // namespace faxover::orchestrator::engine

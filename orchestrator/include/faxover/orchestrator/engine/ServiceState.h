@@ -1,0 +1,29 @@
+#pragma once
+// The state of a protected service as admins see it (the IPFX failover console's words, DESIGN.md).
+#include <optional>
+#include <string_view>
+
+namespace faxover::orchestrator::engine {
+
+enum class ServiceState {
+    Unknown,     // not yet seen since the orchestrator started (or resumed by an admin)
+    Ok,          // runs on a healthy host
+    Suspect,     // runs (or ran) on a host that is suspect or whose libvirtd is unreachable: watched, not moved
+    Failure,     // not running and must recover: waiting for fencing, or for a host that fits
+    Fenced,      // its host is fenced (confirmed off); waiting for a host that fits
+    Migrating,   // a live migration (or a cold move) is under way
+    Recovering,  // a start is under way (restart in place or on another host)
+    Suspended,   // an admin paused monitoring; nothing is done to it
+    Stopped,     // an admin stopped monitoring and sync; nothing is done to it
+    Error,       // recovery gave up (limits reached, two copies seen); needs an admin
+};
+
+const char* toString(ServiceState state);  // "ok", "failure", ...
+std::optional<ServiceState> serviceStateNamed(std::string_view name);
+
+// States in which the engine takes no automatic action for the service.
+inline bool heldByAdmin(ServiceState state) {
+    return state == ServiceState::Suspended || state == ServiceState::Stopped || state == ServiceState::Error;
+}
+
+}  // namespace faxover::orchestrator::engine

@@ -1,0 +1,100 @@
+#pragma once
+// The runtime's own ports (besides the Hypervisor, the Store and the FenceAgent): where blocking
+// work runs, where state-change lines go, and what time it is on the wall. Each has a real
+// implementation for the daemon and a deterministic one for the scenario simulator.
+#include "faxover/hypervisor/Clock.h"
+#include "faxover/orchestrator/engine/Decision.h"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <ostream>
+#include <string>
+
+namespace faxover::orchestrator::runtime {
+
+using WallTime = std::chrono::system_clock::time_point;
+
+// Runs blocking actions (migrations, fence agents, starts) away from the thread that decides.
+class Executor {
+public:
+    virtual ~Executor() = default;
+    virtual void submit(std::function<void()> work) = 0;
+};
+
+// The daemon's: a fixed pool (Boost.Asio), so a slow fence agent never delays a migration.
+class ThreadPoolExecutor final : public Executor {
+public:
+    explicit ThreadPoolExecutor(std::size_t threads);
+    ~ThreadPoolExecutor() override;  // waits for running work
+    void submit(std::function<void()> work) override;
+
+private:
+    boost::asio::thread_pool pool_;
+};
+
+// The simulator's: work waits until runAll(), which runs it in submission order (work submitted
+// while running included), on the caller's thread. Deterministic.
+class QueuedExecutor final : public Executor {
+public:
+    void submit(std::function<void()> work) override;
+    std::size_t runAll();  // returns how many ran
+
+private:
+    std::mutex mutex_;
+    std::deque<std::function<void()>> queue_;
+};
+
+// The wall time written to the store, the audit log and "since" fields.
+class WallClock {
+public:
+    virtual ~WallClock() = default;
+    virtual WallTime now() const = 0;
+};
+
+class SystemWallClock final : public WallClock {
+public:
+    WallTime now() const override { return std::chrono::system_clock::now(); }
+};
+
+// Wall time that follows a ManualClock from a fixed start, for simulations.
+class ManualWallClock final : public WallClock {
+public:
+    ManualWallClock(const hv::ManualClock& clock, WallTime start) : clock_(clock), start_(start), origin_(clock.now()) {}
+    WallTime now() const override {
+        return start_ + std::chrono::duration_cast<std::chrono::system_clock::duration>(clock_.now() - origin_);
+    }
+
+private:
+    const hv::ManualClock& clock_;
+    WallTime start_;
+    hv::TimePoint origin_;
+};
+
+// Where the one-line-per-state-change record goes.
+class StateLog {
+public:
+    virtual ~StateLog() = default;
+    virtual void write(const engine::LogLine& line) = 0;
+};
+
+// "<time> <subject>: <message>", alerts as "<time> ALERT <subject>: <message>". The time is
+// formatted by the caller's function: ISO 8601 in the daemon, seconds since start in scenarios.
+class StreamStateLog final : public StateLog {
+public:
+    StreamStateLog(std::ostream& out, std::function<std::string()> timestamp)
+        : out_(out), timestamp_(std::move(timestamp)) {}
+    void write(const engine::LogLine& line) override;
+
+private:
+    std::mutex mutex_;
+    std::ostream& out_;
+    std::function<std::string()> timestamp_;
+};
+
+std::string isoTimestamp(WallTime time);  // 2026-11-22T10:15:02.125Z
+
+}  // namespace faxover::orchestrator::runtime

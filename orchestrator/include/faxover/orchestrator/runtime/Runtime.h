@@ -1,0 +1,110 @@
+#pragma once
+// The runtime carries the engine's decisions out (DESIGN.md: "the runtime never decides"). It
+// folds observations in (probe rounds from the Monitor, hypervisor events, action outcomes, admin
+// commands), asks engine::decide() what to do, writes each action to the store as an intent
+// before it runs and its outcome after (invariant 3), and runs it through its ports. It is the
+// AdminApi the local API serves. Thread-safe: one mutex; blocking work runs on the Executor.
+#include "faxover/hypervisor/Hypervisor.h"
+#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/ports/FenceAgent.h"
+#include "faxover/orchestrator/ports/GuestHealthProbe.h"
+#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/store/Store.h"
+#include "faxover/policies/Policy.h"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::runtime {
+
+struct RuntimePorts {
+    hv::Hypervisor& hypervisor;
+    store::Store& store;
+    ports::FenceAgent& fenceAgent;
+    Executor& executor;
+    StateLog& log;
+    const hv::Clock& clock;  // steady time: fence backoff
+    const WallClock& wall;   // wall time: store, audit, "since"
+};
+
+// What one monitoring round saw of one host (the Monitor gathers it without holding any lock).
+struct HostRound {
+    std::string host{};
+    engine::ProbeRound probe{};
+    std::optional<std::vector<hv::DomainInfo>> domains{};  // set when libvirt answered the listing
+    std::optional<hv::NodeInventory> inventory{};
+};
+
+// Details of a protected service's running domain, read once per (host, domain) by the Monitor.
+struct DomainDetails {
+    std::string service{};
+    std::string host{};
+    std::string xml{};                   // its definition, kept to define it elsewhere
+    std::string liveMigrationBlocker{};  // Migratability::explain(), "" when it can migrate
+};
+
+// What the guest health hook said this round about a running protected domain.
+struct GuestReport {
+    std::string service{};
+    ports::GuestHealth health{};
+};
+
+struct RoundObservation {
+    std::vector<HostRound> hosts{};
+    std::vector<DomainDetails> details{};
+    std::vector<GuestReport> guests{};
+};
+
+// How the fence executor paces retries: after every level failed `attempts` times, wait
+// firstBackoff, doubling up to maxBackoff, and start over (issue #3: "retries with backoff; it
+// never proceeds blind").
+struct FenceRetry {
+    hv::Duration betweenAttempts{1000};
+    hv::Duration firstBackoff{2000};
+    hv::Duration maxBackoff{60000};
+};
+
+class Runtime final : public api::AdminApi {
+public:
+    Runtime(RuntimePorts ports, std::shared_ptr<const policy::Policy> policy, std::string policyFile,
+            FenceRetry fenceRetry = {});
+    ~Runtime() override;
+
+    // Loads what the store remembers (service states, maintenance, confirmed fences) and closes
+    // the intents a killed daemon left open, keeping their targets as hosts that may run the VM.
+    hv::Result<void> resume();
+
+    // A new policy (SIGHUP). Hosts and services that left it are forgotten; trackers of hosts
+    // that stay keep their counts.
+    void replacePolicy(std::shared_ptr<const policy::Policy> policy);
+    std::shared_ptr<const policy::Policy> policy() const;
+
+    void observeRound(const RoundObservation& round);
+    void onHypervisorEvent(const hv::HypervisorEvent& event);
+    // Retries fencing whose backoff ran out; called by the monitor loop between rounds too.
+    void tick();
+
+    // ---- api::AdminApi
+    hv::Result<api::ClusterStatus> status() override;
+    hv::Result<api::CommandReply> execute(const api::AdminCommand& command) override;
+
+    // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
+    // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its
+    // hypervisor steps, but its outcome is lost with the process. Lock-free: callable from a store
+    // spy while the runtime decides.
+    enum class KillPoint { BeforeSteps, AfterSteps };
+    void killForTest(KillPoint point);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,204 @@
+#include "faxover/orchestrator/Daemon.h"
+
+#include "faxover/hypervisor/LibvirtHypervisor.h"
+#include "faxover/orchestrator/api/ApiServer.h"
+#include "faxover/orchestrator/fence/ProcessFenceAgent.h"
+#include "faxover/orchestrator/monitor/PocoTcpProber.h"
+#include "faxover/orchestrator/runtime/Monitor.h"
+#include "faxover/orchestrator/runtime/Runtime.h"
+#include "faxover/orchestrator/store/SqliteStore.h"
+#include "faxover/policies/PolicyLoader.h"
+
+#include <algorithm>
+#include <csignal>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <functional>
+#include <optional>
+#include <thread>
+
+namespace faxover::orchestrator {
+
+namespace {
+
+constexpr int kExitCannotStart = 1;
+constexpr int kExitUsage = 2;
+
+struct DaemonOptions {
+    std::string policyFile;
+    std::string storePath = kDefaultStorePath;
+    std::string apiAddress = api::kDefaultApiAddress;
+};
+
+std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& arguments, std::ostream& err) {
+    DaemonOptions options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 < arguments.size()) return arguments[++i];
+            err << "faxover daemon: " << argument << " needs a value\n";
+            return std::nullopt;
+        };
+        if (argument == "--policy" || argument == "--store" || argument == "--api") {
+            auto given = value();
+            if (!given) return std::nullopt;
+            (argument == "--policy" ? options.policyFile : argument == "--store" ? options.storePath
+                                                                                 : options.apiAddress) = *given;
+        } else {
+            err << "faxover daemon: unknown argument '" << argument << "'\n";
+            return std::nullopt;
+        }
+    }
+    if (options.policyFile.empty()) {
+        err << "faxover daemon: --policy FILE is required\n";
+        return std::nullopt;
+    }
+    return options;
+}
+
+// The policy, or nullptr after telling `report` every error.
+std::shared_ptr<const policy::Policy> loadPolicy(const std::string& file,
+                                                 const std::function<void(const std::string&)>& report) {
+    auto loaded = policy::loadPolicyFile(file);
+    if (loaded) return std::make_shared<const policy::Policy>(std::move(*loaded.policy));
+    for (const auto& error : loaded.errors) report(error.toString());
+    return nullptr;
+}
+
+// Makes the hypervisor layer's hosts those of the policy (a host whose URI changed is re-added).
+void syncHosts(hv::Hypervisor& hypervisor, const policy::Policy& policy, std::ostream& err) {
+    for (const auto& name : hypervisor.hosts()) {
+        const auto* host = policy.findHost(name);
+        if (host == nullptr) (void)hypervisor.removeHost(name);
+    }
+    const auto known = hypervisor.hosts();
+    for (const auto& host : policy.hosts) {
+        if (std::find(known.begin(), known.end(), host.name) != known.end()) continue;
+        if (auto added = hypervisor.addHost({host.name, host.uri, host.migrationAddress}); !added)
+            err << "faxover daemon: host " << host.name << ": " << added.error().message << "\n";
+    }
+}
+
+// Rounds every monitoring interval until stopped; each round blocks for about a probe timeout.
+class MonitorLoop {
+public:
+    MonitorLoop(runtime::Runtime& runtime, runtime::Monitor& monitor) : runtime_(runtime), monitor_(monitor) {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~MonitorLoop() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    void run() {
+        auto next = std::chrono::steady_clock::now();
+        for (;;) {
+            const auto policy = runtime_.policy();
+            runtime_.observeRound(monitor_.collect(*policy));
+            next += policy->monitoring.interval;
+            // Never try to catch up a backlog of rounds: that would count one outage many times.
+            next = std::max(next, std::chrono::steady_clock::now());
+            std::unique_lock lock(mutex_);
+            while (!stopping_ && wake_.wait_until(lock, next) != std::cv_status::timeout) {
+            }
+            if (stopping_) return;
+            lock.unlock();
+            runtime_.tick();
+        }
+    }
+
+    runtime::Runtime& runtime_;
+    runtime::Monitor& monitor_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace
+
+int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
+    const auto options = parseOptions(arguments, err);
+    if (!options) {
+        err << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS]\n";
+        return kExitUsage;
+    }
+    // Signals are taken synchronously by sigwait below: block them before any thread starts, so
+    // every thread inherits the mask and none is interrupted at a random point.
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int signal : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, signal);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    auto policy = loadPolicy(options->policyFile,
+                             [&err](const std::string& error) { err << "faxover daemon: policy refused: " << error << "\n"; });
+    if (!policy) return kExitCannotStart;
+    auto endpoint = api::parseApiEndpoint(options->apiAddress);
+    if (!endpoint) {
+        err << "faxover daemon: --api: " << endpoint.error().message << "\n";
+        return kExitUsage;
+    }
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(options->storePath).parent_path(), ignored);
+    auto store = store::SqliteStore::open(options->storePath);
+    if (!store) {
+        err << "faxover daemon: store: " << store.error().message << "\n";
+        return kExitCannotStart;
+    }
+
+    hv::LibvirtHypervisor hypervisor;
+    syncHosts(hypervisor, *policy, err);
+    fence::ProcessFenceAgent fenceAgent;
+    monitor::PocoTcpProber prober;
+    runtime::ThreadPoolExecutor executor(4);
+    runtime::SystemWallClock wall;
+    hv::SteadyClock clock;
+    runtime::StreamStateLog log(out, [&wall] { return runtime::isoTimestamp(wall.now()); });
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall}, policy,
+                             options->policyFile);
+    if (auto resumed = runtime.resume(); !resumed) {
+        err << "faxover daemon: store: " << resumed.error().message << "\n";
+        return kExitCannotStart;
+    }
+    hypervisor.setEventHandler([&runtime](const hv::HypervisorEvent& event) { runtime.onHypervisorEvent(event); });
+    api::ApiServer server(runtime, endpoint.value());
+    if (auto started = server.start(); !started) {
+        err << "faxover daemon: API " << options->apiAddress << ": " << started.error().message << "\n";
+        hypervisor.setEventHandler({});
+        return kExitCannotStart;
+    }
+    log.write({"daemon", "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
+                             server.boundEndpoint().toString()});
+    {
+        runtime::Monitor monitor(hypervisor, prober);
+        MonitorLoop loop(runtime, monitor);
+        for (;;) {
+            int signal = 0;
+            if (sigwait(&signals, &signal) != 0) continue;
+            if (signal != SIGHUP) {
+                log.write({"daemon", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT")});
+                break;
+            }
+            auto reloaded = loadPolicy(options->policyFile, [&log](const std::string& error) {
+                log.write({"policy", "reload refused: " + error, true});
+            });
+            if (!reloaded) {
+                log.write({"policy", "the running policy stays in force", true});
+                continue;
+            }
+            syncHosts(hypervisor, *reloaded, err);
+            runtime.replacePolicy(reloaded);
+        }
+    }
+    server.stop();
+    hypervisor.setEventHandler({});
+    return 0;
+}
+
+}  // namespace faxover::orchestrator

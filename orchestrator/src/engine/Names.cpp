@@ -1,0 +1,66 @@
+#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/ServiceState.h"
+
+#include <array>
+#include <utility>
+
+namespace faxover::orchestrator::engine {
+
+namespace {
+constexpr std::array<std::pair<ServiceState, const char*>, 10> kServiceStates{{
+    {ServiceState::Unknown, "unknown"},
+    {ServiceState::Ok, "ok"},
+    {ServiceState::Suspect, "suspect"},
+    {ServiceState::Failure, "failure"},
+    {ServiceState::Fenced, "fenced"},
+    {ServiceState::Migrating, "migrating"},
+    {ServiceState::Recovering, "recovering"},
+    {ServiceState::Suspended, "suspended"},
+    {ServiceState::Stopped, "stopped"},
+    {ServiceState::Error, "error"},
+}};
+}  // namespace
+
+const char* toString(ServiceState state) {
+    for (const auto& [value, name] : kServiceStates)
+        if (value == state) return name;
+    return "unknown";
+}
+
+std::optional<ServiceState> serviceStateNamed(std::string_view name) {
+    for (const auto& [value, text] : kServiceStates)
+        if (name == text) return value;
+    return std::nullopt;
+}
+
+const char* toString(FenceStatus status) {
+    switch (status) {
+    case FenceStatus::None: return "";
+    case FenceStatus::InProgress: return "pending";
+    case FenceStatus::AwaitingAdmin: return "awaiting-admin";
+    case FenceStatus::Confirmed: return "confirmed";
+    }
+    return "";
+}
+
+const char* toString(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::Fence: return "fence";
+    case ActionKind::Start: return "start";
+    case ActionKind::LiveMigrate: return "live-migrate";
+    case ActionKind::ColdMove: return "cold-move";
+    }
+    return "?";
+}
+
+std::string Action::describe() const {
+    switch (kind) {
+    case ActionKind::Fence: return "fence " + host;
+    case ActionKind::Start: return "start " + service + " on " + host;
+    case ActionKind::LiveMigrate:
+    case ActionKind::ColdMove: return std::string(toString(kind)) + " " + service + " " + source + " -> " + host;
+    }
+    return "?";
+}
+
+}  // namespace faxover::orchestrator::engine

@@ -1,0 +1,233 @@
+// Recovery of a service that runs nowhere: who might still run it (invariant 2), fencing, restart
+// in place, relocation, and placement of everything that must start.
+#include "Decider.h"
+
+#include <algorithm>
+#include <map>
+
+namespace faxover::orchestrator::engine {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text;
+}
+
+}  // namespace
+
+void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
+    ServiceMemory& memory = memoryOf(service.name);
+
+    // Invariant 2: every host that might still run it must have answered "not running" or be
+    // fenced. Never placed (nor remembered after a crash of the daemon): any host might.
+    std::vector<std::string> suspects;
+    for (const auto* name : {&memory.host, &memory.target})
+        if (!name->empty() && std::find(suspects.begin(), suspects.end(), *name) == suspects.end())
+            suspects.push_back(*name);
+    const bool neverPlaced = suspects.empty();
+    if (neverPlaced)
+        for (const auto& hostPolicy : policy_.hosts) suspects.push_back(hostPolicy.name);
+
+    std::vector<std::string> fencing, awaitingAdmin, waiting;
+    for (const auto& name : suspects) {
+        const HostObservation* suspect = host(name);
+        if (suspect == nullptr) {
+            waiting.push_back(name + " (no longer in the policy)");
+        } else if (suspect->libvirt == hv::Reachability::Reachable || suspect->fence == FenceStatus::Confirmed) {
+            continue;
+        } else if (suspect->monitoringSuspended) {
+            waiting.push_back(name + " (maintenance window: monitoring suspended)");
+        } else if (suspect->health == HostHealthState::Failed) {
+            requestFence(name, service.name);
+            (suspect->fence == FenceStatus::AwaitingAdmin ? awaitingAdmin : fencing).push_back(name);
+        } else {
+            waiting.push_back(name);
+        }
+    }
+    if (!awaitingAdmin.empty()) {
+        setState(service.name, ServiceState::Failure,
+                 "host " + joined(awaitingAdmin) + " failed; automatic fencing is not possible: confirm it is off " +
+                     "with 'faxover fence confirm " + awaitingAdmin.front() + "'",
+                 true);
+        return;
+    }
+    if (!fencing.empty()) {
+        setState(service.name, ServiceState::Failure,
+                 "host " + joined(fencing) + " failed; fencing before restart elsewhere");
+        return;
+    }
+    if (!waiting.empty()) {
+        if (neverPlaced) {
+            setState(service.name, ServiceState::Unknown,
+                     "waiting for " + joined(waiting) + " to answer before starting it anywhere");
+        } else {
+            setState(service.name, ServiceState::Suspect,
+                     "out of sight: " + joined(waiting) +
+                         " unreachable but not failed; no restart elsewhere until it answers or is fenced");
+        }
+        return;
+    }
+
+    // Nowhere it might run: it is down for sure. Where did it stop?
+    const HostObservation* last = memory.host.empty() ? nullptr : host(memory.host);
+    const bool stoppedOnLiveHost = last != nullptr && last->libvirt == hv::Reachability::Reachable;
+    if (!stoppedOnLiveHost) {
+        const std::string why = neverPlaced ? "not running anywhere"
+                                            : "host " + memory.host + " fenced";
+        toPlace_.push_back({service.name, memory.host, why});
+        return;
+    }
+    std::string notHere;
+    if (memory.restarts < service.maxRestart && eligible(*last, notHere)) {
+        ++memory.restarts;
+        memory.target = memory.host;
+        act(Action{ActionKind::Start, service.name, memory.host, "",
+                   "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)});
+        setState(service.name, ServiceState::Recovering,
+                 "stopped on " + memory.host + "; restart in place " + std::to_string(memory.restarts) + " of " +
+                     std::to_string(service.maxRestart));
+        return;
+    }
+    if (memory.relocations < service.maxRelocate) {
+        ++memory.relocations;
+        memory.restarts = 0;
+        toPlace_.push_back({service.name, memory.host,
+                            "relocation " + std::to_string(memory.relocations) + " of " +
+                                std::to_string(service.maxRelocate) + " away from " + memory.host});
+        return;
+    }
+    setState(service.name, ServiceState::Error,
+             "stopped on " + memory.host + " and gave up: " + std::to_string(service.maxRestart) +
+                 " restarts in place and " + std::to_string(service.maxRelocate) +
+                 " relocations used; 'faxover failover' or 'resume' retries",
+             true);
+}
+
+void Decider::placeWaitingServices() {
+    if (toPlace_.empty()) return;
+    std::vector<ServiceToPlace> requests;
+    for (const auto& request : toPlace_) {
+        const auto& seen = observed(request.service);
+        ServiceToPlace toPlace{*policy_.findService(request.service), seen.memoryMiB, seen.vcpus, {}};
+        if (!request.exclude.empty()) toPlace.excludedHosts.push_back(request.exclude);
+        requests.push_back(std::move(toPlace));
+    }
+    const PlacementPlan plan = planPlacement(policy_, clusterView(), requests);
+    for (const auto& request : toPlace_) {
+        ServiceMemory& memory = memoryOf(request.service);
+        if (const Placement* placement = plan.placementOf(request.service)) {
+            memory.target = placement->host;
+            act(Action{ActionKind::Start, request.service, placement->host, "", request.reason});
+            setState(request.service, ServiceState::Recovering, request.reason + ": starting on " + placement->host);
+            continue;
+        }
+        for (const auto& unplaced : plan.unplaced) {
+            if (unplaced.service != request.service) continue;
+            const bool fenced = !memory.host.empty() && host(memory.host) != nullptr &&
+                                host(memory.host)->fence == FenceStatus::Confirmed;
+            setState(request.service, fenced ? ServiceState::Fenced : ServiceState::Failure,
+                     request.reason + "; stays down: " + unplaced.explain(), true);
+        }
+    }
+}
+
+bool Decider::eligible(const HostObservation& candidate, std::string& why) const {
+    if (candidate.health != HostHealthState::Ok) why = std::string("host ") + toString(candidate.health);
+    else if (candidate.libvirt != hv::Reachability::Reachable) why = "libvirt unreachable";
+    else if (candidate.maintenance) why = "in maintenance";
+    else if (candidate.fence != FenceStatus::None) why = "being fenced";
+    else if (!candidate.freeMemoryMiB || !candidate.cpus) why = "inventory not read yet";
+    else return true;
+    return false;
+}
+
+ClusterView Decider::clusterView() const {
+    // What protected services use per host: running copies, plus starts and moves under way or
+    // decided now (the host's reported free memory does not show those yet).
+    std::map<std::string, std::vector<std::string>> servicesOn;
+    std::map<std::string, std::vector<std::string>> arrivingOn;
+    for (const auto& service : policy_.services)
+        for (const auto& where : activeCopies(service.name)) servicesOn[where].push_back(service.name);
+    auto arriving = [&](const Action& action) {
+        if (action.kind != ActionKind::Fence) arrivingOn[action.host].push_back(action.service);
+    };
+    std::for_each(in_.inFlight.begin(), in_.inFlight.end(), arriving);
+    std::for_each(out_.actions.begin(), out_.actions.end(), arriving);
+
+    ClusterView view;
+    for (const auto& hostPolicy : policy_.hosts) {
+        PlacementHost slot;
+        slot.name = hostPolicy.name;
+        const HostObservation* seen = host(hostPolicy.name);
+        slot.eligible = seen != nullptr && eligible(*seen, slot.ineligibleReason);
+        if (!slot.eligible) {
+            view.hosts.push_back(std::move(slot));
+            continue;
+        }
+        std::uint64_t usedMiB = 0, arrivingMiB = 0;
+        int usedVcpus = 0;
+        for (const auto& name : servicesOn[hostPolicy.name]) {
+            usedMiB += observed(name).memoryMiB;
+            usedVcpus += observed(name).vcpus;
+        }
+        for (const auto& name : arrivingOn[hostPolicy.name]) {
+            arrivingMiB += observed(name).memoryMiB;
+            usedVcpus += observed(name).vcpus;
+            slot.services.push_back(name);
+        }
+        const std::uint64_t reported = *seen->freeMemoryMiB;
+        std::uint64_t free = reported > arrivingMiB ? reported - arrivingMiB : 0;
+        if (const auto limit = hostPolicy.capacity.memoryMiB) {
+            const std::uint64_t used = usedMiB + arrivingMiB;
+            free = std::min(free, *limit > used ? *limit - used : 0);
+        }
+        slot.freeMemoryMiB = free;
+        slot.freeVcpus = std::max(hostPolicy.capacity.vcpus.value_or(*seen->cpus) - usedVcpus, 0);
+        for (const auto& name : servicesOn[hostPolicy.name]) slot.services.push_back(name);
+        view.hosts.push_back(std::move(slot));
+    }
+    return view;
+}
+
+std::string Decider::pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
+                                const std::string& only) {
+    ClusterView view = clusterView();
+    if (!only.empty())
+        std::erase_if(view.hosts, [&](const PlacementHost& slot) { return slot.name != only; });
+    // The service still runs on `exclude`: free its place so anti-affinity does not count itself.
+    for (auto& slot : view.hosts) std::erase(slot.services, service.name);
+    const auto& seen = observed(service.name);
+    ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {exclude}};
+    const PlacementPlan plan = planPlacement(policy_, view, {request});
+    if (const Placement* placement = plan.placementOf(service.name)) return placement->host;
+    why = plan.unplaced.empty() ? "no host" : plan.unplaced.front().explain();
+    return "";
+}
+
+std::string Decider::betterPreferredHost(const policy::ServicePolicy& service, const std::string& current) {
+    // Rank as placement does: preferred hosts in order, then hosts of preferred sites in order.
+    auto rank = [&](const std::string& name) -> std::pair<int, std::size_t> {
+        const auto& hosts = service.preferredHosts;
+        if (auto it = std::find(hosts.begin(), hosts.end(), name); it != hosts.end())
+            return {0, static_cast<std::size_t>(it - hosts.begin())};
+        const auto& sites = service.preferredSites;
+        if (auto it = std::find(sites.begin(), sites.end(), policy_.findHost(name)->site); it != sites.end())
+            return {1, static_cast<std::size_t>(it - sites.begin())};
+        return {2, 0};
+    };
+    const auto currentRank = rank(current);
+    std::vector<std::string> better;
+    for (const auto& hostPolicy : policy_.hosts)
+        if (rank(hostPolicy.name) < currentRank) better.push_back(hostPolicy.name);
+    std::sort(better.begin(), better.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+    for (const auto& candidate : better) {
+        std::string why;
+        const std::string target = pickTarget(service, current, why, candidate);
+        if (!target.empty()) return target;
+    }
+    return "";
+}
+
+}  // namespace faxover::orchestrator::engine

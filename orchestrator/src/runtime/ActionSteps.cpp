@@ -1,0 +1,77 @@
+#include "ActionSteps.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace faxover::orchestrator::runtime {
+
+namespace {
+
+hv::Result<std::string> definitionFor(const ActionContext& context) {
+    if (context.xmlSource.kind == policy::DomainXmlSource::Kind::File) {
+        std::ifstream file(context.xmlSource.path);
+        std::ostringstream text;
+        text << file.rdbuf();
+        if (!file || text.str().empty())
+            return hv::Error{hv::ErrorKind::InvalidArgument,
+                             "cannot read domain XML of " + context.domain + " from " + context.xmlSource.path};
+        return text.str();
+    }
+    if (context.definitionXml.empty())
+        return hv::Error{hv::ErrorKind::InvalidArgument,
+                         "no definition of " + context.domain +
+                             " is known: it was never seen on a reachable host and domain_xml is not a file"};
+    return context.definitionXml;
+}
+
+hv::Result<void> ensureDefined(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
+    auto info = hypervisor.domainInfo(host, context.domain);
+    if (info) return hv::ok();
+    if (info.error().kind != hv::ErrorKind::NoSuchDomain) return info.error();
+    BOOST_OUTCOME_TRY(xml, definitionFor(context));
+    BOOST_OUTCOME_TRY(hypervisor.defineDomain(host, xml));
+    return hv::ok();
+}
+
+std::string seconds(hv::Duration duration) {
+    std::ostringstream text;
+    text.precision(1);
+    text << std::fixed << static_cast<double>(duration.count()) / 1000.0 << " s";
+    return text.str();
+}
+
+}  // namespace
+
+hv::Result<std::string> startOn(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
+    BOOST_OUTCOME_TRY(ensureDefined(hypervisor, host, context));
+    BOOST_OUTCOME_TRY(info, hypervisor.domainInfo(host, context.domain));
+    if (info.active()) return std::string("already running on " + host);
+    BOOST_OUTCOME_TRY(hypervisor.startDomain(host, context.domain));
+    return std::string("started on " + host);
+}
+
+hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
+                                    const ActionContext& context, const hv::ProgressCallback& progress) {
+    BOOST_OUTCOME_TRY(result, hypervisor.migrateLive(from, to, context.domain, hv::MigrationOptions{}, progress));
+    std::string message = "live-migrated " + from + " -> " + to + " in " + seconds(result.totalTime);
+    if (result.downtime) message += ", downtime " + std::to_string(result.downtime->count()) + " ms";
+    return message;
+}
+
+hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
+                                 ActionContext context) {
+    // The freshest definition is the one on the source, read before it is stopped.
+    if (auto xml = hypervisor.domainXml(from, context.domain)) context.definitionXml = xml.value();
+    BOOST_OUTCOME_TRY(hypervisor.shutdownDomain(from, context.domain, context.shutdownTimeout));
+    BOOST_OUTCOME_TRY(info, hypervisor.domainInfo(from, context.domain));
+    if (info.active())
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         context.domain + " still " + hv::toString(info.state) + " on " + from + " after shutdown", from};
+    BOOST_OUTCOME_TRY(started, startOn(hypervisor, to, context));
+    std::string message = "stopped on " + from + ", " + started;
+    if (auto undefined = hypervisor.undefineDomain(from, context.domain); !undefined)
+        message += " (stale definition left on " + from + ": " + undefined.error().message + ")";
+    return message;
+}
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,62 @@
+// Carrying out starts, live migrations and cold moves on the Executor; fencing is in Fencing.cpp.
+#include "ActionSteps.h"
+#include "RuntimeState.h"
+
+namespace faxover::orchestrator::runtime {
+
+void Runtime::State::dispatch(store::IntentId intent, const engine::Action& action) {
+    if (action.kind == engine::ActionKind::Fence) return startFence(intent, action.host);
+    const policy::ServicePolicy* service = policy->findService(action.service);
+    ActionContext context{service->domain.value, services[action.service].definitionXml, service->domainXml};
+    inFlight.emplace(intent, action);
+    ++workRunning;
+    ports.executor.submit([this, intent, action, context] {
+        if (skipsSteps()) return workEnded([] {});
+        hv::Result<std::string> result = carryOut(action, context);
+        workEnded([&] { finish(intent, action, static_cast<bool>(result), result ? result.value() : result.error().message); });
+    });
+}
+
+hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, const ActionContext& context) {
+    switch (action.kind) {
+    case engine::ActionKind::Start:
+        return startOn(ports.hypervisor, action.host, context);
+    case engine::ActionKind::LiveMigrate:
+        return liveMigrate(ports.hypervisor, action.source, action.host, context,
+                           [this, &action](const hv::MigrationProgress& progress) {
+                               std::lock_guard lock(mutex);
+                               services[action.service].progress = progress.fraction();
+                           });
+    case engine::ActionKind::ColdMove:
+        return coldMove(ports.hypervisor, action.source, action.host, context);
+    case engine::ActionKind::Fence:
+        break;  // the fence executor's (Fencing.cpp)
+    }
+    return hv::Error{hv::ErrorKind::Internal, "not an action for the executor: " + action.describe()};
+}
+
+void Runtime::State::finish(store::IntentId intent, const engine::Action& action, bool succeeded,
+                            std::string message) {
+    inFlight.erase(intent);
+    recordOutcome(intent, succeeded ? store::OutcomeStatus::Succeeded : store::OutcomeStatus::Failed, message);
+    if (auto it = services.find(action.service); it != services.end()) {
+        it->second.progress.reset();
+        // The outcome is an observation too: until the next listing, the copies must not still
+        // show the service where it was before (the engine would "find" it there again).
+        if (succeeded) {
+            auto& copies = it->second.observation.copies;
+            std::erase_if(copies, [&](const auto& copy) { return copy.host == action.host || copy.host == action.source; });
+            copies.push_back({action.host, hv::DomainState::Running});
+            // Likewise the hosts' free memory, read before the VM moved.
+            const std::uint64_t memory = it->second.observation.memoryMiB;
+            if (auto& free = hosts.at(action.host).observation.freeMemoryMiB)
+                *free = *free > memory ? *free - memory : 0;
+            if (auto source = hosts.find(action.source); source != hosts.end() && source->second.observation.freeMemoryMiB)
+                *source->second.observation.freeMemoryMiB += memory;
+        }
+    }
+    finished.push_back({action, succeeded, std::move(message)});
+    reconcile();
+}
+
+}  // namespace faxover::orchestrator::runtime

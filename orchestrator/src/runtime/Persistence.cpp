@@ -1,0 +1,107 @@
+// What the runtime keeps in the store, and how a restarted daemon picks it up (invariant 3).
+#include "RuntimeState.h"
+
+namespace faxover::orchestrator::runtime {
+
+store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::string& definitionXml) {
+    store::ServiceRecord record;
+    record.state = engine::toString(memory.state);
+    record.host = memory.host;
+    record.target = memory.target;
+    record.since = memory.since;
+    record.reason = memory.reason;
+    record.restarts = memory.restarts;
+    record.relocations = memory.relocations;
+    record.definitionXml = definitionXml;
+    return record;
+}
+
+engine::ServiceMemory fromRecord(const store::ServiceRecord& record) {
+    engine::ServiceMemory memory;
+    memory.state = engine::serviceStateNamed(record.state).value_or(engine::ServiceState::Unknown);
+    memory.host = record.host;
+    memory.target = record.target;
+    memory.since = record.since;
+    memory.reason = record.reason;
+    memory.restarts = record.restarts;
+    memory.relocations = record.relocations;
+    return memory;
+}
+
+store::Intent toIntent(const engine::Action& action, WallTime now) {
+    store::Intent intent;
+    intent.service = action.service;
+    intent.action = engine::toString(action.kind);
+    intent.targetHost = action.host;
+    intent.sourceHost = action.source;
+    intent.reason = action.reason;
+    intent.actor = action.actor;
+    intent.createdAt = now;
+    return intent;
+}
+
+hv::Result<void> Runtime::State::load() {
+    BOOST_OUTCOME_TRY(records, ports.store.serviceStates());
+    std::size_t services_remembered = 0;
+    for (const auto& [name, record] : records) {
+        auto it = services.find(name);
+        if (it == services.end()) continue;  // left the policy: its record stays for the audit
+        it->second.memory = fromRecord(record);
+        it->second.remembered = true;
+        it->second.revision = record.revision;
+        it->second.definitionXml = record.definitionXml;
+        ++services_remembered;
+    }
+    BOOST_OUTCOME_TRY(hostRecords, ports.store.hostStates());
+    for (const auto& [name, record] : hostRecords) {
+        auto it = hosts.find(name);
+        if (it == hosts.end()) continue;
+        it->second.adminMaintenance = record.maintenance;
+        it->second.revision = record.revision;
+        if (record.fence == "confirmed") it->second.observation.fence = engine::FenceStatus::Confirmed;
+    }
+    // Actions a killed daemon left open: their outcome is unknown, so their target may run the VM
+    // (the engine treats it as a host that might, invariant 2) and fencing starts over if needed.
+    BOOST_OUTCOME_TRY(open, ports.store.openIntents());
+    for (const auto& entry : open) {
+        auto it = services.find(entry.intent.service);
+        if (it != services.end() && it->second.memory.target.empty() && entry.intent.action != "fence") {
+            it->second.memory.target = entry.intent.targetHost;
+            it->second.remembered = true;
+        }
+        recordOutcome(entry.id, store::OutcomeStatus::Abandoned,
+                      "the daemon stopped while this ran; re-decided from what the hosts report");
+    }
+    log("daemon", "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
+                      std::to_string(open.size()) + " interrupted actions closed");
+    audit("daemon", "daemon", "resume", "start", std::to_string(open.size()) + " interrupted actions closed");
+    applyMaintenanceWindows();
+    return hv::ok();
+}
+
+void Runtime::State::saveHost(const std::string& name, HostEntry& host) {
+    store::HostRecord record;
+    record.maintenance = host.adminMaintenance;
+    record.fence = host.observation.fence == engine::FenceStatus::Confirmed ? "confirmed" : "";
+    record.since = ports.wall.now();
+    auto saved = ports.store.putHostState(name, record, host.revision);
+    if (!saved) {
+        log("store", "cannot save host " + name + ": " + saved.error().message, true);
+        return;
+    }
+    host.revision = saved.value();
+}
+
+void Runtime::State::audit(const std::string& actor, const std::string& subject, const std::string& action,
+                           const std::string& reason, const std::string& details) {
+    auto written = ports.store.appendAudit({ports.wall.now(), actor, subject, action, reason, details});
+    if (!written) log("store", "cannot write the audit log: " + written.error().message, true);
+}
+
+void Runtime::State::recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message) {
+    auto recorded = ports.store.recordOutcome(intent, {status, message, ports.wall.now()});
+    if (!recorded) log("store", "cannot record the outcome of intent " + std::to_string(intent) + ": " +
+                                    recorded.error().message, true);
+}
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,54 @@
+#include "faxover/orchestrator/runtime/Ports.h"
+
+#include <boost/asio/post.hpp>
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace faxover::orchestrator::runtime {
+
+ThreadPoolExecutor::ThreadPoolExecutor(std::size_t threads) : pool_(threads) {}
+
+ThreadPoolExecutor::~ThreadPoolExecutor() { pool_.join(); }
+
+void ThreadPoolExecutor::submit(std::function<void()> work) { boost::asio::post(pool_, std::move(work)); }
+
+void QueuedExecutor::submit(std::function<void()> work) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(work));
+}
+
+std::size_t QueuedExecutor::runAll() {
+    std::size_t ran = 0;
+    for (;;) {
+        std::function<void()> work;
+        {
+            std::lock_guard lock(mutex_);
+            if (queue_.empty()) return ran;
+            work = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        work();
+        ++ran;
+    }
+}
+
+void StreamStateLog::write(const engine::LogLine& line) {
+    std::lock_guard lock(mutex_);
+    out_ << timestamp_() << (line.alert ? " ALERT " : " ") << line.text() << '\n' << std::flush;
+}
+
+std::string isoTimestamp(WallTime time) {
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::ostringstream text;
+    text << std::put_time(&utc, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
+         << (millis < 0 ? millis + 1000 : millis) << 'Z';
+    return text.str();
+}
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,259 @@
+// Observations in, decisions out: the runtime's deciding half. See Runtime.h.
+#include "RuntimeState.h"
+
+#include "faxover/orchestrator/engine/Engine.h"
+#include "faxover/orchestrator/engine/MaintenanceWindows.h"
+#include "faxover/orchestrator/runtime/Monitor.h"
+
+#include <algorithm>
+
+namespace faxover::orchestrator::runtime {
+
+Runtime::Runtime(RuntimePorts ports, std::shared_ptr<const policy::Policy> policy, std::string policyFile,
+                 FenceRetry fenceRetry)
+    : state_(std::make_unique<State>(ports, std::move(policy), std::move(policyFile), fenceRetry)) {
+    std::lock_guard lock(state_->mutex);
+    state_->adoptPolicy();
+}
+
+Runtime::~Runtime() {
+    // Work on the executor calls back into this object: wait until all of it has come back.
+    std::unique_lock lock(state_->mutex);
+    state_->workDone.wait(lock, [&] { return state_->workRunning == 0; });
+}
+
+hv::Result<void> Runtime::resume() {
+    std::lock_guard lock(state_->mutex);
+    return state_->load();
+}
+
+void Runtime::replacePolicy(std::shared_ptr<const policy::Policy> policy) {
+    std::lock_guard lock(state_->mutex);
+    state_->policy = std::move(policy);
+    state_->adoptPolicy();
+    state_->log("policy", "reloaded from " + state_->policyFile + ": " + std::to_string(state_->policy->hosts.size()) +
+                              " hosts, " + std::to_string(state_->policy->services.size()) + " services");
+    state_->audit("daemon", "policy", "reload", "SIGHUP", state_->policyFile);
+    state_->reconcile();
+}
+
+std::shared_ptr<const policy::Policy> Runtime::policy() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->policy;
+}
+
+void Runtime::State::adoptPolicy() {
+    std::map<std::string, HostEntry> keptHosts;
+    for (const auto& host : policy->hosts) {
+        auto old = hosts.find(host.name);
+        if (old == hosts.end()) {
+            keptHosts.emplace(host.name, HostEntry(host));
+        } else if (old->second.profile == host.monitoring) {
+            keptHosts.emplace(host.name, std::move(old->second));
+        } else {
+            // A new counting profile cannot keep the old counts: the tracker restarts from
+            // Unknown, which can only delay a failover (failoverCountAfterRestart), never hasten one.
+            HostEntry entry(host);
+            entry.observation = old->second.observation;
+            entry.observation.health = engine::HostHealthState::Unknown;
+            entry.adminMaintenance = old->second.adminMaintenance;
+            entry.revision = old->second.revision;
+            entry.fence = old->second.fence;
+            keptHosts.emplace(host.name, std::move(entry));
+        }
+    }
+    hosts = std::move(keptHosts);
+    std::map<std::string, ServiceEntry> keptServices;
+    for (const auto& service : policy->services) {
+        auto old = services.find(service.name);
+        keptServices.emplace(service.name, old != services.end() ? std::move(old->second) : ServiceEntry{});
+    }
+    services = std::move(keptServices);
+}
+
+void Runtime::observeRound(const RoundObservation& round) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->isKilled()) return;
+    auto& s = *state_;
+    const WallTime now = s.ports.wall.now();
+    for (const auto& seen : round.hosts) {
+        auto it = s.hosts.find(seen.host);
+        if (it == s.hosts.end()) continue;
+        HostEntry& host = it->second;
+        if (auto transition = host.tracker.observe(seen.probe)) {
+            host.healthSince = now;
+            host.healthReason = transition->reason;
+            const bool worse = transition->to == engine::HostHealthState::Suspect ||
+                               transition->to == engine::HostHealthState::Failed;
+            s.log("host " + seen.host, transition->describe().substr(seen.host.size() + 2), worse);
+        }
+        auto& observation = host.observation;
+        observation.health = host.tracker.state();
+        observation.roundsInState = host.tracker.roundsInState();
+        // "Reachable" means "answered": only a listing proves what the host runs (or does not), so
+        // a connection without one (just reconnected, listing failed) counts as unknown.
+        observation.libvirt = seen.probe.libvirt == hv::Reachability::Reachable && !seen.domains
+                                  ? hv::Reachability::Unknown
+                                  : seen.probe.libvirt;
+        if (seen.inventory) {
+            observation.freeMemoryMiB = seen.inventory->freeMemoryKiB / 1024;
+            observation.cpus = static_cast<int>(seen.inventory->cpus);
+        }
+        // What this host runs: replace its copies; an unreachable host shows none (unknown, not
+        // absent: the engine reads that from `libvirt`).
+        if (seen.domains || observation.libvirt != hv::Reachability::Reachable) {
+            for (auto& [name, service] : s.services)
+                std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == seen.host; });
+        }
+        if (seen.domains) {
+            for (const auto& domain : *seen.domains) {
+                const auto* service = serviceOfDomain(*s.policy, domain.name, domain.uuid);
+                if (service == nullptr) continue;
+                auto& entry = s.services[service->name];
+                entry.observation.copies.push_back({seen.host, domain.state});
+                if (domain.active() || entry.observation.memoryMiB == 0) {
+                    entry.observation.memoryMiB = domain.memoryKiB / 1024;
+                    entry.observation.vcpus = static_cast<int>(domain.vcpus);
+                }
+            }
+        }
+        if (observation.health == engine::HostHealthState::Ok) s.noteHostAnswered(host);
+    }
+    for (const auto& details : round.details) {
+        auto it = s.services.find(details.service);
+        if (it == s.services.end()) continue;
+        if (!details.xml.empty()) it->second.definitionXml = details.xml;
+        it->second.observation.liveMigrationBlocker = details.liveMigrationBlocker;
+    }
+    for (auto& [name, service] : s.services) service.observation.guest.reset();
+    for (const auto& report : round.guests)
+        if (auto it = s.services.find(report.service); it != s.services.end()) it->second.observation.guest = report.health;
+    s.applyMaintenanceWindows();
+    s.pumpFences();
+    s.reconcile();
+}
+
+void Runtime::State::noteHostAnswered(HostEntry& host) {
+    // Both signals answer: whatever fencing was under way or confirmed is over. A confirmed fence
+    // describes a past power-off, not a host that runs again (possibly with stale definitions).
+    if (host.observation.fence == engine::FenceStatus::None) return;
+    if (host.fence && host.fence->running) return;  // the agent's answer decides; see fenceAttemptDone
+    cancelFence(host, "host answers again");
+}
+
+void Runtime::State::applyMaintenanceWindows() {
+    const WallTime now = ports.wall.now();
+    for (auto& [name, host] : hosts) {
+        const auto window = engine::activeMaintenance(*policy, name, now);
+        const std::string windowName = window ? window->name : "";
+        if (windowName != host.window) {
+            if (window) log("host " + name, "maintenance window '" + windowName + "' open (" + toString(window->action) + ")");
+            else log("host " + name, "maintenance window '" + host.window + "' closed");
+            host.window = windowName;
+        }
+        const bool drain = window && window->action == policy::MaintenanceAction::Drain;
+        host.observation.maintenance = host.adminMaintenance || drain;
+        host.observation.monitoringSuspended = window && window->action == policy::MaintenanceAction::SuspendMonitoring;
+    }
+}
+
+void Runtime::onHypervisorEvent(const hv::HypervisorEvent& event) {
+    std::lock_guard lock(state_->mutex);
+    if (state_->isKilled()) return;
+    auto& s = *state_;
+    if (const auto* hostEvent = std::get_if<hv::HostEvent>(&event)) {
+        auto it = s.hosts.find(hostEvent->host);
+        if (it == s.hosts.end()) return;
+        // A lost connection counts at once; a regained one only with the next round's listing
+        // (see observeRound), or the engine would read "no copy there" before anyone looked.
+        if (hostEvent->status.reachability == hv::Reachability::Reachable) return;
+        it->second.observation.libvirt = hostEvent->status.reachability;
+        for (auto& [name, service] : s.services)
+            std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == hostEvent->host; });
+        s.reconcile();
+        return;
+    }
+    const auto& domainEvent = std::get<hv::DomainEvent>(event);
+    const auto* service = serviceOfDomain(*s.policy, domainEvent.domainName, domainEvent.uuid);
+    if (service == nullptr || !s.hosts.contains(domainEvent.host)) return;
+    using hv::DomainLifecycle;
+    hv::DomainState state;
+    switch (domainEvent.lifecycle) {
+    case DomainLifecycle::Started:
+    case DomainLifecycle::Resumed: state = hv::DomainState::Running; break;
+    case DomainLifecycle::Suspended: state = hv::DomainState::Paused; break;
+    case DomainLifecycle::Stopped:
+    case DomainLifecycle::Crashed: state = hv::DomainState::Shutoff; break;
+    case DomainLifecycle::Undefined: state = hv::DomainState::NoState; break;
+    default: return;  // defined, shutdown in progress, pm-suspended: the next listing tells
+    }
+    auto& copies = s.services[service->name].observation.copies;
+    std::erase_if(copies, [&](const auto& copy) { return copy.host == domainEvent.host; });
+    if (state != hv::DomainState::NoState) copies.push_back({domainEvent.host, state});
+    s.reconcile();
+}
+
+void Runtime::tick() {
+    std::lock_guard lock(state_->mutex);
+    if (state_->isKilled()) return;
+    state_->applyMaintenanceWindows();
+    state_->pumpFences();
+    state_->reconcile();
+}
+
+void Runtime::killForTest(KillPoint point) { state_->killed.store(1 + static_cast<int>(point)); }
+
+void Runtime::State::log(std::string subject, std::string message, bool alert) {
+    ports.log.write({std::move(subject), std::move(message), alert});
+}
+
+std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands) {
+    engine::EngineInput input;
+    input.policy = policy.get();
+    input.now = ports.wall.now();
+    for (const auto& [name, host] : hosts) input.hosts.emplace(name, host.observation);
+    for (const auto& [name, service] : services) {
+        input.services.emplace(name, service.observation);
+        if (service.remembered) input.memory.emplace(name, service.memory);
+    }
+    for (const auto& [id, action] : inFlight) input.inFlight.push_back(action);
+    input.finished = std::move(finished);
+    finished.clear();
+    input.commands = commands;
+
+    engine::Decision decision = engine::decide(input);
+
+    // Invariant 3: the decision's intents and the states they lead to are stored before anything
+    // runs; if the store refuses, nothing runs and the same decision is taken again next time.
+    store::Batch batch;
+    std::vector<std::string> changed;
+    for (const auto& [name, memory] : decision.memory) {
+        const ServiceEntry& entry = services[name];
+        if (entry.remembered && entry.memory == memory) continue;
+        batch.add(store::PutServiceState{name, toRecord(memory, entry.definitionXml), entry.revision});
+        changed.push_back(name);
+    }
+    const WallTime now = input.now;
+    for (const auto& action : decision.actions)
+        batch.add(store::AppendIntent{toIntent(action, now)});
+    store::BatchResult stored;
+    if (!batch.writes.empty()) {
+        auto committed = ports.store.commit(batch);
+        if (!committed) {
+            log("store", "write failed, actions withheld: " + committed.error().message, true);
+            return decision.verdicts;
+        }
+        stored = std::move(committed.value());
+    }
+    for (const auto& line : decision.log) ports.log.write(line);
+    for (std::size_t i = 0; i < changed.size(); ++i) {
+        ServiceEntry& entry = services[changed[i]];
+        entry.memory = decision.memory[changed[i]];
+        entry.remembered = true;
+        entry.revision = stored.revisions[i];
+    }
+    for (std::size_t i = 0; i < decision.actions.size(); ++i) dispatch(stored.intentIds[i], decision.actions[i]);
+    return decision.verdicts;
+}
+
+}  // namespace faxover::orchestrator::runtime

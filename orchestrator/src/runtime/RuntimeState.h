@@ -1,0 +1,113 @@
+#pragma once
+// The runtime's state and the helpers its files share (Runtime.cpp: observations and decisions;
+// Actions.cpp: carrying actions out; Fencing.cpp: the fence executor; Persistence.cpp: the store;
+// Status.cpp: the AdminApi). Everything here is guarded by `mutex` unless it says otherwise.
+#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/runtime/Runtime.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::runtime {
+
+struct ActionContext;  // ActionSteps.h
+
+// A fence of one host under way: which level, which attempt, when the next may run.
+struct FenceJob {
+    store::IntentId intent = 0;
+    std::size_t level = 0;
+    int attempt = 0;  // failed attempts of `level` so far
+    int passes = 0;   // times every level failed
+    hv::TimePoint notBefore{};
+    bool running = false;
+    bool announcedManual = false;
+};
+
+struct HostEntry {
+    explicit HostEntry(const policy::HostPolicy& host)
+        : profile(host.monitoring), tracker(host.name, host.monitoring) { observation.name = host.name; }
+    policy::MonitoringProfile profile;
+    engine::HostHealthTracker tracker;
+    engine::HostObservation observation{};
+    bool adminMaintenance = false;  // persisted; windows add to it
+    std::string window{};           // the maintenance window open now, "" when none
+    WallTime healthSince{};
+    std::string healthReason{};
+    store::Revision revision = 0;
+    std::optional<FenceJob> fence{};
+};
+
+struct ServiceEntry {
+    engine::ServiceObservation observation{};
+    engine::ServiceMemory memory{};
+    bool remembered = false;  // memory came from the store or a decision
+    store::Revision revision = 0;
+    std::string definitionXml{};  // last definition read from a host, to define it elsewhere
+    std::optional<double> progress{};
+};
+
+// Store records from engine values and back (Persistence.cpp).
+store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::string& definitionXml);
+engine::ServiceMemory fromRecord(const store::ServiceRecord& record);
+store::Intent toIntent(const engine::Action& action, WallTime now);
+
+struct Runtime::State {
+    State(RuntimePorts p, std::shared_ptr<const policy::Policy> pol, std::string file, FenceRetry r)
+        : ports(p), policy(std::move(pol)), policyFile(std::move(file)), retry(r) {}
+
+    RuntimePorts ports;
+    mutable std::mutex mutex;
+    std::condition_variable workDone;
+    std::shared_ptr<const policy::Policy> policy;
+    std::string policyFile;
+    FenceRetry retry;
+    std::map<std::string, HostEntry> hosts;
+    std::map<std::string, ServiceEntry> services;
+    std::map<store::IntentId, engine::Action> inFlight;
+    std::vector<engine::FinishedAction> finished;
+    int workRunning = 0;  // submitted work not yet back: the destructor waits for it
+    std::atomic<int> killed{0};  // 0 alive, else 1 + Runtime::KillPoint (killForTest)
+    bool skipsSteps() const { return killed.load() == 1 + static_cast<int>(KillPoint::BeforeSteps); }
+    bool isKilled() const { return killed.load() != 0; }
+    // Ends a piece of executor work: `report` runs under the lock unless the daemon was "killed".
+    template <class Report>
+    void workEnded(Report report) {
+        std::lock_guard lock(mutex);
+        if (!isKilled()) report();
+        --workRunning;
+        workDone.notify_all();
+    }
+
+    // ---- Runtime.cpp
+    void adoptPolicy();
+    std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {});
+    void applyMaintenanceWindows();
+    void noteHostAnswered(HostEntry& host);
+    void log(std::string subject, std::string message, bool alert = false);
+
+    // ---- Actions.cpp
+    void dispatch(store::IntentId intent, const engine::Action& action);
+    hv::Result<std::string> carryOut(const engine::Action& action, const ActionContext& context);
+    void finish(store::IntentId intent, const engine::Action& action, bool succeeded, std::string message);
+
+    // ---- Fencing.cpp
+    void startFence(store::IntentId intent, const std::string& host);
+    void pumpFences();
+    void fenceAttemptDone(const std::string& host, hv::Result<std::string> result);
+    void cancelFence(HostEntry& host, const std::string& why);
+    void confirmFence(HostEntry& host, const std::string& evidence, const std::string& actor);
+
+    // ---- Persistence.cpp
+    hv::Result<void> load();
+    void saveHost(const std::string& name, HostEntry& host);
+    void audit(const std::string& actor, const std::string& subject, const std::string& action,
+               const std::string& reason, const std::string& details = "");
+    void recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message);
+};
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,89 @@
+#include "DaemonProcess.h"
+
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+namespace faxover::labtest {
+
+namespace bp = boost::process;
+using namespace std::chrono_literals;
+
+DaemonProcess::DaemonProcess(const lab::Lab& lab, const std::string& domain) {
+    dir_ = std::filesystem::temp_directory_path() / ("faxover-lab-daemon-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    std::ofstream policy(dir_ / "policy.yaml");
+    policy << "version: 1\nhosts:\n";
+    for (const auto& host : lab.hosts()) {
+        policy << "  - name: " << host.name << "\n    uri: " << host.uri << "\n    migration_address: " << host.address
+               << "\n    fence:\n      method: agent\n      command: " << lab::Lab::fenceAgentPath()
+               << "\n      timeout: 30s\n      parameters:\n        plug: " << host.name << "\n";
+    }
+    policy << "services:\n  - name: lab-fax\n    domain: " << domain
+           << "\n    telephony: sr140\n    max_restart: 1\n    max_relocate: 2\n";
+    client_ = std::make_unique<orchestrator::api::ApiClient>(
+        orchestrator::api::ApiEndpoint{orchestrator::api::ApiEndpoint::Transport::UnixSocket,
+                                       (dir_ / "api.sock").string()});
+}
+
+DaemonProcess::~DaemonProcess() {
+    if (child_ && child_->running()) kill9();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+}
+
+void DaemonProcess::start() {
+    ++starts_;  // each run logs to its own files: a restart must not erase what the killed one said
+    child_ = std::make_unique<bp::child>(
+        FAXOVER_BINARY, "daemon", "--policy", (dir_ / "policy.yaml").string(), "--store",
+        (dir_ / "faxover.db").string(), "--api", "unix:" + (dir_ / "api.sock").string(),
+        bp::std_out > (dir_ / ("daemon-" + std::to_string(starts_) + ".log")).string(),
+        bp::std_err > (dir_ / ("daemon-" + std::to_string(starts_) + ".err")).string(), bp::std_in < bp::null);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (client_->status()) return;
+        if (!child_->running()) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    FAIL("faxover daemon did not come up:\n" << log());
+}
+
+void DaemonProcess::kill9() {
+    ::kill(child_->id(), SIGKILL);
+    child_->wait();
+}
+
+void DaemonProcess::terminate() {
+    ::kill(child_->id(), SIGTERM);
+    child_->wait();
+}
+
+std::string DaemonProcess::serviceState() {
+    auto status = client_->status();
+    return status && !status.value().services.empty() ? status.value().services.front().state : "";
+}
+
+std::string DaemonProcess::serviceHost() {
+    auto status = client_->status();
+    return status && !status.value().services.empty() ? status.value().services.front().host : "";
+}
+
+std::string DaemonProcess::log() const {
+    std::ostringstream text;
+    for (int run = 1; run <= starts_; ++run) {
+        for (const char* kind : {".log", ".err"}) {
+            const std::string name = "daemon-" + std::to_string(run) + kind;
+            std::ifstream file(dir_ / name);
+            // Not `text << file.rdbuf()`: an empty file sets failbit on `text` and hides the rest.
+            text << "---- " << name << "\n" << std::string(std::istreambuf_iterator<char>(file), {});
+        }
+    }
+    return text.str();
+}
+
+}  // namespace faxover::labtest

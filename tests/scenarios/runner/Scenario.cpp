@@ -1,0 +1,345 @@
+#include "Scenario.h"
+
+#include "Cluster.h"
+#include "SimPorts.h"
+#include "StoreSpy.h"
+
+#include "faxover/hypervisor/sim/SimulatedHypervisor.h"
+#include "faxover/orchestrator/runtime/Monitor.h"
+#include "faxover/orchestrator/runtime/Runtime.h"
+#include "faxover/orchestrator/store/SqliteStore.h"
+#include "faxover/policies/PolicyLoader.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+
+namespace faxover::scenario {
+
+namespace {
+
+namespace fs = std::filesystem;
+using orchestrator::runtime::Runtime;
+
+// 2026-01-05 00:00:00 UTC, a Monday: weekly maintenance windows read naturally from there.
+constexpr std::chrono::sys_seconds kWallStart{std::chrono::seconds(1767571200)};
+
+class Replay {
+public:
+    explicit Replay(std::string directory) : dir_(std::move(directory)), hypervisor_(clock_) {}
+
+    ScenarioResult run() {
+        if (setUp()) runCommands();
+        if (runtime_) writeStatus("end");
+        return {log_.str(), violations_};
+    }
+
+private:
+    bool setUp() {
+        auto loaded = policy::loadPolicyFile(dir_ + "/policy.yaml");
+        if (!loaded) {
+            for (const auto& error : loaded.errors) violations_.push_back(error.toString());
+            return false;
+        }
+        policy_ = std::make_shared<const policy::Policy>(std::move(*loaded.policy));
+        auto cluster = buildCluster(dir_ + "/cluster.yaml", *policy_, hypervisor_);
+        if (!cluster) {
+            violations_.push_back(cluster.error().message);
+            return false;
+        }
+        cluster_ = std::move(cluster.value());
+        prober_ = std::make_unique<SimTcpProber>(faults_, cluster_.hostOfProbeAddress);
+        fenceAgent_ = std::make_unique<SimFenceAgent>(hypervisor_, faults_);
+        storeDir_ = fs::temp_directory_path() / ("faxover-scenario-" + std::to_string(::getpid()) + "-" +
+                                                 fs::path(dir_).filename().string());
+        fs::remove_all(storeDir_);
+        fs::create_directories(storeDir_);
+        auto store = orchestrator::store::SqliteStore::open((storeDir_ / "faxover.db").string());
+        if (!store) {
+            violations_.push_back(store.error().message);
+            return false;
+        }
+        sqlite_ = std::move(store.value());
+        store_ = std::make_unique<StoreSpy>(*sqlite_);
+        hypervisor_.setEventHandler([this](const hv::HypervisorEvent& event) {
+            if (runtime_) runtime_->onHypervisorEvent(event);
+        });
+        return startDaemon();
+    }
+
+    bool startDaemon() {
+        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, stateLog_, clock_, wall_};
+        runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml");
+        monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_);
+        store_->onIntent([this](const orchestrator::store::Intent& intent) {
+            if (!killArmed_ || intent.action != killAtAction_) return;
+            killArmed_ = false;
+            runtime_->killForTest(killPoint_);
+            killedAt_ = intent.action + " " + (intent.service.empty() ? intent.targetHost : intent.service + " on " + intent.targetHost);
+        });
+        if (auto resumed = runtime_->resume(); !resumed) {
+            violations_.push_back("daemon resume failed: " + resumed.error().message);
+            return false;
+        }
+        return true;
+    }
+
+    void killDaemon(const std::string& why) {
+        runtime_->killForTest(Runtime::KillPoint::BeforeSteps);
+        executor_.runAll();
+        runtime_.reset();
+        monitor_.reset();
+        line("daemon killed (kill -9)" + why);
+    }
+
+    // Runs the actions the daemon started; if an armed kill went off meanwhile, the daemon dies.
+    void runWork() {
+        executor_.runAll();
+        if (killedAt_.empty() || !runtime_) return;
+        const std::string what = std::exchange(killedAt_, "");
+        killDaemon(" while it carried out " + what +
+                   (killPoint_ == Runtime::KillPoint::BeforeSteps ? " (before its first step)"
+                                                                   : " (after its steps, before its outcome)"));
+    }
+
+    void runCommands() {
+        std::ifstream file(dir_ + "/commands");
+        if (!file) {
+            violations_.push_back(dir_ + "/commands: cannot read");
+            return;
+        }
+        std::string text;
+        for (int number = 1; std::getline(file, text); ++number) {
+            std::istringstream words(text);
+            std::vector<std::string> args;
+            for (std::string word; words >> word && word.front() != '#';) args.push_back(word);
+            if (args.empty()) continue;
+            where_ = dir_ + "/commands:" + std::to_string(number);
+            if (args.front() != "run") line("> " + text.substr(text.find_first_not_of(' ')));
+            bool carriedOn = false;
+            try {
+                carriedOn = command(args);
+            } catch (const std::exception& error) {  // std::stoi / std::stod on a non-number
+                carriedOn = fail("bad number in '" + text + "': " + error.what());
+            }
+            if (!carriedOn) return;
+            checkInvariants();
+            if (!violations_.empty()) return;
+        }
+    }
+
+    bool fail(const std::string& message) {
+        violations_.push_back(where_ + ": " + message);
+        return false;
+    }
+
+    bool checked(const hv::Result<void>& result) { return result ? true : fail(result.error().message); }
+
+    bool command(const std::vector<std::string>& args) {
+        const std::string& verb = args.front();
+        auto need = [&](std::size_t count) { return args.size() == count + 1; };
+        auto number = [&](const std::string& text) { return std::stoi(text); };
+        if (verb == "run" && need(1)) return runFor(std::chrono::milliseconds(static_cast<long>(std::stod(args[1]) * 1000)));
+        if (verb == "power-off" && need(1)) {
+            faults_.poweredOff.insert(args[1]);
+            return checked(hypervisor_.powerOff(args[1]));
+        }
+        if (verb == "power-on" && need(1)) {
+            faults_.poweredOff.erase(args[1]);
+            return checked(hypervisor_.powerOn(args[1]));
+        }
+        if (verb == "cut" && need(1)) {
+            faults_.cut.insert(args[1]);
+            return checked(hypervisor_.cutNetwork(args[1]));
+        }
+        if (verb == "heal" && need(1)) {
+            faults_.cut.erase(args[1]);
+            return checked(hypervisor_.healNetwork(args[1]));
+        }
+        if (verb == "block-probe" && need(1)) {
+            faults_.probeBlocked.insert(args[1]);
+            return true;
+        }
+        if (verb == "unblock-probe" && need(1)) {
+            faults_.probeBlocked.erase(args[1]);
+            return true;
+        }
+        if (verb == "crash-libvirtd" && need(1)) return checked(hypervisor_.crashLibvirtd(args[1]));
+        if (verb == "restart-libvirtd" && need(1)) return checked(hypervisor_.restartLibvirtd(args[1]));
+        if (verb == "crash-vm" && need(2)) {
+            auto crashed = hypervisor_.crashDomain(args[1], args[2]);
+            runWork();
+            return checked(crashed);
+        }
+        if (verb == "fail-starts" && need(2)) return checked(hypervisor_.failNextStarts(args[1], number(args[2])));
+        if (verb == "fail-migrations" && need(1)) {
+            hypervisor_.failNextMigrations(number(args[1]));
+            return true;
+        }
+        if (verb == "migration-takes" && need(1)) {
+            hypervisor_.setMigrationDuration(std::chrono::milliseconds(static_cast<long>(std::stod(args[1]) * 1000)));
+            return true;
+        }
+        if (verb == "fence-fails" && need(2)) {
+            fenceAgent_->failNext(args[1], number(args[2]));
+            return true;
+        }
+        if (verb == "ignore-shutdown" && need(1)) return checked(hypervisor_.setGuestIgnoresShutdown(args[1], true));
+        if (verb == "kill-daemon-at" && need(2) && (args[2] == "before" || args[2] == "after")) {
+            killArmed_ = true;
+            killAtAction_ = args[1];
+            killPoint_ = args[2] == "before" ? Runtime::KillPoint::BeforeSteps : Runtime::KillPoint::AfterSteps;
+            return true;
+        }
+        if (verb == "kill-daemon" && need(0)) {
+            if (!runtime_) return fail("the daemon is not running");
+            killDaemon("");
+            return true;
+        }
+        if (verb == "start-daemon" && need(0)) {
+            if (runtime_) return fail("the daemon is already running");
+            return startDaemon();
+        }
+        if (verb == "reload" && need(1)) return reload(args[1]);
+        if (verb == "status" && need(0)) {
+            if (runtime_) writeStatus("status");
+            return true;
+        }
+        if (verb == "admin" && args.size() >= 2) return admin({args.begin() + 1, args.end()});
+        return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
+    }
+
+    bool runFor(std::chrono::milliseconds duration) {
+        const auto step = policy_->monitoring.interval;
+        for (auto elapsed = std::chrono::milliseconds(0); elapsed < duration; elapsed += step) {
+            clock_.advance(step);
+            if (runtime_) {
+                runtime_->observeRound(monitor_->collect(*runtime_->policy()));
+                runWork();
+                if (runtime_) runtime_->tick();
+                runWork();
+            }
+            checkInvariants();
+            if (!violations_.empty()) return false;
+        }
+        return true;
+    }
+
+    bool reload(const std::string& file) {
+        auto loaded = policy::loadPolicyFile(dir_ + "/" + file);
+        if (!loaded) {
+            for (const auto& error : loaded.errors)
+                line("reload refused: " + error.toString().substr(error.toString().find(file)));
+            return true;
+        }
+        policy_ = std::make_shared<const policy::Policy>(std::move(*loaded.policy));
+        if (runtime_) runtime_->replacePolicy(policy_);
+        runWork();
+        return true;
+    }
+
+    bool admin(const std::vector<std::string>& args) {
+        if (!runtime_) return fail("the daemon is not running");
+        orchestrator::api::AdminCommand command;
+        command.actor = "admin:scenario";
+        const std::string& verb = args[0];
+        if (verb == "maintenance" && args.size() == 3) {
+            command.verb = args[1] == "enable" ? orchestrator::api::Verb::MaintenanceEnable
+                                               : orchestrator::api::Verb::MaintenanceDisable;
+            command.host = args[2];
+        } else if (verb == "fence-confirm" && args.size() == 2) {
+            command.verb = orchestrator::api::Verb::FenceConfirm;
+            command.host = args[1];
+        } else if (auto named = orchestrator::api::verbNamed(verb); named && args.size() >= 2 && args.size() <= 3) {
+            command.verb = *named;
+            command.service = args[1];
+            if (args.size() == 3) command.host = args[2];
+        } else {
+            return fail("malformed admin command");
+        }
+        auto reply = runtime_->execute(command);
+        line(reply ? "accepted: " + reply.value().message : "refused: " + reply.error().message);
+        runWork();
+        return true;
+    }
+
+    void checkInvariants() {
+        for (const auto& service : policy_->services) {
+            const auto running = hypervisor_.hostsRunningForTest(service.domain.value);
+            if (running.size() <= 1) continue;
+            std::string hosts;
+            for (const auto& host : running) hosts += " " + host;
+            const std::string violation = "INVARIANT VIOLATED: " + service.name + " runs on" + hosts;
+            line(violation);
+            violations_.push_back(where_ + ": " + violation);
+        }
+    }
+
+    void writeStatus(const std::string& label) {
+        auto status = runtime_->status();
+        if (!status) return;
+        for (const auto& service : status.value().services) {
+            const auto running = hypervisor_.hostsRunningForTest(policy_->findService(service.name)->domain.value);
+            std::string truth = running.empty() ? "nowhere" : running.front();
+            line(label + ": service " + service.name + " " + service.state + " on " +
+                 (service.host.empty() ? "-" : service.host) + " (runs on " + truth + ")");
+        }
+        for (const auto& host : status.value().hosts)
+            line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +
+                 (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence));
+    }
+
+    std::string timestamp() const {
+        const double seconds = std::chrono::duration<double>(clock_.now() - start_).count();
+        char text[32];
+        std::snprintf(text, sizeof text, "%8.3f", seconds);
+        return text;
+    }
+
+    void line(const std::string& text) { log_ << timestamp() << ' ' << text << '\n'; }
+
+    std::string dir_;
+    std::string where_;
+    hv::ManualClock clock_;
+    hv::TimePoint start_ = clock_.now();
+    orchestrator::runtime::ManualWallClock wall_{clock_, kWallStart};
+    hv::sim::SimulatedHypervisor hypervisor_;
+    std::shared_ptr<const policy::Policy> policy_;
+    Cluster cluster_;
+    HostFaults faults_;
+    std::unique_ptr<SimTcpProber> prober_;
+    std::unique_ptr<SimFenceAgent> fenceAgent_;
+    fs::path storeDir_;
+    std::unique_ptr<orchestrator::store::SqliteStore> sqlite_;
+    std::unique_ptr<StoreSpy> store_;
+    orchestrator::runtime::QueuedExecutor executor_;
+    std::ostringstream log_;
+    orchestrator::runtime::StreamStateLog stateLog_{log_, [this] { return timestamp(); }};
+    std::unique_ptr<Runtime> runtime_;
+    std::unique_ptr<orchestrator::runtime::Monitor> monitor_;
+    std::vector<std::string> violations_;
+    bool killArmed_ = false;
+    std::string killAtAction_;
+    Runtime::KillPoint killPoint_ = Runtime::KillPoint::BeforeSteps;
+    std::string killedAt_;
+
+public:
+    ~Replay() {
+        if (runtime_) runtime_->killForTest(Runtime::KillPoint::BeforeSteps);
+        executor_.runAll();
+        runtime_.reset();
+        store_.reset();
+        sqlite_.reset();
+        std::error_code ignored;
+        fs::remove_all(storeDir_, ignored);
+    }
+};
+
+}  // namespace
+
+ScenarioResult runScenario(const std::string& directory) { return Replay(directory).run(); }
+
+}  // namespace faxover::scenario

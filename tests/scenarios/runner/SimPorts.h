@@ -1,0 +1,50 @@
+#pragma once
+// The ports that have no real counterpart in a simulation, backed by the scenario's own model of
+// which hosts are alive: the TCP prober (a host's kernel answers unless it is powered off or cut
+// off the network) and a fence agent that powers simulated hosts off, failing on request.
+#include "faxover/hypervisor/sim/SimulatedHypervisor.h"
+#include "faxover/orchestrator/ports/FenceAgent.h"
+#include "faxover/orchestrator/ports/TcpProber.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace faxover::scenario {
+
+// What the scenario did to each host, as far as the network can tell.
+struct HostFaults {
+    std::set<std::string> poweredOff;
+    std::set<std::string> cut;
+    std::set<std::string> probeBlocked;  // a firewall drops the management port; libvirt still answers
+    bool answers(const std::string& host) const {
+        return !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
+    }
+};
+
+class SimTcpProber final : public orchestrator::ports::TcpProber {
+public:
+    SimTcpProber(const HostFaults& faults, std::map<std::string, std::string> hostOfAddress)
+        : faults_(faults), hostOfAddress_(std::move(hostOfAddress)) {}
+    std::vector<bool> probe(const std::vector<orchestrator::ports::ProbeTarget>& targets, hv::Duration timeout) override;
+
+private:
+    const HostFaults& faults_;
+    std::map<std::string, std::string> hostOfAddress_;
+};
+
+class SimFenceAgent final : public orchestrator::ports::FenceAgent {
+public:
+    SimFenceAgent(hv::sim::SimulatedHypervisor& hypervisor, HostFaults& faults)
+        : hypervisor_(hypervisor), faults_(faults) {}
+    void failNext(const std::string& host, int count) { failuresLeft_[host] = count; }
+    hv::Result<orchestrator::ports::FenceConfirmation> powerOff(const policy::HostPolicy& host,
+                                                                 const policy::FenceLevel& level) override;
+
+private:
+    hv::sim::SimulatedHypervisor& hypervisor_;
+    HostFaults& faults_;
+    std::map<std::string, int> failuresLeft_;
+};
+
+}  // namespace faxover::scenario

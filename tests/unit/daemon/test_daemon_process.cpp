@@ -1,0 +1,115 @@
+// The real `faxover daemon` process without the lab: hosts that refuse libvirt connections
+// (127.0.0.1 port 1), a store and an API socket in a temporary directory. Startup errors, SIGHUP
+// reloads (an invalid policy refused, a valid one applied) and a clean SIGTERM.
+#include "TempDir.h"
+#include "faxover/orchestrator/api/ApiClient.h"
+
+#include <boost/process.hpp>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+namespace {
+
+namespace bp = boost::process;
+namespace api = faxover::orchestrator::api;
+using namespace std::chrono_literals;
+
+std::string policyWith(const std::vector<std::string>& services, const std::string& telephony = "sr140") {
+    std::string text = "version: 1\nhosts:\n  - name: h1\n    uri: qemu+tcp://127.0.0.1:1/system\n"
+                       "    migration_address: 127.0.0.1\n    fence: { method: manual }\nservices:\n";
+    for (const auto& name : services) text += "  - name: " + name + "\n    domain: " + name + "\n    telephony: " + telephony + "\n";
+    return text;
+}
+
+std::string readAll(const std::filesystem::path& path) {
+    std::ifstream file(path);
+    return {std::istreambuf_iterator<char>(file), {}};
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return condition();
+}
+
+struct Daemon {
+    explicit Daemon(const faxover::test::TempDir& dir)
+        : policy(dir.path() / "policy.yaml"), out(dir.path() / "out.log"), err(dir.path() / "err.log"),
+          client(api::ApiEndpoint{api::ApiEndpoint::Transport::UnixSocket, (dir.path() / "api.sock").string()}),
+          store((dir.path() / "faxover.db").string()), socket((dir.path() / "api.sock").string()) {}
+
+    void start() {
+        child = bp::child(FAXOVER_BINARY, "daemon", "--policy", policy.string(), "--store", store, "--api",
+                          "unix:" + socket, bp::std_out > out.string(), bp::std_err > err.string(), bp::std_in < bp::null);
+    }
+    std::size_t services() {
+        auto status = client.status();
+        return status ? status.value().services.size() : 0;
+    }
+    std::string log() const { return readAll(out) + readAll(err); }
+
+    std::filesystem::path policy, out, err;
+    api::ApiClient client;
+    std::string store, socket;
+    bp::child child;
+};
+
+}  // namespace
+
+TEST_CASE("daemon process: SIGHUP refuses an invalid policy and applies a valid one", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    daemon.start();
+    REQUIRE(eventually([&] { return daemon.services() == 1; }));
+
+    std::ofstream(daemon.policy) << policyWith({"fax-a"}, "sr14");
+    ::kill(daemon.child.id(), SIGHUP);
+    REQUIRE(eventually([&] { return daemon.log().find("the running policy stays in force") != std::string::npos; }));
+    INFO(daemon.log());
+    CHECK_THAT(daemon.log(), Catch::Contains("ALERT policy: reload refused: " + daemon.policy.string() + ":10:16: "
+                                             "services[0].telephony"));
+    CHECK(daemon.services() == 1);
+
+    std::ofstream(daemon.policy) << policyWith({"fax-a", "fax-b"});
+    ::kill(daemon.child.id(), SIGHUP);
+    CHECK(eventually([&] { return daemon.services() == 2; }));
+    CHECK_THAT(daemon.log(), Catch::Contains("policy: reloaded from"));
+
+    ::kill(daemon.child.id(), SIGTERM);
+    CHECK(eventually([&] { return !daemon.child.running(); }, 5s));
+    daemon.child.wait();
+    CHECK(daemon.child.exit_code() == 0);
+    CHECK_THAT(daemon.log(), Catch::Contains("daemon: stopping on SIGTERM"));
+    CHECK_FALSE(std::filesystem::exists(daemon.socket));
+}
+
+TEST_CASE("daemon process: it refuses to start on an invalid policy or a taken API socket", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon first(dir);
+    std::ofstream(first.policy) << policyWith({"fax-a"}, "sr14");
+    first.start();
+    first.child.wait();
+    CHECK(first.child.exit_code() == 1);
+    CHECK_THAT(readAll(first.err), Catch::Contains("policy refused: " + first.policy.string() + ":10:16:"));
+
+    std::ofstream(first.policy) << policyWith({"fax-a"});
+    first.start();
+    REQUIRE(eventually([&] { return first.services() == 1; }));
+    Daemon second(dir);
+    second.err = dir.path() / "second.err";
+    second.out = dir.path() / "second.out";
+    second.start();
+    second.child.wait();
+    CHECK(second.child.exit_code() == 1);
+    CHECK_THAT(readAll(second.err), Catch::Contains("another process"));
+    ::kill(first.child.id(), SIGTERM);
+    first.child.wait();
+}

@@ -11,7 +11,7 @@ MonitoringProfile ipfxCompatibleProfile() {
 
 MonitoringProfile defaultProfile() {
     // docs/policy.md, "Monitoring profiles", explains each number.
-    return MonitoringProfile{"default", milliseconds(1000), milliseconds(500), 2, 5, 10};
+    return MonitoringProfile{"default", milliseconds(500), milliseconds(400), 4, 7, 14};
 }
 
 std::optional<MonitoringProfile> monitoringProfileNamed(std::string_view name) {

@@ -120,6 +120,8 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.pair(4, "preferred_hosts", quotedList(service.preferredHosts));
     yaml.pair(4, "preferred_sites", quotedList(service.preferredSites));
     yaml.pair(4, "anti_affinity", quotedList(service.antiAffinity));
+    yaml.line(4, service.requiredLabels.empty() ? "required_labels: {}" : "required_labels:");
+    for (const auto& [key, value] : service.requiredLabels) yaml.pair(6, quoted(key), quoted(value));
     yaml.pair(4, "recovery", quoted(toString(service.recovery)));
     yaml.pair(4, "max_restart", std::to_string(service.maxRestart));
     yaml.pair(4, "max_relocate", std::to_string(service.maxRelocate));

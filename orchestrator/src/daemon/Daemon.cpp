@@ -100,7 +100,7 @@ private:
         auto next = std::chrono::steady_clock::now();
         for (;;) {
             const auto policy = runtime_.policy();
-            runtime_.observeRound(monitor_.collect(*policy));
+            runtime_.observeRound(monitor_.collect(policy));
             next += policy->monitoring.interval;
             // Never try to catch up a backlog of rounds: that would count one outage many times.
             next = std::max(next, std::chrono::steady_clock::now());
@@ -176,7 +176,9 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     log.write({"daemon", "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
                              server.boundEndpoint().toString()});
     {
-        runtime::Monitor monitor(hypervisor, prober);
+        // Its own threads: a host that hangs a reading never waits behind (or delays) an action.
+        runtime::ThreadPoolExecutor readings(8);
+        runtime::Monitor monitor(hypervisor, prober, &readings);
         MonitorLoop loop(runtime, monitor);
         for (;;) {
             int signal = 0;

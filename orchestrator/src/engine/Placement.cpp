@@ -40,6 +40,17 @@ struct Slot {
 // equal keys wins the name tie.
 using Rank = std::tuple<int, std::size_t, std::uint64_t>;
 
+// The first label the service requires that the host lacks (or has with another value), as a
+// reason, or "" when the host carries them all.
+std::string missingLabel(const Slot& slot, const policy::ServicePolicy& service) {
+    for (const auto& [key, value] : service.requiredLabels) {
+        auto it = slot.policy->labels.find(key);
+        if (it == slot.policy->labels.end()) return "lacks label " + key + "=" + value;
+        if (it->second != value) return "label " + key + " is '" + it->second + "', needs '" + value + "'";
+    }
+    return "";
+}
+
 bool servicesLimitReached(const Slot& slot) {
     const auto& limit = slot.policy->capacity.services;
     return limit && slot.serviceCount >= static_cast<std::size_t>(std::max(*limit, 0));
@@ -99,7 +110,7 @@ public:
             const Slot& slot = slots_[i];
             if (!slot.view->eligible || slot.policy == nullptr || excludedStamp_[i] == stamp ||
                 conflictStamp_[i] == stamp || servicesLimitReached(slot) || slot.freeMemoryMiB < service.memoryMiB ||
-                slot.freeVcpus < service.vcpus)
+                slot.freeVcpus < service.vcpus || !missingLabel(slot, service.policy).empty())
                 continue;
             const Rank rank = rankOf(i, stamp);
             if (best == kNone || rank < bestRank) {
@@ -191,6 +202,8 @@ private:
                                   (slot.view->ineligibleReason.empty() ? "" : " (" + slot.view->ineligibleReason + ")"));
                 continue;
             }
+            if (const std::string label = missingLabel(slot, service.policy); !label.empty())
+                reasons.push_back(name + ": " + label);
             if (conflictStamp_[i] == stamp) {
                 std::string text = name + ": anti-affinity with ";
                 bool first = true;

@@ -1,6 +1,7 @@
 #include "faxover/orchestrator/runtime/Monitor.h"
 
 #include <algorithm>
+#include <memory>
 
 namespace faxover::orchestrator::runtime {
 
@@ -15,15 +16,79 @@ const policy::ServicePolicy* serviceOfDomain(const policy::Policy& policy, const
     return nullptr;
 }
 
-Monitor::Monitor(hv::Hypervisor& hypervisor, ports::TcpProber& prober, ports::GuestHealthProbe* guests)
-    : hypervisor_(hypervisor), prober_(prober), guests_(guests) {}
+// Everything one host's libvirtd (and guest agents) said this round, read off the monitor's thread.
+struct Monitor::Reading {
+    hv::Reachability connection = hv::Reachability::Unknown;
+    std::optional<std::vector<hv::DomainInfo>> domains{};
+    std::optional<hv::NodeInventory> inventory{};
+    std::vector<DomainDetails> details{};
+    std::vector<GuestReport> guests{};
+};
 
-RoundObservation Monitor::collect(const policy::Policy& policy) {
+Monitor::Monitor(hv::Hypervisor& hypervisor, ports::TcpProber& prober, Executor* readings,
+                 ports::GuestHealthProbe* guests)
+    : hypervisor_(hypervisor), prober_(prober), readings_(readings), guests_(guests) {}
+
+Monitor::~Monitor() {
+    // Readings still out use the hypervisor and this object; a hung host's call ends with its
+    // keepalive, so this waits a few seconds at most.
+    for (auto& [host, reading] : outstanding_) reading.wait();
+}
+
+std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const policy::Policy> policy,
+                                                           const std::string& host) {
+    std::map<std::string, std::string> alreadyRead;  // service -> uuid whose details it has
+    for (const auto& [key, uuid] : detailsRead_)
+        if (key.second == host) alreadyRead.emplace(key.first, uuid);
+
+    auto promise = std::make_shared<std::promise<Reading>>();
+    std::shared_future<Reading> future = promise->get_future().share();
+    // The task holds the policy it was started with: a reload may replace it meanwhile.
+    auto read = [this, host, promise, policy = std::move(policy), alreadyRead] {
+        Reading reading;
+        auto status = hypervisor_.hostStatus(host);
+        reading.connection = status ? status.value().reachability : hv::Reachability::Unknown;
+        if (reading.connection == hv::Reachability::Reachable) {
+            if (auto domains = hypervisor_.listDomains(host)) reading.domains = std::move(domains.value());
+            if (auto inventory = hypervisor_.nodeInventory(host)) reading.inventory = std::move(inventory.value());
+        }
+        for (const auto& domain : reading.domains.value_or(std::vector<hv::DomainInfo>{})) {
+            const auto* service = serviceOfDomain(*policy, domain.name, domain.uuid);
+            if (service == nullptr || !domain.active()) continue;
+            if (guests_ != nullptr)
+                if (auto health = guests_->check(host, domain.uuid)) reading.guests.push_back({service->name, *health});
+            if (auto it = alreadyRead.find(service->name); it != alreadyRead.end() && it->second == domain.uuid) continue;
+            DomainDetails details{service->name, host};
+            if (auto xml = hypervisor_.domainXml(host, domain.uuid)) details.xml = std::move(xml.value());
+            if (auto migratable = hypervisor_.checkMigratable(host, domain.uuid))
+                details.liveMigrationBlocker = migratable.value().explain();
+            details.uuid = domain.uuid;
+            reading.details.push_back(std::move(details));
+        }
+        promise->set_value(std::move(reading));
+    };
+    if (readings_ == nullptr) read();
+    else readings_->submit(read);
+    return future;
+}
+
+RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& current) {
+    const policy::Policy& policy = *current;
     std::vector<ports::ProbeTarget> targets;
     hv::Duration timeout{0};
     for (const auto& host : policy.hosts) {
         targets.push_back({host.probeAddress, host.probePort});
         timeout = std::max(timeout, host.monitoring.timeout);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    // One reading per host, unless the previous one is still out: a hung host gets no second call.
+    std::map<std::string, std::shared_future<Reading>> readings;
+    for (const auto& host : policy.hosts) {
+        if (auto out = outstanding_.find(host.name); out != outstanding_.end()) {
+            if (out->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+            outstanding_.erase(out);  // came back late: its answer is stale, ask again
+        }
+        readings.emplace(host.name, startReading(current, host.name));
     }
     const std::vector<bool> answered = prober_.probe(targets, timeout);
 
@@ -33,28 +98,27 @@ RoundObservation Monitor::collect(const policy::Policy& policy) {
         HostRound host;
         host.host = name;
         host.probe.tcpAnswered = i < answered.size() && answered[i];
-        auto status = hypervisor_.hostStatus(name);
-        host.probe.libvirt = status ? status.value().reachability : hv::Reachability::Unknown;
-        if (host.probe.libvirt == hv::Reachability::Reachable) {
-            if (auto domains = hypervisor_.listDomains(name)) host.domains = std::move(domains.value());
-            if (auto inventory = hypervisor_.nodeInventory(name)) host.inventory = std::move(inventory.value());
+        auto reading = readings.find(name);
+        const bool inTime =
+            reading != readings.end() && reading->second.wait_until(deadline) == std::future_status::ready;
+        if (!inTime) {
+            // Silent this round: Reachability::Unknown is not an answer (HostHealth.h).
+            if (reading != readings.end()) outstanding_.emplace(name, reading->second);
+            round.hosts.push_back(std::move(host));
+            continue;
         }
-        if (host.domains) {
-            for (const auto& domain : *host.domains) {
-                const auto* service = serviceOfDomain(policy, domain.name, domain.uuid);
-                if (service == nullptr || !domain.active()) continue;
-                if (guests_ != nullptr)
-                    if (auto health = guests_->check(name, domain.uuid)) round.guests.push_back({service->name, *health});
-                auto& readUuid = detailsRead_[{service->name, name}];
-                if (readUuid == domain.uuid) continue;
-                DomainDetails details{service->name, name};
-                if (auto xml = hypervisor_.domainXml(name, domain.uuid)) details.xml = std::move(xml.value());
-                if (auto migratable = hypervisor_.checkMigratable(name, domain.uuid))
-                    details.liveMigrationBlocker = migratable.value().explain();
-                if (!details.xml.empty()) readUuid = domain.uuid;
-                round.details.push_back(std::move(details));
-            }
+        const Reading& read = reading->second.get();
+        // Connected but the listing failed: not an answer either.
+        host.probe.libvirt = read.connection == hv::Reachability::Reachable && !read.domains
+                                 ? hv::Reachability::Unknown
+                                 : read.connection;
+        host.domains = read.domains;
+        host.inventory = read.inventory;
+        for (const auto& details : read.details) {
+            if (!details.xml.empty()) detailsRead_[{details.service, name}] = details.uuid;
+            round.details.push_back(details);
         }
+        round.guests.insert(round.guests.end(), read.guests.begin(), read.guests.end());
         round.hosts.push_back(std::move(host));
     }
     return round;

@@ -9,7 +9,6 @@ namespace {
 constexpr int kMostVcpus = 4096;
 constexpr std::uint64_t kMostMemoryMiB = 1024ULL * 1024 * 1024;  // 1 PiB
 constexpr int kMostServicesPerHost = 1000;
-constexpr std::size_t kLongestLabelValue = 253;
 
 const std::vector<std::string> kHostKeys{"name",   "uri",   "migration_address", "site",   "capacity",
                                          "labels", "fence", "monitoring",        "boards", "probe"};
@@ -44,36 +43,6 @@ HostCapacity readCapacity(Reader& reader, const Field& field) {
         }
     }
     return capacity;
-}
-
-bool isLabelKey(std::string_view key) {
-    // Names plus '/', for prefixed keys such as example.com/rack.
-    std::string withoutSlashes(key);
-    for (char& c : withoutSlashes) {
-        if (c == '/') c = '-';
-    }
-    return !key.empty() && key.front() != '/' && isName(withoutSlashes);
-}
-
-std::map<std::string, std::string> readLabels(Reader& reader, const Field& field) {
-    std::map<std::string, std::string> labels;
-    for (auto& [key, value] : openMappingEntries(reader.diagnostics, field, "labels (key: value)")) {
-        if (!isLabelKey(key)) {
-            reader.diagnostics.report(value.keyMark, value.path,
-                                      "expected a label key of letters, digits, '.', '_', '-' or '/'; found " +
-                                          quoteForMessage(key));
-            continue;
-        }
-        auto text = readText(reader.diagnostics, value, "a label value (text of at most 253 characters)");
-        if (!text) continue;
-        if (text->size() > kLongestLabelValue) {
-            reader.diagnostics.report(value.mark(), value.path, "expected at most 253 characters; found " +
-                                                                    std::to_string(text->size()));
-            continue;
-        }
-        labels[key] = *text;
-    }
-    return labels;
 }
 
 void readUri(Reader& reader, const MappingReader& map, HostPolicy& host, std::optional<LibvirtUri>& uri) {
@@ -193,6 +162,42 @@ HostPolicy readHost(Reader& reader, const Field& field, const MonitoringProfile&
 }
 
 }  // namespace
+
+namespace {
+constexpr std::size_t kLongestLabelValue = 253;
+
+bool isLabelKey(std::string_view key) {
+    // Names plus '/', for prefixed keys such as example.com/rack.
+    std::string withoutSlashes(key);
+    for (char& c : withoutSlashes) {
+        if (c == '/') c = '-';
+    }
+    return !key.empty() && key.front() != '/' && isName(withoutSlashes);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> readLabels(Reader& reader, const Field& field) {
+    std::map<std::string, std::string> labels;
+    for (auto& [key, value] : openMappingEntries(reader.diagnostics, field, "labels (key: value)")) {
+        if (!isLabelKey(key)) {
+            reader.diagnostics.report(value.keyMark, value.path,
+                                      "expected a label key of letters, digits, '.', '_', '-' or '/'; found " +
+                                          quoteForMessage(key));
+            continue;
+        }
+        auto text = readText(reader.diagnostics, value, "a label value (text of at most 253 characters)");
+        if (!text) continue;
+        if (text->size() > kLongestLabelValue) {
+            reader.diagnostics.report(value.mark(), value.path, "expected at most 253 characters; found " +
+                                                                    std::to_string(text->size()));
+            continue;
+        }
+        labels[key] = *text;
+    }
+    return labels;
+}
+
 
 std::vector<HostPolicy> readHosts(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
                                   const FencingSettings& fencing) {

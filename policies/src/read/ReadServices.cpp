@@ -13,7 +13,7 @@ constexpr std::size_t kLongestDomainName = 255;
 
 const std::vector<std::string> kServiceKeys{
     "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
-    "preferred_sites", "anti_affinity", "recovery", "max_restart", "max_relocate", "failback",
+    "preferred_sites", "anti_affinity", "required_labels", "recovery", "max_restart", "max_relocate", "failback",
     "licence",       "role",         "trunk_group"};
 
 constexpr std::string_view kDomainExpected =
@@ -81,6 +81,7 @@ void readPlacement(Reader& reader, const MappingReader& map, ServicePolicy& serv
     service.preferredSites = readReferences(reader, map, "preferred_sites", SymbolKind::Site, "site names");
     service.antiAffinity =
         readReferences(reader, map, "anti_affinity", SymbolKind::Service, "service names", service.name);
+    if (auto labels = map.find("required_labels")) service.requiredLabels = readLabels(reader, *labels);
 }
 
 void readRecovery(Reader& reader, const MappingReader& map, ServicePolicy& service) {

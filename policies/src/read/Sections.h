@@ -7,6 +7,7 @@
 #include "read/Fields.h"
 #include "read/Symbols.h"
 
+#include <map>
 #include <vector>
 
 namespace faxover::policy::read {
@@ -24,6 +25,8 @@ std::vector<FenceLevel> readFence(Reader& reader, const Field& field, const Fenc
 std::vector<HostPolicy> readHosts(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
                                   const FencingSettings& fencing);
 std::vector<ServicePolicy> readServices(Reader& reader, const Field& field);
+// key: value labels (hosts' `labels`, services' `required_labels`).
+std::map<std::string, std::string> readLabels(Reader& reader, const Field& field);
 std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& field);
 
 // Reserved sections (issues #4 and #5): read and checked now, acted on later.

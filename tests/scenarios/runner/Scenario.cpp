@@ -217,7 +217,7 @@ private:
         for (auto elapsed = std::chrono::milliseconds(0); elapsed < duration; elapsed += step) {
             clock_.advance(step);
             if (runtime_) {
-                runtime_->observeRound(monitor_->collect(*runtime_->policy()));
+                runtime_->observeRound(monitor_->collect(runtime_->policy()));
                 runWork();
                 if (runtime_) runtime_->tick();
                 runWork();

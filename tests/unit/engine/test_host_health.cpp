@@ -12,8 +12,9 @@ using faxover::policy::MonitoringProfile;
 
 namespace {
 
-// The default profile: warn 2, fail 5, fail 10 until heard from.
-MonitoringProfile profile() { return MonitoringProfile{}; }
+// Fixed counts (suspect at 2, failed at 5, 10 after a restart): these tests are about the rules,
+// not about the default profile's numbers (docs/policy.md), which may be tuned.
+MonitoringProfile profile() { return MonitoringProfile{"test", std::chrono::milliseconds(1000), std::chrono::milliseconds(500), 2, 5, 10}; }
 
 const ProbeRound kBoth{Reachability::Reachable, true};
 const ProbeRound kNone{Reachability::Unreachable, false};

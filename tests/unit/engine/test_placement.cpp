@@ -270,3 +270,24 @@ TEST_CASE("placement: an excluded or full preferred host gives way to the next p
     view.hosts[2].freeMemoryMiB = 4096;
     CHECK(hostOf(planPlacement(policyValue, view, {fax}), "fax-a") == "lab2");
 }
+
+TEST_CASE("placement: required labels limit the hosts, with the missing label as the reason", "[engine]") {
+    auto primary = hostPolicy("h1");
+    primary.labels = {{"tier", "primary"}, {"rack", "a"}};
+    auto dr = hostPolicy("h2");
+    dr.labels = {{"tier", "dr"}};
+    auto bare = hostPolicy("h3");
+    auto fax = service("fax-a");
+    fax.policy.requiredLabels = {{"tier", "primary"}};
+    const auto policy = policyWith({primary, dr, bare}, {fax});
+    ClusterView view{{viewHost("h1", 1024), viewHost("h2", 65536), viewHost("h3", 65536)}};
+
+    auto plan = planPlacement(policy, view, {fax});
+    CHECK(hostOf(plan, "fax-a") == "h1");  // the only host with the label, though it has the least room
+
+    fax.excludedHosts = {"h1"};
+    plan = planPlacement(policy, view, {fax});
+    REQUIRE(plan.unplaced.size() == 1);
+    CHECK(plan.unplaced.front().reasons ==
+          std::vector<std::string>{"h1: excluded", "h2: label tier is 'dr', needs 'primary'", "h3: lacks label tier=primary"});
+}

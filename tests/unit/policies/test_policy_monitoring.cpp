@@ -24,11 +24,11 @@ TEST_CASE("the two profiles hold their documented numbers", "[policy]") {
 
     const MonitoringProfile fast = defaultProfile();
     CHECK(fast.profile == "default");
-    CHECK(fast.interval == 1000ms);
-    CHECK(fast.timeout == 500ms);
-    CHECK(fast.warnCount == 2);
-    CHECK(fast.failoverCount == 5);
-    CHECK(fast.failoverCountAfterRestart == 10);
+    CHECK(fast.interval == 500ms);
+    CHECK(fast.timeout == 400ms);
+    CHECK(fast.warnCount == 4);
+    CHECK(fast.failoverCount == 7);
+    CHECK(fast.failoverCountAfterRestart == 14);
     CHECK(fast == MonitoringProfile{});
 }
 
@@ -61,7 +61,7 @@ TEST_CASE("overrides on the default profile, without naming it", "[policy]") {
     CHECK(policy.monitoring.profile == "default");
     CHECK(policy.monitoring.interval == 2s);
     CHECK(policy.monitoring.timeout == 1s);
-    CHECK(policy.monitoring.failoverCount == 5);
+    CHECK(policy.monitoring.failoverCount == 7);
 }
 
 TEST_CASE("a host overrides the cluster's monitoring, starting from it or from a named profile", "[policy]") {
@@ -96,21 +96,21 @@ TEST_CASE("the timeout must be shorter than the interval", "[policy]") {
           "p.yaml:9:12: monitoring.timeout: expected a timeout shorter than interval (500ms), so that each probe ends "
           "before the next starts; found 500ms");
     // Only the interval was written: the error is there, against the inherited timeout.
-    CHECK(onlyError(withMonitoring("  interval: 400ms\n")).toString() ==
-          "p.yaml:8:13: monitoring.interval: expected an interval longer than timeout (500ms), so that each probe "
-          "ends before the next starts; found 400ms");
+    CHECK(onlyError(withMonitoring("  interval: 300ms\n")).toString() ==
+          "p.yaml:8:13: monitoring.interval: expected an interval longer than timeout (400ms), so that each probe "
+          "ends before the next starts; found 300ms");
 }
 
 TEST_CASE("warning before failover, and never less careful after a restart", "[policy]") {
-    CHECK(onlyError(withMonitoring("  warn_count: 5\n")).toString() ==
-          "p.yaml:8:15: monitoring.warn_count: expected a warn_count below failover_count (5): the warning comes "
-          "before the failover; found 5");
-    CHECK(onlyError(withMonitoring("  failover_count: 2\n")).toString() ==
-          "p.yaml:8:19: monitoring.failover_count: expected a failover_count above warn_count (2): the warning comes "
-          "before the failover; found 2");
-    CHECK(onlyError(withMonitoring("  failover_count_after_restart: 4\n")).toString() ==
-          "p.yaml:8:33: monitoring.failover_count_after_restart: expected at least failover_count (5): right after a "
-          "restart the orchestrator is more careful, never less; found 4");
+    CHECK(onlyError(withMonitoring("  warn_count: 7\n")).toString() ==
+          "p.yaml:8:15: monitoring.warn_count: expected a warn_count below failover_count (7): the warning comes "
+          "before the failover; found 7");
+    CHECK(onlyError(withMonitoring("  failover_count: 4\n")).toString() ==
+          "p.yaml:8:19: monitoring.failover_count: expected a failover_count above warn_count (4): the warning comes "
+          "before the failover; found 4");
+    CHECK(onlyError(withMonitoring("  failover_count_after_restart: 6\n")).toString() ==
+          "p.yaml:8:33: monitoring.failover_count_after_restart: expected at least failover_count (7): right after a "
+          "restart the orchestrator is more careful, never less; found 6");
     CHECK(onlyError(withMonitoring("  profile: ipfx-compatible\n  failover_count: 31\n")).toString() ==
           "p.yaml:9:19: monitoring.failover_count: expected at most failover_count_after_restart (30); found 31");
 }
@@ -132,6 +132,6 @@ TEST_CASE("a mistake in the cluster's monitoring is reported once, not again for
                              "  - {name: a, uri: 'qemu:///system', fence: {method: manual}}\n"
                              "  - {name: b, uri: 'test:///default', fence: {method: manual}, monitoring: {warn_count: 1}}\n";
     CHECK(errorsOf(yaml) == std::vector<std::string>{
-                                "p.yaml:2:24: monitoring.interval: expected an interval longer than timeout (500ms), so "
+                                "p.yaml:2:24: monitoring.interval: expected an interval longer than timeout (400ms), so "
                                 "that each probe ends before the next starts; found 300ms"});
 }

@@ -58,6 +58,7 @@ services:
     preferred_hosts: [hv1, hv2]
     preferred_sites: [north]
     anti_affinity: [fax2]
+    required_labels: {tier: primary}
     recovery: restart-only
     max_restart: 0
     max_relocate: 5
@@ -108,7 +109,7 @@ TEST_CASE("every key's value reaches the Policy", "[policy]") {
     CHECK(hv1.fence[1] == FenceLevel{FenceMethod::LibvirtDestroy, "", {}, "", 90s, ""});
     CHECK(hv1.fence[2].method == FenceMethod::Manual);
     CHECK(hv1.fence[2].instructions == "Switch off hv1: PDU 2, outlet 7.");
-    CHECK(hv1.monitoring == MonitoringProfile{"default", 1000ms, 300ms, 2, 5, 10});
+    CHECK(hv1.monitoring == MonitoringProfile{"default", 500ms, 300ms, 4, 7, 14});
     CHECK(hv1.boards == std::vector<HostBoard>{{"0000:03:00.0", "trufax", "pstn"}});
 
     const HostPolicy& hv2 = policy.hosts[1];
@@ -126,6 +127,7 @@ TEST_CASE("every key's value reaches the Policy", "[policy]") {
     CHECK(fax1.preferredHosts == std::vector<std::string>{"hv1", "hv2"});
     CHECK(fax1.preferredSites == std::vector<std::string>{"north"});
     CHECK(fax1.antiAffinity == std::vector<std::string>{"fax2"});
+    CHECK(fax1.requiredLabels == std::map<std::string, std::string>{{"tier", "primary"}});
     CHECK(fax1.recovery == RecoveryMode::RestartOnly);
     CHECK(fax1.maxRestart == 0);
     CHECK(fax1.maxRelocate == 5);
@@ -173,4 +175,21 @@ TEST_CASE("the writer quotes what YAML would otherwise reinterpret", "[policy]")
     policy.hosts[0].fence[0].instructions = "line one\nline two\ttabbed";
     const Policy reloaded = loadValid(formatPolicy(policy));
     CHECK(reloaded == policy);
+}
+
+TEST_CASE("services: required_labels are read, checked like host labels and written back", "[policy]") {
+    const std::string yaml = "version: 1\n"
+                             "hosts:\n"
+                             "  - {name: a, uri: 'qemu:///system', fence: {method: manual}, labels: {tier: primary}}\n"
+                             "services:\n"
+                             "  - name: fax\n"
+                             "    domain: fax-vm\n"
+                             "    required_labels: {tier: primary, example.com/rack: r1}\n";
+    const Policy policy = loadValid(yaml);
+    CHECK(policy.services[0].requiredLabels ==
+          std::map<std::string, std::string>{{"tier", "primary"}, {"example.com/rack", "r1"}});
+    CHECK(onlyError(
+              "version: 1\nhosts:\n  - {name: a, uri: 'qemu:///system', fence: {method: manual}}\n"
+              "services:\n  - {name: fax, domain: fax-vm, required_labels: {'bad key!': x}}\n")
+              .key == "services[0].required_labels.bad key!");
 }

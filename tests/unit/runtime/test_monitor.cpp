@@ -3,7 +3,14 @@
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 
+#include "faxover/orchestrator/runtime/Ports.h"
+
 #include <catch2/catch.hpp>
+
+#include <atomic>
+#include <memory>
+#include <condition_variable>
+#include <mutex>
 
 namespace {
 
@@ -59,16 +66,16 @@ policy::Policy twoHosts() {
 TEST_CASE("monitor: one round reads both signals, listings and the guest hook", "[runtime]") {
     hv::ManualClock clock;
     hv::sim::SimulatedHypervisor hypervisor(clock);
-    const auto policy = twoHosts();
-    for (const auto& host : policy.hosts) REQUIRE(hypervisor.addHost({host.name, host.uri, host.probeAddress}));
+    const auto current = std::make_shared<const policy::Policy>(twoHosts());
+    for (const auto& host : current->hosts) REQUIRE(hypervisor.addHost({host.name, host.uri, host.probeAddress}));
     REQUIRE(hypervisor.defineDomain("h1", kDomainXml));
     REQUIRE(hypervisor.startDomain("h1", "fax-a"));
     REQUIRE(hypervisor.cutNetwork("h2"));
 
     AnswersFor prober("10.0.0.1");
     RecordingGuests guests;
-    Monitor monitor(hypervisor, prober, &guests);
-    const auto round = monitor.collect(policy);
+    Monitor monitor(hypervisor, prober, nullptr, &guests);
+    const auto round = monitor.collect(current);
 
     REQUIRE(round.hosts.size() == 2);
     CHECK(round.hosts[0].probe.tcpAnswered);
@@ -89,7 +96,120 @@ TEST_CASE("monitor: one round reads both signals, listings and the guest hook", 
     CHECK(guests.asked == std::vector<std::string>{"h1/00000000-0000-4000-8000-000000000001"});
 
     // The definition is read once per (service, host, domain); the guest is asked every round.
-    const auto next = monitor.collect(policy);
+    const auto next = monitor.collect(current);
     CHECK(next.details.empty());
     CHECK(next.guests.size() == 1);
+}
+
+namespace {
+
+// The simulated hypervisor, except that listings on `hungHost` block until released: a host whose
+// libvirtd stopped answering while the connection still looks up (the keepalive has not noticed).
+class HangingListings final : public hv::Hypervisor {
+public:
+    HangingListings(hv::Hypervisor& inner, std::string hungHost) : inner_(inner), hungHost_(std::move(hungHost)) {}
+    void release() {
+        {
+            std::lock_guard lock(mutex_);
+            released_ = true;
+        }
+        changed_.notify_all();
+    }
+    int listingsOfHungHost() const { return listings_; }
+
+    hv::Result<std::vector<hv::DomainInfo>> listDomains(const std::string& host) override {
+        if (host == hungHost_) {
+            ++listings_;
+            std::unique_lock lock(mutex_);
+            changed_.wait(lock, [&] { return released_; });
+        }
+        return inner_.listDomains(host);
+    }
+    hv::Result<void> addHost(const hv::HostConfig& host) override { return inner_.addHost(host); }
+    hv::Result<void> removeHost(const std::string& host) override { return inner_.removeHost(host); }
+    std::vector<std::string> hosts() const override { return inner_.hosts(); }
+    hv::Result<hv::HostStatus> hostStatus(const std::string& host) const override { return inner_.hostStatus(host); }
+    void setEventHandler(hv::EventHandler handler) override { inner_.setEventHandler(std::move(handler)); }
+    hv::Result<hv::NodeInventory> nodeInventory(const std::string& host) override { return inner_.nodeInventory(host); }
+    hv::Result<std::vector<hv::PciDevice>> pciDevices(const std::string& host) override { return inner_.pciDevices(host); }
+    hv::Result<void> detachPciDevice(const std::string& host, const std::string& device) override {
+        return inner_.detachPciDevice(host, device);
+    }
+    hv::Result<void> reattachPciDevice(const std::string& host, const std::string& device) override {
+        return inner_.reattachPciDevice(host, device);
+    }
+    hv::Result<hv::DomainInfo> defineDomain(const std::string& host, const std::string& xml) override {
+        return inner_.defineDomain(host, xml);
+    }
+    hv::Result<void> startDomain(const std::string& host, const std::string& domain) override {
+        return inner_.startDomain(host, domain);
+    }
+    hv::Result<void> shutdownDomain(const std::string& host, const std::string& domain, hv::Duration timeout) override {
+        return inner_.shutdownDomain(host, domain, timeout);
+    }
+    hv::Result<void> destroyDomain(const std::string& host, const std::string& domain) override {
+        return inner_.destroyDomain(host, domain);
+    }
+    hv::Result<void> undefineDomain(const std::string& host, const std::string& domain) override {
+        return inner_.undefineDomain(host, domain);
+    }
+    hv::Result<hv::DomainInfo> domainInfo(const std::string& host, const std::string& domain) override {
+        return inner_.domainInfo(host, domain);
+    }
+    hv::Result<std::string> domainXml(const std::string& host, const std::string& domain) override {
+        return inner_.domainXml(host, domain);
+    }
+    hv::DomainCopies findDomainCopies(const std::string& uuid) override { return inner_.findDomainCopies(uuid); }
+    hv::Result<hv::Migratability> checkMigratable(const std::string& host, const std::string& domain) override {
+        return inner_.checkMigratable(host, domain);
+    }
+    hv::Result<hv::MigrationResult> migrateLive(const std::string& source, const std::string& destination,
+                                                const std::string& domain, const hv::MigrationOptions& options,
+                                                const hv::ProgressCallback& progress) override {
+        return inner_.migrateLive(source, destination, domain, options, progress);
+    }
+    hv::Result<void> abortMigration(const std::string& source, const std::string& domain) override {
+        return inner_.abortMigration(source, domain);
+    }
+
+private:
+    hv::Hypervisor& inner_;
+    std::string hungHost_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool released_ = false;
+    std::atomic<int> listings_{0};
+};
+
+}  // namespace
+
+TEST_CASE("monitor: a listing that does not come back in time silences libvirt without a second call", "[runtime]") {
+    hv::ManualClock clock;
+    hv::sim::SimulatedHypervisor simulated(clock);
+    auto hosts = twoHosts();
+    for (auto& host : hosts.hosts) host.monitoring.timeout = std::chrono::milliseconds(100);
+    const auto current = std::make_shared<const policy::Policy>(hosts);
+    for (const auto& host : current->hosts) REQUIRE(simulated.addHost({host.name, host.uri, host.probeAddress}));
+    HangingListings hypervisor(simulated, "h2");
+    AnswersFor prober("10.0.0.1");
+    faxover::orchestrator::runtime::ThreadPoolExecutor readings(2);
+    {
+        Monitor monitor(hypervisor, prober, &readings);
+        for (int round = 0; round < 3; ++round) {
+            const auto observed = monitor.collect(current);
+            CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
+            CHECK(observed.hosts[1].probe.libvirt == hv::Reachability::Unknown);  // connected, but silent
+            CHECK_FALSE(observed.hosts[1].domains);
+        }
+        CHECK(hypervisor.listingsOfHungHost() == 1);
+        hypervisor.release();
+        // The late answer is stale: the next round asks again and then hears it.
+        const bool heard = [&] {
+            for (int round = 0; round < 5; ++round)
+                if (monitor.collect(current).hosts[1].probe.libvirt == hv::Reachability::Reachable) return true;
+            return false;
+        }();
+        CHECK(heard);
+        CHECK(hypervisor.listingsOfHungHost() >= 2);
+    }
 }

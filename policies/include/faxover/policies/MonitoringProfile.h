@@ -12,12 +12,12 @@ namespace faxover::policy {
 // A default-constructed profile is the "default" profile.
 struct MonitoringProfile {
     std::string profile = "default";            // the named profile these values started from
-    std::chrono::milliseconds interval{1000};   // one probe per host every interval
-    std::chrono::milliseconds timeout{500};     // a probe not answered within this has failed
-    int warnCount = 2;                          // consecutive failed probes before the host is suspect
+    std::chrono::milliseconds interval{500};    // one probe per host every interval
+    std::chrono::milliseconds timeout{400};     // a probe not answered within this has failed
+    int warnCount = 4;                          // consecutive failed probes before the host is suspect
                                                 // (a warning: log line, mail, hook)
-    int failoverCount = 5;                      // consecutive failed probes before the host is failed
-    int failoverCountAfterRestart = 10;         // the same, until the host has answered once since
+    int failoverCount = 7;                      // consecutive failed probes before the host is failed
+    int failoverCountAfterRestart = 14;         // the same, until the host has answered once since
                                                 // the orchestrator started
 
     bool operator==(const MonitoringProfile&) const = default;
@@ -25,7 +25,7 @@ struct MonitoringProfile {
 
 // The IPFX Failover Server's numbers (2000 ms / 1000 ms / 5 / 15 / 30): decides in about 30 s.
 MonitoringProfile ipfxCompatibleProfile();
-// Faxover's own (1000 ms / 500 ms / 2 / 5 / 10): decides in about 5 s, rides out 4 s of silence.
+// Faxover's own (500 ms / 400 ms / 4 / 7 / 14): decides in under 4 s, rides out 3 s of silence.
 MonitoringProfile defaultProfile();
 
 // The profile with that name, if there is one.

@@ -136,6 +136,7 @@ struct ServicePolicy {
     std::vector<std::string> preferredHosts{};  // host names, most preferred first
     std::vector<std::string> preferredSites{};  // site names, most preferred first
     std::vector<std::string> antiAffinity{};    // services never placed on the same host as this one
+    std::map<std::string, std::string> requiredLabels{};  // only hosts with all these labels (key: value)
     RecoveryMode recovery = RecoveryMode::LiveMigrateIfPossible;
     int maxRestart = 1;   // restarts on the same host after a failed start before relocating
     int maxRelocate = 1;  // other hosts tried after that before giving up (state "error")

@@ -58,6 +58,7 @@ struct PlacementPlan {
 
 // Places `services` on the hosts of `view`:
 //   - only eligible hosts that are in the policy and not excluded for that service;
+//   - only hosts carrying every label the service requires (required_labels, key: value);
 //   - the service must fit: memory, vCPUs, and the host's HostCapacity.services limit;
 //   - anti-affinity: never on a host running (or given in this plan) a service that either
 //     service names in its antiAffinity list;

@@ -1,15 +1,23 @@
 #pragma once
-// One monitoring round: both liveness signals of every host (the hypervisor layer's connection
-// and a TCP probe of the management address), what each reachable host runs, its free capacity,
-// and, once per (service, host, domain), the protected domain's definition and migratability.
-// Blocking (about one probe timeout); holds no runtime lock, so it runs on the monitor loop.
+// One monitoring round: both liveness signals of every host, what each reachable host runs, its
+// free capacity, and, once per (service, host, domain), the protected domain's definition and
+// migratability. Blocking (about one probe timeout); holds no runtime lock.
+//
+// The libvirt signal is active, like the TCP one: a host's libvirt answers in a round only if its
+// domain listing comes back within the probe timeout. The connection's own state lags a dead host
+// by the keepalive (2-3 s); an unanswered listing is seen in the first round. Readings run on
+// their own executor so that a hung host holds one thread, not the round; while a host's previous
+// reading is still out, its libvirt signal stays silent and no second call is made.
 #include "faxover/hypervisor/Hypervisor.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/TcpProber.h"
+#include "faxover/orchestrator/runtime/Ports.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 #include "faxover/policies/Policy.h"
 
+#include <future>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 
@@ -21,14 +29,25 @@ const policy::ServicePolicy* serviceOfDomain(const policy::Policy& policy, const
 
 class Monitor {
 public:
-    // `guests` may be null: no guest health hook (until the faxguest issue provides one).
-    Monitor(hv::Hypervisor& hypervisor, ports::TcpProber& prober, ports::GuestHealthProbe* guests = nullptr);
-    RoundObservation collect(const policy::Policy& policy);
+    // `readings` null: each host is read inline, without a deadline (deterministic simulations).
+    // `guests` null: no guest health hook (until the faxguest issue provides one).
+    Monitor(hv::Hypervisor& hypervisor, ports::TcpProber& prober, Executor* readings = nullptr,
+            ports::GuestHealthProbe* guests = nullptr);
+    ~Monitor();
+    Monitor(const Monitor&) = delete;
+    Monitor& operator=(const Monitor&) = delete;
+
+    RoundObservation collect(const std::shared_ptr<const policy::Policy>& policy);
 
 private:
+    struct Reading;
+    std::shared_future<Reading> startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host);
+
     hv::Hypervisor& hypervisor_;
     ports::TcpProber& prober_;
+    Executor* readings_;
     ports::GuestHealthProbe* guests_;
+    std::map<std::string, std::shared_future<Reading>> outstanding_;          // host -> reading still out
     std::map<std::pair<std::string, std::string>, std::string> detailsRead_;  // (service, host) -> uuid
 };
 

@@ -48,6 +48,7 @@ struct DomainDetails {
     std::string host{};
     std::string xml{};                   // its definition, kept to define it elsewhere
     std::string liveMigrationBlocker{};  // Migratability::explain(), "" when it can migrate
+    std::string uuid{};                  // of the domain these details were read from
 };
 
 // What the guest health hook said this round about a running protected domain.

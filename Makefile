@@ -46,6 +46,8 @@ bench: build
 	$(BUILD)/tests/bench/bench_lab_detection
 	$(BUILD)/tests/bench/bench_placement
 	$(BUILD)/tests/bench/bench_store $(BUILD)
+	$(BUILD)/tests/bench/bench_engine
+	$(BUILD)/tests/bench/bench_lab_failover
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,31 +1,40 @@
 #include "DaemonProcess.h"
 
-#include <catch2/catch.hpp>
-
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
-namespace faxover::labtest {
+namespace faxover::lab {
 
 namespace bp = boost::process;
 using namespace std::chrono_literals;
 
-DaemonProcess::DaemonProcess(const lab::Lab& lab, const std::string& domain) {
-    dir_ = std::filesystem::temp_directory_path() / ("faxover-lab-daemon-" + std::to_string(::getpid()));
+namespace {
+std::string readFile(const std::filesystem::path& path) {
+    std::ifstream file(path);
+    return std::string(std::istreambuf_iterator<char>(file), {});
+}
+}  // namespace
+
+DaemonProcess::DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines) {
+    // One directory per object: a bench runs several daemons, one after the other, in one process.
+    static std::atomic<int> instances{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           ("faxover-lab-daemon-" + std::to_string(::getpid()) + "-" + std::to_string(++instances));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ofstream policy(dir_ / "policy.yaml");
     policy << "version: 1\nhosts:\n";
     for (const auto& host : lab.hosts()) {
         policy << "  - name: " << host.name << "\n    uri: " << host.uri << "\n    migration_address: " << host.address
-               << "\n    fence:\n      method: agent\n      command: " << lab::Lab::fenceAgentPath()
+               << "\n    fence:\n      method: agent\n      command: " << Lab::fenceAgentPath()
                << "\n      timeout: 30s\n      parameters:\n        plug: " << host.name << "\n";
     }
-    policy << "services:\n  - name: lab-fax\n    domain: " << domain
-           << "\n    telephony: sr140\n    max_restart: 1\n    max_relocate: 2\n";
+    policy << "services:\n  - name: lab-fax\n    domain: " << domain << "\n" << serviceLines;
     client_ = std::make_unique<orchestrator::api::ApiClient>(
         orchestrator::api::ApiEndpoint{orchestrator::api::ApiEndpoint::Transport::UnixSocket,
                                        (dir_ / "api.sock").string()});
@@ -50,7 +59,7 @@ void DaemonProcess::start() {
         if (!child_->running()) break;
         std::this_thread::sleep_for(100ms);
     }
-    FAIL("faxover daemon did not come up:\n" << log());
+    throw std::runtime_error("faxover daemon did not come up:\n" + log());
 }
 
 void DaemonProcess::kill9() {
@@ -62,6 +71,8 @@ void DaemonProcess::terminate() {
     ::kill(child_->id(), SIGTERM);
     child_->wait();
 }
+
+int DaemonProcess::pid() const { return child_ ? child_->id() : 0; }
 
 std::string DaemonProcess::serviceState() {
     auto status = client_->status();
@@ -78,12 +89,15 @@ std::string DaemonProcess::log() const {
     for (int run = 1; run <= starts_; ++run) {
         for (const char* kind : {".log", ".err"}) {
             const std::string name = "daemon-" + std::to_string(run) + kind;
-            std::ifstream file(dir_ / name);
             // Not `text << file.rdbuf()`: an empty file sets failbit on `text` and hides the rest.
-            text << "---- " << name << "\n" << std::string(std::istreambuf_iterator<char>(file), {});
+            text << "---- " << name << "\n" << readFile(dir_ / name);
         }
     }
     return text.str();
 }
 
-}  // namespace faxover::labtest
+std::string DaemonProcess::currentLog() const {
+    return starts_ == 0 ? "" : readFile(dir_ / ("daemon-" + std::to_string(starts_) + ".log"));
+}
+
+}  // namespace faxover::lab

@@ -1,7 +1,8 @@
 #pragma once
-// A real `faxover daemon` over the shared lab, for the end-to-end tests: its own policy (the lab's
-// three hosts fenced by fence_faxlab, one protected guest), store and API socket in a temporary
-// directory. Stopped (SIGKILL if need be) when the object goes, whatever the test did.
+// A real `faxover daemon` over a lab, for the end-to-end tests and the benches: its own policy (the
+// lab's hosts fenced by fence_faxlab, one protected guest), store and API socket in a temporary
+// directory. Stopped (SIGKILL if need be) when the object goes, whatever the caller did. Failures
+// throw std::runtime_error with the daemon's output in the message.
 #include "LabHarness.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 
@@ -12,12 +13,16 @@
 #include <memory>
 #include <string>
 
-namespace faxover::labtest {
+namespace faxover::lab {
 
 class DaemonProcess {
 public:
-    // Writes the policy protecting domain `domain` on the lab's hosts; does not start anything.
-    DaemonProcess(const lab::Lab& lab, const std::string& domain);
+    // The service's settings after its name and domain, as YAML lines indented by four spaces.
+    static constexpr const char* kDefaultServiceLines = "    telephony: sr140\n    max_restart: 1\n    max_relocate: 2\n";
+
+    // Writes the policy protecting domain `domain` (service `lab-fax`) on the lab's hosts; does
+    // not start anything.
+    DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines = kDefaultServiceLines);
     ~DaemonProcess();
     DaemonProcess(const DaemonProcess&) = delete;
     DaemonProcess& operator=(const DaemonProcess&) = delete;
@@ -26,11 +31,14 @@ public:
     void kill9();      // kill -9, as a crash would
     void terminate();  // SIGTERM and wait
 
+    int pid() const;  // of the running (or last started) daemon; 0 before start()
     orchestrator::api::ApiClient& api() { return *client_; }
     // The service's state and host as the daemon reports them ("" when the API does not answer).
     std::string serviceState();
     std::string serviceHost();
     std::string log() const;  // everything it printed, for failure messages
+    // What the running (or last started) daemon wrote to stdout: its state-change log.
+    std::string currentLog() const;
     bool logContains(const std::string& text) const { return log().find(text) != std::string::npos; }
 
 private:
@@ -40,4 +48,4 @@ private:
     int starts_ = 0;
 };
 
-}  // namespace faxover::labtest
+}  // namespace faxover::lab

@@ -8,6 +8,8 @@
 
 namespace faxover::labtest {
 
+using lab::DaemonProcess;
+
 namespace {
 
 // Hosts whose namespaces run a QEMU process now.

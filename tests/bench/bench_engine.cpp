@@ -178,8 +178,9 @@ int main(int argc, char** argv) {
     if (timed("steady")) print("steady", runs, measure(runs, steady));
     const Figure asked = measure(timed("unfenced") ? runs : 1, unfenced);
     if (timed("unfenced")) print("unfenced", runs, asked);
-    // The runtime feeds each decision's memory to the next one (3 s later: the fence agent's time).
-    fenced.memory = asked.decision.memory;
+    // The runtime merges each decision's changed memories into what it feeds the next one (3 s
+    // later: the fence agent's time).
+    for (const auto& [name, memory] : asked.decision.memory) fenced.memory[name] = memory;
     fenced.now = now + std::chrono::seconds(3);
     if (timed("fenced")) {
         const Figure placed = measure(runs, fenced);

@@ -12,7 +12,7 @@ CommandVerdict accept(std::string message) { return {true, std::move(message)}; 
 }  // namespace
 
 CommandVerdict Decider::applyCommand(const api::AdminCommand& command) {
-    const policy::ServicePolicy* service = policy_.findService(command.service);
+    const policy::ServicePolicy* service = servicePolicy(command.service);
     if (service == nullptr) return refuse("unknown service '" + command.service + "'");
     const std::string& name = service->name;
     ServiceMemory& memory = memoryOf(name);
@@ -54,7 +54,7 @@ CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, con
     ServiceMemory& memory = memoryOf(name);
     if (heldByAdmin(memory.state))
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto copies = activeCopies(name);
+    const auto& copies = activeCopies(name);
     if (copies.size() != 1)
         return refuse(name + " is not running on one reachable host (" + toString(memory.state) + ": " +
                       memory.reason + "); nothing to migrate");
@@ -77,7 +77,7 @@ CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, co
     ServiceMemory& memory = memoryOf(name);
     if (memory.state == ServiceState::Suspended || memory.state == ServiceState::Stopped)
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto copies = activeCopies(name);
+    const auto& copies = activeCopies(name);
     if (copies.size() > 1) return refuse(name + " runs on several hosts (" + memory.reason + "); stop one first");
     if (copies.empty()) {
         if (memory.state != ServiceState::Error)
@@ -107,7 +107,7 @@ CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, co
         return refuse(name + " has no preferred hosts or sites to fail back to");
     if (heldByAdmin(memory.state))
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto copies = activeCopies(name);
+    const auto& copies = activeCopies(name);
     if (copies.size() != 1) return refuse(name + " is not running on one reachable host; nothing to fail back");
     if (const std::string blocker = liveMigrationBlocker(service); !blocker.empty())
         return refuse("cannot live-migrate " + name + ": " + blocker + "; use 'faxover failover " + name +

@@ -15,24 +15,65 @@ constexpr int kMaxMigrationFailures = 3;
 
 Decision decide(const EngineInput& input) { return Decider(input).run(); }
 
-Decider::Decider(const EngineInput& input) : in_(input), policy_(*input.policy) {}
+Decider::Decider(const EngineInput& input) : in_(input), policy_(*input.policy) {
+    services_.reserve(std::max(policy_.services.size(), in_.services.size()));
+    hostPolicies_.reserve(policy_.hosts.size());
+    hosts_.reserve(in_.hosts.size());
+    for (const auto& service : policy_.services) services_[service.name].policy = &service;
+    for (const auto& [name, memory] : in_.memory) services_[name].remembered = &memory;
+    for (const auto& [name, seen] : in_.services) {
+        ServiceIndex& index = services_[name];
+        index.observed = &seen;
+        for (const auto& copy : seen.copies)
+            if (copy.active() && std::find(index.activeHosts.begin(), index.activeHosts.end(), copy.host) ==
+                                     index.activeHosts.end())
+                index.activeHosts.push_back(copy.host);
+        std::sort(index.activeHosts.begin(), index.activeHosts.end());
+    }
+    for (const auto& host : policy_.hosts) hostPolicies_.emplace(host.name, &host);
+    for (const auto& [name, seen] : in_.hosts) hosts_.emplace(name, &seen);
+}
 
 Decision Decider::run() {
-    for (const auto& service : policy_.services) {
-        auto it = in_.memory.find(service.name);
-        ServiceMemory memory = it != in_.memory.end() ? it->second : ServiceMemory{};
-        if (it == in_.memory.end()) memory.since = in_.now;
-        out_.memory.emplace(service.name, std::move(memory));
-    }
+    for (const auto& service : policy_.services)
+        if (indexOf(service.name)->remembered == nullptr) memoryOf(service.name).since = in_.now;  // first seen now
     for (const auto& action : in_.inFlight)
         if (!action.service.empty()) busy_.insert(action.service);
     for (const auto& finished : in_.finished)
-        if (policy_.findService(finished.action.service) != nullptr) applyFinished(finished);
+        if (servicePolicy(finished.action.service) != nullptr) applyFinished(finished);
     for (const auto& command : in_.commands) out_.verdicts.push_back(applyCommand(command));
     for (const auto& service : policy_.services)
         if (!busy(service.name) && !commanded_.contains(service.name)) evaluate(service);
     placeWaitingServices();
+    // Only what changed leaves the engine (a memory written back unchanged is not a change).
+    std::erase_if(out_.memory, [&](const auto& entry) {
+        auto before = in_.memory.find(entry.first);
+        return before != in_.memory.end() && before->second == entry.second;
+    });
     return std::move(out_);
+}
+
+const Decider::ServiceIndex* Decider::indexOf(std::string_view service) const {
+    auto it = services_.find(service);
+    return it == services_.end() ? nullptr : &it->second;
+}
+
+const ServiceMemory& Decider::current(const std::string& service) const {
+    static const ServiceMemory kNeverSeen{};
+    const ServiceIndex* index = indexOf(service);
+    if (index == nullptr) return kNeverSeen;
+    if (index->written != nullptr) return *index->written;
+    return index->remembered != nullptr ? *index->remembered : kNeverSeen;
+}
+
+ServiceMemory& Decider::memoryOf(const std::string& service) {
+    auto it = services_.find(service);
+    if (it != services_.end() && it->second.written != nullptr) return *it->second.written;
+    const ServiceMemory before = current(service);
+    auto& [key, memory] = *out_.memory.insert_or_assign(service, before).first;
+    if (it == services_.end()) it = services_.try_emplace(key).first;  // keyed by the map's own string
+    it->second.written = &memory;
+    return memory;
 }
 
 void Decider::applyFinished(const FinishedAction& finished) {
@@ -71,8 +112,8 @@ void Decider::applyFinished(const FinishedAction& finished) {
 }
 
 void Decider::evaluate(const policy::ServicePolicy& service) {
-    if (heldByAdmin(memoryOf(service.name).state)) return;
-    const auto copies = activeCopies(service.name);
+    if (heldByAdmin(current(service.name).state)) return;
+    const auto& copies = activeCopies(service.name);
     if (copies.size() > 1) {
         std::string where;
         for (const auto& host : copies) where += (where.empty() ? "" : " and ") + host;
@@ -84,16 +125,18 @@ void Decider::evaluate(const policy::ServicePolicy& service) {
 }
 
 void Decider::evaluateRunning(const policy::ServicePolicy& service, const std::string& hostName) {
-    ServiceMemory& memory = memoryOf(service.name);
     const HostObservation& where = *host(hostName);
-    const bool moved = memory.host != hostName;
-    const std::string previous = memory.host;
-    memory.host = hostName;
-    memory.target.clear();
+    const std::string previous = current(service.name).host;
+    const bool moved = previous != hostName;
+    if (moved || !current(service.name).target.empty()) {
+        ServiceMemory& memory = memoryOf(service.name);
+        memory.host = hostName;
+        memory.target.clear();
+    }
 
     if (where.health == HostHealthState::Suspect) {
         setState(service.name, ServiceState::Suspect, "host " + hostName + " is suspect");
-    } else if (memory.state != ServiceState::Ok || moved) {
+    } else if (current(service.name).state != ServiceState::Ok || moved) {
         setState(service.name, ServiceState::Ok,
                  moved && !previous.empty() ? "found running on " + hostName + " (last known on " + previous + ")"
                                             : "running on " + hostName);
@@ -105,14 +148,15 @@ void Decider::evaluateRunning(const policy::ServicePolicy& service, const std::s
     if (where.maintenance) {
         why = "maintenance of " + hostName;
     } else if (where.health == HostHealthState::Degraded && where.libvirt == hv::Reachability::Reachable &&
-               where.roundsInState >= policy_.findHost(hostName)->monitoring.warnCount &&
+               where.roundsInState >= hostPolicy(hostName)->monitoring.warnCount &&
                liveMigrationBlocker(service).empty()) {
         why = "host " + hostName + " degraded: its management address does not answer";
     }
+    const int migrationFailures = current(service.name).migrationFailures;
     if (!why.empty()) {
-        if (memory.migrationFailures >= kMaxMigrationFailures) {
+        if (migrationFailures >= kMaxMigrationFailures) {
             setState(service.name, ServiceState::Ok,
-                     "cannot leave " + hostName + " (" + why + "): " + std::to_string(memory.migrationFailures) +
+                     "cannot leave " + hostName + " (" + why + "): " + std::to_string(migrationFailures) +
                          " live migrations failed; waiting for an admin",
                      true);
             return;
@@ -125,16 +169,17 @@ void Decider::evaluateRunning(const policy::ServicePolicy& service, const std::s
         }
         return move(service, hostName, target, why, "daemon");
     }
-    if (service.failback && memory.migrationFailures < kMaxMigrationFailures && liveMigrationBlocker(service).empty()) {
+    if (service.failback && migrationFailures < kMaxMigrationFailures && liveMigrationBlocker(service).empty()) {
         const std::string better = betterPreferredHost(service, hostName);
         if (!better.empty()) move(service, hostName, better, "failback to preferred host " + better, "daemon");
     }
 }
 
 void Decider::resetCountersWhenStable(const policy::ServicePolicy& service) {
+    const ServiceMemory& seen = current(service.name);
+    if (seen.state != ServiceState::Ok || (seen.restarts == 0 && seen.relocations == 0)) return;
+    if (in_.now - seen.since < kStableAfter) return;
     ServiceMemory& memory = memoryOf(service.name);
-    if (memory.state != ServiceState::Ok || (memory.restarts == 0 && memory.relocations == 0)) return;
-    if (in_.now - memory.since < kStableAfter) return;
     memory.restarts = 0;
     memory.relocations = 0;
     out_.log.push_back({"service " + service.name, "stable on " + memory.host + " for " +
@@ -145,30 +190,37 @@ void Decider::resetCountersWhenStable(const policy::ServicePolicy& service) {
 // ---- shared helpers
 
 const HostObservation* Decider::host(const std::string& name) const {
-    auto it = in_.hosts.find(name);
-    return it == in_.hosts.end() ? nullptr : &it->second;
+    auto it = hosts_.find(name);
+    return it == hosts_.end() ? nullptr : it->second;
+}
+
+const policy::ServicePolicy* Decider::servicePolicy(const std::string& name) const {
+    const ServiceIndex* index = indexOf(name);
+    return index == nullptr ? nullptr : index->policy;
+}
+
+const policy::HostPolicy* Decider::hostPolicy(const std::string& name) const {
+    auto it = hostPolicies_.find(name);
+    return it == hostPolicies_.end() ? nullptr : it->second;
 }
 
 const ServiceObservation& Decider::observed(const std::string& service) const {
     static const ServiceObservation kNothingSeen{};
-    auto it = in_.services.find(service);
-    return it == in_.services.end() ? kNothingSeen : it->second;
+    const ServiceIndex* index = indexOf(service);
+    return index == nullptr || index->observed == nullptr ? kNothingSeen : *index->observed;
 }
 
-std::vector<std::string> Decider::activeCopies(const std::string& service) const {
-    std::vector<std::string> hosts;
-    for (const auto& copy : observed(service).copies)
-        if (copy.active() && std::find(hosts.begin(), hosts.end(), copy.host) == hosts.end())
-            hosts.push_back(copy.host);
-    std::sort(hosts.begin(), hosts.end());
-    return hosts;
+const std::vector<std::string>& Decider::activeCopies(const std::string& service) const {
+    static const std::vector<std::string> kNowhere{};
+    const ServiceIndex* index = indexOf(service);
+    return index == nullptr ? kNowhere : index->activeHosts;
 }
 
 bool Decider::busy(const std::string& service) const { return busy_.contains(service); }
 
 void Decider::setState(const std::string& service, ServiceState state, const std::string& reason, bool alert) {
+    if (const ServiceMemory& seen = current(service); seen.state == state && seen.reason == reason) return;
     ServiceMemory& memory = memoryOf(service);
-    if (memory.state == state && memory.reason == reason) return;
     const std::string change = memory.state == state
                                    ? std::string(toString(state))
                                    : std::string(toString(memory.state)) + " -> " + toString(state);
@@ -184,6 +236,7 @@ void Decider::alert(const std::string& subject, const std::string& message) {
 
 void Decider::act(Action action) {
     if (!action.service.empty()) busy_.insert(action.service);
+    reserveInView(action);
     out_.actions.push_back(std::move(action));
 }
 

@@ -5,8 +5,11 @@
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/Placement.h"
 
+#include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faxover::orchestrator::engine {
@@ -38,14 +41,25 @@ private:
                            const std::string& only = "");
     // A host nearer the front of the service's preferences than `current`, healthy and with room.
     std::string betterPreferredHost(const policy::ServicePolicy& service, const std::string& current);
-    ClusterView clusterView() const;
+    // The placement view of the whole cluster, built once per decision and kept up to date as
+    // actions are decided (act()), so placing many services costs one pass over all services.
+    const ClusterView& clusterView();
+    ClusterView buildClusterView() const;
+    void reserveInView(const Action& action);
     bool eligible(const HostObservation& host, std::string& why) const;
 
     // ---- shared helpers (Decider.cpp)
-    ServiceMemory& memoryOf(const std::string& service) { return out_.memory[service]; }
+    // A service's memory: current() reads (this decision's version if it wrote one, else the
+    // input's), memoryOf() writes (copying it into the decision first). The decision carries only
+    // what it wrote, so a steady cluster of 10,000 services copies nothing.
+    const ServiceMemory& current(const std::string& service) const;
+    ServiceMemory& memoryOf(const std::string& service);
+    // The policy's entries by name (nullptr when absent): Policy::find* are linear scans.
+    const policy::ServicePolicy* servicePolicy(const std::string& name) const;
+    const policy::HostPolicy* hostPolicy(const std::string& name) const;
     const HostObservation* host(const std::string& name) const;
     const ServiceObservation& observed(const std::string& service) const;
-    std::vector<std::string> activeCopies(const std::string& service) const;
+    const std::vector<std::string>& activeCopies(const std::string& service) const;
     bool busy(const std::string& service) const;
     void setState(const std::string& service, ServiceState state, const std::string& reason, bool alert = false);
     void alert(const std::string& subject, const std::string& message);
@@ -69,6 +83,22 @@ private:
     };
     std::vector<PlacementRequest> toPlace_;  // services to start on a host placement picks
     std::set<std::string> commanded_;     // services an admin command moved in this decision
+    // Indexes built once per decision: a decision touches each of 10,000 services several times.
+    // Keys view strings owned by the input and the policy, which outlive the decision.
+    // Everything the decision knows about one service, found with one lookup.
+    struct ServiceIndex {
+        const policy::ServicePolicy* policy = nullptr;    // nullptr: not in the policy
+        const ServiceObservation* observed = nullptr;     // nullptr: nothing seen
+        const ServiceMemory* remembered = nullptr;        // the input's memory; nullptr: never seen
+        ServiceMemory* written = nullptr;                 // this decision's copy in out_.memory
+        std::vector<std::string> activeHosts{};           // hosts listing it active, sorted
+    };
+    const ServiceIndex* indexOf(std::string_view service) const;
+    std::unordered_map<std::string_view, ServiceIndex> services_;
+    std::unordered_map<std::string_view, const policy::HostPolicy*> hostPolicies_;
+    std::unordered_map<std::string_view, const HostObservation*> hosts_;
+    std::optional<ClusterView> view_;
+    std::unordered_map<std::string, std::size_t> viewSlot_;  // host -> index in view_->hosts
 };
 
 }  // namespace faxover::orchestrator::engine

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace faxover::orchestrator::engine {
 
@@ -110,7 +111,7 @@ void Decider::placeWaitingServices() {
     std::vector<ServiceToPlace> requests;
     for (const auto& request : toPlace_) {
         const auto& seen = observed(request.service);
-        ServiceToPlace toPlace{*policy_.findService(request.service), seen.memoryMiB, seen.vcpus, {}};
+        ServiceToPlace toPlace{*servicePolicy(request.service), seen.memoryMiB, seen.vcpus, {}};
         if (!request.exclude.empty()) toPlace.excludedHosts.push_back(request.exclude);
         requests.push_back(std::move(toPlace));
     }
@@ -143,49 +144,74 @@ bool Decider::eligible(const HostObservation& candidate, std::string& why) const
     return false;
 }
 
-ClusterView Decider::clusterView() const {
-    // What protected services use per host: running copies, plus starts and moves under way or
-    // decided now (the host's reported free memory does not show those yet).
-    std::map<std::string, std::vector<std::string>> servicesOn;
-    std::map<std::string, std::vector<std::string>> arrivingOn;
-    for (const auto& service : policy_.services)
-        for (const auto& where : activeCopies(service.name)) servicesOn[where].push_back(service.name);
-    auto arriving = [&](const Action& action) {
-        if (action.kind != ActionKind::Fence) arrivingOn[action.host].push_back(action.service);
+const ClusterView& Decider::clusterView() {
+    if (!view_) {
+        view_ = buildClusterView();
+        for (std::size_t i = 0; i < view_->hosts.size(); ++i) viewSlot_.emplace(view_->hosts[i].name, i);
+        // Decided before the view existed (fences only, or restarts in place): reserve them now.
+        for (const auto& action : out_.actions) reserveInView(action);
+    }
+    return *view_;
+}
+
+void Decider::reserveInView(const Action& action) {
+    if (!view_ || action.kind == ActionKind::Fence) return;
+    auto slot = viewSlot_.find(action.host);
+    if (slot == viewSlot_.end()) return;
+    PlacementHost& host = view_->hosts[slot->second];
+    const ServiceObservation& seen = observed(action.service);
+    host.freeMemoryMiB = host.freeMemoryMiB > seen.memoryMiB ? host.freeMemoryMiB - seen.memoryMiB : 0;
+    host.freeVcpus = std::max(host.freeVcpus - seen.vcpus, 0);
+    host.services.push_back(action.service);
+}
+
+ClusterView Decider::buildClusterView() const {
+    // What protected services use per host: running copies, plus starts and moves under way (the
+    // host's reported free memory does not show those yet). Decisions of this call are added by
+    // reserveInView(). One pass over the services: this runs for 10,000 of them.
+    struct Usage {
+        std::uint64_t runningMiB = 0, arrivingMiB = 0;
+        int vcpus = 0;
+        std::vector<std::string_view> services;
     };
-    std::for_each(in_.inFlight.begin(), in_.inFlight.end(), arriving);
-    std::for_each(out_.actions.begin(), out_.actions.end(), arriving);
+    std::unordered_map<std::string_view, Usage> usage;
+    usage.reserve(policy_.hosts.size());
+    for (const auto& [name, index] : services_) {
+        if (index.policy == nullptr || index.observed == nullptr) continue;
+        for (const auto& where : index.activeHosts) {
+            Usage& used = usage[where];
+            used.runningMiB += index.observed->memoryMiB;
+            used.vcpus += index.observed->vcpus;
+            used.services.push_back(name);
+        }
+    }
+    for (const auto& action : in_.inFlight) {
+        if (action.kind == ActionKind::Fence) continue;
+        Usage& used = usage[action.host];
+        used.arrivingMiB += observed(action.service).memoryMiB;
+        used.vcpus += observed(action.service).vcpus;
+        used.services.push_back(action.service);
+    }
 
     ClusterView view;
+    view.hosts.reserve(policy_.hosts.size());
     for (const auto& hostPolicy : policy_.hosts) {
         PlacementHost slot;
         slot.name = hostPolicy.name;
         const HostObservation* seen = host(hostPolicy.name);
         slot.eligible = seen != nullptr && eligible(*seen, slot.ineligibleReason);
-        if (!slot.eligible) {
-            view.hosts.push_back(std::move(slot));
-            continue;
+        if (slot.eligible) {
+            const Usage& used = usage[hostPolicy.name];
+            const std::uint64_t reported = *seen->freeMemoryMiB;
+            std::uint64_t free = reported > used.arrivingMiB ? reported - used.arrivingMiB : 0;
+            if (const auto limit = hostPolicy.capacity.memoryMiB) {
+                const std::uint64_t total = used.runningMiB + used.arrivingMiB;
+                free = std::min(free, *limit > total ? *limit - total : 0);
+            }
+            slot.freeMemoryMiB = free;
+            slot.freeVcpus = std::max(hostPolicy.capacity.vcpus.value_or(*seen->cpus) - used.vcpus, 0);
+            slot.services.assign(used.services.begin(), used.services.end());
         }
-        std::uint64_t usedMiB = 0, arrivingMiB = 0;
-        int usedVcpus = 0;
-        for (const auto& name : servicesOn[hostPolicy.name]) {
-            usedMiB += observed(name).memoryMiB;
-            usedVcpus += observed(name).vcpus;
-        }
-        for (const auto& name : arrivingOn[hostPolicy.name]) {
-            arrivingMiB += observed(name).memoryMiB;
-            usedVcpus += observed(name).vcpus;
-            slot.services.push_back(name);
-        }
-        const std::uint64_t reported = *seen->freeMemoryMiB;
-        std::uint64_t free = reported > arrivingMiB ? reported - arrivingMiB : 0;
-        if (const auto limit = hostPolicy.capacity.memoryMiB) {
-            const std::uint64_t used = usedMiB + arrivingMiB;
-            free = std::min(free, *limit > used ? *limit - used : 0);
-        }
-        slot.freeMemoryMiB = free;
-        slot.freeVcpus = std::max(hostPolicy.capacity.vcpus.value_or(*seen->cpus) - usedVcpus, 0);
-        for (const auto& name : servicesOn[hostPolicy.name]) slot.services.push_back(name);
         view.hosts.push_back(std::move(slot));
     }
     return view;
@@ -193,14 +219,16 @@ ClusterView Decider::clusterView() const {
 
 std::string Decider::pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
                                 const std::string& only) {
-    ClusterView view = clusterView();
+    // The service may still be listed on its own host in the view: harmless, since placement never
+    // counts a service as conflicting with itself and that host is excluded. So no copy of the
+    // whole view, only a one-host view when the choice is restricted.
+    const ClusterView& whole = clusterView();
+    ClusterView restricted;
     if (!only.empty())
-        std::erase_if(view.hosts, [&](const PlacementHost& slot) { return slot.name != only; });
-    // The service still runs on `exclude`: free its place so anti-affinity does not count itself.
-    for (auto& slot : view.hosts) std::erase(slot.services, service.name);
+        if (auto slot = viewSlot_.find(only); slot != viewSlot_.end()) restricted.hosts.push_back(whole.hosts[slot->second]);
     const auto& seen = observed(service.name);
     ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {exclude}};
-    const PlacementPlan plan = planPlacement(policy_, view, {request});
+    const PlacementPlan plan = planPlacement(policy_, only.empty() ? whole : restricted, {request});
     if (const Placement* placement = plan.placementOf(service.name)) return placement->host;
     why = plan.unplaced.empty() ? "no host" : plan.unplaced.front().explain();
     return "";
@@ -213,7 +241,7 @@ std::string Decider::betterPreferredHost(const policy::ServicePolicy& service, c
         if (auto it = std::find(hosts.begin(), hosts.end(), name); it != hosts.end())
             return {0, static_cast<std::size_t>(it - hosts.begin())};
         const auto& sites = service.preferredSites;
-        if (auto it = std::find(sites.begin(), sites.end(), policy_.findHost(name)->site); it != sites.end())
+        if (auto it = std::find(sites.begin(), sites.end(), hostPolicy(name)->site); it != sites.end())
             return {1, static_cast<std::size_t>(it - sites.begin())};
         return {2, 0};
     };

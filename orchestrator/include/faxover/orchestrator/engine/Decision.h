@@ -125,7 +125,7 @@ struct CommandVerdict {
 };
 
 struct Decision {
-    std::map<std::string, ServiceMemory> memory{};  // every service of the policy, updated
+    std::map<std::string, ServiceMemory> memory{};  // the services whose memory changed (or is new)
     std::vector<Action> actions{};                  // to start now, in this order
     std::vector<LogLine> log{};
     std::vector<CommandVerdict> verdicts{};         // one per input command, same order

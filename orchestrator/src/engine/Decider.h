@@ -47,6 +47,9 @@ private:
     ClusterView buildClusterView() const;
     void reserveInView(const Action& action);
     bool eligible(const HostObservation& host, std::string& why) const;
+    // Whether `host` has said that `service` does not run there (invariant 2).
+    bool answeredOff(const std::string& service, const HostObservation& host) const;
+    bool canRestartIn(const HostObservation& host) const;
 
     // ---- shared helpers (Decider.cpp)
     // A service's memory: current() reads (this decision's version if it wrote one, else the

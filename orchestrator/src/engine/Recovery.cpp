@@ -36,7 +36,7 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
         const HostObservation* suspect = host(name);
         if (suspect == nullptr) {
             waiting.push_back(name + " (no longer in the policy)");
-        } else if (suspect->libvirt == hv::Reachability::Reachable || suspect->fence == FenceStatus::Confirmed) {
+        } else if (answeredOff(service.name, *suspect) || suspect->fence == FenceStatus::Confirmed) {
             continue;
         } else if (suspect->monitoringSuspended) {
             waiting.push_back(name + " (maintenance window: monitoring suspended)");
@@ -73,15 +73,14 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
 
     // Nowhere it might run: it is down for sure. Where did it stop?
     const HostObservation* last = memory.host.empty() ? nullptr : host(memory.host);
-    const bool stoppedOnLiveHost = last != nullptr && last->libvirt == hv::Reachability::Reachable;
+    const bool stoppedOnLiveHost = last != nullptr && answeredOff(service.name, *last);
     if (!stoppedOnLiveHost) {
         const std::string why = neverPlaced ? "not running anywhere"
                                             : "host " + memory.host + " fenced";
         toPlace_.push_back({service.name, memory.host, why});
         return;
     }
-    std::string notHere;
-    if (memory.restarts < service.maxRestart && eligible(*last, notHere)) {
+    if (memory.restarts < service.maxRestart && canRestartIn(*last)) {
         ++memory.restarts;
         memory.target = memory.host;
         act(Action{ActionKind::Start, service.name, memory.host, "",
@@ -132,6 +131,26 @@ void Decider::placeWaitingServices() {
                      request.reason + "; stays down: " + unplaced.explain(), true);
         }
     }
+}
+
+bool Decider::answeredOff(const std::string& service, const HostObservation& candidate) const {
+    // A listing without an active copy (this service runs nowhere we can see), or the host's own
+    // libvirtd reporting this domain shut off (a lifecycle event or a listing) on a connection
+    // that has not dropped since: when QEMU dies, libvirtd may be too busy reaping it to answer a
+    // listing in time, but its Stopped event says what matters.
+    if (candidate.libvirt == hv::Reachability::Reachable) return true;
+    if (candidate.libvirt == hv::Reachability::Unreachable) return false;
+    const auto& copies = observed(service).copies;
+    return std::any_of(copies.begin(), copies.end(),
+                       [&](const DomainCopy& copy) { return copy.host == candidate.name && !copy.active(); });
+}
+
+bool Decider::canRestartIn(const HostObservation& candidate) const {
+    // Alive (a degraded host is: one signal answers) and free to take it: placement's stricter
+    // eligibility is for hosts the service would move to.
+    return (candidate.health == HostHealthState::Ok || candidate.health == HostHealthState::Degraded) &&
+           candidate.libvirt != hv::Reachability::Unreachable && !candidate.maintenance &&
+           candidate.fence == FenceStatus::None;
 }
 
 bool Decider::eligible(const HostObservation& candidate, std::string& why) const {

@@ -99,9 +99,10 @@ void Runtime::observeRound(const RoundObservation& round) {
             observation.freeMemoryMiB = seen.inventory->freeMemoryKiB / 1024;
             observation.cpus = static_cast<int>(seen.inventory->cpus);
         }
-        // What this host runs: replace its copies; an unreachable host shows none (unknown, not
-        // absent: the engine reads that from `libvirt`).
-        if (seen.domains || observation.libvirt != hv::Reachability::Reachable) {
+        // What this host runs: a listing replaces its copies; a lost connection leaves none (unknown,
+        // not absent: the engine reads that from `libvirt`). A connected host whose listing was
+        // late keeps what it last said, lifecycle events included.
+        if (seen.domains || observation.libvirt == hv::Reachability::Unreachable) {
             for (auto& [name, service] : s.services)
                 std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == seen.host; });
         }

@@ -29,7 +29,8 @@ CommandOutput runProgram(const std::string& program, const std::vector<std::stri
     std::future<std::string> err;
     auto run = [&](auto&& standardInput) {
         bp::child child(bp::exe = program, bp::args = arguments, std::forward<decltype(standardInput)>(standardInput),
-                        bp::std_out > out, bp::std_err > err, bp::env["FAXLAB_RELAY"] = FAXOVER_LAB_RELAY, io);
+                        bp::std_out > out, bp::std_err > err, bp::env["FAXLAB_RELAY"] = FAXOVER_LAB_RELAY,
+                        bp::env["FAXLAB_REAPER"] = FAXOVER_LAB_REAPER, io);
         io.run();
         child.wait();
         return CommandOutput{child.exit_code(), out.get(), err.get()};

@@ -137,3 +137,24 @@ TEST_CASE("engine: admin commands on a busy service are refused with the reason"
     CHECK_FALSE(decision.verdicts.front().accepted);
     CHECK_THAT(decision.verdicts.front().message, Catch::Contains("migrating"));
 }
+
+TEST_CASE("engine: a stop event from a host whose listing was late is enough to restart in place", "[engine]") {
+    // libvirtd busy reaping a dead QEMU misses the round's listing, but its Stopped event arrived.
+    const auto policy = twoServicesOnH1();
+    auto input = h1Lost(policy, engine::HostHealthState::Degraded, engine::FenceStatus::None);
+    input.hosts["h1"].libvirt = hv::Reachability::Unknown;
+    input.services["fax-a"].copies = {{"h1", hv::DomainState::Shutoff}};
+    input.services["fax-b"].copies = {{"h1", hv::DomainState::Running}};
+    const auto decision = engine::decide(input);
+    REQUIRE(decision.actions.size() == 1);
+    CHECK(decision.actions.front() ==
+          engine::Action{ActionKind::Start, "fax-a", "h1", "", "restart in place 1/1"});
+
+    // Without that event nothing is known about h1: nothing starts anywhere.
+    input.services["fax-a"].copies.clear();
+    CHECK(engine::decide(input).actions.empty());
+    // And a lost connection voids what the host said before.
+    input.services["fax-a"].copies = {{"h1", hv::DomainState::Shutoff}};
+    input.hosts["h1"].libvirt = hv::Reachability::Unreachable;
+    CHECK(engine::decide(input).actions.empty());
+}

@@ -1,5 +1,6 @@
 // The README's first command: two real libvirt hosts on this machine, a real Linux guest booted
 // on one and live-migrated to the other, with a progress bar and the measured times.
+#include "DaemonProcess.h"
 #include "LabHarness.h"
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 
@@ -66,11 +67,51 @@ void orDie(hv::Result<void> result, const char* step) {
     if (!result) throw std::runtime_error(std::string(step) + ": " + result.error().message);
 }
 
+// Act two: `faxover daemon` protects the guest; its host loses power; the daemon fences it (the
+// lab's fence agent) and starts the guest on another host. Its log lines are shown as they come.
+void protectWithDaemon(const lab::Lab& lab, const std::string& host) {
+    std::cout << "\nStarting faxover daemon to protect " << kGuest << " (policy: 3 hosts, fence_faxlab) ...\n";
+    lab::DaemonProcess daemon(lab, kGuest);
+    daemon.start();
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (daemon.serviceState() != "ok" && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::cout << "  daemon reports " << kGuest << " " << daemon.serviceState() << " on " << daemon.serviceHost() << "\n";
+
+    std::cout << "Powering " << host << " off (link down, every process killed) ...\n";
+    const std::size_t shown = daemon.currentLog().size();
+    const auto powerOff = Clock::now();
+    lab.powerOff(host);
+    std::size_t printed = shown;
+    auto showNewLines = [&] {  // whole lines only: the daemon may be writing one
+        const std::string log = daemon.currentLog();
+        const auto end = log.rfind('\n');
+        if (end == std::string::npos || end + 1 <= printed) return;
+        std::istringstream lines(log.substr(printed, end + 1 - printed));
+        for (std::string line; std::getline(lines, line);) std::cout << "  | " << line << "\n";
+        printed = end + 1;
+    };
+    std::string now;
+    while (secondsSince(powerOff) < 30) {
+        showNewLines();
+        if (daemon.serviceState() == "ok" && !(now = daemon.serviceHost()).empty() && now != host) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    showNewLines();
+    if (now.empty() || now == host) throw std::runtime_error("the daemon did not recover the guest:\n" + daemon.log());
+    std::printf("  %s runs on %s %.1f s after the power cut (fenced first: never two copies)\n", kGuest,
+                now.c_str(), secondsSince(powerOff));
+    const std::string console = lab.consolePath(now, kGuest);
+    if (waitForHeartbeat(console, "", 60))
+        std::printf("  the fax VM booted again on %s: %s\n", now.c_str(), lastHeartbeatLine(console).c_str());
+    daemon.terminate();
+    lab.powerOn(host);
+}
+
 int runDemo() {
-    std::cout << "== Faxover lab demo: live migration between two real libvirt hosts ==\n";
+    std::cout << "== Faxover lab demo: live migration, then the daemon failing a dead host over ==\n";
     lab::runLabScript({"down"});  // a lab left behind by an interrupted run is cleaned, never reused
     auto labStart = Clock::now();
-    lab::Lab lab = lab::Lab::start(2);
+    lab::Lab lab = lab::Lab::start(3);
     std::printf("Lab up in %.1f s:\n", secondsSince(labStart));
     for (const auto& host : lab.hosts()) std::cout << "  " << host.name << "  " << host.uri << "\n";
 
@@ -110,8 +151,11 @@ int runDemo() {
     std::cout << "  the same guest keeps counting on " << destination << ": " << lastHeartbeatLine(destinationConsole)
               << "\n";
 
-    orDie(hypervisor.destroyDomain(destination, kGuest), "destroy guest");
-    orDie(hypervisor.undefineDomain(destination, kGuest), "undefine guest");
+    protectWithDaemon(lab, destination);
+    for (const auto& host : lab.hosts()) {
+        (void)hypervisor.destroyDomain(host.name, kGuest);
+        (void)hypervisor.undefineDomain(host.name, kGuest);
+    }
     std::cout << "Tearing the lab down.\n";
     return 0;
 }

@@ -230,10 +230,6 @@ void Decider::setState(const std::string& service, ServiceState state, const std
     out_.log.push_back({"service " + service, change + ": " + reason, alert});
 }
 
-void Decider::alert(const std::string& subject, const std::string& message) {
-    out_.log.push_back({subject, message, true});
-}
-
 void Decider::act(Action action) {
     if (!action.service.empty()) busy_.insert(action.service);
     reserveInView(action);

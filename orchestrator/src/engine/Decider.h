@@ -65,7 +65,6 @@ private:
     const std::vector<std::string>& activeCopies(const std::string& service) const;
     bool busy(const std::string& service) const;
     void setState(const std::string& service, ServiceState state, const std::string& reason, bool alert = false);
-    void alert(const std::string& subject, const std::string& message);
     void act(Action action);
     // Fences `hostName` once, on behalf of `service` (the first that needs it).
     void requestFence(const std::string& hostName, const std::string& service);

@@ -102,10 +102,7 @@ void Runtime::observeRound(const RoundObservation& round) {
         // What this host runs: a listing replaces its copies; a lost connection leaves none (unknown,
         // not absent: the engine reads that from `libvirt`). A connected host whose listing was
         // late keeps what it last said, lifecycle events included.
-        if (seen.domains || observation.libvirt == hv::Reachability::Unreachable) {
-            for (auto& [name, service] : s.services)
-                std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == seen.host; });
-        }
+        if (seen.domains || observation.libvirt == hv::Reachability::Unreachable) s.forgetCopiesOn(seen.host);
         if (seen.domains) {
             for (const auto& domain : *seen.domains) {
                 const auto* service = serviceOfDomain(*s.policy, domain.name, domain.uuid);
@@ -132,6 +129,11 @@ void Runtime::observeRound(const RoundObservation& round) {
     s.applyMaintenanceWindows();
     s.pumpFences();
     s.reconcile();
+}
+
+void Runtime::State::forgetCopiesOn(const std::string& host) {
+    for (auto& [name, service] : services)
+        std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == host; });
 }
 
 void Runtime::State::noteHostAnswered(HostEntry& host) {
@@ -169,8 +171,7 @@ void Runtime::onHypervisorEvent(const hv::HypervisorEvent& event) {
         // (see observeRound), or the engine would read "no copy there" before anyone looked.
         if (hostEvent->status.reachability == hv::Reachability::Reachable) return;
         it->second.observation.libvirt = hostEvent->status.reachability;
-        for (auto& [name, service] : s.services)
-            std::erase_if(service.observation.copies, [&](const auto& copy) { return copy.host == hostEvent->host; });
+        s.forgetCopiesOn(hostEvent->host);
         s.reconcile();
         return;
     }

@@ -88,6 +88,7 @@ struct Runtime::State {
     std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {});
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
+    void forgetCopiesOn(const std::string& host);  // what `host` was last known to run
     void log(std::string subject, std::string message, bool alert = false);
 
     // ---- Actions.cpp

@@ -18,7 +18,7 @@ build: setup
 # run unsanitized).
 build-asan: setup
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests scenario_runner
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests scenario_runner fault_fuzzer
 
 # Two real libvirt hosts, a Linux guest, a live migration with a progress bar.
 demo: build

@@ -72,4 +72,9 @@ const ServicePolicy* Policy::findService(std::string_view name) const {
     return found == services.end() ? nullptr : &*found;
 }
 
+const Licence* Policy::findLicence(std::string_view id) const {
+    auto found = std::find_if(licences.begin(), licences.end(), [&](const Licence& licence) { return licence.id == id; });
+    return found == licences.end() ? nullptr : &*found;
+}
+
 }  // namespace faxover::policy

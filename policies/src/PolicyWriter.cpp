@@ -128,6 +128,10 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.pair(4, "failback", service.failback ? "on" : "off");
     if (!service.licence.empty()) yaml.pair(4, "licence", quoted(service.licence));
     yaml.pair(4, "role", quoted(toString(service.role)));
+    if (service.role == ServiceRole::Standby) {
+        yaml.pair(4, "stands_in_for", quotedList(service.standsInFor));
+        yaml.pair(4, "standby_capacity", std::to_string(service.standbyCapacity));
+    }
     if (!service.trunkGroup.empty()) yaml.pair(4, "trunk_group", quoted(service.trunkGroup));
 }
 
@@ -156,6 +160,13 @@ void writeReserved(YamlLines& yaml, const Policy& policy) {
         yaml.pair(4, "product", quoted(licence.product));
         yaml.pair(4, "key_file", quoted(licence.keyFile));
         yaml.pair(4, "seats", std::to_string(licence.seats));
+        for (const auto& [key, step] : {std::pair{"apply", &licence.apply}, std::pair{"revoke", &licence.revoke}}) {
+            if (!*step) continue;
+            yaml.line(4, std::string(key) + ":");
+            yaml.pair(6, "command", quoted((*step)->command));
+            yaml.pair(6, "arguments", quotedList((*step)->arguments));
+            yaml.pair(6, "timeout", quoted(formatDuration((*step)->timeout)));
+        }
     }
     yaml.line(0, policy.boardModels.empty() ? "board_models: []" : "board_models:");
     for (const BoardModel& model : policy.boardModels) {

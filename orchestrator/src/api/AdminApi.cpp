@@ -18,6 +18,7 @@ constexpr std::array kVerbNames = {
     std::pair{Verb::Resume, "resume"},
     std::pair{Verb::Stop, "stop"},
     std::pair{Verb::FenceConfirm, "fence-confirm"},
+    std::pair{Verb::Demote, "demote"},
 };
 
 enum class Need { Required, Optional, Refused };
@@ -34,7 +35,8 @@ ArgumentRule ruleFor(Verb verb) {
         case Verb::Failback:
         case Verb::Suspend:
         case Verb::Resume:
-        case Verb::Stop: return {Need::Required, Need::Refused};
+        case Verb::Stop:
+        case Verb::Demote: return {Need::Required, Need::Refused};
         case Verb::MaintenanceEnable:
         case Verb::MaintenanceDisable:
         case Verb::FenceConfirm: return {Need::Refused, Need::Required};

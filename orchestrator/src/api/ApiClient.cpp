@@ -9,10 +9,12 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/URI.h>
 
 #include <unistd.h>
 
 #include <istream>
+#include <utility>
 
 namespace faxover::orchestrator::api {
 
@@ -65,6 +67,37 @@ hv::Result<CommandReply> ApiClient::execute(const AdminCommand& command) {
         return hv::Error{hv::ErrorKind::Internal, "the daemon sent a reply this CLI cannot read: " + reply.error().message};
     }
     return reply;
+}
+
+template <class Read>
+auto ApiClient::get(const std::string& path, const char* document, Read read) -> decltype(read(std::string_view{})) {
+    BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_GET, path, "", HTTPResponse::HTTP_OK));
+    auto value = read(body);
+    if (!value) {
+        return hv::Error{hv::ErrorKind::Internal,
+                         std::string("the daemon sent ") + document + " this CLI cannot read: " + value.error().message};
+    }
+    return value;
+}
+
+hv::Result<std::vector<LicenceView>> ApiClient::licences() {
+    return get("/v1/licences", "licences", licencesFromJson);
+}
+
+hv::Result<std::vector<LicenceAuditEntry>> ApiClient::licenceAudit(std::optional<WallTime> since) {
+    Poco::URI uri("/v1/licences/audit");
+    // addQueryParameter percent-encodes, so an offset's '+' cannot arrive as a space.
+    if (since) uri.addQueryParameter("since", toIsoUtc(*since));
+    return get(uri.getPathAndQuery(), "an audit log", licenceAuditFromJson);
+}
+
+hv::Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
+    Poco::URI uri("/v1/hook/may-start");
+    for (const auto& [key, value] : {std::pair{"host", &query.host}, std::pair{"uuid", &query.uuid},
+                                     std::pair{"name", &query.name}}) {
+        if (!value->empty()) uri.addQueryParameter(key, *value);
+    }
+    return get(uri.getPathAndQuery(), "a start permission", startPermissionFromJson);
 }
 
 hv::Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,

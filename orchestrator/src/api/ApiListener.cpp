@@ -65,28 +65,30 @@ hv::Result<ServerSocket> openUnixListener(const std::string& path) {
     return socket;
 }
 
-hv::Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint) {
+hv::Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
     const SocketAddress address(endpoint.host, endpoint.port);
-    if (!address.host().isLoopback()) {
+    if (loopbackOnly && !address.host().isLoopback()) {
         return hv::Error{hv::ErrorKind::InvalidArgument,
                          "refusing to serve the API on " + endpoint.toString() +
                              ": not a loopback address, and the API has no authentication"};
     }
     ServerSocket socket;
-    socket.bind(address, true);
+    // SO_REUSEADDR (a restart right after a stop binds at once) but not SO_REUSEPORT, which Poco's
+    // two-argument bind also sets: with it a second daemon would silently share the port.
+    socket.bind(address, true, false);
     socket.listen(kListenBacklog);
     return socket;
 }
 
 }  // namespace
 
-hv::Result<ServerSocket> openApiListener(const ApiEndpoint& endpoint) {
+hv::Result<ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
     try {
         if (endpoint.transport == ApiEndpoint::Transport::UnixSocket) return openUnixListener(endpoint.path);
-        return openTcpListener(endpoint);
+        return openTcpListener(endpoint, loopbackOnly);
     } catch (const Poco::Net::HostNotFoundException& error) {
         return hv::Error{hv::ErrorKind::InvalidArgument,
-                         "cannot resolve API address " + endpoint.toString() + ": " + error.displayText()};
+                         "cannot resolve " + endpoint.toString() + ": " + error.displayText()};
     } catch (const Poco::Exception& error) {
         return hv::Error{hv::ErrorKind::OperationFailed,
                          "cannot listen on " + endpoint.toString() + ": " + error.displayText()};

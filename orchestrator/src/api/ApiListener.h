@@ -10,7 +10,8 @@ namespace faxover::orchestrator::api {
 // Unix socket: creates the parent directory, replaces a stale socket file (refuses when another
 // process answers on it, or when the path is not a socket), binds, makes the file 0600 and only
 // then listens, so there is no moment in which another user could connect.
-// TCP: refuses any address that is not loopback, then binds (SO_REUSEADDR) and listens.
-hv::Result<Poco::Net::ServerSocket> openApiListener(const ApiEndpoint& endpoint);
+// TCP: with `loopbackOnly` (the admin API, which has no authentication) refuses any address that
+// is not loopback; then binds (SO_REUSEADDR) and listens.
+hv::Result<Poco::Net::ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly = true);
 
 }  // namespace faxover::orchestrator::api

@@ -1,15 +1,14 @@
 #include "ApiRequestHandler.h"
 
+#include "HttpExchange.h"
 #include "PeerIdentity.h"
-#include "faxover/orchestrator/api/ApiServer.h"
+#include "RequestQuery.h"
 #include "faxover/orchestrator/api/Json.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/StreamSocket.h>
-
-#include <istream>
 
 namespace faxover::orchestrator::api {
 
@@ -22,68 +21,23 @@ using Poco::Net::HTTPServerResponse;
 
 constexpr const char* kStatusPath = "/v1/status";
 constexpr const char* kCommandsPath = "/v1/commands";
-
-// An oversized body is read and dropped up to this much before the 413 goes out: closing a socket
-// with unread data makes the kernel reset it, and the client would see the reset, not the 413.
-constexpr std::size_t kMaxDrainedBody = 1024 * 1024;
-
-void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const std::string& body) {
-    response.setStatusAndReason(status);
-    response.setContentType("application/json");
-    response.setContentLength(static_cast<std::streamsize>(body.size()));
-    response.send() << body;
-}
-
-void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const hv::Error& error) {
-    sendJson(response, status, toJson(error));
-}
-
-HTTPResponse::HTTPStatus statusFor(hv::ErrorKind kind) {
-    switch (kind) {
-        case hv::ErrorKind::InvalidArgument: return HTTPResponse::HTTP_BAD_REQUEST;
-        case hv::ErrorKind::OperationInvalid: return HTTPResponse::HTTP_CONFLICT;
-        default: return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-    }
-}
-
-void sendFailure(HTTPServerResponse& response, const hv::Error& error) { sendError(response, statusFor(error.kind), error); }
-
-void sendWrongMethod(HTTPServerResponse& response, const std::string& method, const std::string& allowed) {
-    response.set("Allow", allowed);
-    sendError(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-              {hv::ErrorKind::InvalidArgument, "method " + method + " not allowed here (use " + allowed + ")"});
-}
-
-std::size_t readUpTo(std::istream& in, std::string& into, std::size_t limit) {
-    char chunk[4096];
-    std::size_t total = 0;
-    while (total < limit && in) {
-        in.read(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, limit - total)));
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (got == 0) break;
-        into.append(chunk, got);
-        total += got;
-    }
-    return total;
-}
-
-// The body, or nothing when it is over kMaxRequestBody (by its Content-Length or as it streams).
-std::optional<std::string> readBody(HTTPServerRequest& request) {
-    std::string body;
-    const auto declared = request.getContentLength64();
-    const bool declaredTooLarge =
-        declared != HTTPRequest::UNKNOWN_CONTENT_LENGTH && static_cast<std::uint64_t>(declared) > kMaxRequestBody;
-    if (!declaredTooLarge && readUpTo(request.stream(), body, kMaxRequestBody + 1) <= kMaxRequestBody) return body;
-    std::string dropped;
-    readUpTo(request.stream(), dropped, kMaxDrainedBody);
-    return std::nullopt;
-}
+constexpr const char* kLicencesPath = "/v1/licences";
+constexpr const char* kAuditPath = "/v1/licences/audit";
+constexpr const char* kMayStartPath = "/v1/hook/may-start";
 
 std::string pathOf(const std::string& uri) { return uri.substr(0, uri.find('?')); }
 
+// A route's method check: true when the request may go on, else the 405 is sent.
+bool methodIs(const std::string& allowed, const std::string& method, HTTPServerResponse& response) {
+    if (method == allowed) return true;
+    sendWrongMethod(response, method, allowed);
+    return false;
+}
+
 }  // namespace
 
-ApiRequestHandler::ApiRequestHandler(AdminApi& api, ApiEndpoint::Transport transport) : api_(api), transport_(transport) {}
+ApiRequestHandler::ApiRequestHandler(AdminApi& api, ApiEndpoint::Transport transport, ApiRole role)
+    : api_(api), transport_(transport), role_(role) {}
 
 void ApiRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
     // The edge of the module: nothing thrown below may reach Poco's worker thread.
@@ -109,17 +63,35 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
                           "request body over " + std::to_string(kMaxRequestBody) + " bytes"});
     }
     const std::string path = pathOf(request.getURI());
+    if (path == kMayStartPath) {
+        if (!methodIs(HTTPRequest::HTTP_GET, request.getMethod(), response)) return;
+        return serveMayStart(request, response);
+    }
+    if (role_ == ApiRole::Hook) {
+        // Reachable from the network: nothing of the admin API may leak through this listener.
+        return sendError(response, HTTPResponse::HTTP_NOT_FOUND,
+                         {hv::ErrorKind::InvalidArgument,
+                          "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
+                              kMayStartPath + "); the admin API is local (docs/daemon.md)"});
+    }
+    routeAdmin(request, path, *body, response);
+}
+
+void ApiRequestHandler::routeAdmin(HTTPServerRequest& request, const std::string& path, const std::string& body,
+                                   HTTPServerResponse& response) {
     const std::string& method = request.getMethod();
     if (path == kStatusPath) {
-        if (method != HTTPRequest::HTTP_GET) return sendWrongMethod(response, method, HTTPRequest::HTTP_GET);
-        return serveStatus(response);
+        if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveStatus(response);
+    } else if (path == kCommandsPath) {
+        if (methodIs(HTTPRequest::HTTP_POST, method, response)) serveCommand(request, body, response);
+    } else if (path == kLicencesPath) {
+        if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveLicences(response);
+    } else if (path == kAuditPath) {
+        if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveAudit(request, response);
+    } else {
+        sendError(response, HTTPResponse::HTTP_NOT_FOUND,
+                  {hv::ErrorKind::InvalidArgument, "no such endpoint '" + path + "' (see docs/cli.md)"});
     }
-    if (path == kCommandsPath) {
-        if (method != HTTPRequest::HTTP_POST) return sendWrongMethod(response, method, HTTPRequest::HTTP_POST);
-        return serveCommand(request, *body, response);
-    }
-    sendError(response, HTTPResponse::HTTP_NOT_FOUND,
-              {hv::ErrorKind::InvalidArgument, "no such endpoint '" + path + "' (see docs/cli.md)"});
 }
 
 void ApiRequestHandler::serveStatus(HTTPServerResponse& response) {
@@ -141,6 +113,34 @@ void ApiRequestHandler::serveCommand(HTTPServerRequest& request, const std::stri
     sendJson(response, HTTPResponse::HTTP_ACCEPTED, toJson(reply.value()));
 }
 
+void ApiRequestHandler::serveLicences(HTTPServerResponse& response) {
+    auto licences = api_.licences();
+    if (!licences) return sendFailure(response, licences.error());
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(licences.value()));
+}
+
+void ApiRequestHandler::serveAudit(HTTPServerRequest& request, HTTPServerResponse& response) {
+    auto parameters = queryParameters(request.getURI());
+    if (!parameters) return sendFailure(response, parameters.error());
+    auto since = auditSince(parameters.value());
+    if (!since) return sendFailure(response, since.error());
+    auto entries = api_.licenceAudit(since.value());
+    if (!entries) return sendFailure(response, entries.error());
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(entries.value()));
+}
+
+void ApiRequestHandler::serveMayStart(HTTPServerRequest& request, HTTPServerResponse& response) {
+    auto parameters = queryParameters(request.getURI());
+    if (!parameters) return sendFailure(response, parameters.error());
+    auto query = startQuery(parameters.value());
+    if (!query) return sendFailure(response, query.error());
+    // Unverified like X-Faxover-User: the host is what the hook claims, the peer what TCP says.
+    query.value().asker = "libvirt-hook:" + query.value().host + "@" + peerOf(request);
+    auto permission = api_.mayStart(query.value());
+    if (!permission) return sendFailure(response, permission.error());
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(permission.value()));
+}
+
 hv::Result<std::string> ApiRequestHandler::actorOf(HTTPServerRequest& request) const {
     if (transport_ == ApiEndpoint::Transport::Tcp) return tcpClaimedActor(request.get(kUserHeader, ""));
     auto* connection = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
@@ -148,11 +148,16 @@ hv::Result<std::string> ApiRequestHandler::actorOf(HTTPServerRequest& request) c
     return unixPeerActor(connection->socket().impl()->sockfd());
 }
 
-ApiRequestHandlerFactory::ApiRequestHandlerFactory(AdminApi& api, ApiEndpoint::Transport transport)
-    : api_(api), transport_(transport) {}
+std::string ApiRequestHandler::peerOf(HTTPServerRequest& request) const {
+    if (transport_ == ApiEndpoint::Transport::UnixSocket) return "local";
+    return request.clientAddress().host().toString();
+}
+
+ApiRequestHandlerFactory::ApiRequestHandlerFactory(AdminApi& api, ApiEndpoint::Transport transport, ApiRole role)
+    : api_(api), transport_(transport), role_(role) {}
 
 Poco::Net::HTTPRequestHandler* ApiRequestHandlerFactory::createRequestHandler(const HTTPServerRequest&) {
-    return new ApiRequestHandler(api_, transport_);
+    return new ApiRequestHandler(api_, transport_, role_);
 }
 
 }  // namespace faxover::orchestrator::api

@@ -1,8 +1,10 @@
 #pragma once
-// One HTTP request to the local API: routing, body limit, caller identity, JSON in and out. Every
-// exception stops here: a bad request gets a status code, never a crashed server.
+// One HTTP request to the local API or the hook listener: routing, body limit, caller identity,
+// JSON in and out. Every exception stops here: a bad request gets a status code, never a crashed
+// server.
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
+#include "faxover/orchestrator/api/ApiServer.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -13,28 +15,36 @@ namespace faxover::orchestrator::api {
 
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    ApiRequestHandler(AdminApi& api, ApiEndpoint::Transport transport);
+    ApiRequestHandler(AdminApi& api, ApiEndpoint::Transport transport, ApiRole role);
     void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
 private:
     void route(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    void routeAdmin(Poco::Net::HTTPServerRequest& request, const std::string& path, const std::string& body,
+                    Poco::Net::HTTPServerResponse& response);
     void serveStatus(Poco::Net::HTTPServerResponse& response);
     void serveCommand(Poco::Net::HTTPServerRequest& request, const std::string& body,
                       Poco::Net::HTTPServerResponse& response);
+    void serveLicences(Poco::Net::HTTPServerResponse& response);
+    void serveAudit(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    void serveMayStart(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     hv::Result<std::string> actorOf(Poco::Net::HTTPServerRequest& request) const;
+    std::string peerOf(Poco::Net::HTTPServerRequest& request) const;
 
     AdminApi& api_;
     ApiEndpoint::Transport transport_;
+    ApiRole role_;
 };
 
 class ApiRequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    ApiRequestHandlerFactory(AdminApi& api, ApiEndpoint::Transport transport);
+    ApiRequestHandlerFactory(AdminApi& api, ApiEndpoint::Transport transport, ApiRole role);
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 private:
     AdminApi& api_;
     ApiEndpoint::Transport transport_;
+    ApiRole role_;
 };
 
 }  // namespace faxover::orchestrator::api

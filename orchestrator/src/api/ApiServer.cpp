@@ -17,13 +17,16 @@ namespace {
 // bound what a misbehaving local client can tie up. Beyond the queue, connections are closed.
 constexpr int kWorkerThreads = 4;
 constexpr int kQueuedConnections = 16;
+// The hook listener sees bursts (a host autostarting its VMs asks once per VM, at once), and a
+// hook whose connection is dropped refuses protected domains: queue more, same workers.
+constexpr int kHookQueuedConnections = 64;
 // A client that stops sending mid-request holds a worker at most this long.
 const Poco::Timespan kSocketTimeout(5, 0);
 
-Poco::Net::HTTPServerParams::Ptr serverParams() {
+Poco::Net::HTTPServerParams::Ptr serverParams(ApiRole role) {
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(kWorkerThreads);
-    params->setMaxQueued(kQueuedConnections);
+    params->setMaxQueued(role == ApiRole::Hook ? kHookQueuedConnections : kQueuedConnections);
     params->setTimeout(kSocketTimeout);
     params->setThreadIdleTime(Poco::Timespan(10, 0));
     params->setKeepAlive(false);  // one request per connection: a worker is never parked on an idle client
@@ -40,25 +43,28 @@ struct ApiServer::Running {
     ApiEndpoint bound;
 };
 
-ApiServer::ApiServer(AdminApi& api, ApiEndpoint endpoint) : api_(api), endpoint_(std::move(endpoint)) {}
+ApiServer::ApiServer(AdminApi& api, ApiEndpoint endpoint, ApiRole role)
+    : api_(api), endpoint_(std::move(endpoint)), role_(role) {}
 
 ApiServer::~ApiServer() { stop(); }
 
 hv::Result<void> ApiServer::start() {
     if (running_) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already started"};
-    BOOST_OUTCOME_TRY(socket, openApiListener(endpoint_));
+    BOOST_OUTCOME_TRY(socket, openApiListener(endpoint_, role_ == ApiRole::Admin));
     try {
         auto running = std::make_unique<Running>();
         running->bound = endpoint_;
         if (endpoint_.transport == ApiEndpoint::Transport::Tcp) running->bound.port = socket.address().port();
         running->server = std::make_unique<Poco::Net::HTTPServer>(
-            new ApiRequestHandlerFactory(api_, endpoint_.transport), running->pool, socket, serverParams());
+            new ApiRequestHandlerFactory(api_, endpoint_.transport, role_), running->pool, socket, serverParams(role_));
         running->server->start();
         running_ = std::move(running);
         return hv::ok();
     } catch (const Poco::Exception& error) {
         return hv::Error{hv::ErrorKind::OperationFailed,
-                         "cannot start the API server on " + endpoint_.toString() + ": " + error.displayText()};
+                         std::string(role_ == ApiRole::Hook ? "cannot start the hook listener on "
+                                                            : "cannot start the API server on ") +
+                             endpoint_.toString() + ": " + error.displayText()};
     }
 }
 

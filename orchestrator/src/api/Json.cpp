@@ -3,13 +3,9 @@
 // times) and take the rest as empty when absent.
 #include "faxover/orchestrator/api/Json.h"
 
-#include "JsonFields.h"
-
-#include <Poco/Exception.h>
-#include <Poco/JSON/Stringifier.h>
+#include "JsonSupport.h"
 
 #include <array>
-#include <sstream>
 #include <utility>
 
 namespace faxover::orchestrator::api {
@@ -32,14 +28,6 @@ constexpr std::array kErrorKindNames = {
     std::pair{hv::ErrorKind::Aborted, "Aborted"},
     std::pair{hv::ErrorKind::Internal, "Internal"},
 };
-
-Object::Ptr orderedObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-std::string stringify(const Object::Ptr& object, JsonStyle style = JsonStyle::Compact) {
-    std::ostringstream text;
-    object->stringify(text, style == JsonStyle::Indented ? 2 : 0);
-    return text.str();
-}
 
 Object::Ptr serviceObject(const ServiceView& service) {
     Object::Ptr object = orderedObject();
@@ -87,31 +75,6 @@ hv::Result<HostView> hostFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
     BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
     return HostView{name, health, libvirt, maintenance, fence, since, reason};
-}
-
-// Reads every element of the array field `key` with `read`.
-template <class T, class Read>
-hv::Result<std::vector<T>> listFrom(const JsonFields& fields, const std::string& key, Read read) {
-    BOOST_OUTCOME_TRY(array, fields.requiredArray(key));
-    std::vector<T> values;
-    for (std::size_t index = 0; index < array->size(); ++index) {
-        BOOST_OUTCOME_TRY(element, fields.element(*array, key, index));
-        BOOST_OUTCOME_TRY(value, read(element));
-        values.push_back(std::move(value));
-    }
-    return values;
-}
-
-// Runs a document reader; anything Poco throws past the typed checks becomes InvalidArgument too.
-template <class Read>
-auto guarded(const char* document, Read read) -> decltype(read()) {
-    try {
-        return read();
-    } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.displayText()};
-    } catch (const std::exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.what()};
-    }
 }
 
 }  // namespace

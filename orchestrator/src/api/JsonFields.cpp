@@ -16,29 +16,37 @@ namespace {
 // recursing deep.
 constexpr std::size_t kMaxJsonDepth = 16;
 
-}  // namespace
-
-hv::Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view text, const char* document) {
-    // Poco reports a bare scalar ("42", "null") as "Attempt to set value on an empty stack"; say
-    // what is wrong in the reader's terms instead.
+// Parses `text` as a JSON object or array (Ptr says which). Poco reports a bare scalar ("42",
+// "null") as "Attempt to set value on an empty stack"; say what is wrong in the reader's terms.
+template <class Ptr>
+hv::Result<Ptr> parseJsonAs(std::string_view text, const char* document, const char* expected) {
+    const auto wrongShape = [&] {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": expected " + expected};
+    };
     const auto first = text.find_first_not_of(" \t\r\n");
-    if (first != std::string_view::npos && text[first] != '{' && text[first] != '[') {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": expected a JSON object"};
-    }
+    if (first != std::string_view::npos && text[first] != '{' && text[first] != '[') return wrongShape();
     try {
         Poco::JSON::Parser parser;
         parser.setDepth(kMaxJsonDepth);
         const Poco::Dynamic::Var root = parser.parse(std::string(text));
-        if (root.type() != typeid(Poco::JSON::Object::Ptr)) {
-            return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": expected a JSON object"};
-        }
-        return root.extract<Poco::JSON::Object::Ptr>();
+        if (root.type() != typeid(Ptr)) return wrongShape();
+        return root.extract<Ptr>();
     } catch (const Poco::Exception& error) {
         return hv::Error{hv::ErrorKind::InvalidArgument,
                          std::string(document) + ": malformed JSON: " + error.displayText()};
     } catch (const std::exception& error) {
         return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": malformed JSON: " + error.what()};
     }
+}
+
+}  // namespace
+
+hv::Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view text, const char* document) {
+    return parseJsonAs<Poco::JSON::Object::Ptr>(text, document, "a JSON object");
+}
+
+hv::Result<Poco::JSON::Array::Ptr> parseJsonArray(std::string_view text, const char* document) {
+    return parseJsonAs<Poco::JSON::Array::Ptr>(text, document, "a JSON array");
 }
 
 JsonFields::JsonFields(Poco::JSON::Object::Ptr object, std::string path) : object_(std::move(object)), path_(std::move(path)) {}
@@ -77,6 +85,33 @@ hv::Result<std::optional<double>> JsonFields::optionalFraction(const std::string
     return std::optional<double>{fraction};
 }
 
+hv::Result<std::int64_t> JsonFields::requiredInteger(const std::string& key, std::int64_t least,
+                                                    std::int64_t most) const {
+    const Poco::Dynamic::Var value = object_->get(key);
+    const std::string range = "expected a whole number from " + std::to_string(least) + " to " + std::to_string(most);
+    if (value.isEmpty()) return invalid(key, "missing (" + range + ")");
+    if (value.isBoolean() || !value.isInteger()) return invalid(key, range);
+    std::int64_t number = 0;
+    try {
+        number = value.convert<Poco::Int64>();
+    } catch (const Poco::Exception&) {
+        return invalid(key, range);  // an unsigned 64-bit value past what int64 holds
+    }
+    if (number < least || number > most) return invalid(key, range);
+    return number;
+}
+
+hv::Result<std::vector<std::string>> JsonFields::requiredStringList(const std::string& key) const {
+    BOOST_OUTCOME_TRY(array, requiredArray(key));
+    std::vector<std::string> strings;
+    for (std::size_t index = 0; index < array->size(); ++index) {
+        const Poco::Dynamic::Var value = array->get(static_cast<unsigned>(index));
+        if (!value.isString()) return invalid(key + "[" + std::to_string(index) + "]", "expected a string");
+        strings.push_back(value.extract<std::string>());
+    }
+    return strings;
+}
+
 hv::Result<WallTime> JsonFields::requiredTime(const std::string& key) const {
     BOOST_OUTCOME_TRY(text, requiredString(key));
     auto time = parseIsoUtc(text);
@@ -100,10 +135,16 @@ hv::Result<Poco::JSON::Array::Ptr> JsonFields::requiredArray(const std::string& 
 
 hv::Result<JsonFields> JsonFields::element(const Poco::JSON::Array& array, const std::string& key,
                                            std::size_t index) const {
-    const std::string indexed = key + "[" + std::to_string(index) + "]";
+    return at(array, pathOf(key), index);
+}
+
+hv::Result<JsonFields> JsonFields::at(const Poco::JSON::Array& array, const std::string& path, std::size_t index) {
+    const std::string indexed = path + "[" + std::to_string(index) + "]";
     const Poco::Dynamic::Var value = array.get(static_cast<unsigned>(index));
-    if (value.type() != typeid(Poco::JSON::Object::Ptr)) return invalid(indexed, "expected an object");
-    return JsonFields(value.extract<Poco::JSON::Object::Ptr>(), pathOf(indexed));
+    if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, indexed + ": expected an object"};
+    }
+    return JsonFields(value.extract<Poco::JSON::Object::Ptr>(), indexed);
 }
 
 }  // namespace faxover::orchestrator::api

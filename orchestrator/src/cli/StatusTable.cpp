@@ -1,6 +1,7 @@
 #include "cli/StatusTable.h"
 
 #include "cli/Percent.h"
+#include "cli/TextTable.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -13,29 +14,7 @@ namespace faxover::orchestrator {
 namespace {
 
 using namespace std::chrono;
-using Row = std::vector<std::string>;
-
-// Rows under a header, each column as wide as its widest cell, two spaces between columns; the
-// last column is not padded so lines carry no trailing blanks.
-void printTable(const Row& header, const std::vector<Row>& rows, std::ostream& out) {
-    std::vector<std::size_t> widths(header.size(), 0);
-    auto widen = [&](const Row& row) {
-        for (std::size_t column = 0; column < row.size(); ++column) widths[column] = std::max(widths[column], row[column].size());
-    };
-    widen(header);
-    for (const auto& row : rows) widen(row);
-    auto printRow = [&](const Row& row) {
-        for (std::size_t column = 0; column < row.size(); ++column) {
-            const bool last = column + 1 == row.size();
-            out << (last ? row[column] : row[column] + std::string(widths[column] - row[column].size() + 2, ' '));
-        }
-        out << '\n';
-    };
-    printRow(header);
-    for (const auto& row : rows) printRow(row);
-}
-
-std::string orDash(const std::string& text) { return text.empty() ? "-" : text; }
+using Row = TableRow;
 
 std::string twoDigits(long long value) {
     std::ostringstream text;

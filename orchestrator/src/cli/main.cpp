@@ -20,7 +20,7 @@ namespace {
 constexpr int kExitUsage = 2;
 
 void printUsage(std::ostream& out) {
-    out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS]\n"
+    out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS] [--hook-listen ADDRESS:PORT]\n"
            "       faxover inventory HOST...\n"
            "       faxover policy check FILE...\n"
            "       faxover --version\n";
@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
     if (arguments.front() == "daemon") {
         return faxover::orchestrator::runDaemon({arguments.begin() + 1, arguments.end()}, std::cout, std::cerr);
     }
-    const bool adminOption = arguments.front().rfind("--api", 0) == 0 || arguments.front() == "--json";
+    // Admin options may come first too ("faxover --json status", "faxover --since 7d license audit").
+    const bool adminOption = arguments.front() == "--json" || arguments.front().rfind("--api", 0) == 0 ||
+                             arguments.front().rfind("--since", 0) == 0 || arguments.front().rfind("--format", 0) == 0;
     if (adminOption || faxover::orchestrator::isAdminCommand(arguments.front())) return runAdmin(arguments);
     std::cerr << "faxover: unknown command '" << arguments.front() << "'\n";
     printUsage(std::cerr);

@@ -3,6 +3,7 @@
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/api/ApiServer.h"
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
+#include "faxover/orchestrator/licence/ProcessLicenceSteps.h"
 #include "faxover/orchestrator/monitor/PocoTcpProber.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
@@ -29,7 +30,11 @@ struct DaemonOptions {
     std::string policyFile;
     std::string storePath = kDefaultStorePath;
     std::string apiAddress = api::kDefaultApiAddress;
+    std::string hookAddress;  // empty: no hook listener
 };
+
+constexpr const char* kUsage =
+    "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS] [--hook-listen ADDRESS:PORT]\n";
 
 std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& arguments, std::ostream& err) {
     DaemonOptions options;
@@ -40,11 +45,15 @@ std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& argume
             err << "faxover daemon: " << argument << " needs a value\n";
             return std::nullopt;
         };
-        if (argument == "--policy" || argument == "--store" || argument == "--api") {
+        std::string* into = argument == "--policy"        ? &options.policyFile
+                            : argument == "--store"       ? &options.storePath
+                            : argument == "--api"         ? &options.apiAddress
+                            : argument == "--hook-listen" ? &options.hookAddress
+                                                          : nullptr;
+        if (into != nullptr) {
             auto given = value();
             if (!given) return std::nullopt;
-            (argument == "--policy" ? options.policyFile : argument == "--store" ? options.storePath
-                                                                                 : options.apiAddress) = *given;
+            *into = *given;
         } else {
             err << "faxover daemon: unknown argument '" << argument << "'\n";
             return std::nullopt;
@@ -126,7 +135,7 @@ private:
 int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
     const auto options = parseOptions(arguments, err);
     if (!options) {
-        err << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS]\n";
+        err << kUsage;
         return kExitUsage;
     }
     // Signals are taken synchronously by sigwait below: block them before any thread starts, so
@@ -144,6 +153,15 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
         err << "faxover daemon: --api: " << endpoint.error().message << "\n";
         return kExitUsage;
     }
+    std::optional<api::ApiEndpoint> hookEndpoint;
+    if (!options->hookAddress.empty()) {
+        auto parsed = api::parseHookListenAddress(options->hookAddress);
+        if (!parsed) {
+            err << "faxover daemon: --hook-listen: " << parsed.error().message << "\n";
+            return kExitUsage;
+        }
+        hookEndpoint = parsed.value();
+    }
     std::error_code ignored;
     std::filesystem::create_directories(std::filesystem::path(options->storePath).parent_path(), ignored);
     auto store = store::SqliteStore::open(options->storePath);
@@ -160,7 +178,8 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     runtime::SystemWallClock wall;
     hv::SteadyClock clock;
     runtime::StreamStateLog log(out, [&wall] { return runtime::isoTimestamp(wall.now()); });
-    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall}, policy,
+    licence::ProcessLicenceSteps licenceSteps;
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall, licenceSteps}, policy,
                              options->policyFile);
     if (auto resumed = runtime.resume(); !resumed) {
         err << "faxover daemon: store: " << resumed.error().message << "\n";
@@ -173,8 +192,20 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
         hypervisor.setEventHandler({});
         return kExitCannotStart;
     }
+    // Read-only and reachable from the hosts: it answers the libvirt hook's question, nothing else.
+    std::optional<api::ApiServer> hookServer;
+    if (hookEndpoint) {
+        hookServer.emplace(runtime, *hookEndpoint, api::ApiRole::Hook);
+        if (auto started = hookServer->start(); !started) {
+            err << "faxover daemon: --hook-listen " << options->hookAddress << ": " << started.error().message << "\n";
+            server.stop();
+            hypervisor.setEventHandler({});
+            return kExitCannotStart;
+        }
+    }
     log.write({"daemon", "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
-                             server.boundEndpoint().toString()});
+                             server.boundEndpoint().toString() +
+                             (hookServer ? ", hook listener " + hookServer->boundEndpoint().toString() : "")});
     {
         // Its own threads: a host that hangs a reading never waits behind (or delays) an action.
         runtime::ThreadPoolExecutor readings(8);
@@ -198,6 +229,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             runtime.replacePolicy(reloaded);
         }
     }
+    if (hookServer) hookServer->stop();
     server.stop();
     hypervisor.setEventHandler({});
     return 0;

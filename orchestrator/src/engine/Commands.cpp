@@ -44,6 +44,8 @@ CommandVerdict Decider::applyCommand(const api::AdminCommand& command) {
         return failoverCommand(*service, command);
     case api::Verb::Failback:
         return failbackCommand(*service, command);
+    case api::Verb::Demote:
+        return demoteCommand(*service, command);
     default:
         return refuse("not a service command");  // host verbs are the runtime's
     }

@@ -15,7 +15,7 @@ constexpr int kMaxMigrationFailures = 3;
 
 Decision decide(const EngineInput& input) { return Decider(input).run(); }
 
-Decider::Decider(const EngineInput& input) : in_(input), policy_(*input.policy) {
+Decider::Decider(const EngineInput& input) : in_(input), policy_(*input.policy), seats_(input.ledger) {
     services_.reserve(std::max(policy_.services.size(), in_.services.size()));
     hostPolicies_.reserve(policy_.hosts.size());
     hosts_.reserve(in_.hosts.size());
@@ -45,6 +45,8 @@ Decision Decider::run() {
     for (const auto& service : policy_.services)
         if (!busy(service.name) && !commanded_.contains(service.name)) evaluate(service);
     placeWaitingServices();
+    settleLedger();
+    out_.seats = seats_;
     // Only what changed leaves the engine (a memory written back unchanged is not a change).
     std::erase_if(out_.memory, [&](const auto& entry) {
         auto before = in_.memory.find(entry.first);
@@ -84,9 +86,12 @@ void Decider::applyFinished(const FinishedAction& finished) {
     switch (action.kind) {
     case ActionKind::Fence:
         return;  // the runtime's fence executor reports through HostObservation::fence
+    case ActionKind::ApplyLicence:
+    case ActionKind::RevokeLicence:
+        return finishLicenceStep(finished);
     case ActionKind::Start:
         memory.host = action.host;
-        if (finished.succeeded) setState(action.service, ServiceState::Ok, "started on " + action.host);
+        if (finished.succeeded) startedOn(action.service, action.host, "started on " + action.host);
         else setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure, true);
         return;
     case ActionKind::LiveMigrate:
@@ -95,8 +100,10 @@ void Decider::applyFinished(const FinishedAction& finished) {
         if (finished.succeeded) {
             memory.host = action.host;
             memory.migrationFailures = 0;
-            setState(action.service, ServiceState::Ok,
-                     std::string(live ? "live-migrated" : "moved cold") + " from " + action.source);
+            // A live migration keeps the guest (and the licence applied in it); a cold move boots it anew.
+            const std::string how = std::string(live ? "live-migrated" : "moved cold") + " from " + action.source;
+            moveSeats(action.service, action.host, !live, how);
+            startedOn(action.service, action.host, how);
             return;
         }
         memory.host = action.source;
@@ -112,7 +119,7 @@ void Decider::applyFinished(const FinishedAction& finished) {
 }
 
 void Decider::evaluate(const policy::ServicePolicy& service) {
-    if (heldByAdmin(current(service.name).state)) return;
+    if (heldByAdmin(current(service.name).state)) return keepSeatWhileHeld(service);
     const auto& copies = activeCopies(service.name);
     if (copies.size() > 1) {
         std::string where;
@@ -136,6 +143,8 @@ void Decider::evaluateRunning(const policy::ServicePolicy& service, const std::s
 
     if (where.health == HostHealthState::Suspect) {
         setState(service.name, ServiceState::Suspect, "host " + hostName + " is suspect");
+    } else if (!licensedOn(service, hostName)) {
+        return;  // not ok until it holds its seat here with the licence applied
     } else if (current(service.name).state != ServiceState::Ok || moved) {
         setState(service.name, ServiceState::Ok,
                  moved && !previous.empty() ? "found running on " + hostName + " (last known on " + previous + ")"

@@ -1,10 +1,12 @@
 #pragma once
 // The working state of one decide() call, shared by the files that make up the engine:
-// Decider.cpp (outcomes and the per-service rules), Commands.cpp (admin verbs) and
-// Recovery.cpp (fencing prerequisites and placement). Internal to the engine.
+// Decider.cpp (outcomes and the per-service rules), Commands.cpp (admin verbs),
+// Recovery.cpp (fencing prerequisites and placement) and Licensing.cpp (the seat ledger).
+// Internal to the engine.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/Placement.h"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -35,6 +37,7 @@ private:
     // ---- Recovery.cpp
     void evaluateNotRunning(const policy::ServicePolicy& service);
     void placeWaitingServices();
+    void restartInPlace(const policy::ServicePolicy& service, const std::string& host);
     // Where the service could go now, never `exclude`; "" and the reason when nowhere.
     // `only`, when set, restricts the choice to that host.
     std::string pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
@@ -50,6 +53,39 @@ private:
     // Whether `host` has said that `service` does not run there (invariant 2).
     bool answeredOff(const std::string& service, const HostObservation& host) const;
     bool canRestartIn(const HostObservation& host) const;
+
+    // ---- Licensing.cpp (docs/licensing.md)
+    // The licence whose seat `service` needs to run: active role and a licence; nullptr otherwise.
+    const policy::Licence* seatLicence(const policy::ServicePolicy& service) const;
+    SeatHolding* holding(const std::string& service, const std::string& onBehalfOf = "");
+    int seatsHeld(const std::string& licence) const;
+    std::string holdersOf(const std::string& licence) const;  // "fax-a on h1, fax-dr (for fax-b) on h3"
+    // Before a start on `host`: keeps, moves or grants the service's seat, or refuses the start
+    // (state and audit line) and returns false.
+    bool claimSeat(const policy::ServicePolicy& service, const std::string& host, const std::string& why);
+    // Whether a seat could be had for a start, counting `promised` seats handed out in this pass.
+    bool seatAvailable(const policy::ServicePolicy& service, std::map<std::string, int>& promised);
+    void refuseSeat(const policy::ServicePolicy& service, const std::string& why);
+    // While it runs on `host`: its seat is there and its licence applied; acts when not. False
+    // while that is not so (the service is not declared ok).
+    bool licensedOn(const policy::ServicePolicy& service, const std::string& host);
+    void applyPromotions(const policy::ServicePolicy& standby, const std::string& host);
+    // Suspended, stopped or in error, the engine leaves it alone; but a copy that runs still
+    // counts against its licence.
+    void keepSeatWhileHeld(const policy::ServicePolicy& service);
+    // After a start or cold move succeeded: ok, or still recovering while its licence is applied.
+    void startedOn(const std::string& service, const std::string& host, const std::string& how);
+    // The standby holding `primary`'s seat, or nullptr.
+    const SeatHolding* substitutedBy(const std::string& primary) const;
+    // A down primary no host can take: a standby that stands in for it takes its seat.
+    bool promoteStandby(const policy::ServicePolicy& primary, std::string& whyNot);
+    // Gives back seats whose holder no longer needs them (end of a decision).
+    void settleLedger();
+    void revokeSeat(const SeatHolding& seat, const std::string& why, const std::string& actor = "daemon");
+    void moveSeats(const std::string& service, const std::string& host, bool reapply, const std::string& why);
+    void ledgerChange(LedgerChange change);
+    void finishLicenceStep(const FinishedAction& finished);
+    CommandVerdict demoteCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
 
     // ---- shared helpers (Decider.cpp)
     // A service's memory: current() reads (this decision's version if it wrote one, else the
@@ -82,8 +118,9 @@ private:
         std::string service{};
         std::string exclude{};  // never this host (where it crashed too often)
         std::string reason{};
+        std::string restartOn{};  // a restart in place on this host: no placement, but a seat all the same
     };
-    std::vector<PlacementRequest> toPlace_;  // services to start on a host placement picks
+    std::vector<PlacementRequest> toPlace_;  // services to start: restarts in place, and on a host placement picks
     std::set<std::string> commanded_;     // services an admin command moved in this decision
     // Indexes built once per decision: a decision touches each of 10,000 services several times.
     // Keys view strings owned by the input and the policy, which outlive the decision.
@@ -100,6 +137,8 @@ private:
     std::unordered_map<std::string_view, const policy::HostPolicy*> hostPolicies_;
     std::unordered_map<std::string_view, const HostObservation*> hosts_;
     std::optional<ClusterView> view_;
+    Ledger seats_;                         // the input's ledger with this decision's changes
+    std::set<std::string> downForSure_;    // services no host can be running (invariant 2 checked)
     std::unordered_map<std::string, std::size_t> viewSlot_;  // host -> index in view_->hosts
 };
 

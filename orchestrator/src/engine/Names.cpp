@@ -49,6 +49,8 @@ const char* toString(ActionKind kind) {
     case ActionKind::Start: return "start";
     case ActionKind::LiveMigrate: return "live-migrate";
     case ActionKind::ColdMove: return "cold-move";
+    case ActionKind::ApplyLicence: return "apply-licence";
+    case ActionKind::RevokeLicence: return "revoke-licence";
     }
     return "?";
 }
@@ -59,6 +61,23 @@ std::string Action::describe() const {
     case ActionKind::Start: return "start " + service + " on " + host;
     case ActionKind::LiveMigrate:
     case ActionKind::ColdMove: return std::string(toString(kind)) + " " + service + " " + source + " -> " + host;
+    case ActionKind::ApplyLicence:
+    case ActionKind::RevokeLicence:
+        return std::string(toString(kind)) + " " + service + (onBehalfOf.empty() ? "" : " for " + onBehalfOf) +
+               " on " + host;
+    }
+    return "?";
+}
+
+const char* toString(LedgerEvent event) {
+    switch (event) {
+    case LedgerEvent::Grant: return "grant";
+    case LedgerEvent::Transfer: return "transfer";
+    case LedgerEvent::Revoke: return "revoke";
+    case LedgerEvent::Refuse: return "refuse";
+    case LedgerEvent::Applied: return "applied";
+    case LedgerEvent::ApplyFailed: return "apply-failed";
+    case LedgerEvent::RevokeRun: return "revoke-run";
     }
     return "?";
 }

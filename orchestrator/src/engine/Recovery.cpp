@@ -19,6 +19,9 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
+    // Its standby holds its seat: starting it too would make a second active instance. Its state
+    // was set when the standby took over (Licensing.cpp).
+    if (substitutedBy(service.name) != nullptr) return;
     ServiceMemory& memory = memoryOf(service.name);
 
     // Invariant 2: every host that might still run it must have answered "not running" or be
@@ -72,6 +75,7 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
     }
 
     // Nowhere it might run: it is down for sure. Where did it stop?
+    downForSure_.insert(service.name);
     const HostObservation* last = memory.host.empty() ? nullptr : host(memory.host);
     const bool stoppedOnLiveHost = last != nullptr && answeredOff(service.name, *last);
     if (!stoppedOnLiveHost) {
@@ -81,13 +85,8 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
         return;
     }
     if (memory.restarts < service.maxRestart && canRestartIn(*last)) {
-        ++memory.restarts;
-        memory.target = memory.host;
-        act(Action{ActionKind::Start, service.name, memory.host, "",
-                   "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)});
-        setState(service.name, ServiceState::Recovering,
-                 "stopped on " + memory.host + "; restart in place " + std::to_string(memory.restarts) + " of " +
-                     std::to_string(service.maxRestart));
+        // Decided with the other starts, so that seats go by priority (placeWaitingServices).
+        toPlace_.push_back({service.name, "", "stopped on " + memory.host + "; restart in place", memory.host});
         return;
     }
     if (memory.relocations < service.maxRelocate) {
@@ -107,6 +106,22 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
 
 void Decider::placeWaitingServices() {
     if (toPlace_.empty()) return;
+    // Seats first, highest priority first: a service that cannot have a seat takes no host.
+    std::stable_sort(toPlace_.begin(), toPlace_.end(), [&](const PlacementRequest& a, const PlacementRequest& b) {
+        return servicePolicy(a.service)->priority > servicePolicy(b.service)->priority;
+    });
+    std::map<std::string, int> promised;
+    std::vector<PlacementRequest> seatless;
+    std::erase_if(toPlace_, [&](const PlacementRequest& request) {
+        if (seatAvailable(*servicePolicy(request.service), promised)) return false;
+        seatless.push_back(request);
+        return true;
+    });
+    std::erase_if(toPlace_, [&](const PlacementRequest& request) {
+        if (request.restartOn.empty()) return false;
+        restartInPlace(*servicePolicy(request.service), request.restartOn);
+        return true;
+    });
     std::vector<ServiceToPlace> requests;
     for (const auto& request : toPlace_) {
         const auto& seen = observed(request.service);
@@ -118,6 +133,7 @@ void Decider::placeWaitingServices() {
     for (const auto& request : toPlace_) {
         ServiceMemory& memory = memoryOf(request.service);
         if (const Placement* placement = plan.placementOf(request.service)) {
+            claimSeat(*servicePolicy(request.service), placement->host, request.reason);  // available: checked above
             memory.target = placement->host;
             act(Action{ActionKind::Start, request.service, placement->host, "", request.reason});
             setState(request.service, ServiceState::Recovering, request.reason + ": starting on " + placement->host);
@@ -125,12 +141,29 @@ void Decider::placeWaitingServices() {
         }
         for (const auto& unplaced : plan.unplaced) {
             if (unplaced.service != request.service) continue;
+            std::string whyNot;
+            if (promoteStandby(*servicePolicy(request.service), whyNot)) continue;
             const bool fenced = !memory.host.empty() && host(memory.host) != nullptr &&
                                 host(memory.host)->fence == FenceStatus::Confirmed;
             setState(request.service, fenced ? ServiceState::Fenced : ServiceState::Failure,
-                     request.reason + "; stays down: " + unplaced.explain(), true);
+                     request.reason + "; stays down: " + unplaced.explain() + (whyNot.empty() ? "" : "; " + whyNot),
+                     true);
         }
     }
+    // Refused once the seats are given out, so the alert names every holder.
+    for (const auto& request : seatless) refuseSeat(*servicePolicy(request.service), request.reason);
+}
+
+void Decider::restartInPlace(const policy::ServicePolicy& service, const std::string& host) {
+    ServiceMemory& memory = memoryOf(service.name);
+    claimSeat(service, host, "restart in place on " + host);  // available: checked before
+    ++memory.restarts;
+    memory.target = host;
+    act(Action{ActionKind::Start, service.name, host, "",
+               "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)});
+    setState(service.name, ServiceState::Recovering,
+             "stopped on " + host + "; restart in place " + std::to_string(memory.restarts) + " of " +
+                 std::to_string(service.maxRestart));
 }
 
 bool Decider::answeredOff(const std::string& service, const HostObservation& candidate) const {
@@ -174,7 +207,7 @@ const ClusterView& Decider::clusterView() {
 }
 
 void Decider::reserveInView(const Action& action) {
-    if (!view_ || action.kind == ActionKind::Fence) return;
+    if (!view_ || !movesVm(action.kind)) return;
     auto slot = viewSlot_.find(action.host);
     if (slot == viewSlot_.end()) return;
     PlacementHost& host = view_->hosts[slot->second];
@@ -205,7 +238,7 @@ ClusterView Decider::buildClusterView() const {
         }
     }
     for (const auto& action : in_.inFlight) {
-        if (action.kind == ActionKind::Fence) continue;
+        if (!movesVm(action.kind)) continue;
         Usage& used = usage[action.host];
         used.arrivingMiB += observed(action.service).memoryMiB;
         used.vcpus += observed(action.service).vcpus;

@@ -1,7 +1,7 @@
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
 
 #include "AgentOptions.h"
-#include "AgentProcess.h"
+#include "process/ChildProcess.h"
 
 #include "faxover/policies/Duration.h"
 
@@ -17,21 +17,20 @@ using Clock = std::chrono::steady_clock;
 constexpr int kStatusOn = 0;
 constexpr int kStatusOff = 2;
 
-// The agent's own last words: the last non-blank line of its output, for the one-line message.
+using process::ChildRun;
+
+// The agent's own last words, for the one-line message.
 std::string lastLine(const std::string& output) {
-    const std::size_t end = output.find_last_not_of(" \t\r\n");
-    if (end == std::string::npos) return "no output";
-    const std::size_t newline = output.find_last_of('\n', end);
-    const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
-    return output.substr(start, end + 1 - start);
+    std::string line = process::lastLine(output);
+    return line.empty() ? "no output" : line;
 }
 
 // One run of `action`, sharing the level's deadline with the other runs.
-hv::Result<AgentRun> runAction(const std::string& program, const policy::FenceLevel& level, const std::string& action,
+hv::Result<ChildRun> runAction(const std::string& program, const policy::FenceLevel& level, const std::string& action,
                                const std::string& host, const std::map<std::string, std::string>& environment,
                                Clock::time_point deadline) {
     BOOST_OUTCOME_TRY(input, agentInput(level, action, host));
-    BOOST_OUTCOME_TRY(run, runAgentProcess(program, input, environment, deadline));
+    BOOST_OUTCOME_TRY(run, process::runChildProcess("fence agent", program, {}, input, environment, deadline));
     if (run.timedOut) {
         return hv::Error{hv::ErrorKind::Timeout,
                          "fence agent " + level.command + " on host " + host + ": action=" + action +
@@ -58,7 +57,7 @@ hv::Result<ports::FenceConfirmation> ProcessFenceAgent::powerOff(const policy::H
     }
     BOOST_OUTCOME_TRY(program, findAgentProgram(level, name));
     const auto deadline = Clock::now() + level.timeout;
-    const auto failed = [&](const std::string& action, const AgentRun& run, const std::string& expected) {
+    const auto failed = [&](const std::string& action, const ChildRun& run, const std::string& expected) {
         return hv::Error{hv::ErrorKind::OperationFailed,
                          "fence agent " + level.command + " on host " + name + ": action=" + action +
                              " exited with status " + std::to_string(run.exitStatus) + " (" + expected +

@@ -29,6 +29,9 @@ hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, c
                            });
     case engine::ActionKind::ColdMove:
         return coldMove(ports.hypervisor, action.source, action.host, context);
+    case engine::ActionKind::ApplyLicence:
+    case engine::ActionKind::RevokeLicence:
+        return runLicenceStep(action);
     case engine::ActionKind::Fence:
         break;  // the fence executor's (Fencing.cpp)
     }
@@ -43,7 +46,7 @@ void Runtime::State::finish(store::IntentId intent, const engine::Action& action
         it->second.progress.reset();
         // The outcome is an observation too: until the next listing, the copies must not still
         // show the service where it was before (the engine would "find" it there again).
-        if (succeeded) {
+        if (succeeded && engine::movesVm(action.kind)) {
             auto& copies = it->second.observation.copies;
             std::erase_if(copies, [&](const auto& copy) { return copy.host == action.host || copy.host == action.source; });
             copies.push_back({action.host, hv::DomainState::Running});

@@ -37,6 +37,7 @@ store::Intent toIntent(const engine::Action& action, WallTime now) {
     intent.reason = action.reason;
     intent.actor = action.actor;
     intent.createdAt = now;
+    if (!action.onBehalfOf.empty()) intent.parameters.emplace("on_behalf_of", action.onBehalfOf);
     return intent;
 }
 
@@ -60,12 +61,18 @@ hv::Result<void> Runtime::State::load() {
         it->second.revision = record.revision;
         if (record.fence == "confirmed") it->second.observation.fence = engine::FenceStatus::Confirmed;
     }
+    BOOST_OUTCOME_TRY(seats, ports.store.seats());
+    ledger.clear();
+    for (const auto& seat : seats)
+        ledger.push_back({seat.licence, seat.service, seat.onBehalfOf, seat.host, seat.since, seat.applied});
     // Actions a killed daemon left open: their outcome is unknown, so their target may run the VM
     // (the engine treats it as a host that might, invariant 2) and fencing starts over if needed.
     BOOST_OUTCOME_TRY(open, ports.store.openIntents());
     for (const auto& entry : open) {
         auto it = services.find(entry.intent.service);
-        if (it != services.end() && it->second.memory.target.empty() && entry.intent.action != "fence") {
+        const bool movedVm = entry.intent.action == "start" || entry.intent.action == "live-migrate" ||
+                             entry.intent.action == "cold-move";
+        if (it != services.end() && it->second.memory.target.empty() && movedVm) {
             it->second.memory.target = entry.intent.targetHost;
             it->second.remembered = true;
         }
@@ -73,6 +80,7 @@ hv::Result<void> Runtime::State::load() {
                       "the daemon stopped while this ran; re-decided from what the hosts report");
     }
     log("daemon", "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
+                      (ledger.empty() ? "" : std::to_string(ledger.size()) + " licence seats held, ") +
                       std::to_string(open.size()) + " interrupted actions closed");
     audit("daemon", "daemon", "resume", "start", std::to_string(open.size()) + " interrupted actions closed");
     applyMaintenanceWindows();

@@ -121,6 +121,7 @@ void Runtime::observeRound(const RoundObservation& round) {
         auto it = s.services.find(details.service);
         if (it == s.services.end()) continue;
         if (!details.xml.empty()) it->second.definitionXml = details.xml;
+        if (!details.uuid.empty()) it->second.uuid = details.uuid;
         it->second.observation.liveMigrationBlocker = details.liveMigrationBlocker;
     }
     for (auto& [name, service] : s.services) service.observation.guest.reset();
@@ -222,6 +223,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
     input.finished = std::move(finished);
     finished.clear();
     input.commands = commands;
+    input.ledger = ledger;
 
     engine::Decision decision = engine::decide(input);
 
@@ -238,6 +240,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
     const WallTime now = input.now;
     for (const auto& action : decision.actions)
         batch.add(store::AppendIntent{toIntent(action, now)});
+    addLedgerWrites(batch, ledger, decision.seats, decision.ledger, now);
     store::BatchResult stored;
     if (!batch.writes.empty()) {
         auto committed = ports.store.commit(batch);
@@ -248,6 +251,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
         stored = std::move(committed.value());
     }
     for (const auto& line : decision.log) ports.log.write(line);
+    ledger = std::move(decision.seats);
     for (std::size_t i = 0; i < changed.size(); ++i) {
         ServiceEntry& entry = services[changed[i]];
         entry.memory = decision.memory[changed[i]];

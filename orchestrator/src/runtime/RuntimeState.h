@@ -48,6 +48,7 @@ struct ServiceEntry {
     bool remembered = false;  // memory came from the store or a decision
     store::Revision revision = 0;
     std::string definitionXml{};  // last definition read from a host, to define it elsewhere
+    std::string uuid{};           // of its domain, once seen: the libvirt hook asks by UUID
     std::optional<double> progress{};
 };
 
@@ -69,6 +70,7 @@ struct Runtime::State {
     std::map<std::string, HostEntry> hosts;
     std::map<std::string, ServiceEntry> services;
     std::map<store::IntentId, engine::Action> inFlight;
+    engine::Ledger ledger;  // the store's licence ledger, as last committed
     std::vector<engine::FinishedAction> finished;
     int workRunning = 0;  // submitted work not yet back: the destructor waits for it
     std::atomic<int> killed{0};  // 0 alive, else 1 + Runtime::KillPoint (killForTest)
@@ -102,6 +104,13 @@ struct Runtime::State {
     void fenceAttemptDone(const std::string& host, hv::Result<std::string> result);
     void cancelFence(HostEntry& host, const std::string& why);
     void confirmFence(HostEntry& host, const std::string& evidence, const std::string& actor);
+
+    // ---- Licences.cpp
+    // Adds the ledger changes of a decision that led from `before` to `after` to `batch`.
+    void addLedgerWrites(store::Batch& batch, const engine::Ledger& before, const engine::Ledger& after,
+                         const std::vector<engine::LedgerChange>& changes, WallTime now) const;
+    hv::Result<std::string> runLicenceStep(const engine::Action& action);
+    api::StartPermission permitStart(const api::StartQuery& query) const;
 
     // ---- Persistence.cpp
     hv::Result<void> load();

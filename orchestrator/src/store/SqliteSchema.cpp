@@ -61,6 +61,26 @@ void upgradeToVersion2(Poco::Data::Session& session) {
                " since_ns INTEGER NOT NULL, reason TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
 }
 
+// Version 3: the licence ledger (one row per seat held) and its append-only audit log (issue #4).
+void upgradeToVersion3(Poco::Data::Session& session) {
+    session << "CREATE TABLE seats ("
+               " licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL,"
+               " host TEXT NOT NULL, since_ns INTEGER NOT NULL, applied INTEGER NOT NULL CHECK (applied IN (0, 1)),"
+               " granted_seq INTEGER NOT NULL,"  // grant order survives a transfer (INSERT OR REPLACE)
+               " PRIMARY KEY (licence, service, on_behalf_of))", now;
+    session << "CREATE TABLE licence_audit ("
+               " seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
+               " event TEXT NOT NULL CHECK (event IN ('grant', 'transfer', 'revoke', 'refuse', 'applied',"
+               " 'apply-failed', 'revoke-run')),"
+               " licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL, host TEXT NOT NULL,"
+               " from_host TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)", now;
+    session << "CREATE INDEX licence_audit_by_at ON licence_audit(at_ns)", now;
+    session << "CREATE TRIGGER licence_audit_no_update BEFORE UPDATE ON licence_audit"
+               " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
+    session << "CREATE TRIGGER licence_audit_no_delete BEFORE DELETE ON licence_audit"
+               " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -68,6 +88,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
     static const std::vector<std::function<void(Poco::Data::Session&)>> steps{
         [](Poco::Data::Session&) {},  // 0 -> 1 happens in createVersion1 with the version table
         upgradeToVersion2,            // 1 -> 2
+        upgradeToVersion3,            // 2 -> 3
     };
     return steps;
 }

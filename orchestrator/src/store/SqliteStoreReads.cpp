@@ -150,6 +150,45 @@ Result<std::vector<AuditRecord>> SqliteStore::audit(TimePoint since, std::size_t
     }
 }
 
+Result<std::vector<SeatRecord>> SqliteStore::seats() {
+    try {
+        std::vector<std::string> licences, services, onBehalfOf, hosts;
+        std::vector<Int64> since, applied;
+        *session_ << "SELECT licence, service, on_behalf_of, host, since_ns, applied FROM seats ORDER BY granted_seq",
+            into(licences), into(services), into(onBehalfOf), into(hosts), into(since), into(applied), now;
+        std::vector<SeatRecord> seats(licences.size());
+        for (std::size_t row = 0; row < licences.size(); ++row) {
+            seats[row] = SeatRecord{licences[row], services[row], onBehalfOf[row], hosts[row], fromNanos(since[row]),
+                                    applied[row] != 0};
+        }
+        return seats;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading the licence ledger failed", e.displayText());
+    }
+}
+
+Result<std::vector<LicenceAuditRecord>> SqliteStore::licenceAudit(TimePoint since, std::size_t limit) {
+    try {
+        std::vector<Int64> sequence, at;
+        std::vector<std::string> events, licences, services, onBehalfOf, hosts, fromHosts, actors, reasons;
+        Int64 sinceNanos = toNanos(since);
+        Int64 rowLimit = sqlLimit(limit);
+        *session_ << "SELECT seq, at_ns, event, licence, service, on_behalf_of, host, from_host, actor, reason"
+                     " FROM licence_audit WHERE at_ns >= ? ORDER BY seq LIMIT ?",
+            use(sinceNanos), use(rowLimit), into(sequence), into(at), into(events), into(licences), into(services),
+            into(onBehalfOf), into(hosts), into(fromHosts), into(actors), into(reasons), now;
+        std::vector<LicenceAuditRecord> records(sequence.size());
+        for (std::size_t row = 0; row < sequence.size(); ++row) {
+            records[row] = LicenceAuditRecord{sequence[row], fromNanos(at[row]), events[row], licences[row],
+                                              services[row], onBehalfOf[row], hosts[row], fromHosts[row],
+                                              actors[row], reasons[row]};
+        }
+        return records;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading the licence audit log failed", e.displayText());
+    }
+}
+
 Result<std::string> SqliteStore::integrityCheck() {
     try {
         std::vector<std::string> lines;

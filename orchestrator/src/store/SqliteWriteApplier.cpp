@@ -121,4 +121,48 @@ Result<void> WriteApplier::operator()(const AppendAudit& write) {
     return hv::ok();
 }
 
+Result<void> WriteApplier::operator()(const PutSeat& write) {
+    const SeatRecord& seat = write.seat;
+    if (seat.licence.empty() || seat.service.empty() || seat.host.empty()) {
+        return Error{ErrorKind::InvalidArgument, "a seat needs a licence, a service and a host"};
+    }
+    // A seat keeps its place in grant order when it moves: reuse its sequence if it exists.
+    Int64 order = 0;
+    session_ << "SELECT COALESCE((SELECT granted_seq FROM seats WHERE licence = ? AND service = ? AND on_behalf_of = ?),"
+                " (SELECT COALESCE(MAX(granted_seq), 0) + 1 FROM seats))",
+        bind(seat.licence), bind(seat.service), bind(seat.onBehalfOf), into(order), now;
+    session_ << "INSERT OR REPLACE INTO seats (licence, service, on_behalf_of, host, since_ns, applied, granted_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        bind(seat.licence), bind(seat.service), bind(seat.onBehalfOf), bind(seat.host), bind(toNanos(seat.since)),
+        bind(Int64{seat.applied ? 1 : 0}), bind(order), now;
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const RemoveSeat& write) {
+    Int64 held = 0;
+    session_ << "SELECT count(*) FROM seats WHERE licence = ? AND service = ? AND on_behalf_of = ?",
+        bind(write.licence), bind(write.service), bind(write.onBehalfOf), into(held), now;
+    if (held == 0) {
+        return Error{ErrorKind::InvalidArgument, "licence " + write.licence + ": " + write.service +
+                                                     (write.onBehalfOf.empty() ? "" : " (for " + write.onBehalfOf + ")") +
+                                                     " holds no seat to give back"};
+    }
+    session_ << "DELETE FROM seats WHERE licence = ? AND service = ? AND on_behalf_of = ?", bind(write.licence),
+        bind(write.service), bind(write.onBehalfOf), now;
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const AppendLicenceAudit& write) {
+    const LicenceAuditRecord& record = write.record;
+    if (record.event.empty() || record.actor.empty()) {
+        return Error{ErrorKind::InvalidArgument, "a licence audit line needs an event and an actor"};
+    }
+    session_ << "INSERT INTO licence_audit (at_ns, event, licence, service, on_behalf_of, host, from_host, actor, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(toNanos(record.at)), bind(record.event), bind(record.licence), bind(record.service),
+        bind(record.onBehalfOf), bind(record.host), bind(record.fromHost), bind(record.actor), bind(record.reason),
+        now;
+    return hv::ok();
+}
+
 }  // namespace faxover::orchestrator::store::sqlite

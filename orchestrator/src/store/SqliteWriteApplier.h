@@ -19,6 +19,9 @@ public:
     Result<void> operator()(const PutServiceState& write);
     Result<void> operator()(const PutHostState& write);
     Result<void> operator()(const AppendAudit& write);
+    Result<void> operator()(const PutSeat& write);
+    Result<void> operator()(const RemoveSeat& write);
+    Result<void> operator()(const AppendLicenceAudit& write);
 
 private:
     Poco::Data::Session& session_;

@@ -32,19 +32,6 @@ std::vector<std::string> keysFor(FenceMethod method) {
     return {};
 }
 
-bool isProgramName(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-               c == '.' || c == '+';
-    });
-}
-
-// A program name looked up in PATH, or an absolute path; never a command line.
-bool isCommand(std::string_view text) {
-    if (text.find_first_of(" \t") != std::string_view::npos) return false;
-    return text.front() == '/' ? isAbsolutePath(text) : isProgramName(text);
-}
-
 bool isParameterName(std::string_view text) {
     if (text.empty() || text.size() > 63 || !(text.front() >= 'a' && text.front() <= 'z')) return false;
     return std::all_of(text.begin(), text.end(), [](char c) {

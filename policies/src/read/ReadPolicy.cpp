@@ -42,7 +42,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
     if (auto licences = map.find("licences")) policy.licences = readLicences(reader, *licences);
     if (auto boardModels = map.find("board_models")) policy.boardModels = readBoardModels(reader, *boardModels);
     reader.symbols.check(reader.diagnostics);
-    checkLicenceSeats(reader.diagnostics, policy);
+    checkStandbys(reader.diagnostics, policy);
     return policy;
 }
 

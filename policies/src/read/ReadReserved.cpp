@@ -1,22 +1,48 @@
-// Reserved sections: licences (issue #4) and fax boards (issue #5). Their logic arrives with those
-// issues; the format and its checks are here now so that a policy written today stays valid.
+// Licences (issue #4, docs/licensing.md) and fax boards (issue #5, reserved: read and checked now
+// so that a policy written today stays valid).
 #include "read/Scalars.h"
 #include "read/Sections.h"
 #include "read/Syntax.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace faxover::policy::read {
 
 namespace {
 
 constexpr int kMostSeats = 1000;
+constexpr std::chrono::milliseconds kShortestStepTimeout{1000};
+constexpr std::chrono::milliseconds kLongestStepTimeout{600000};
 constexpr std::string_view kPciIdExpected = "a 16-bit PCI ID in hex such as 0x12e4";
+
+LicenceStep readLicenceStep(Reader& reader, const Field& field) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    LicenceStep step;
+    MappingReader map(diagnostics, field, {"command", "arguments", "timeout"});
+    if (!map.isMapping()) return step;
+    constexpr std::string_view kExpected =
+        "a program name or an absolute path, without arguments (those go under arguments)";
+    if (auto command = map.require("command", kExpected)) {
+        auto text = readText(diagnostics, *command, kExpected);
+        if (text && isCommand(*text)) step.command = *text;
+        else if (text) diagnostics.report(command->mark(), command->path,
+                                          "expected " + std::string(kExpected) + "; found " + describe(command->node));
+    }
+    if (auto arguments = map.find("arguments")) {
+        for (const Field& item : listItems(diagnostics, *arguments, "arguments"))
+            if (auto text = readText(diagnostics, item, "an argument")) step.arguments.push_back(*text);
+    }
+    if (auto timeout = map.find("timeout")) {
+        if (auto value = readDuration(diagnostics, *timeout, kShortestStepTimeout, kLongestStepTimeout)) step.timeout = *value;
+    }
+    return step;
+}
 
 Licence readLicence(Reader& reader, const Field& field) {
     Diagnostics& diagnostics = reader.diagnostics;
     Licence licence;
-    MappingReader map(diagnostics, field, {"id", "product", "key_file", "seats"});
+    MappingReader map(diagnostics, field, {"id", "product", "key_file", "seats", "apply", "revoke"});
     if (!map.isMapping()) return licence;
     if (auto id = map.require("id", kNameGrammar)) {
         if (auto text = readName(diagnostics, *id)) {
@@ -33,6 +59,8 @@ Licence readLicence(Reader& reader, const Field& field) {
     if (auto seats = map.find("seats")) {
         if (auto value = readInteger(diagnostics, *seats, 1, kMostSeats)) licence.seats = static_cast<int>(*value);
     }
+    if (auto apply = map.find("apply")) licence.apply = readLicenceStep(reader, *apply);
+    if (auto revoke = map.find("revoke")) licence.revoke = readLicenceStep(reader, *revoke);
     return licence;
 }
 
@@ -129,20 +157,20 @@ std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field) {
     return boards;
 }
 
-void checkLicenceSeats(Diagnostics& diagnostics, const Policy& policy) {
-    for (std::size_t i = 0; i < policy.licences.size(); ++i) {
-        const Licence& licence = policy.licences[i];
-        if (licence.id.empty()) continue;
-        std::vector<std::string> users;
-        for (const ServicePolicy& service : policy.services) {
-            if (service.licence == licence.id && service.role == ServiceRole::Active) users.push_back(service.name);
+void checkStandbys(Diagnostics& diagnostics, const Policy& policy) {
+    for (std::size_t i = 0; i < policy.services.size(); ++i) {
+        const ServicePolicy& standby = policy.services[i];
+        for (std::size_t j = 0; j < standby.standsInFor.size(); ++j) {
+            const ServicePolicy* primary = policy.findService(standby.standsInFor[j]);
+            if (primary == nullptr) continue;  // reported as an unknown service
+            const std::string where = childPath(itemPath("services", i), "stands_in_for") + "[" + std::to_string(j) + "]";
+            if (primary->role != ServiceRole::Active) {
+                diagnostics.reportAt(where, "expected an active service; '" + primary->name + "' is a standby too");
+            } else if (primary->licence.empty()) {
+                diagnostics.reportAt(where, "expected a service with a licence: a standby takes its primary's seat "
+                                            "when promoted, and '" + primary->name + "' has no licence");
+            }
         }
-        if (static_cast<int>(users.size()) <= licence.seats) continue;
-        // At seats when written, otherwise at the licence (seats defaults to 1).
-        diagnostics.reportAt(childPath(itemPath("licences", i), "seats"),
-                             "expected seats for every active service using licence '" + licence.id + "' (" +
-                                 joinNames(users) + "): at least " + std::to_string(users.size()) + "; found " +
-                                 std::to_string(licence.seats));
     }
 }
 

@@ -14,7 +14,7 @@ constexpr std::size_t kLongestDomainName = 255;
 const std::vector<std::string> kServiceKeys{
     "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
     "preferred_sites", "anti_affinity", "required_labels", "recovery", "max_restart", "max_relocate", "failback",
-    "licence",       "role",         "trunk_group"};
+    "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group"};
 
 constexpr std::string_view kDomainExpected =
     "the libvirt domain's name (no '/' or control characters) or its UUID";
@@ -104,8 +104,8 @@ void readRecovery(Reader& reader, const MappingReader& map, ServicePolicy& servi
     }
 }
 
-// Reserved keys (issues #4 and #5): checked now so that policies written today stay valid.
-void readReserved(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+// Licensing (issue #4) and the reserved trunk group (issue #5).
+void readLicensing(Reader& reader, const MappingReader& map, ServicePolicy& service) {
     Diagnostics& diagnostics = reader.diagnostics;
     if (auto licence = map.find("licence")) {
         if (auto name = readName(diagnostics, *licence)) {
@@ -115,6 +115,15 @@ void readReserved(Reader& reader, const MappingReader& map, ServicePolicy& servi
     }
     if (auto role = map.find("role")) {
         if (auto value = readChoice(diagnostics, *role, {ServiceRole::Active, ServiceRole::Standby})) service.role = *value;
+    }
+    const bool standby = service.role == ServiceRole::Standby;
+    if (auto primaries = map.find("stands_in_for")) {
+        if (!standby) diagnostics.report(primaries->keyMark, primaries->path, "applies to role standby only");
+        else service.standsInFor = readReferences(reader, map, "stands_in_for", SymbolKind::Service, "service names", service.name);
+    }
+    if (auto capacity = map.find("standby_capacity")) {
+        if (!standby) diagnostics.report(capacity->keyMark, capacity->path, "applies to role standby only");
+        else if (auto value = readInteger(diagnostics, *capacity, 1, kMostRestarts)) service.standbyCapacity = static_cast<int>(*value);
     }
     if (auto trunkGroup = map.find("trunk_group")) {
         if (service.telephony == TelephonyMode::Sr140) {
@@ -152,7 +161,7 @@ ServicePolicy readService(Reader& reader, const Field& field) {
     }
     readPlacement(reader, map, service);
     readRecovery(reader, map, service);
-    readReserved(reader, map, service);
+    readLicensing(reader, map, service);
     return service;
 }
 

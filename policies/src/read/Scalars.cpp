@@ -125,4 +125,13 @@ std::vector<std::string> namesOf(const std::vector<NamedItem>& items) {
     return names;
 }
 
+bool isCommand(std::string_view text) {
+    const auto programCharacter = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.' || c == '+';
+    };
+    if (text.empty() || text.find_first_of(" \t") != std::string_view::npos) return false;
+    return text.front() == '/' ? isAbsolutePath(text) : std::all_of(text.begin(), text.end(), programCharacter);
+}
+
 }  // namespace faxover::policy::read

@@ -47,4 +47,8 @@ struct NamedItem {
 std::vector<NamedItem> readNameList(Diagnostics& diagnostics, const Field& field, std::string_view expected);
 std::vector<std::string> namesOf(const std::vector<NamedItem>& items);
 
+// A program name looked up in PATH, or an absolute path; never a command line (fence agents,
+// licence steps).
+bool isCommand(std::string_view text);
+
 }  // namespace faxover::policy::read

@@ -33,7 +33,7 @@ std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& fiel
 std::vector<Licence> readLicences(Reader& reader, const Field& field);
 std::vector<BoardModel> readBoardModels(Reader& reader, const Field& field);
 std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field);
-// A licence's seats must cover the active services that name it.
-void checkLicenceSeats(Diagnostics& diagnostics, const Policy& policy);
+// A standby's primaries must be active services with a licence (their seat is what it takes).
+void checkStandbys(Diagnostics& diagnostics, const Policy& policy);
 
 }  // namespace faxover::policy::read

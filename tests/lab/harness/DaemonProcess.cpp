@@ -20,7 +20,8 @@ std::string readFile(const std::filesystem::path& path) {
 }
 }  // namespace
 
-DaemonProcess::DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines) {
+DaemonProcess::DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines,
+                             const std::string& sections) {
     // One directory per object: a bench runs several daemons, one after the other, in one process.
     static std::atomic<int> instances{0};
     dir_ = std::filesystem::temp_directory_path() /
@@ -34,7 +35,7 @@ DaemonProcess::DaemonProcess(const Lab& lab, const std::string& domain, const st
                << "\n    fence:\n      method: agent\n      command: " << Lab::fenceAgentPath()
                << "\n      timeout: 30s\n      parameters:\n        plug: " << host.name << "\n";
     }
-    policy << "services:\n  - name: lab-fax\n    domain: " << domain << "\n" << serviceLines;
+    policy << "services:\n  - name: lab-fax\n    domain: " << domain << "\n" << serviceLines << sections;
     client_ = std::make_unique<orchestrator::api::ApiClient>(
         orchestrator::api::ApiEndpoint{orchestrator::api::ApiEndpoint::Transport::UnixSocket,
                                        (dir_ / "api.sock").string()});
@@ -46,11 +47,17 @@ DaemonProcess::~DaemonProcess() {
     std::filesystem::remove_all(dir_, ignored);
 }
 
+void DaemonProcess::addArguments(const std::vector<std::string>& arguments) {
+    extraArguments_.insert(extraArguments_.end(), arguments.begin(), arguments.end());
+}
+
 void DaemonProcess::start() {
     ++starts_;  // each run logs to its own files: a restart must not erase what the killed one said
+    std::vector<std::string> arguments{"daemon", "--policy", (dir_ / "policy.yaml").string(), "--store",
+                                       (dir_ / "faxover.db").string(), "--api", "unix:" + (dir_ / "api.sock").string()};
+    arguments.insert(arguments.end(), extraArguments_.begin(), extraArguments_.end());
     child_ = std::make_unique<bp::child>(
-        FAXOVER_BINARY, "daemon", "--policy", (dir_ / "policy.yaml").string(), "--store",
-        (dir_ / "faxover.db").string(), "--api", "unix:" + (dir_ / "api.sock").string(),
+        bp::exe = FAXOVER_BINARY, bp::args = arguments,
         bp::std_out > (dir_ / ("daemon-" + std::to_string(starts_) + ".log")).string(),
         bp::std_err > (dir_ / ("daemon-" + std::to_string(starts_) + ".err")).string(), bp::std_in < bp::null);
     const auto deadline = std::chrono::steady_clock::now() + 10s;

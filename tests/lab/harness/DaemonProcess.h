@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace faxover::lab {
 
@@ -20,13 +21,16 @@ public:
     // The service's settings after its name and domain, as YAML lines indented by four spaces.
     static constexpr const char* kDefaultServiceLines = "    telephony: sr140\n    max_restart: 1\n    max_relocate: 2\n";
 
-    // Writes the policy protecting domain `domain` (service `lab-fax`) on the lab's hosts; does
-    // not start anything.
-    DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines = kDefaultServiceLines);
+    // Writes the policy protecting domain `domain` (service `lab-fax`) on the lab's hosts, with
+    // `sections` (top-level YAML, e.g. `licences:`) after the services; does not start anything.
+    DaemonProcess(const Lab& lab, const std::string& domain, const std::string& serviceLines = kDefaultServiceLines,
+                  const std::string& sections = "");
     ~DaemonProcess();
     DaemonProcess(const DaemonProcess&) = delete;
     DaemonProcess& operator=(const DaemonProcess&) = delete;
 
+    // Arguments added to `faxover daemon ...` from the next start() on (e.g. --hook-listen ADDR:PORT).
+    void addArguments(const std::vector<std::string>& arguments);
     void start();      // and wait until its API answers
     void kill9();      // kill -9, as a crash would
     void terminate();  // SIGTERM and wait
@@ -43,6 +47,7 @@ public:
 
 private:
     std::filesystem::path dir_;
+    std::vector<std::string> extraArguments_;
     std::unique_ptr<boost::process::child> child_;
     std::unique_ptr<orchestrator::api::ApiClient> client_;
     int starts_ = 0;

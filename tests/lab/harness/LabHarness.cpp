@@ -30,7 +30,8 @@ CommandOutput runProgram(const std::string& program, const std::vector<std::stri
     auto run = [&](auto&& standardInput) {
         bp::child child(bp::exe = program, bp::args = arguments, std::forward<decltype(standardInput)>(standardInput),
                         bp::std_out > out, bp::std_err > err, bp::env["FAXLAB_RELAY"] = FAXOVER_LAB_RELAY,
-                        bp::env["FAXLAB_REAPER"] = FAXOVER_LAB_REAPER, io);
+                        bp::env["FAXLAB_REAPER"] = FAXOVER_LAB_REAPER,
+                        bp::env["FAXLAB_HOOK"] = FAXOVER_LAB_HOOK, io);
         io.run();
         child.wait();
         return CommandOutput{child.exit_code(), out.get(), err.get()};
@@ -140,6 +141,12 @@ std::string Lab::consolePath(const std::string& host, const std::string& domain)
     std::string path = runOrThrow({"console", host, domain});
     while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
     return path;
+}
+
+std::string Lab::hostPath(const std::string& host, const std::string& path) const {
+    std::string mapped = runOrThrow({"host-path", host, path});
+    while (!mapped.empty() && mapped.back() == '\n') mapped.pop_back();
+    return mapped;
 }
 
 std::string Lab::guestXml(Guest guest, const std::string& name) {

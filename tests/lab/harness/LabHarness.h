@@ -56,6 +56,10 @@ public:
     // Host-side path of a lab guest's serial console log on `host`.
     std::string consolePath(const std::string& host, const std::string& domain) const;
 
+    // Where `path` (absolute, inside `host`: /etc/libvirt/..., /var/lib/libvirt/...) is on this
+    // machine: under the host's state folder for its per-host directories, else `path` itself.
+    std::string hostPath(const std::string& host, const std::string& path) const;
+
     // Domain XML of a lab guest, renamed to `name` (with its own console file and no UUID, so
     // libvirt assigns one). Built with the XML layer, from the templates in tests/lab/guests/.
     static std::string guestXml(Guest guest, const std::string& name);
@@ -77,8 +81,8 @@ struct CommandOutput {
 };
 
 // Runs `program` with these arguments and `input` on its stdin (closed once written; a program
-// given input must read it); captures both output streams without deadlocking on any of them. The
-// lab's relay binary is passed to it as FAXLAB_RELAY.
+// given input must read it); captures both output streams without deadlocking on any of them. This
+// build's lab helpers are passed to it as FAXLAB_RELAY, FAXLAB_REAPER and FAXLAB_HOOK.
 CommandOutput runProgram(const std::string& program, const std::vector<std::string>& arguments,
                          const std::string& input = {});
 // Runs the lab script with these arguments.

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <set>
 #include <sstream>
 
 namespace faxover::scenario {
@@ -29,12 +30,13 @@ constexpr std::chrono::sys_seconds kWallStart{std::chrono::seconds(1767571200)};
 
 class Replay {
 public:
-    explicit Replay(std::string directory) : dir_(std::move(directory)), hypervisor_(clock_) {}
+    Replay(std::string directory, const ReplayHooks& hooks)
+        : dir_(std::move(directory)), hooks_(hooks), hypervisor_(clock_) {}
 
     ScenarioResult run() {
         if (setUp()) runCommands();
         if (runtime_) writeStatus("end");
-        return {log_.str(), violations_};
+        return {log_.str(), violations_, steps_, checks_};
     }
 
 private:
@@ -53,8 +55,9 @@ private:
         cluster_ = std::move(cluster.value());
         prober_ = std::make_unique<SimTcpProber>(faults_, cluster_.hostOfProbeAddress);
         fenceAgent_ = std::make_unique<SimFenceAgent>(hypervisor_, faults_);
-        storeDir_ = fs::temp_directory_path() / ("faxover-scenario-" + std::to_string(::getpid()) + "-" +
-                                                 fs::path(dir_).filename().string());
+        const fs::path storeBase = hooks_.storeDirectory.empty() ? fs::temp_directory_path() : hooks_.storeDirectory;
+        storeDir_ = storeBase / ("faxover-scenario-" + std::to_string(::getpid()) + "-" +
+                                 fs::path(dir_).filename().string());
         fs::remove_all(storeDir_);
         fs::create_directories(storeDir_);
         auto store = orchestrator::store::SqliteStore::open((storeDir_ / "faxover.db").string());
@@ -71,7 +74,8 @@ private:
     }
 
     bool startDaemon() {
-        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, stateLog_, clock_, wall_};
+        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, stateLog_, clock_, wall_,
+                                                  licenceSteps_};
         runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml");
         monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_);
         store_->onIntent([this](const orchestrator::store::Intent& intent) {
@@ -107,12 +111,12 @@ private:
 
     void runCommands() {
         std::ifstream file(dir_ + "/commands");
-        if (!file) {
+        if (!file && !hooks_.nextCommand) {
             violations_.push_back(dir_ + "/commands: cannot read");
             return;
         }
         std::string text;
-        for (int number = 1; std::getline(file, text); ++number) {
+        for (int number = 1; nextCommand(file, text); ++number) {
             std::istringstream words(text);
             std::vector<std::string> args;
             for (std::string word; words >> word && word.front() != '#';) args.push_back(word);
@@ -129,6 +133,14 @@ private:
             checkInvariants();
             if (!violations_.empty()) return;
         }
+    }
+
+    // A driving program's next command, or the commands file's next line.
+    bool nextCommand(std::ifstream& file, std::string& text) {
+        if (!hooks_.nextCommand) return static_cast<bool>(std::getline(file, text));
+        auto next = hooks_.nextCommand(ReplayView{hypervisor_, *policy_, faults_, runtime_.get()});
+        if (next) text = std::move(*next);
+        return next.has_value();
     }
 
     bool fail(const std::string& message) {
@@ -183,6 +195,10 @@ private:
             hypervisor_.setMigrationDuration(std::chrono::milliseconds(static_cast<long>(std::stod(args[1]) * 1000)));
             return true;
         }
+        if (verb == "licence-step-fails" && need(1)) {
+            licenceSteps_.failNext(number(args[1]));
+            return true;
+        }
         if (verb == "fence-fails" && need(2)) {
             fenceAgent_->failNext(args[1], number(args[2]));
             return true;
@@ -204,11 +220,30 @@ private:
             return startDaemon();
         }
         if (verb == "reload" && need(1)) return reload(args[1]);
+        if (verb == "settled" && need(0)) {
+            settled_ = true;
+            return true;
+        }
         if (verb == "status" && need(0)) {
             if (runtime_) writeStatus("status");
             return true;
         }
         if (verb == "admin" && args.size() >= 2) return admin({args.begin() + 1, args.end()});
+        if (verb == "breach-expected" && need(0)) {
+            // The scenario starts with more licensed instances running than seats (started by hand):
+            // count seats held, not instances running.
+            breachExpected_ = true;
+            return true;
+        }
+        if (verb == "hook" && need(2)) {
+            // The libvirt hook of HOST asks whether it may start DOMAIN (an admin's `virsh start`).
+            if (!runtime_) return fail("the daemon is not running");
+            auto answer = runtime_->mayStart({args[1], "", args[2], "libvirt-hook:" + args[1]});
+            if (!answer) return fail(answer.error().message);
+            line(std::string("hook ") + args[1] + " " + args[2] + ": " + (answer.value().allowed ? "allowed: " : "refused: ") +
+                 answer.value().reason);
+            return true;
+        }
         return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
     }
 
@@ -267,6 +302,7 @@ private:
     }
 
     void checkInvariants() {
+        checkLicences();
         for (const auto& service : policy_->services) {
             const auto running = hypervisor_.hostsRunningForTest(service.domain.value);
             if (running.size() <= 1) continue;
@@ -275,6 +311,39 @@ private:
             const std::string violation = "INVARIANT VIOLATED: " + service.name + " runs on" + hosts;
             line(violation);
             violations_.push_back(where_ + ": " + violation);
+        }
+    }
+
+    // Seats and ledger against reality (Invariants.h); counts steps and checks for the fuzzer.
+    void checkLicences() {
+        ++steps_;
+        checks_ += policy_->services.size();  // the copies checked below
+        auto ledger = store_->seats();
+        if (!ledger) {
+            violations_.push_back(where_ + ": reading the ledger: " + ledger.error().message);
+            return;
+        }
+        InvariantOptions options = hooks_.invariants;
+        // Started with more licensed instances running than seats (by hand): count seats held only.
+        if (breachExpected_) options.seatsInUse = false;
+        const auto check = checkLicenceInvariants(hypervisor_, *policy_, ledger.value(), settled_, options);
+        checks_ += check.checks;
+        for (const auto& violation : check.violations) {
+            line(violation);
+            violations_.push_back(where_ + ": " + violation);
+        }
+    }
+
+    void writeLedger(const std::string& label) {
+        auto licences = runtime_->licences();
+        if (!licences) return;
+        for (const auto& licence : licences.value()) {
+            std::string holders;
+            for (const auto& holder : licence.holders)
+                holders += " " + holder.service + (holder.onBehalfOf.empty() ? "" : "(for " + holder.onBehalfOf + ")") +
+                           "@" + holder.host + (holder.applied ? "" : "(not applied)");
+            line(label + ": licence " + licence.id + " " + std::to_string(licence.holders.size()) + "/" +
+                 std::to_string(licence.seats) + (holders.empty() ? " free" : ":" + holders));
         }
     }
 
@@ -290,6 +359,7 @@ private:
         for (const auto& host : status.value().hosts)
             line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +
                  (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence));
+        writeLedger(label);
     }
 
     std::string timestamp() const {
@@ -302,6 +372,7 @@ private:
     void line(const std::string& text) { log_ << timestamp() << ' ' << text << '\n'; }
 
     std::string dir_;
+    const ReplayHooks& hooks_;
     std::string where_;
     hv::ManualClock clock_;
     hv::TimePoint start_ = clock_.now();
@@ -312,6 +383,7 @@ private:
     HostFaults faults_;
     std::unique_ptr<SimTcpProber> prober_;
     std::unique_ptr<SimFenceAgent> fenceAgent_;
+    SimLicenceSteps licenceSteps_;
     fs::path storeDir_;
     std::unique_ptr<orchestrator::store::SqliteStore> sqlite_;
     std::unique_ptr<StoreSpy> store_;
@@ -322,9 +394,13 @@ private:
     std::unique_ptr<orchestrator::runtime::Monitor> monitor_;
     std::vector<std::string> violations_;
     bool killArmed_ = false;
+    bool breachExpected_ = false;
     std::string killAtAction_;
     Runtime::KillPoint killPoint_ = Runtime::KillPoint::BeforeSteps;
     std::string killedAt_;
+    bool settled_ = false;  // the `settled` command: the ledger must equal reality from now on
+    std::size_t steps_ = 0;
+    std::size_t checks_ = 0;
 
 public:
     ~Replay() {
@@ -340,6 +416,8 @@ public:
 
 }  // namespace
 
-ScenarioResult runScenario(const std::string& directory) { return Replay(directory).run(); }
+ScenarioResult runScenario(const std::string& directory, const ReplayHooks& hooks) {
+    return Replay(directory, hooks).run();
+}
 
 }  // namespace faxover::scenario

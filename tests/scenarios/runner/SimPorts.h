@@ -4,6 +4,7 @@
 // off the network) and a fence agent that powers simulated hosts off, failing on request.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
+#include "faxover/orchestrator/ports/LicenceSteps.h"
 #include "faxover/orchestrator/ports/TcpProber.h"
 
 #include <map>
@@ -45,6 +46,24 @@ private:
     hv::sim::SimulatedHypervisor& hypervisor_;
     HostFaults& faults_;
     std::map<std::string, int> failuresLeft_;
+};
+
+// Licence apply and revoke steps: they succeed unless a scenario says `licence-step-fails N`.
+class SimLicenceSteps final : public orchestrator::ports::LicenceSteps {
+public:
+    void failNext(int count) { failuresLeft_ = count; }
+    hv::Result<std::string> run(const orchestrator::ports::LicenceStepRequest& request) override {
+        const std::string event = request.event == orchestrator::ports::LicenceEvent::Apply ? "apply" : "revoke";
+        if (failuresLeft_ > 0) {
+            --failuresLeft_;
+            return hv::Error{hv::ErrorKind::OperationFailed, "licence " + request.licence->id + " " + event +
+                                                                 " step: exit 1: licence server refused"};
+        }
+        return "licence " + request.licence->id + " " + event + " on " + request.host + " for " + request.service;
+    }
+
+private:
+    int failuresLeft_ = 0;
 };
 
 }  // namespace faxover::scenario

@@ -60,6 +60,11 @@ public:
     orchestrator::store::Result<void> appendAudit(const orchestrator::store::AuditRecord& record) override {
         return store_.appendAudit(record);
     }
+    orchestrator::store::Result<std::vector<orchestrator::store::SeatRecord>> seats() override { return store_.seats(); }
+    orchestrator::store::Result<std::vector<orchestrator::store::LicenceAuditRecord>> licenceAudit(
+        orchestrator::store::TimePoint since, std::size_t limit) override {
+        return store_.licenceAudit(since, limit);
+    }
     orchestrator::store::Result<std::vector<orchestrator::store::AuditRecord>> audit(
         orchestrator::store::TimePoint since, std::size_t limit) override {
         return store_.audit(since, limit);

@@ -28,8 +28,27 @@ inline ClusterStatus sampleStatus() {
     return status;
 }
 
-// Answers status() with `statuses` in turn (the last one again and again) and execute() with
-// `reply`, or with the errors when set. Records every command. Thread-safe: the server calls it
+inline std::vector<LicenceView> sampleLicences() {
+    return {
+        {"sr140-pool", "sr140", 2,
+         {{"fax-a", "", "lab1", sampleNow() - 192s, true}, {"fax-s", "fax-b", "lab3", sampleNow() - 4s, false}}},
+        {"board-1", "board", 1, {}},
+    };
+}
+
+inline std::vector<LicenceAuditEntry> sampleAudit() {
+    return {
+        {1, sampleNow() - 3600s, "grant", "sr140-pool", "fax-a", "", "lab1", "", "daemon", "fax-a started on lab1"},
+        {2, sampleNow() - 60s + 250ms, "transfer", "sr140-pool", "fax-s", "fax-b", "lab3", "lab2", "admin:root",
+         "failover of fax-b, \"standby\" promoted,\nseat moved"},
+        {3, sampleNow() - 4s, "refuse", "", "", "", "lab2", "", "libvirt-hook:lab2@198.18.0.12",
+         "fax-b runs on lab3: no second copy"},
+    };
+}
+
+// Answers status() with `statuses` in turn (the last one again and again), execute() with
+// `reply`, the licence calls with their fields, or with the errors when set. Records every
+// command, audit `since` and start query. Thread-safe: the server calls it
 // from its workers.
 class FakeAdminApi : public AdminApi {
 public:
@@ -51,6 +70,34 @@ public:
         return reply;
     }
 
+    hv::Result<std::vector<LicenceView>> licences() override {
+        if (licencesError) return *licencesError;
+        return licenceList;
+    }
+
+    hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override {
+        std::lock_guard lock(mutex_);
+        auditSinces_.push_back(since);
+        if (auditError) return *auditError;
+        return auditEntries;
+    }
+
+    hv::Result<StartPermission> mayStart(const StartQuery& query) override {
+        std::lock_guard lock(mutex_);
+        startQueries_.push_back(query);
+        if (mayStartError) return *mayStartError;
+        return permission;
+    }
+
+    std::vector<std::optional<WallTime>> auditSinces() const {
+        std::lock_guard lock(mutex_);
+        return auditSinces_;
+    }
+    std::vector<StartQuery> startQueries() const {
+        std::lock_guard lock(mutex_);
+        return startQueries_;
+    }
+
     std::vector<AdminCommand> received() const {
         std::lock_guard lock(mutex_);
         return received_;
@@ -65,11 +112,19 @@ public:
     std::optional<hv::Error> executeError{};
     CommandReply reply{"fax-a: live migration lab1 -> lab2 planned"};
     std::chrono::milliseconds executeDelay{0};
+    std::vector<LicenceView> licenceList = sampleLicences();
+    std::vector<LicenceAuditEntry> auditEntries = sampleAudit();
+    StartPermission permission{false, "fax-b runs on lab3: no second copy", {"fax-a", "fax-b", "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"}};
+    std::optional<hv::Error> licencesError{};
+    std::optional<hv::Error> auditError{};
+    std::optional<hv::Error> mayStartError{};
 
 private:
     mutable std::mutex mutex_;
     std::vector<AdminCommand> received_{};
     int statusCalls_ = 0;
+    std::vector<std::optional<WallTime>> auditSinces_{};
+    std::vector<StartQuery> startQueries_{};
 };
 
 using faxover::test::TempDir;

@@ -1,4 +1,5 @@
-// The wire parsers against hostile input: random bytes, mutated valid documents and deep nesting.
+// The wire parsers against hostile input: random bytes, mutated valid documents and deep nesting
+// (the licence documents and --since instants of issue #4 included).
 // Each must answer (a value or InvalidArgument), never throw or crash.
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/Json.h"
@@ -22,11 +23,19 @@ void feedAllParsers(const std::string& text) {
     auto reply = commandReplyFromJson(text);
     auto error = errorFromJson(text);
     auto time = parseIsoUtc(text);
+    auto licences = licencesFromJson(text);
+    auto audit = licenceAuditFromJson(text);
+    auto permission = startPermissionFromJson(text);
+    auto instant = parseIsoInstant(text);
     if (!status) REQUIRE(status.error().kind == ErrorKind::InvalidArgument);
     if (!command) REQUIRE(command.error().kind == ErrorKind::InvalidArgument);
     if (!reply) REQUIRE(reply.error().kind == ErrorKind::InvalidArgument);
     if (!error) REQUIRE(error.error().kind == ErrorKind::InvalidArgument);
     if (!time) REQUIRE(time.error().kind == ErrorKind::InvalidArgument);
+    if (!licences) REQUIRE(licences.error().kind == ErrorKind::InvalidArgument);
+    if (!audit) REQUIRE(audit.error().kind == ErrorKind::InvalidArgument);
+    if (!permission) REQUIRE(permission.error().kind == ErrorKind::InvalidArgument);
+    if (!instant) REQUIRE(instant.error().kind == ErrorKind::InvalidArgument);
 }
 
 std::string randomBytes(std::mt19937& random, std::size_t most) {
@@ -82,6 +91,10 @@ TEST_CASE("mutated valid documents never crash the wire parsers", "[api][fuzz]")
         toJson(CommandReply{"accepted"}),
         toJson(faxover::hv::Error{ErrorKind::OperationInvalid, "already migrating", "lab1"}),
         toIsoUtc(sampleNow()),
+        toJson(sampleLicences()),
+        toJson(sampleAudit()),
+        toJson(StartPermission{true, "ok", {"fax-a", "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"}}),
+        "2024-05-01T14:03:04.5+02:00",
     };
     for (int iteration = 0; iteration < kIterations; ++iteration) {
         feedAllParsers(mutated(random, valid[static_cast<std::size_t>(iteration) % valid.size()]));
@@ -100,6 +113,9 @@ TEST_CASE("deeply nested JSON is refused, not recursed into", "[api][fuzz]") {
             auto status = clusterStatusFromJson(text);
             REQUIRE_FALSE(status);
             CHECK(status.error().kind == ErrorKind::InvalidArgument);
+            auto licences = licencesFromJson(text);
+            REQUIRE_FALSE(licences);
+            CHECK(licences.error().kind == ErrorKind::InvalidArgument);
         }
     }
 }

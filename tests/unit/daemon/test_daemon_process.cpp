@@ -1,8 +1,12 @@
 // The real `faxover daemon` process without the lab: hosts that refuse libvirt connections
 // (127.0.0.1 port 1), a store and an API socket in a temporary directory. Startup errors, SIGHUP
-// reloads (an invalid policy refused, a valid one applied) and a clean SIGTERM.
+// reloads (an invalid policy refused, a valid one applied), the hook listener and a clean SIGTERM.
 #include "TempDir.h"
+#include "api/api_http_support.h"
 #include "faxover/orchestrator/api/ApiClient.h"
+#include "faxover/orchestrator/api/Json.h"
+
+#include <Poco/Net/ServerSocket.h>
 
 #include <boost/process.hpp>
 #include <catch2/catch.hpp>
@@ -45,9 +49,11 @@ struct Daemon {
           client(api::ApiEndpoint{api::ApiEndpoint::Transport::UnixSocket, (dir.path() / "api.sock").string()}),
           store((dir.path() / "faxover.db").string()), socket((dir.path() / "api.sock").string()) {}
 
-    void start() {
-        child = bp::child(FAXOVER_BINARY, "daemon", "--policy", policy.string(), "--store", store, "--api",
-                          "unix:" + socket, bp::std_out > out.string(), bp::std_err > err.string(), bp::std_in < bp::null);
+    void start(const std::vector<std::string>& extra = {}) {
+        std::vector<std::string> arguments{"daemon", "--policy", policy.string(), "--store", store, "--api", "unix:" + socket};
+        arguments.insert(arguments.end(), extra.begin(), extra.end());
+        child = bp::child(FAXOVER_BINARY, bp::args(arguments), bp::std_out > out.string(), bp::std_err > err.string(),
+                          bp::std_in < bp::null);
     }
     std::size_t services() {
         auto status = client.status();
@@ -112,4 +118,75 @@ TEST_CASE("daemon process: it refuses to start on an invalid policy or a taken A
     CHECK_THAT(readAll(second.err), Catch::Contains("another process"));
     ::kill(first.child.id(), SIGTERM);
     first.child.wait();
+}
+
+namespace {
+
+// A loopback port nobody listens on now (the system's pick, released again).
+std::uint16_t freePort() {
+    Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+    return probe.address().port();
+}
+
+}  // namespace
+
+TEST_CASE("daemon process: --hook-listen answers the libvirt hook and nothing else", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    const std::uint16_t port = freePort();
+    const std::string address = "127.0.0.1:" + std::to_string(port);
+    daemon.start({"--hook-listen", address});
+    REQUIRE(eventually([&] { return daemon.services() == 1; }));
+    REQUIRE(eventually([&] { return daemon.log().find("hook listener tcp:" + address) != std::string::npos; }));
+    const api::ApiEndpoint hook{api::ApiEndpoint::Transport::Tcp, "", "127.0.0.1", port};
+    INFO(daemon.log());
+
+    // The runtime decides the answer (a permission, or an error document while the ledger is not
+    // built); the listener must route it, whatever it is.
+    const auto answer = api::test::rawRequest(hook, "GET", "/v1/hook/may-start?host=h1&name=fax-a");
+    INFO(answer.status << " " << answer.body);
+    CHECK(answer.status != 404);
+    CHECK(answer.status != 405);
+    CHECK(answer.status != 500);
+    CHECK((api::startPermissionFromJson(answer.body) || api::errorFromJson(answer.body)));
+
+    CHECK(api::test::rawRequest(hook, "GET", "/v1/hook/may-start?name=fax-a").status == 400);
+    for (const auto& [method, path] : {std::pair{"GET", "/v1/status"}, std::pair{"POST", "/v1/commands"},
+                                       std::pair{"GET", "/v1/licences"}}) {
+        const auto refused = api::test::rawRequest(hook, method, path);
+        CHECK(refused.status == 404);
+        CHECK_THAT(refused.body, Catch::Contains("only answers the libvirt hook"));
+    }
+    CHECK(daemon.services() == 1);  // the admin API is still there, on its socket
+
+    ::kill(daemon.child.id(), SIGTERM);
+    daemon.child.wait();
+    CHECK(daemon.child.exit_code() == 0);
+}
+
+TEST_CASE("daemon process: a bad --hook-listen is refused at startup", "[daemon]") {
+    for (const auto& bad : {"nonsense", "127.0.0.1:0", "unix:/tmp/hook.sock", "127.0.0.1:70000"}) {
+        INFO(bad);
+        faxover::test::TempDir dir;
+        Daemon daemon(dir);
+        std::ofstream(daemon.policy) << policyWith({"fax-a"});
+        daemon.start({"--hook-listen", bad});
+        daemon.child.wait();
+        CHECK(daemon.child.exit_code() == 2);
+        CHECK_THAT(readAll(daemon.err), Catch::Contains("--hook-listen: hook listen address '" + std::string(bad) + "'") &&
+                                            Catch::Contains("expected ADDRESS:PORT"));
+    }
+
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const std::string address = "127.0.0.1:" + std::to_string(taken.address().port());
+    daemon.start({"--hook-listen", address});
+    if (!eventually([&] { return !daemon.child.running(); })) daemon.child.terminate();  // never hang the suite
+    daemon.child.wait();
+    CHECK(daemon.child.exit_code() == 1);
+    CHECK_THAT(readAll(daemon.err), Catch::Contains("--hook-listen " + address + ": ") && Catch::Contains("cannot listen"));
+    CHECK_FALSE(std::filesystem::exists(daemon.socket));  // the admin API it had started is gone again
 }

@@ -52,15 +52,15 @@ int schemaVersion(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("store: a version-1 file is upgraded in place to version 2", "[store]") {
-    static_assert(kSqliteSchemaVersion == 2, "add an upgrade test for the new version");
+TEST_CASE("store: a version-1 file is upgraded in place to the current version", "[store]") {
+    static_assert(kSqliteSchemaVersion == 3, "add an upgrade test for the new version");
     TempDir dir;
     const std::string path = dir.file("v1.db");
     writeVersion1Store(path);
     REQUIRE(schemaVersion(path) == 1);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 2);
+    CHECK(schemaVersion(path) == 3);
     // Old rows read back with the new fields at their defaults.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     REQUIRE(db->openIntents().value().size() == 1);
@@ -70,12 +70,16 @@ TEST_CASE("store: a version-1 file is upgraded in place to version 2", "[store]"
     CHECK(db->putServiceState("fax1", ServiceRecord{"running", "hv2", at(2), 0, 1, 0, "restarted"}, 3).value() == 4);
     CHECK(db->putHostState("hv1", HostRecord{false, "confirmed", at(2), "off", 0}, 0).value() == 1);
     CHECK(db->appendIntent(sampleIntent("fax2")).value() == 2);
+    // Version 3: an empty ledger that takes seats.
+    CHECK(db->seats().value().empty());
+    REQUIRE(db->commit(Batch{}.add(PutSeat{{"lic", "fax1", "", "hv2", at(2), true}})));
+    CHECK(db->seats().value().size() == 1);
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
 
     // Reopening an upgraded file changes nothing more.
     auto again = openOrFail(path);
-    CHECK(schemaVersion(path) == 2);
+    CHECK(schemaVersion(path) == 3);
     CHECK(again->serviceStates().value().at("fax1").reason == "restarted");
 }
 

@@ -100,7 +100,10 @@ enum class RecoveryMode {
 };
 const char* toString(RecoveryMode mode);
 
-enum class ServiceRole { Active, Standby };  // reserved, issue #4
+// active: the licensed instance that sends and receives; needs a seat of its licence to run.
+// standby: an archive/backup copy (a DR site's) that must not send or receive; needs no seat until
+// it is promoted to stand in for a primary, which takes that primary's seat (docs/licensing.md).
+enum class ServiceRole { Active, Standby };
 const char* toString(ServiceRole role);
 
 // The libvirt domain a service protects, by name or by UUID (lower-case canonical form).
@@ -141,8 +144,10 @@ struct ServicePolicy {
     int maxRestart = 1;   // restarts on the same host after a failed start before relocating
     int maxRelocate = 1;  // other hosts tried after that before giving up (state "error")
     bool failback = false;  // move back to a preferred host or site when it returns
-    std::string licence{};  // reserved, issue #4: a Licence's id, empty when none
-    ServiceRole role = ServiceRole::Active;  // reserved, issue #4
+    std::string licence{};  // a Licence's id, empty when none: an active service with one needs a seat
+    ServiceRole role = ServiceRole::Active;
+    std::vector<std::string> standsInFor{};  // standby: the primaries it may be promoted for
+    int standbyCapacity = 1;  // standby: primaries it may stand in for at once (IPFX: one)
     std::string trunkGroup{};  // reserved, issue #5: boards this service needs (board/auto telephony)
 
     bool operator==(const ServicePolicy&) const = default;
@@ -188,13 +193,25 @@ struct MaintenanceWindow {
     bool operator==(const MaintenanceWindow&) const = default;
 };
 
-// ---- reserved sections: licences (issue #4), board models (issue #5) ------------------------
+// ---- licences (issue #4) and board models (issue #5) -----------------------------------------
+
+// A program the orchestrator runs when a licence is applied to an instance or revoked from it
+// (Boost.Process; what it is given is in docs/licensing.md). Never a shell command line.
+struct LicenceStep {
+    std::string command{};                  // program name (found in PATH) or absolute path
+    std::vector<std::string> arguments{};
+    Milliseconds timeout{30000};
+
+    bool operator==(const LicenceStep&) const = default;
+};
 
 struct Licence {
     std::string id{};
     std::string product{};
-    std::string keyFile{};  // absolute path
-    int seats = 1;          // active services that may use it at once
+    std::string keyFile{};  // absolute path; the key itself never appears in the policy
+    int seats = 1;          // active instances that may run at once
+    std::optional<LicenceStep> apply{};   // run when an instance becomes active on a host
+    std::optional<LicenceStep> revoke{};  // run when an instance gives its seat back
 
     bool operator==(const Licence&) const = default;
 };
@@ -218,7 +235,8 @@ struct Policy {
     std::vector<HostPolicy> hosts{};
     std::vector<ServicePolicy> services{};
     std::vector<MaintenanceWindow> maintenance{};
-    std::vector<Licence> licences{};       // reserved, issue #4
+    std::vector<Licence> licences{};
+    const Licence* findLicence(std::string_view id) const;
     std::vector<BoardModel> boardModels{};  // reserved, issue #5
 
     const HostPolicy* findHost(std::string_view name) const;

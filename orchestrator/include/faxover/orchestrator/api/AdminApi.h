@@ -5,6 +5,7 @@
 #include "faxover/hypervisor/Result.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,13 +54,14 @@ enum class Verb {
     Resume,              // monitor service again
     Stop,                // stop monitoring and sync of service (the VM is left as it is)
     FenceConfirm,        // an admin confirms host is powered off (manual fencing)
+    Demote,              // a promoted standby gives back the seats it holds for its primaries
 };
 const char* toString(Verb verb);  // "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
 std::optional<Verb> verbNamed(const std::string& name);
 
 struct AdminCommand {
     Verb verb = Verb::Migrate;
-    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop
+    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop, Demote
     std::string host{};     // Migrate (optional), Maintenance*, FenceConfirm
     // Who asked, for the audit log; set by the server, never taken from the request body:
     //   "admin:NAME"      over the unix socket, NAME from the peer's uid (SO_PEERCRED)
@@ -77,6 +79,58 @@ struct CommandReply {
     bool operator==(const CommandReply&) const = default;
 };
 
+// ---- licences (issue #4): the ledger as auditors and the libvirt hook see it
+
+struct LicenceHolderView {
+    std::string service{};
+    std::string onBehalfOf{};  // a promoted standby holds this primary's seat; "" when its own
+    std::string host{};
+    WallTime since{};
+    bool applied = false;      // the licence's apply step succeeded there
+    bool operator==(const LicenceHolderView&) const = default;
+};
+
+struct LicenceView {
+    std::string id{};
+    std::string product{};
+    int seats = 0;
+    std::vector<LicenceHolderView> holders{};  // at most `seats`, in grant order
+    bool operator==(const LicenceView&) const = default;
+};
+
+// One line of the licence audit log (append-only in the store).
+struct LicenceAuditEntry {
+    std::int64_t sequence = 0;  // 1, 2, 3, ... in the order things happened
+    WallTime at{};
+    std::string event{};        // grant, transfer, revoke, refuse, applied, apply-failed, revoke-run
+    std::string licence{};
+    std::string service{};
+    std::string onBehalfOf{};
+    std::string host{};
+    std::string fromHost{};
+    std::string actor{};        // "daemon", "admin:NAME", "libvirt-hook:HOST"
+    std::string reason{};
+    bool operator==(const LicenceAuditEntry&) const = default;
+};
+
+// The libvirt qemu hook on a host asks, at "prepare begin", whether it may start a domain.
+struct StartQuery {
+    std::string host{};  // the asking host's name in the policy
+    std::string uuid{};  // the domain's UUID (from the XML libvirt hands the hook)
+    std::string name{};  // the domain's name
+    std::string asker{}; // set by the server: "libvirt-hook:HOST@PEER-ADDRESS"
+    bool operator==(const StartQuery&) const = default;
+};
+
+struct StartPermission {
+    bool allowed = false;
+    std::string reason{};  // one line the hook prints; libvirt shows it to whoever started the domain
+    // Every protected domain (names and known UUIDs): the hook caches it to fail closed for these,
+    // and only these, when the orchestrator cannot be reached.
+    std::vector<std::string> protectedDomains{};
+    bool operator==(const StartPermission&) const = default;
+};
+
 // Errors (hv::Error kinds) and what the CLI makes of them:
 //   InvalidArgument   unknown service or host, missing argument      -> exit 1
 //   OperationInvalid  the command does not fit the current state     -> exit 1
@@ -87,6 +141,12 @@ public:
     virtual hv::Result<ClusterStatus> status() = 0;
     // Accepts or refuses at once; the work itself goes on in the daemon (watch it with status()).
     virtual hv::Result<CommandReply> execute(const AdminCommand& command) = 0;
+    // Every licence of the policy and who holds its seats now.
+    virtual hv::Result<std::vector<LicenceView>> licences() = 0;
+    // The licence audit log from `since` (everything when unset), oldest first.
+    virtual hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) = 0;
+    // The libvirt hook's question; a refusal is written to the licence audit log.
+    virtual hv::Result<StartPermission> mayStart(const StartQuery& query) = 0;
 };
 
 }  // namespace faxover::orchestrator::api

@@ -24,8 +24,15 @@ public:
 
     hv::Result<ClusterStatus> status() override;
     hv::Result<CommandReply> execute(const AdminCommand& command) override;
+    hv::Result<std::vector<LicenceView>> licences() override;
+    hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
+    // query.asker is not sent: the server sets it from the connection.
+    hv::Result<StartPermission> mayStart(const StartQuery& query) override;
 
 private:
+    // GETs `path` (expecting 200) and reads the answer with `read`; `document` names it in errors.
+    template <class Read>
+    auto get(const std::string& path, const char* document, Read read) -> decltype(read(std::string_view{}));
     hv::Result<std::string> call(const std::string& method, const std::string& path, const std::string& body,
                                  int expectedStatus);
 

@@ -25,4 +25,9 @@ struct ApiEndpoint {
 
 hv::Result<ApiEndpoint> parseApiEndpoint(std::string_view address);
 
+// `faxover daemon --hook-listen ADDRESS:PORT`, where the hosts' libvirt hooks reach the daemon:
+// 0.0.0.0:7481, 198.18.0.1:7481, [::]:7481 (tcp: may prefix it). Any address, since the hosts
+// are remote; a fixed port, since every hook has it configured (port 0 is refused).
+hv::Result<ApiEndpoint> parseHookListenAddress(std::string_view address);
+
 }  // namespace faxover::orchestrator::api

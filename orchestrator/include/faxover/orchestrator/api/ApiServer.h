@@ -1,12 +1,18 @@
 #pragma once
 // The daemon's local API: Poco's HTTP server answering for an AdminApi.
-//   GET  /v1/status    200 + ClusterStatus
-//   POST /v1/commands  AdminCommand -> 202 + CommandReply, or {"error": {...}} with
-//                      400 InvalidArgument, 409 OperationInvalid, 500 any other kind
-//   404 unknown path, 405 wrong method, 413 body over 64 KiB (docs/cli.md).
+//   GET  /v1/status                 200 + ClusterStatus
+//   POST /v1/commands               AdminCommand -> 202 + CommandReply
+//   GET  /v1/licences               200 + [LicenceView]
+//   GET  /v1/licences/audit[?since=ISO-8601]   200 + [LicenceAuditEntry]
+//   GET  /v1/hook/may-start?host=H&uuid=U&name=N   200 + StartPermission
+//   failures: {"error": {...}} with 400 InvalidArgument, 409 OperationInvalid, 501 NotSupported,
+//   500 any other kind; 404 unknown path, 405 wrong method, 413 body over 64 KiB (docs/cli.md).
 // On a unix socket the caller's identity comes from the kernel (SO_PEERCRED) and the socket file
 // is 0600, so only its owner (root for the daemon) may connect. TCP is refused unless the address
 // is loopback: there is no authentication.
+//
+// A second server in the Hook role is what the hosts' libvirt hooks reach over the network: it
+// answers GET /v1/hook/may-start only (404 for anything else), on any address (docs/daemon.md).
 #include "faxover/hypervisor/Result.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
@@ -17,14 +23,19 @@ namespace faxover::orchestrator::api {
 
 inline constexpr std::size_t kMaxRequestBody = 64 * 1024;
 
+enum class ApiRole {
+    Admin,  // everything above; TCP only on loopback
+    Hook,   // GET /v1/hook/may-start only, read-only; TCP on any address
+};
+
 class ApiServer {
 public:
-    ApiServer(AdminApi& api, ApiEndpoint endpoint);
+    ApiServer(AdminApi& api, ApiEndpoint endpoint, ApiRole role = ApiRole::Admin);
     ~ApiServer();  // stops
     ApiServer(const ApiServer&) = delete;
     ApiServer& operator=(const ApiServer&) = delete;
 
-    // Binds and starts serving. InvalidArgument: a non-loopback or unresolvable TCP address, or a
+    // Binds and starts serving. InvalidArgument: a non-loopback (Admin role) or unresolvable TCP address, or a
     // path that exists and is not a socket. OperationInvalid: another server answers on the socket.
     // OperationFailed: bind/listen failed. A stale socket file (nobody answering) is replaced.
     hv::Result<void> start();
@@ -40,6 +51,7 @@ private:
     struct Running;
     AdminApi& api_;
     ApiEndpoint endpoint_;
+    ApiRole role_;
     std::unique_ptr<Running> running_;
 };
 

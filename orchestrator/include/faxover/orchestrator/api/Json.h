@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace faxover::orchestrator::api {
 
@@ -17,6 +18,12 @@ namespace faxover::orchestrator::api {
 std::string toIsoUtc(WallTime time);
 hv::Result<WallTime> parseIsoUtc(std::string_view text);
 
+// An instant as a person or a script writes it (`faxover license audit --since`, `?since=`): an
+// ISO 8601 date ("2024-05-01", midnight UTC), or a date-time whose zone is required so that it is
+// never read in the wrong one: "2024-05-01T14:03Z", "2024-05-01T14:03:04.5+02:00", "...-0130".
+// Seconds and their fraction (up to 9 digits) are optional. The wire format is one of these.
+hv::Result<WallTime> parseIsoInstant(std::string_view text);
+
 enum class JsonStyle { Compact, Indented };
 
 std::string toJson(const ClusterStatus& status, JsonStyle style = JsonStyle::Compact);
@@ -24,10 +31,17 @@ std::string toJson(const AdminCommand& command);
 std::string toJson(const CommandReply& reply);
 // {"error": {"kind": "OperationInvalid", "message": "..."}}; kind is the ErrorKind's C++ name.
 std::string toJson(const hv::Error& error);
+// The licence documents (issue #4): the two lists are JSON arrays.
+std::string toJson(const std::vector<LicenceView>& licences, JsonStyle style = JsonStyle::Compact);
+std::string toJson(const std::vector<LicenceAuditEntry>& entries, JsonStyle style = JsonStyle::Compact);
+std::string toJson(const StartPermission& permission);  // {"allowed":..,"reason":..,"protected":[..]}
 
 hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text);
 hv::Result<AdminCommand> adminCommandFromJson(std::string_view text);
 hv::Result<CommandReply> commandReplyFromJson(std::string_view text);
+hv::Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
+hv::Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);
+hv::Result<StartPermission> startPermissionFromJson(std::string_view text);
 // An error document, parsed: the error the daemon reported is the value, and a failure means the
 // document itself was unreadable. (Outcome cannot hold hv::Error as both value and error.)
 struct ReportedError {

@@ -5,6 +5,7 @@
 #include "faxover/hypervisor/Types.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/engine/Ledger.h"
 #include "faxover/orchestrator/engine/ServiceState.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/policies/Policy.h"
@@ -79,8 +80,14 @@ enum class ActionKind {
     Start,        // define if needed and start `service` on `host`
     LiveMigrate,  // live-migrate `service` from `source` to `host`
     ColdMove,     // shut `service` down on `source` (then destroy), start it on `host`
+    ApplyLicence,   // run the licence's apply step for `service` (for `onBehalfOf`) running on `host`
+    RevokeLicence,  // run the licence's revoke step; the seat is given back when it has run
 };
-const char* toString(ActionKind kind);  // "fence", "start", "live-migrate", "cold-move"
+const char* toString(ActionKind kind);  // "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence"
+// Whether the action starts or moves a VM (and so takes room on its target host).
+inline bool movesVm(ActionKind kind) {
+    return kind == ActionKind::Start || kind == ActionKind::LiveMigrate || kind == ActionKind::ColdMove;
+}
 
 struct Action {
     ActionKind kind = ActionKind::Start;
@@ -89,6 +96,7 @@ struct Action {
     std::string source{};   // LiveMigrate, ColdMove
     std::string reason{};
     std::string actor = "daemon";
+    std::string onBehalfOf{};  // ApplyLicence, RevokeLicence: the seat a standby holds for this primary
     std::string describe() const;  // "live-migrate fax-a lab1 -> lab2"
     bool operator==(const Action&) const = default;
 };
@@ -108,6 +116,7 @@ struct EngineInput {
     std::vector<Action> inFlight{};                        // started, not finished
     std::vector<FinishedAction> finished{};                // finished since the last decision
     std::vector<api::AdminCommand> commands{};             // service commands to apply now
+    Ledger ledger{};                                       // every seat held now (the store's)
 };
 
 // One line of the state-change log: "service fax-a: ok -> migrating: maintenance of lab1".
@@ -129,6 +138,8 @@ struct Decision {
     std::vector<Action> actions{};                  // to start now, in this order
     std::vector<LogLine> log{};
     std::vector<CommandVerdict> verdicts{};         // one per input command, same order
+    std::vector<LedgerChange> ledger{};             // in order; committed with the intents
+    Ledger seats{};                                 // the whole ledger after the changes
 };
 
 }  // namespace faxover::orchestrator::engine

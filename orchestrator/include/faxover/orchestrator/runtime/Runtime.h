@@ -10,6 +10,7 @@
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
+#include "faxover/orchestrator/ports/LicenceSteps.h"
 #include "faxover/orchestrator/runtime/Ports.h"
 #include "faxover/orchestrator/store/Store.h"
 #include "faxover/policies/Policy.h"
@@ -32,6 +33,7 @@ struct RuntimePorts {
     StateLog& log;
     const hv::Clock& clock;  // steady time: fence backoff
     const WallClock& wall;   // wall time: store, audit, "since"
+    ports::LicenceSteps& licenceSteps;
 };
 
 // What one monitoring round saw of one host (the Monitor gathers it without holding any lock).
@@ -95,6 +97,9 @@ public:
     // ---- api::AdminApi
     hv::Result<api::ClusterStatus> status() override;
     hv::Result<api::CommandReply> execute(const api::AdminCommand& command) override;
+    hv::Result<std::vector<api::LicenceView>> licences() override;
+    hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
+    hv::Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
 
     // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
     // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its

@@ -86,6 +86,33 @@ struct AuditRecord {
     bool operator==(const AuditRecord&) const = default;
 };
 
+// One seat of a licence and its holder (schema version 3; docs/licensing.md). Keyed by
+// (licence, service, onBehalfOf): a promoted standby holds one seat per primary it stands in for.
+struct SeatRecord {
+    std::string licence{};
+    std::string service{};
+    std::string onBehalfOf{};
+    std::string host{};
+    TimePoint since{};
+    bool applied = false;
+    bool operator==(const SeatRecord&) const = default;
+};
+
+// One line of the licence audit log: append-only, like the general audit log.
+struct LicenceAuditRecord {
+    std::int64_t sequence = 0;  // assigned by the store
+    TimePoint at{};
+    std::string event{};        // grant, transfer, revoke, refuse, applied, apply-failed, revoke-run
+    std::string licence{};
+    std::string service{};
+    std::string onBehalfOf{};
+    std::string host{};
+    std::string fromHost{};
+    std::string actor{};
+    std::string reason{};
+    bool operator==(const LicenceAuditRecord&) const = default;
+};
+
 // The writes a Batch may hold.
 struct AppendIntent { Intent intent{}; };
 struct RecordOutcome { IntentId id = 0; Outcome outcome{}; };
@@ -95,7 +122,14 @@ struct AppendAudit { AuditRecord record{}; };
 // Compare-and-set like PutServiceState, on the host's own revision.
 struct PutHostState { std::string host{}; HostRecord record{}; Revision expectedRevision = 0; };
 
-using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit, PutHostState>;
+// Creates or replaces the seat with the same (licence, service, onBehalfOf).
+struct PutSeat { SeatRecord seat{}; };
+// Removes that seat; removing a seat that is not held is an InvalidArgument error.
+struct RemoveSeat { std::string licence{}; std::string service{}; std::string onBehalfOf{}; };
+struct AppendLicenceAudit { LicenceAuditRecord record{}; };
+
+using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit, PutHostState, PutSeat,
+                           RemoveSeat, AppendLicenceAudit>;
 
 // Writes applied all-or-nothing in one transaction, in order.
 struct Batch {

@@ -11,7 +11,7 @@ namespace Poco::Data { class Session; }
 namespace faxover::orchestrator::store {
 
 // The schema version this build writes; open() migrates older files and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 2;
+inline constexpr int kSqliteSchemaVersion = 3;
 
 class SqliteStore final : public Store {
 public:
@@ -33,6 +33,8 @@ public:
     Result<Revision> putHostState(const std::string& host, const HostRecord& record,
                                   Revision expectedRevision) override;
     Result<std::map<std::string, HostRecord>> hostStates() override;
+    Result<std::vector<SeatRecord>> seats() override;
+    Result<std::vector<LicenceAuditRecord>> licenceAudit(TimePoint since, std::size_t limit) override;
     Result<void> appendAudit(const AuditRecord& record) override;
     Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) override;
 

@@ -48,6 +48,11 @@ public:
                                           Revision expectedRevision) = 0;
     virtual Result<std::map<std::string, HostRecord>> hostStates() = 0;
 
+    // The licence ledger: every seat held, in grant order (PutSeat and RemoveSeat in a Batch change it).
+    virtual Result<std::vector<SeatRecord>> seats() = 0;
+    // The licence audit log from `since`, oldest first, at most `limit` lines.
+    virtual Result<std::vector<LicenceAuditRecord>> licenceAudit(TimePoint since, std::size_t limit) = 0;
+
     // Audit log: append-only, there is deliberately no update or delete.
     virtual Result<void> appendAudit(const AuditRecord& record) = 0;
     virtual Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) = 0;

@@ -1,5 +1,6 @@
-#include "AgentProcess.h"
+#include "ChildProcess.h"
 
+#include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/env.hpp>
 #include <boost/process/exe.hpp>
@@ -21,7 +22,7 @@
 #include <optional>
 #include <system_error>
 
-namespace faxover::orchestrator::fence {
+namespace faxover::orchestrator::process {
 namespace {
 
 namespace bp = boost::process;
@@ -81,12 +82,13 @@ bp::environment environmentWith(const std::map<std::string, std::string>& extra)
 
 }  // namespace
 
-hv::Result<AgentRun> runAgentProcess(const std::string& program, const std::string& input,
+hv::Result<ChildRun> runChildProcess(const std::string& what, const std::string& program,
+                                     const std::vector<std::string>& arguments, const std::string& input,
                                      const std::map<std::string, std::string>& extraEnvironment,
                                      Clock::time_point deadline) {
     if (input.size() > kLongestInput) {
         return hv::Error{hv::ErrorKind::InvalidArgument,
-                         "fence agent " + program + ": options too long (" + std::to_string(input.size()) + " bytes)"};
+                         what + " " + program + ": input too long (" + std::to_string(input.size()) + " bytes)"};
     }
     bp::pipe toAgent;
     bp::pipe fromAgent;
@@ -98,7 +100,7 @@ hv::Result<AgentRun> runAgentProcess(const std::string& program, const std::stri
     // could reap some other child of the daemon.
     std::optional<bp::child> child;
     try {
-        child.emplace(bp::exe = program, bp::std_in < toAgent, (bp::std_out & bp::std_err) > fromAgent,
+        child.emplace(bp::exe = program, bp::args = arguments, bp::std_in < toAgent, (bp::std_out & bp::std_err) > fromAgent,
                           environmentWith(extraEnvironment),
                           // Its own process group, so a timeout kills whatever the agent started too;
                           // and nothing of the daemon's leaks into it.
@@ -107,11 +109,11 @@ hv::Result<AgentRun> runAgentProcess(const std::string& program, const std::stri
                               closeInheritedDescriptorsOnExec();
                           }));
     } catch (const std::system_error& e) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, "fence agent " + program + " cannot be started: " + e.what()};
+        return hv::Error{hv::ErrorKind::InvalidArgument, what + " " + program + " cannot be started: " + e.what()};
     }
     const pid_t pid = child->id();
 
-    AgentRun run;
+    ChildRun run;
     const int output = fromAgent.native_source();
     PipeState pipe = PipeState::Idle;
     while (!hasExited(pid)) {
@@ -142,4 +144,12 @@ hv::Result<AgentRun> runAgentProcess(const std::string& program, const std::stri
     return run;
 }
 
-}  // namespace faxover::orchestrator::fence
+std::string lastLine(const std::string& output) {
+    const std::size_t end = output.find_last_not_of(" \t\r\n");
+    if (end == std::string::npos) return "";
+    const std::size_t newline = output.find_last_of('\n', end);
+    const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
+    return output.substr(start, end + 1 - start);
+}
+
+}  // namespace faxover::orchestrator::process

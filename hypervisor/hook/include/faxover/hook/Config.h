@@ -1,0 +1,27 @@
+#pragma once
+// The hook's configuration: /etc/libvirt/hooks/faxover-hook.conf, `key = value` lines (docs/hook.md).
+// A host without that file is not enrolled and the hook lets every domain start.
+#include "faxover/hook/Result.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace faxover::hook {
+
+inline constexpr const char* kDefaultConfigPath = "/etc/libvirt/hooks/faxover-hook.conf";
+
+struct HookConfig {
+    std::vector<std::string> orchestrators{};  // base URLs "http://ADDR:PORT", asked in this order
+    std::string host{};                        // this host's name as the policy knows it
+    std::chrono::milliseconds timeout{2000};   // per orchestrator: connect, send and receive each
+    std::string cachePath = "/var/lib/libvirt/faxover/protected";
+    std::string overridePath = "/etc/libvirt/hooks/faxover-override.conf";
+    std::string logPath = "/var/log/libvirt/faxover-hook.log";
+};
+
+// The file's text -> the configuration; the error names the key and what is wrong with it.
+// Unknown keys are errors (a misspelt key must not silently fall back to a default).
+Result<HookConfig> parseConfig(const std::string& text);
+
+}  // namespace faxover::hook

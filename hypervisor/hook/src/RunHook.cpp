@@ -1,0 +1,95 @@
+#include "faxover/hook/RunHook.h"
+
+#include "faxover/hook/Config.h"
+#include "faxover/hook/Decision.h"
+#include "faxover/hook/DomainIdentity.h"
+#include "faxover/hook/HookLog.h"
+#include "faxover/hook/OrchestratorClient.h"
+#include "faxover/hook/ProtectedCache.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+
+namespace faxover::hook {
+
+namespace {
+
+std::optional<std::string> readFile(const std::string& path) {
+    std::ifstream file(path);
+    if (!file) return std::nullopt;
+    return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+int decideStart(const HookRequest& request, std::istream& xml, std::ostream& err) {
+    DecisionInput input;
+    input.domain = request.domain;
+    HookConfig config = request.fallback;
+    const auto text = readFile(request.configPath);
+    auto parsed = text ? parseConfig(*text) : Result<HookConfig>(std::string("cannot read it"));
+    if (parsed) {
+        config = parsed.value();
+    } else {
+        // An enrolled host with a broken configuration has no orchestrator to ask: it decides as
+        // when the orchestrator cannot be reached (fail closed for protected domains).
+        input.orchestrator = "(none: " + request.configPath + " is invalid)";
+        input.failure = request.configPath + ": " + parsed.error();
+        err << "faxover: " << request.configPath << ": " << parsed.error() << "\n";
+    }
+    input.host = config.host.empty() ? "this host" : config.host;
+    input.overridePath = config.overridePath;
+
+    auto identity = readDomainXml(std::string(std::istreambuf_iterator<char>(xml), {}));
+    if (identity) {
+        input.uuid = identity.value().uuid;
+    } else {
+        input.xmlProblem = identity.error();
+    }
+
+    if (parsed && identity) {
+        Consultation consultation = askOrchestrators(config, request.domain, input.uuid);
+        input.answer = consultation.answer;
+        input.orchestrator = consultation.orchestrator;
+        input.failure = consultation.failure;
+    }
+    if (input.answer) {
+        // Every answer refreshes the list this host falls back on when the orchestrator is away.
+        input.cachedProtected = input.answer->protectedDomains;
+        if (auto written = writeProtectedCache(config.cachePath, input.cachedProtected, input.orchestrator); !written)
+            err << "faxover: warning: " << written.error() << "\n";
+    } else if (auto cached = readProtectedCache(config.cachePath)) {
+        input.cachedProtected = cached.value();
+    } else {
+        // An unreadable cache knows nothing: this domain may be protected, so treat it as such.
+        input.cachedProtected = {request.domain};
+        err << "faxover: " << cached.error() << "; treating " << request.domain << " as protected\n";
+    }
+    if (!input.answer) {
+        if (auto overrides = readFile(config.overridePath))
+            input.overrides = parseOverrides(*overrides, WallClock::now());
+    }
+
+    const Decision decision = decide(input);
+    if (auto logged = appendLog(config.logPath, config.host, decision.logLine); !logged)
+        err << "faxover: warning: " << logged.error() << "\n";
+    if (!decision.message.empty()) err << decision.message << "\n";
+    return decision.allow ? 0 : 1;
+}
+
+}  // namespace
+
+int runHook(const HookRequest& request, std::istream& xml, std::ostream& err) {
+    // Only the start of a QEMU process needs the orchestrator's consent; every other call (stop,
+    // release, migrate, restore, reconnect, attach) must not slow libvirt down or fail.
+    if (request.operation != "prepare" || request.subOperation != "begin") return 0;
+    std::error_code ignored;
+    if (!std::filesystem::exists(request.configPath, ignored)) {
+        err << "faxover: " << request.domain << ": this host is not enrolled (no " << request.configPath
+            << "); not checking\n";
+        return 0;
+    }
+    return decideStart(request, xml, err);
+}
+
+}  // namespace faxover::hook

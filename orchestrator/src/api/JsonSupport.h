@@ -1,0 +1,56 @@
+#pragma once
+// Pieces every JSON document of the API is written and read with: ordered objects, stringifying,
+// reading lists, and a last guard that turns anything Poco throws into InvalidArgument.
+#include "JsonFields.h"
+#include "faxover/orchestrator/api/Json.h"
+
+#include <Poco/Exception.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::api {
+
+// Keys in the order they are set, so documents read like docs/cli.md shows them.
+inline Poco::JSON::Object::Ptr orderedObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+template <class Document>
+std::string stringify(const Document& document, JsonStyle style = JsonStyle::Compact) {
+    std::ostringstream text;
+    document->stringify(text, style == JsonStyle::Indented ? 2 : 0);
+    return text.str();
+}
+
+// Reads every element of `array` with `read`; elements are named path[index] in errors.
+template <class T, class Read>
+hv::Result<std::vector<T>> readList(const Poco::JSON::Array& array, const std::string& path, Read read) {
+    std::vector<T> values;
+    for (std::size_t index = 0; index < array.size(); ++index) {
+        BOOST_OUTCOME_TRY(element, JsonFields::at(array, path, index));
+        BOOST_OUTCOME_TRY(value, read(element));
+        values.push_back(std::move(value));
+    }
+    return values;
+}
+
+// Reads every element of the array field `key` with `read`.
+template <class T, class Read>
+hv::Result<std::vector<T>> listFrom(const JsonFields& fields, const std::string& key, Read read) {
+    BOOST_OUTCOME_TRY(array, fields.requiredArray(key));
+    return readList<T>(*array, fields.pathOf(key), read);
+}
+
+// Runs a document reader; anything Poco throws past the typed checks becomes InvalidArgument too.
+template <class Read>
+auto guarded(const char* document, Read read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const Poco::Exception& error) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.displayText()};
+    } catch (const std::exception& error) {
+        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.what()};
+    }
+}
+
+}  // namespace faxover::orchestrator::api

@@ -1,0 +1,33 @@
+#pragma once
+// One run of an external program (a fence agent, a licence step): stdin given up front, stdout
+// and stderr captured together, killed with its whole process group at the deadline. Private to
+// the orchestrator library.
+#include "faxover/hypervisor/Result.h"
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::process {
+
+struct ChildRun {
+    bool timedOut = false;
+    int exitStatus = -1;   // meaningful only when !timedOut
+    std::string output{};  // stdout and stderr, interleaved as the program wrote them
+};
+
+// Starts `program` (an absolute path) with `arguments`, `input` on its stdin and
+// `extraEnvironment` added to the inherited environment, in a process group of its own. Returns
+// when it has exited or at `deadline`, whichever comes first; in both cases nothing of the group
+// is left running. `what` names the program in errors ("fence agent", "licence step").
+// Errors: InvalidArgument when the program cannot be started (not executable, input too long).
+hv::Result<ChildRun> runChildProcess(const std::string& what, const std::string& program,
+                                     const std::vector<std::string>& arguments, const std::string& input,
+                                     const std::map<std::string, std::string>& extraEnvironment,
+                                     std::chrono::steady_clock::time_point deadline);
+
+// The last non-empty line of a program's output, for one-line messages.
+std::string lastLine(const std::string& output);
+
+}  // namespace faxover::orchestrator::process

@@ -1,0 +1,162 @@
+// The licence ledger's runtime side (docs/licensing.md): committing the engine's ledger changes,
+// running licence steps, and what admins, auditors and the hosts' libvirt hook read.
+#include "RuntimeState.h"
+
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+namespace faxover::orchestrator::runtime {
+
+namespace {
+
+auto keyOf(const engine::SeatHolding& seat) { return std::tie(seat.licence, seat.service, seat.onBehalfOf); }
+
+const engine::SeatHolding* find(const engine::Ledger& ledger, const engine::SeatHolding& like) {
+    auto it = std::find_if(ledger.begin(), ledger.end(), [&](const auto& seat) { return keyOf(seat) == keyOf(like); });
+    return it == ledger.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+void Runtime::State::addLedgerWrites(store::Batch& batch, const engine::Ledger& before, const engine::Ledger& after,
+                                     const std::vector<engine::LedgerChange>& changes, WallTime now) const {
+    for (const auto& seat : before)
+        if (find(after, seat) == nullptr) batch.add(store::RemoveSeat{seat.licence, seat.service, seat.onBehalfOf});
+    for (const auto& seat : after)
+        if (const auto* old = find(before, seat); old == nullptr || !(*old == seat))
+            batch.add(store::PutSeat{{seat.licence, seat.service, seat.onBehalfOf, seat.host, seat.since, seat.applied}});
+    for (const auto& change : changes)
+        batch.add(store::AppendLicenceAudit{{0, now, engine::toString(change.event), change.licence, change.service,
+                                             change.onBehalfOf, change.host, change.fromHost, change.actor,
+                                             change.reason}});
+}
+
+hv::Result<std::string> Runtime::State::runLicenceStep(const engine::Action& action) {
+    // Runs on the executor: read what it needs under the lock, run the step without it.
+    ports::LicenceStepRequest request;
+    std::shared_ptr<const policy::Policy> current;
+    {
+        std::lock_guard lock(mutex);
+        current = policy;
+        const auto seat = std::find_if(ledger.begin(), ledger.end(), [&](const auto& held) {
+            return held.service == action.service && held.onBehalfOf == action.onBehalfOf;
+        });
+        if (seat == ledger.end()) return hv::Error{hv::ErrorKind::OperationInvalid, "the seat was given back meanwhile"};
+        request.licence = current->findLicence(seat->licence);
+        const policy::ServicePolicy* service = current->findService(action.service);
+        const policy::HostPolicy* host = current->findHost(action.host);
+        if (request.licence == nullptr || service == nullptr)
+            return hv::Error{hv::ErrorKind::OperationInvalid, "licence or service left the policy"};
+        request.domain = service->domain.value;
+        request.hostUri = host == nullptr ? "" : host->uri;
+    }
+    request.event = action.kind == engine::ActionKind::ApplyLicence ? ports::LicenceEvent::Apply : ports::LicenceEvent::Revoke;
+    request.service = action.service;
+    request.onBehalfOf = action.onBehalfOf;
+    request.host = action.host;
+    return ports.licenceSteps.run(request);
+}
+
+api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) const {
+    api::StartPermission permission;
+    const policy::ServicePolicy* service = nullptr;
+    for (const auto& candidate : policy->services) {
+        const ServiceEntry& entry = services.at(candidate.name);
+        permission.protectedDomains.push_back(candidate.domain.value);
+        if (!entry.uuid.empty() && entry.uuid != candidate.domain.value) permission.protectedDomains.push_back(entry.uuid);
+        const bool named = !query.name.empty() && candidate.domain.value == query.name;
+        const bool byUuid = !query.uuid.empty() && (candidate.domain.value == query.uuid || entry.uuid == query.uuid);
+        if (service == nullptr && (named || byUuid)) service = &candidate;
+    }
+    const std::string domain = query.name.empty() ? query.uuid : query.name;
+    if (service == nullptr) {
+        permission.allowed = true;
+        permission.reason = domain + " is not protected by Faxover";
+        return permission;
+    }
+    const ServiceEntry& entry = services.at(service->name);
+    const auto refuse = [&](std::string reason) {
+        permission.reason = service->name + ": " + std::move(reason);
+        return permission;
+    };
+    if (policy->findHost(query.host) == nullptr) return refuse("host " + query.host + " is not in the policy");
+    const engine::ServiceMemory& memory = entry.memory;
+    // Where an action under way sends it (a start, a cold move, a live migration's destination,
+    // where the source still runs it until the switch-over): the orchestrator's own start.
+    if (!memory.target.empty() && query.host == memory.target) {
+        permission.allowed = true;
+        permission.reason = "Faxover is starting it on " + query.host;
+        return permission;
+    }
+    for (const auto& copy : entry.observation.copies)
+        if (copy.active() && copy.host != query.host) return refuse("already running on " + copy.host);
+
+    // Otherwise a licensed service may run where its seat is, any other where it last ran.
+    const auto seat = std::find_if(ledger.begin(), ledger.end(), [&](const auto& held) {
+        return held.service == service->name && held.onBehalfOf.empty();
+    });
+    const bool needsSeat = service->role == policy::ServiceRole::Active && !service->licence.empty();
+    const std::string placedOn = needsSeat ? (seat == ledger.end() ? "" : seat->host) : memory.host;
+    if (query.host == placedOn) {
+        permission.allowed = true;
+        permission.reason = needsSeat ? "it holds its seat of licence " + service->licence + " on " + query.host
+                                      : "it runs on " + query.host;
+        return permission;
+    }
+    if (needsSeat && placedOn.empty())
+        return refuse("it holds no seat of licence " + service->licence +
+                      "; Faxover decides where it starts ('faxover status')");
+    if (placedOn.empty()) return refuse("Faxover has not placed it yet");
+    return refuse("Faxover places it on " + placedOn +
+                  (needsSeat ? " (its seat of licence " + service->licence + ")" : "") +
+                  "; move it with 'faxover migrate' or 'faxover failover'");
+}
+
+hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& query) {
+    std::lock_guard lock(state_->mutex);
+    auto& s = *state_;
+    api::StartPermission permission = s.permitStart(query);
+    if (!permission.allowed) {
+        const policy::ServicePolicy* service = nullptr;
+        for (const auto& candidate : s.policy->services)
+            if (permission.reason.starts_with(candidate.name + ": ")) service = &candidate;
+        store::LicenceAuditRecord record{0, s.ports.wall.now(), "refuse", service == nullptr ? "" : service->licence,
+                                         service == nullptr ? "" : service->name, "", query.host, "",
+                                         query.asker.empty() ? "libvirt-hook:" + query.host : query.asker,
+                                         "libvirt hook: start refused: " + permission.reason};
+        auto written = s.ports.store.commit(store::Batch{}.add(store::AppendLicenceAudit{record}));
+        if (!written) s.log("store", "cannot write the licence audit log: " + written.error().message, true);
+        s.log("host " + query.host, "libvirt hook refused a start: " + permission.reason, true);
+    }
+    return permission;
+}
+
+hv::Result<std::vector<api::LicenceView>> Runtime::licences() {
+    std::lock_guard lock(state_->mutex);
+    const auto& s = *state_;
+    std::vector<api::LicenceView> views;
+    for (const auto& licence : s.policy->licences) {
+        api::LicenceView view{licence.id, licence.product, licence.seats, {}};
+        for (const auto& seat : s.ledger)
+            if (seat.licence == licence.id)
+                view.holders.push_back({seat.service, seat.onBehalfOf, seat.host, seat.since, seat.applied});
+        views.push_back(std::move(view));
+    }
+    return views;
+}
+
+hv::Result<std::vector<api::LicenceAuditEntry>> Runtime::licenceAudit(std::optional<WallTime> since) {
+    std::lock_guard lock(state_->mutex);
+    BOOST_OUTCOME_TRY(records, state_->ports.store.licenceAudit(since.value_or(WallTime{}),
+                                                                std::numeric_limits<std::size_t>::max()));
+    std::vector<api::LicenceAuditEntry> entries;
+    entries.reserve(records.size());
+    for (const auto& record : records)
+        entries.push_back({record.sequence, record.at, record.event, record.licence, record.service, record.onBehalfOf,
+                           record.host, record.fromHost, record.actor, record.reason});
+    return entries;
+}
+
+}  // namespace faxover::orchestrator::runtime

@@ -1,0 +1,78 @@
+#include "Invariants.h"
+
+#include <algorithm>
+#include <map>
+
+namespace faxover::scenario {
+
+namespace {
+
+constexpr const char* kViolated = "INVARIANT VIOLATED: ";
+
+std::string joined(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& word : words) text += " " + word;
+    return text;
+}
+
+bool licensedActive(const policy::ServicePolicy& service) {
+    return service.role == policy::ServiceRole::Active && !service.licence.empty();
+}
+
+}  // namespace
+
+InvariantCheck checkLicenceInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
+                                      const std::vector<orchestrator::store::SeatRecord>& ledger, bool settled,
+                                      const InvariantOptions& options) {
+    InvariantCheck result;
+    auto violated = [&](const std::string& what) { result.violations.push_back(kViolated + what); };
+    std::map<std::string, std::vector<std::string>> runsOn;  // service -> hosts really running it
+    for (const auto& service : policy.services) runsOn[service.name] = hypervisor.hostsRunningForTest(service.domain.value);
+    for (const auto& licence : policy.licences) {
+        // A seat is in use by a running active service of the licence, or by a running standby
+        // for each seat it holds on a primary's behalf (a promoted standby may hold several).
+        int inUse = 0, held = 0;
+        std::vector<std::string> users;
+        for (const auto& service : policy.services)
+            if (licensedActive(service) && service.licence == licence.id && !runsOn[service.name].empty()) {
+                ++inUse;
+                users.push_back(service.name);
+            }
+        for (const auto& seat : ledger) {
+            if (seat.licence != licence.id) continue;
+            ++held;
+            const auto* service = policy.findService(seat.service);
+            if (service && service->role == policy::ServiceRole::Standby && !runsOn[service->name].empty()) {
+                ++inUse;
+                users.push_back(seat.service + "(for " + seat.onBehalfOf + ")");
+            }
+        }
+        result.checks += 2;
+        if (held > licence.seats)
+            violated("the ledger lists " + std::to_string(held) + " holders of " + licence.id + ", which has " +
+                     std::to_string(licence.seats) + " seats");
+        if (options.seatsInUse && inUse > licence.seats)
+            violated(std::to_string(inUse) + " running copies use " + licence.id + " (" +
+                     std::to_string(licence.seats) + " seats):" + joined(users));
+    }
+    if (!settled || !options.ledgerMatchesReality) return result;
+    for (const auto& seat : ledger) {  // every holder runs where the ledger says
+        ++result.checks;
+        const auto it = runsOn.find(seat.service);
+        if (it == runsOn.end() || std::find(it->second.begin(), it->second.end(), seat.host) == it->second.end())
+            violated("settled, the ledger has " + seat.service + " holding " + seat.licence + " on " + seat.host +
+                     " but it runs on" + (it == runsOn.end() || it->second.empty() ? " no host" : joined(it->second)));
+    }
+    for (const auto& service : policy.services) {  // every running active licensed service holds a seat there
+        if (!licensedActive(service) || runsOn[service.name].empty()) continue;
+        ++result.checks;
+        const std::string& host = runsOn[service.name].front();
+        const bool holds = std::any_of(ledger.begin(), ledger.end(), [&](const auto& seat) {
+            return seat.licence == service.licence && seat.service == service.name && seat.host == host;
+        });
+        if (!holds) violated("settled, " + service.name + " runs on " + host + " without a seat of " + service.licence);
+    }
+    return result;
+}
+
+}  // namespace faxover::scenario

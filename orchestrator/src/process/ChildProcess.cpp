@@ -76,7 +76,9 @@ void closeInheritedDescriptorsOnExec() {
 
 bp::environment environmentWith(const std::map<std::string, std::string>& extra) {
     bp::environment environment = boost::this_process::environment();
-    for (const auto& [name, value] : extra) environment[name] = value;
+    // set(), not operator[]: Boost 1.74's find() behind operator[] compares the name with every
+    // entry for the name's length and reads past the shorter ones (ASan caught it).
+    for (const auto& [name, value] : extra) environment.set(name, value);
     return environment;
 }
 

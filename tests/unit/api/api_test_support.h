@@ -3,6 +3,8 @@
 #include "TempDir.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 
+#include <catch2/catch.hpp>
+
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -128,5 +130,13 @@ private:
 };
 
 using faxover::test::TempDir;
+
+// The message of the InvalidArgument error `result` must hold.
+template <class Result>
+std::string refusal(const Result& result) {
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == faxover::hv::ErrorKind::InvalidArgument);
+    return result.error().message;
+}
 
 }  // namespace faxover::orchestrator::api::test

@@ -22,6 +22,21 @@ struct CliSetup {
     bool outputIsTerminal = false;
 };
 
+// The invocation a command line parses to (the test fails when it does not parse).
+inline AdminInvocation parsed(const std::vector<std::string>& arguments) {
+    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
+    INFO((invocation ? std::string() : invocation.error().message));
+    REQUIRE(invocation);
+    return invocation.value();
+}
+
+// Why a command line is a usage error (the test fails when it parses).
+inline std::string usageError(const std::vector<std::string>& arguments) {
+    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
+    REQUIRE_FALSE(invocation);
+    return invocation.error().message;
+}
+
 inline CliRun runCli(const std::vector<std::string>& arguments, AdminApi& api, const CliSetup& setup = {}) {
     std::istringstream in(setup.input);
     std::ostringstream out;

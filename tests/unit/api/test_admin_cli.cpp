@@ -9,23 +9,6 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::hv::ErrorKind;
 
-namespace {
-
-AdminInvocation parsed(const std::vector<std::string>& arguments) {
-    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
-    INFO((invocation ? std::string() : invocation.error().message));
-    REQUIRE(invocation);
-    return invocation.value();
-}
-
-std::string usageError(const std::vector<std::string>& arguments) {
-    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
-    REQUIRE_FALSE(invocation);
-    return invocation.error().message;
-}
-
-}  // namespace
-
 TEST_CASE("admin command lines parse into commands", "[api][cli]") {
     CHECK_FALSE(parsed({"status"}).command);
     CHECK(parsed({"status"}).endpoint == parseApiEndpoint(kDefaultApiAddress).value());

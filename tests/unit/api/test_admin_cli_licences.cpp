@@ -10,19 +10,6 @@ using faxover::hv::ErrorKind;
 
 namespace {
 
-AdminInvocation parsed(const std::vector<std::string>& arguments) {
-    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
-    INFO((invocation ? std::string() : invocation.error().message));
-    REQUIRE(invocation);
-    return invocation.value();
-}
-
-std::string usageError(const std::vector<std::string>& arguments) {
-    auto invocation = parseAdminArguments(arguments, kDefaultApiAddress);
-    REQUIRE_FALSE(invocation);
-    return invocation.error().message;
-}
-
 // An RFC 4180 reader, independent of the writer: records end in CRLF, quoted fields may hold
 // commas, doubled quotes and line breaks.
 std::vector<std::vector<std::string>> readCsv(const std::string& text) {

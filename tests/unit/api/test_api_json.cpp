@@ -10,18 +10,6 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::hv::ErrorKind;
 
-namespace {
-
-// The message of the InvalidArgument error `result` must hold.
-template <class Result>
-std::string refusal(const Result& result) {
-    REQUIRE_FALSE(result);
-    CHECK(result.error().kind == ErrorKind::InvalidArgument);
-    return result.error().message;
-}
-
-}  // namespace
-
 TEST_CASE("ISO 8601 UTC times carry milliseconds", "[api]") {
     CHECK(toIsoUtc(sampleNow()) == "2024-05-01T12:00:00.000Z");
     CHECK(toIsoUtc(sampleNow() + std::chrono::milliseconds(61'007)) == "2024-05-01T12:01:01.007Z");

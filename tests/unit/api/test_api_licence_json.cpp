@@ -12,12 +12,6 @@ using faxover::hv::ErrorKind;
 
 namespace {
 
-template <class Result>
-std::string refusal(const Result& result) {
-    REQUIRE_FALSE(result);
-    CHECK(result.error().kind == ErrorKind::InvalidArgument);
-    return result.error().message;
-}
 
 const std::string kHolder = R"({"service":"fax-a","host":"lab1","since":"2024-05-01T12:00:00.000Z","applied":true})";
 

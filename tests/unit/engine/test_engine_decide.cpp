@@ -1,6 +1,7 @@
 // decide() on hand-built inputs: the rules that keep invariant 2 (no start while another host
 // might run the VM) and the shape of a decision. The scenario tests (tests/scenarios) cover the
 // rules end to end through the runtime.
+#include "engine_test_support.h"
 #include "faxover/orchestrator/engine/Engine.h"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,7 @@ namespace engine = faxover::orchestrator::engine;
 namespace policy = faxover::policy;
 namespace hv = faxover::hv;
 using engine::ActionKind;
+using engine::test::healthy;
 
 policy::Policy twoServicesOnH1() {
     policy::Policy result;
@@ -30,16 +32,6 @@ policy::Policy twoServicesOnH1() {
         result.services.push_back(service);
     }
     return result;
-}
-
-engine::HostObservation healthy(const std::string& name) {
-    engine::HostObservation host;
-    host.name = name;
-    host.health = engine::HostHealthState::Ok;
-    host.libvirt = hv::Reachability::Reachable;
-    host.freeMemoryMiB = 16384;
-    host.cpus = 8;
-    return host;
 }
 
 // Both services ran on h1 and were remembered there; h1 now in `h1State`, out of sight.

@@ -1,5 +1,6 @@
 // decide() and the seat ledger (invariant 1): when a seat moves, who gets one, what is refused,
 // licence steps and standbys. The licence-* and standby-* scenarios cover the same end to end.
+#include "engine_test_support.h"
 #include "faxover/orchestrator/engine/Engine.h"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@ namespace engine = faxover::orchestrator::engine;
 namespace policy = faxover::policy;
 namespace hv = faxover::hv;
 using engine::ActionKind;
+using engine::test::healthy;
 using engine::LedgerEvent;
 using namespace std::chrono_literals;
 
@@ -55,16 +57,6 @@ void addStandby(policy::Policy& policy, int capacity) {
     standby.standbyCapacity = capacity;
     standby.requiredLabels = {{"site", "b"}};
     policy.services.push_back(standby);
-}
-
-engine::HostObservation healthy(const std::string& name) {
-    engine::HostObservation host;
-    host.name = name;
-    host.health = engine::HostHealthState::Ok;
-    host.libvirt = hv::Reachability::Reachable;
-    host.freeMemoryMiB = 16384;
-    host.cpus = 8;
-    return host;
 }
 
 engine::EngineInput inputFor(const policy::Policy& policy) {

@@ -9,8 +9,10 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/URI.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace faxover::hook::test {
@@ -47,7 +49,14 @@ struct CannedServer {
           server(new CannedFactory(std::move(reply)), socket, new Poco::Net::HTTPServerParams) {
         server.start();
     }
-    ~CannedServer() { server.stopAll(true); }
+    // stopAll does not wait for a handler still running (the slow one): wait for it here, or its
+    // thread outlives the test and meets Poco's statics being destroyed at exit (ASan saw it).
+    ~CannedServer() {
+        server.stopAll(true);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while ((server.currentConnections() > 0 || server.currentThreads() > 0) && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(socket.address().port()); }
     Poco::Net::ServerSocket socket;
     Poco::Net::HTTPServer server;

@@ -60,7 +60,7 @@ unsigned labSeed() {
 
 }  // namespace
 
-TEST_CASE("licence: kill -9 at random points of a failover, 20 runs, ends with one copy and its seat", "[lab][daemon][licence]") {
+TEST_CASE("licence: kill -9 at random points of a failover in 20 runs ends each with one copy holding the seat", "[lab][daemon][licence]") {
     LabSession session;
     REQUIRE(session.lab.hosts().size() >= 3);
     const std::string domain = "labtest-licence-kill";

@@ -77,4 +77,10 @@ const Licence* Policy::findLicence(std::string_view id) const {
     return found == licences.end() ? nullptr : &*found;
 }
 
+const BoardModel* Policy::findBoardModel(std::string_view name) const {
+    auto found = std::find_if(boardModels.begin(), boardModels.end(),
+                              [&](const BoardModel& model) { return model.name == name; });
+    return found == boardModels.end() ? nullptr : &*found;
+}
+
 }  // namespace faxover::policy

@@ -4,6 +4,7 @@
 #include "faxover/orchestrator/api/ApiServer.h"
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
 #include "faxover/orchestrator/licence/ProcessLicenceSteps.h"
+#include "faxover/orchestrator/telco/ProcessTelcoHooks.h"
 #include "faxover/orchestrator/monitor/PocoTcpProber.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
@@ -179,7 +180,8 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     hv::SteadyClock clock;
     runtime::StreamStateLog log(out, [&wall] { return runtime::isoTimestamp(wall.now()); });
     licence::ProcessLicenceSteps licenceSteps;
-    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall, licenceSteps}, policy,
+    telco::ProcessTelcoHooks telcoHooks;
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall, licenceSteps, telcoHooks}, policy,
                              options->policyFile);
     if (auto resumed = runtime.resume(); !resumed) {
         err << "faxover daemon: store: " << resumed.error().message << "\n";

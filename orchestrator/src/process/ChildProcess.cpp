@@ -1,5 +1,7 @@
 #include "ChildProcess.h"
 
+#include "faxover/policies/Duration.h"
+
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/env.hpp>
@@ -8,6 +10,7 @@
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
+#include <boost/process/search_path.hpp>
 
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -152,6 +155,23 @@ std::string lastLine(const std::string& output) {
     const std::size_t newline = output.find_last_of('\n', end);
     const std::size_t start = newline == std::string::npos ? 0 : newline + 1;
     return output.substr(start, end + 1 - start);
+}
+
+hv::Result<std::string> runCommandStep(const std::string& what, const policy::CommandStep& step,
+                                       const std::map<std::string, std::string>& environment) {
+    std::string program = step.command;
+    if (program.front() != '/') program = boost::process::search_path(step.command).string();
+    if (program.empty()) return hv::Error{hv::ErrorKind::InvalidArgument, what + ": " + step.command + " not found in PATH"};
+    const auto deadline = std::chrono::steady_clock::now() + step.timeout;
+    BOOST_OUTCOME_TRY(run, runChildProcess(what, program, step.arguments, "", environment, deadline));
+    const std::string said = lastLine(run.output);
+    if (run.timedOut)
+        return hv::Error{hv::ErrorKind::Timeout, what + ": still running after " + policy::formatDuration(step.timeout) +
+                                                     "; killed" + (said.empty() ? "" : ": " + said)};
+    if (run.exitStatus != 0)
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         what + ": exit " + std::to_string(run.exitStatus) + (said.empty() ? "" : ": " + said)};
+    return said.empty() ? step.command + " exit 0" : said;
 }
 
 }  // namespace faxover::orchestrator::process

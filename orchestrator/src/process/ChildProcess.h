@@ -1,8 +1,9 @@
 #pragma once
-// One run of an external program (a fence agent, a licence step): stdin given up front, stdout
+// One run of an external program (a fence agent, a licence step, a telco hook): stdin given up front, stdout
 // and stderr captured together, killed with its whole process group at the deadline. Private to
 // the orchestrator library.
 #include "faxover/hypervisor/Result.h"
+#include "faxover/policies/Policy.h"
 
 #include <chrono>
 #include <map>
@@ -29,5 +30,12 @@ hv::Result<ChildRun> runChildProcess(const std::string& what, const std::string&
 
 // The last non-empty line of a program's output, for one-line messages.
 std::string lastLine(const std::string& output);
+
+// Runs a policy's CommandStep (a licence step, a telco hook) with `environment` added and no
+// stdin, killed at the step's timeout. `what` names it ("licence fax1 apply step"). The last line
+// of its output on success; errors: Timeout, OperationFailed (non-zero exit, with the status and
+// the last line), InvalidArgument (not found in PATH, not executable).
+hv::Result<std::string> runCommandStep(const std::string& what, const policy::CommandStep& step,
+                                       const std::map<std::string, std::string>& environment);
 
 }  // namespace faxover::orchestrator::process

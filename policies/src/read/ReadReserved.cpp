@@ -16,9 +16,9 @@ constexpr std::chrono::milliseconds kShortestStepTimeout{1000};
 constexpr std::chrono::milliseconds kLongestStepTimeout{600000};
 constexpr std::string_view kPciIdExpected = "a 16-bit PCI ID in hex such as 0x12e4";
 
-LicenceStep readLicenceStep(Reader& reader, const Field& field) {
+CommandStep readCommandStep(Reader& reader, const Field& field) {
     Diagnostics& diagnostics = reader.diagnostics;
-    LicenceStep step;
+    CommandStep step;
     MappingReader map(diagnostics, field, {"command", "arguments", "timeout"});
     if (!map.isMapping()) return step;
     constexpr std::string_view kExpected =
@@ -59,8 +59,8 @@ Licence readLicence(Reader& reader, const Field& field) {
     if (auto seats = map.find("seats")) {
         if (auto value = readInteger(diagnostics, *seats, 1, kMostSeats)) licence.seats = static_cast<int>(*value);
     }
-    if (auto apply = map.find("apply")) licence.apply = readLicenceStep(reader, *apply);
-    if (auto revoke = map.find("revoke")) licence.revoke = readLicenceStep(reader, *revoke);
+    if (auto apply = map.find("apply")) licence.apply = readCommandStep(reader, *apply);
+    if (auto revoke = map.find("revoke")) licence.revoke = readCommandStep(reader, *revoke);
     return licence;
 }
 

@@ -75,7 +75,7 @@ private:
 
     bool startDaemon() {
         orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, stateLog_, clock_, wall_,
-                                                  licenceSteps_};
+                                                  licenceSteps_, telcoHooks_};
         runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml");
         monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_);
         store_->onIntent([this](const orchestrator::store::Intent& intent) {
@@ -384,6 +384,7 @@ private:
     std::unique_ptr<SimTcpProber> prober_;
     std::unique_ptr<SimFenceAgent> fenceAgent_;
     SimLicenceSteps licenceSteps_;
+    SimTelcoHooks telcoHooks_;
     fs::path storeDir_;
     std::unique_ptr<orchestrator::store::SqliteStore> sqlite_;
     std::unique_ptr<StoreSpy> store_;

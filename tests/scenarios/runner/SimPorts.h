@@ -5,6 +5,7 @@
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
+#include "faxover/orchestrator/ports/TelcoHooks.h"
 #include "faxover/orchestrator/ports/TcpProber.h"
 
 #include <map>
@@ -60,6 +61,24 @@ public:
                                                                  " step: exit 1: licence server refused"};
         }
         return "licence " + request.licence->id + " " + event + " on " + request.host + " for " + request.service;
+    }
+
+private:
+    int failuresLeft_ = 0;
+};
+
+// Telco hooks after a board move: they succeed unless a scenario says `telco-hook-fails N`.
+class SimTelcoHooks final : public orchestrator::ports::TelcoHooks {
+public:
+    void failNext(int count) { failuresLeft_ = count; }
+    hv::Result<std::string> run(const orchestrator::ports::BoardMove& move) override {
+        if (failuresLeft_ > 0) {
+            --failuresLeft_;
+            return hv::Error{hv::ErrorKind::OperationFailed, "telco hook " + move.hook->command +
+                                                                 ": exit 2: carrier portal refused the reroute"};
+        }
+        return "trunk " + (move.trunkGroup.empty() ? std::string("(any)") : move.trunkGroup) + " rerouted to " +
+               move.toHost + " board " + move.toBoard;
     }
 
 private:

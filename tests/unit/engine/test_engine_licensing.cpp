@@ -30,8 +30,8 @@ policy::Policy licensedCluster(int seats, bool steps = false) {
     }
     policy::Licence licence{"lic", "hylafax-enterprise", "/etc/faxover/lic.key", seats};
     if (steps) {
-        licence.apply = policy::LicenceStep{"/usr/sbin/fax-licence", {"apply"}};
-        licence.revoke = policy::LicenceStep{"/usr/sbin/fax-licence", {"revoke"}};
+        licence.apply = policy::CommandStep{"/usr/sbin/fax-licence", {"apply"}};
+        licence.revoke = policy::CommandStep{"/usr/sbin/fax-licence", {"revoke"}};
     }
     result.licences.push_back(licence);
     for (const auto& [name, priority] : {std::pair{"fax-a", 90}, std::pair{"fax-b", 50}}) {

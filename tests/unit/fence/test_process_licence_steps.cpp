@@ -38,7 +38,7 @@ TEST_CASE("licence step: arguments from the policy, what it acts on in the envir
     faxover::test::TempDir dir("faxover-licence-");
     const std::string out = dir.file("seen");
     policy::Licence licence{"lic", "datafax", "/etc/faxover/lic.key", 1};
-    licence.apply = policy::LicenceStep{
+    licence.apply = policy::CommandStep{
         script(dir, "apply", "echo \"$@|$FAXOVER_EVENT|$FAXOVER_LICENCE|$FAXOVER_PRODUCT|$FAXOVER_KEY_FILE|"
                              "$FAXOVER_SERVICE|$FAXOVER_ON_BEHALF_OF|$FAXOVER_DOMAIN|$FAXOVER_HOST|$FAXOVER_HOST_URI\" > " +
                                  out + "\necho licence activated\n"),
@@ -54,7 +54,7 @@ TEST_CASE("licence step: arguments from the policy, what it acts on in the envir
 TEST_CASE("licence step: a failing step names its licence, event, exit status and last words", "[licence]") {
     faxover::test::TempDir dir("faxover-licence-");
     policy::Licence licence{"lic", "datafax", "/k", 1};
-    licence.revoke = policy::LicenceStep{script(dir, "revoke", "echo working\necho 'seat server said no' >&2\nexit 3\n")};
+    licence.revoke = policy::CommandStep{script(dir, "revoke", "echo working\necho 'seat server said no' >&2\nexit 3\n")};
     ProcessLicenceSteps steps;
     auto result = steps.run(request(licence, ports::LicenceEvent::Revoke));
     REQUIRE_FALSE(result);
@@ -65,7 +65,7 @@ TEST_CASE("licence step: a failing step names its licence, event, exit status an
 TEST_CASE("licence step: one running past its timeout is killed", "[licence]") {
     faxover::test::TempDir dir("faxover-licence-");
     policy::Licence licence{"lic", "datafax", "/k", 1};
-    licence.apply = policy::LicenceStep{script(dir, "slow", "echo waiting\nsleep 30\n"), {}, std::chrono::milliseconds(300)};
+    licence.apply = policy::CommandStep{script(dir, "slow", "echo waiting\nsleep 30\n"), {}, std::chrono::milliseconds(300)};
     ProcessLicenceSteps steps;
     const auto started = std::chrono::steady_clock::now();
     auto result = steps.run(request(licence, ports::LicenceEvent::Apply));
@@ -77,7 +77,7 @@ TEST_CASE("licence step: one running past its timeout is killed", "[licence]") {
 
 TEST_CASE("licence step: a program that is not there", "[licence]") {
     policy::Licence licence{"lic", "datafax", "/k", 1};
-    licence.apply = policy::LicenceStep{"faxover-no-such-licence-tool"};
+    licence.apply = policy::CommandStep{"faxover-no-such-licence-tool"};
     ProcessLicenceSteps steps;
     auto result = steps.run(request(licence, ports::LicenceEvent::Apply));
     REQUIRE_FALSE(result);

@@ -46,6 +46,17 @@ struct FencingSettings {
     bool operator==(const FencingSettings&) const = default;
 };
 
+// A program the orchestrator runs at a step of its work (Boost.Process): a licence's apply and
+// revoke steps (docs/licensing.md), a service's telco hook after a board move (docs/boards.md).
+// Never a shell command line.
+struct CommandStep {
+    std::string command{};                  // program name (found in PATH) or absolute path
+    std::vector<std::string> arguments{};
+    Milliseconds timeout{30000};
+
+    bool operator==(const CommandStep&) const = default;
+};
+
 // ---- hosts ----------------------------------------------------------------------------------
 
 // How much of a host Faxover may fill with protected services. An absent limit means "what the
@@ -58,7 +69,8 @@ struct HostCapacity {
     bool operator==(const HostCapacity&) const = default;
 };
 
-// Reserved for issue #5 (board reassignment): a fax board installed in a host.
+// A fax board installed in a host (docs/boards.md), Proxmox-style mapping: Faxover only ever
+// passes through, detaches or reattaches a device listed here whose vendor:device is its model's.
 struct HostBoard {
     std::string pciAddress{};  // canonical DDDD:BB:SS.F, lower-case hex
     std::string model{};       // a BoardModel's name
@@ -80,7 +92,7 @@ struct HostPolicy {
     std::map<std::string, std::string> labels{};
     std::vector<FenceLevel> fence{};  // at least one level
     MonitoringProfile monitoring{};   // the cluster's profile with this host's overrides applied
-    std::vector<HostBoard> boards{};  // reserved, issue #5
+    std::vector<HostBoard> boards{};  // in the policy's order; addresses unique per host
 
     bool operator==(const HostPolicy&) const = default;
 };
@@ -90,7 +102,7 @@ struct HostPolicy {
 enum class TelephonyMode {
     Sr140,  // fax over IP (T.38): the VM has no host device and can live-migrate
     Board,  // a fax board passed through (PCI hostdev): cold move and board reassignment only
-    Auto,   // decided from the domain XML: a PCI hostdev means Board
+    Auto,   // decided from the domain XML: a PCI hostdev that is a fax board means Board
 };
 const char* toString(TelephonyMode mode);
 
@@ -148,7 +160,13 @@ struct ServicePolicy {
     ServiceRole role = ServiceRole::Active;
     std::vector<std::string> standsInFor{};  // standby: the primaries it may be promoted for
     int standbyCapacity = 1;  // standby: primaries it may stand in for at once (IPFX: one)
-    std::string trunkGroup{};  // reserved, issue #5: boards this service needs (board/auto telephony)
+    // Board telephony (docs/boards.md). A board on another host must be on this trunk or DID group
+    // ("" = any), and of one of these models (empty = the model of the board it holds or last held,
+    // or any model when it never held one).
+    std::string trunkGroup{};
+    std::vector<std::string> boardModels{};
+    std::optional<CommandStep> telcoHook{};  // run after each move of its board to another host
+    Milliseconds shutdownTimeout{120000};    // graceful shutdown before a cold move destroys it
 
     bool operator==(const ServicePolicy&) const = default;
 };
@@ -195,23 +213,13 @@ struct MaintenanceWindow {
 
 // ---- licences (issue #4) and board models (issue #5) -----------------------------------------
 
-// A program the orchestrator runs when a licence is applied to an instance or revoked from it
-// (Boost.Process; what it is given is in docs/licensing.md). Never a shell command line.
-struct LicenceStep {
-    std::string command{};                  // program name (found in PATH) or absolute path
-    std::vector<std::string> arguments{};
-    Milliseconds timeout{30000};
-
-    bool operator==(const LicenceStep&) const = default;
-};
-
 struct Licence {
     std::string id{};
     std::string product{};
     std::string keyFile{};  // absolute path; the key itself never appears in the policy
     int seats = 1;          // active instances that may run at once
-    std::optional<LicenceStep> apply{};   // run when an instance becomes active on a host
-    std::optional<LicenceStep> revoke{};  // run when an instance gives its seat back
+    std::optional<CommandStep> apply{};   // run when an instance becomes active on a host
+    std::optional<CommandStep> revoke{};  // run when an instance gives its seat back
 
     bool operator==(const Licence&) const = default;
 };
@@ -236,9 +244,10 @@ struct Policy {
     std::vector<ServicePolicy> services{};
     std::vector<MaintenanceWindow> maintenance{};
     std::vector<Licence> licences{};
-    const Licence* findLicence(std::string_view id) const;
-    std::vector<BoardModel> boardModels{};  // reserved, issue #5
+    std::vector<BoardModel> boardModels{};
 
+    const Licence* findLicence(std::string_view id) const;
+    const BoardModel* findBoardModel(std::string_view name) const;
     const HostPolicy* findHost(std::string_view name) const;
     const ServicePolicy* findService(std::string_view name) const;
     bool operator==(const Policy&) const = default;

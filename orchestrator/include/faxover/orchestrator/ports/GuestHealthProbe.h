@@ -14,6 +14,9 @@ struct GuestHealth {
     bool agentAnswered = false;  // a heartbeat arrived within the monitoring timeout
     bool faxServiceUp = false;   // the agent reports the fax service healthy
     std::string detail{};        // the agent's words, for the log
+    // The telephony stack the guest runs: "sr140", "board" or "" when it does not say. Checked
+    // against the domain XML; a disagreement is an alert (docs/boards.md).
+    std::string telephony{};
     bool operator==(const GuestHealth&) const = default;
 };
 

@@ -11,6 +11,7 @@
 #include "faxover/orchestrator/ports/FenceAgent.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
+#include "faxover/orchestrator/ports/TelcoHooks.h"
 #include "faxover/orchestrator/runtime/Ports.h"
 #include "faxover/orchestrator/store/Store.h"
 #include "faxover/policies/Policy.h"
@@ -34,6 +35,7 @@ struct RuntimePorts {
     const hv::Clock& clock;  // steady time: fence backoff
     const WallClock& wall;   // wall time: store, audit, "since"
     ports::LicenceSteps& licenceSteps;
+    ports::TelcoHooks& telcoHooks;
 };
 
 // What one monitoring round saw of one host (the Monitor gathers it without holding any lock).

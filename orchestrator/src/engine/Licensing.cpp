@@ -19,6 +19,12 @@ std::string applyFailedReason(const std::string& licence, const std::string& hos
     return "licence " + licence + " apply on " + host + " failed";
 }
 
+// Why a primary is still down after its standby's apply step failed; matched as a prefix to
+// wait kApplyRetry before the next try.
+std::string standInFailedReason(const std::string& standby, const std::string& licence, const std::string& host) {
+    return "standby " + standby + " could not take licence " + licence + " on " + host;
+}
+
 std::string applyingReason(const std::string& licence, const std::string& host) {
     return "running on " + host + "; applying licence " + licence;
 }
@@ -186,14 +192,15 @@ void Decider::keepSeatWhileHeld(const policy::ServicePolicy& service) {
 }
 
 void Decider::applyPromotions(const policy::ServicePolicy& standby, const std::string& host) {
+    moveSeats(standby.name, host, true, "found running on " + host);
     std::vector<SeatHolding> promotions;
     for (const auto& seat : seats_)
         if (seat.service == standby.name && !seat.onBehalfOf.empty()) promotions.push_back(seat);
     for (const auto& seat : promotions) {
-        if (seat.host != host) moveSeats(standby.name, host, true, "found running on " + host);
-        if (holding(seat.service, seat.onBehalfOf)->applied) continue;
+        if (seat.applied) continue;
         const ServiceMemory& primary = current(seat.onBehalfOf);
-        if (primary.reason.starts_with("standby " + standby.name + " could not take") && in_.now - primary.since < kApplyRetry)
+        if (primary.reason.starts_with(standInFailedReason(standby.name, seat.licence, host)) &&
+            in_.now - primary.since < kApplyRetry)
             continue;
         act(Action{ActionKind::ApplyLicence, standby.name, host, "",
                    "activate licence " + seat.licence + " on " + host + " for " + seat.onBehalfOf, "daemon",
@@ -216,14 +223,14 @@ bool Decider::promoteStandby(const policy::ServicePolicy& primary, std::string& 
             continue;
         const auto& copies = activeCopies(standby.name);
         const HostObservation* where = copies.size() == 1 ? host(copies.front()) : nullptr;
-        const int standingIn = static_cast<int>(std::count_if(seats_.begin(), seats_.end(), [&](const SeatHolding& seat) {
-            return seat.service == standby.name && !seat.onBehalfOf.empty();
-        }));
+        int standingIn = 0;
+        std::string standingFor;  // the primaries it stands in for, for the alert
+        for (const auto& seat : seats_) {
+            if (seat.service != standby.name || seat.onBehalfOf.empty()) continue;
+            ++standingIn;
+            standingFor += (standingFor.empty() ? "" : ", ") + seat.onBehalfOf;
+        }
         std::string obstacle;
-        std::string standingFor;
-        for (const auto& seat : seats_)
-            if (seat.service == standby.name && !seat.onBehalfOf.empty())
-                standingFor += (standingFor.empty() ? "" : ", ") + seat.onBehalfOf;
         if (where == nullptr) obstacle = "not running";
         else if (where->health != HostHealthState::Ok || where->libvirt != hv::Reachability::Reachable)
             obstacle = "its host " + where->name + " is not healthy";
@@ -335,8 +342,7 @@ void Decider::finishLicenceStep(const FinishedAction& finished) {
                  true);
     else
         setState(action.onBehalfOf, ServiceState::Failure,
-                 "standby " + action.service + " could not take licence " + licence + " on " + action.host + ": " +
-                     finished.message + "; retried in " + std::to_string(kApplyRetry.count()) + " s",
+                 standInFailedReason(action.service, licence, action.host) + ": " + finished.message + "; retried in " + std::to_string(kApplyRetry.count()) + " s",
                  true);
 }
 

@@ -59,8 +59,9 @@ hv::Result<std::string> Runtime::State::runLicenceStep(const engine::Action& act
     return ports.licenceSteps.run(request);
 }
 
-api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) const {
-    api::StartPermission permission;
+Runtime::State::StartVerdict Runtime::State::permitStart(const api::StartQuery& query) const {
+    StartVerdict verdict;
+    api::StartPermission& permission = verdict.permission;
     const policy::ServicePolicy* service = nullptr;
     for (const auto& candidate : policy->services) {
         const ServiceEntry& entry = services.at(candidate.name);
@@ -74,12 +75,13 @@ api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) c
     if (service == nullptr) {
         permission.allowed = true;
         permission.reason = domain + " is not protected by Faxover";
-        return permission;
+        return verdict;
     }
+    verdict.service = service;
     const ServiceEntry& entry = services.at(service->name);
     const auto refuse = [&](std::string reason) {
         permission.reason = service->name + ": " + std::move(reason);
-        return permission;
+        return verdict;
     };
     if (policy->findHost(query.host) == nullptr) return refuse("host " + query.host + " is not in the policy");
     const engine::ServiceMemory& memory = entry.memory;
@@ -88,7 +90,7 @@ api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) c
     if (!memory.target.empty() && query.host == memory.target) {
         permission.allowed = true;
         permission.reason = "Faxover is starting it on " + query.host;
-        return permission;
+        return verdict;
     }
     for (const auto& copy : entry.observation.copies)
         if (copy.active() && copy.host != query.host) return refuse("already running on " + copy.host);
@@ -103,7 +105,7 @@ api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) c
         permission.allowed = true;
         permission.reason = needsSeat ? "it holds its seat of licence " + service->licence + " on " + query.host
                                       : "it runs on " + query.host;
-        return permission;
+        return verdict;
     }
     if (needsSeat && placedOn.empty())
         return refuse("it holds no seat of licence " + service->licence +
@@ -117,11 +119,8 @@ api::StartPermission Runtime::State::permitStart(const api::StartQuery& query) c
 hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& query) {
     std::lock_guard lock(state_->mutex);
     auto& s = *state_;
-    api::StartPermission permission = s.permitStart(query);
+    const auto [permission, service] = s.permitStart(query);
     if (!permission.allowed) {
-        const policy::ServicePolicy* service = nullptr;
-        for (const auto& candidate : s.policy->services)
-            if (permission.reason.starts_with(candidate.name + ": ")) service = &candidate;
         store::LicenceAuditRecord record{0, s.ports.wall.now(), "refuse", service == nullptr ? "" : service->licence,
                                          service == nullptr ? "" : service->name, "", query.host, "",
                                          query.asker.empty() ? "libvirt-hook:" + query.host : query.asker,

@@ -110,7 +110,12 @@ struct Runtime::State {
     void addLedgerWrites(store::Batch& batch, const engine::Ledger& before, const engine::Ledger& after,
                          const std::vector<engine::LedgerChange>& changes, WallTime now) const;
     hv::Result<std::string> runLicenceStep(const engine::Action& action);
-    api::StartPermission permitStart(const api::StartQuery& query) const;
+    // The hook's answer, and the protected service it concerns (nullptr: the domain is not one).
+    struct StartVerdict {
+        api::StartPermission permission{};
+        const policy::ServicePolicy* service = nullptr;
+    };
+    StartVerdict permitStart(const api::StartQuery& query) const;
 
     // ---- Persistence.cpp
     hv::Result<void> load();

@@ -202,6 +202,16 @@ Element* hostSourceAddress(const Element& pciHostdev) {
     return firstChildElement(firstChildElement(&pciHostdev, "source"), "address");
 }
 
+// <interface type='hostdev'> whose <source><address> is PCI (libvirt writes type='pci' there).
+std::vector<Element*> pciHostdevInterfaceElements(const Element* devices) {
+    std::vector<Element*> interfaces;
+    for (Element* candidate : childElements(devices, "interface")) {
+        const Element* address = candidate->getAttribute("type") == "hostdev" ? hostSourceAddress(*candidate) : nullptr;
+        if (address != nullptr && attributeOr(*address, "type", "pci") == "pci") interfaces.push_back(candidate);
+    }
+    return interfaces;
+}
+
 // Parse-time check, so that later reads of a PCI hostdev cannot fail.
 Result<void> checkPciHostdevs(const Element* devices) {
     for (const Element* hostdev : pciHostdevElements(devices)) {
@@ -209,7 +219,15 @@ Result<void> checkPciHostdevs(const Element* devices) {
         if (address == nullptr) return invalidXml("PCI hostdev without <source><address>");
         if (auto readable = readPciAddress(*address); !readable) return readable.error();
     }
+    for (const Element* hostdevInterface : pciHostdevInterfaceElements(devices)) {
+        if (auto readable = readPciAddress(*hostSourceAddress(*hostdevInterface)); !readable) return readable.error();
+    }
     return ok();
+}
+
+// Parsed and checked already by parse(), so reading them again cannot fail.
+PciHostdev readCheckedPciHostdev(const Element& hostdev) {
+    return PciHostdev{readPciAddress(*hostSourceAddress(hostdev)).value(), hostdev.getAttribute("managed") == "yes"};
 }
 
 std::string diskSourcePath(const Element& disk, const std::string& type) {
@@ -405,28 +423,46 @@ unsigned DomainXml::vcpus() const {
     return readVcpus(impl_->domain()).value();  // checked by parse()
 }
 
+// parse() rejected documents with an unreadable PCI hostdev and edits only write valid addresses,
+// so the reads below cannot fail.
 std::vector<PciHostdev> DomainXml::pciHostdevs() const {
     std::vector<PciHostdev> hostdevs;
-    for (const Element* hostdev : pciHostdevElements(impl_->devices())) {
-        // parse() rejected documents with an unreadable PCI hostdev and edits only write valid
-        // addresses, so this read cannot fail.
-        const auto source = readPciAddress(*hostSourceAddress(*hostdev)).value();
-        hostdevs.push_back(PciHostdev{source, hostdev->getAttribute("managed") == "yes"});
-    }
+    for (const Element* hostdev : pciHostdevElements(impl_->devices())) hostdevs.push_back(readCheckedPciHostdev(*hostdev));
     return hostdevs;
+}
+
+std::vector<PciHostdev> DomainXml::pciHostdevInterfaces() const {
+    std::vector<PciHostdev> interfaces;
+    for (const Element* hostdevInterface : pciHostdevInterfaceElements(impl_->devices())) {
+        interfaces.push_back(readCheckedPciHostdev(*hostdevInterface));
+    }
+    return interfaces;
 }
 
 Result<void> DomainXml::rewritePciHostdevSource(const PciAddress& from, const PciAddress& to) {
     const auto checked = PciAddress::fromFields(to.domain, to.bus, to.slot, to.function);
     if (!checked) return Error{ErrorKind::InvalidArgument, "new PCI hostdev source: " + checked.error().message};
-    for (const Element* hostdev : pciHostdevElements(impl_->devices())) {
-        Element& address = *hostSourceAddress(*hostdev);
-        if (readPciAddress(address).value() == from) {
-            writePciAddress(address, to);
-            return ok();
+    const auto hostdevs = pciHostdevElements(impl_->devices());
+    const auto matching = std::find_if(hostdevs.begin(), hostdevs.end(),
+                                       [&](const Element* hostdev) { return readCheckedPciHostdev(*hostdev).source == from; });
+    if (matching == hostdevs.end()) {
+        return Error{ErrorKind::NoSuchDevice, "domain '" + name() + "' has no PCI hostdev " + from.toString()};
+    }
+    if (from == to) return ok();
+    for (const PciHostdev& other : pciHostdevs()) {
+        if (other.source == to) {
+            return Error{ErrorKind::OperationInvalid,
+                         "domain '" + name() + "' already has PCI hostdev " + to.toString() + ": libvirt refuses a second"};
         }
     }
-    return Error{ErrorKind::NoSuchDevice, "domain '" + name() + "' has no PCI hostdev " + from.toString()};
+    for (const PciHostdev& hostdevInterface : pciHostdevInterfaces()) {
+        if (hostdevInterface.source == to) {
+            return Error{ErrorKind::OperationInvalid, "domain '" + name() + "' already passes " + to.toString() +
+                                                          " through as a hostdev interface: libvirt refuses a second"};
+        }
+    }
+    writePciAddress(*hostSourceAddress(**matching), to);
+    return ok();
 }
 
 std::vector<DiskInfo> DomainXml::disks() const {

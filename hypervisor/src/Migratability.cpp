@@ -22,6 +22,14 @@ MigrationBlocker hostdevBlocker(const PciHostdev& hostdev) {
                                                   (hostdev.managed ? " (managed)" : " (unmanaged)")};
 }
 
+// An SR-IOV VF given as <interface type='hostdev'> is a PCI hostdev to libvirt, and refused
+// the same way. (libvirt can migrate one inside a <teaming> failover pair by unplugging it first;
+// Faxover does not use that, so it stays a blocker.)
+MigrationBlocker hostdevInterfaceBlocker(const PciHostdev& hostdevInterface) {
+    return MigrationBlocker{Kind::PciHostdev, "PCI hostdev " + hostdevInterface.source.toString() +
+                                                  " (network interface, SR-IOV VF)"};
+}
+
 // Compared component by component after normalising, so that /srv/shared covers
 // /srv/shared/vm.qcow2 but neither /srv/shared-local/vm.qcow2 nor /srv/shared/../local/vm.qcow2.
 bool isUnder(const std::string& path, const std::string& directory) {
@@ -55,6 +63,9 @@ Migratability assessMigratability(const DomainXml& domain, DomainState state,
     Migratability migratability;
     if (auto blocker = stateBlocker(state)) migratability.blockers.push_back(*blocker);
     for (const PciHostdev& hostdev : domain.pciHostdevs()) migratability.blockers.push_back(hostdevBlocker(hostdev));
+    for (const PciHostdev& hostdevInterface : domain.pciHostdevInterfaces()) {
+        migratability.blockers.push_back(hostdevInterfaceBlocker(hostdevInterface));
+    }
     for (const DiskInfo& disk : domain.disks()) {
         if (isLocal(disk, sharedStoragePrefixes)) migratability.blockers.push_back(diskBlocker(disk));
     }

@@ -110,6 +110,13 @@ void writeHost(YamlLines& yaml, const HostPolicy& host) {
     }
 }
 
+void writeCommandStep(YamlLines& yaml, int indent, std::string_view key, const CommandStep& step) {
+    yaml.line(indent, std::string(key) + ":");
+    yaml.pair(indent + 2, "command", quoted(step.command));
+    yaml.pair(indent + 2, "arguments", quotedList(step.arguments));
+    yaml.pair(indent + 2, "timeout", quoted(formatDuration(step.timeout)));
+}
+
 void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.line(2, "- name: " + quoted(service.name));
     yaml.pair(4, "domain", quoted(service.domain.value));
@@ -132,7 +139,11 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
         yaml.pair(4, "stands_in_for", quotedList(service.standsInFor));
         yaml.pair(4, "standby_capacity", std::to_string(service.standbyCapacity));
     }
+    // Board keys only when set: the reader refuses them, empty or not, on an sr140 service.
     if (!service.trunkGroup.empty()) yaml.pair(4, "trunk_group", quoted(service.trunkGroup));
+    if (!service.boardModels.empty()) yaml.pair(4, "board_models", quotedList(service.boardModels));
+    if (service.telcoHook) writeCommandStep(yaml, 4, "telco_hook", *service.telcoHook);
+    yaml.pair(4, "shutdown_timeout", quoted(formatDuration(service.shutdownTimeout)));
 }
 
 void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {
@@ -153,21 +164,19 @@ void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {
     }
 }
 
-void writeReserved(YamlLines& yaml, const Policy& policy) {
+void writeLicences(YamlLines& yaml, const Policy& policy) {
     yaml.line(0, policy.licences.empty() ? "licences: []" : "licences:");
     for (const Licence& licence : policy.licences) {
         yaml.line(2, "- id: " + quoted(licence.id));
         yaml.pair(4, "product", quoted(licence.product));
         yaml.pair(4, "key_file", quoted(licence.keyFile));
         yaml.pair(4, "seats", std::to_string(licence.seats));
-        for (const auto& [key, step] : {std::pair{"apply", &licence.apply}, std::pair{"revoke", &licence.revoke}}) {
-            if (!*step) continue;
-            yaml.line(4, std::string(key) + ":");
-            yaml.pair(6, "command", quoted((*step)->command));
-            yaml.pair(6, "arguments", quotedList((*step)->arguments));
-            yaml.pair(6, "timeout", quoted(formatDuration((*step)->timeout)));
-        }
+        if (licence.apply) writeCommandStep(yaml, 4, "apply", *licence.apply);
+        if (licence.revoke) writeCommandStep(yaml, 4, "revoke", *licence.revoke);
     }
+}
+
+void writeBoardModels(YamlLines& yaml, const Policy& policy) {
     yaml.line(0, policy.boardModels.empty() ? "board_models: []" : "board_models:");
     for (const BoardModel& model : policy.boardModels) {
         yaml.line(2, "- name: " + quoted(model.name));
@@ -192,7 +201,8 @@ std::string formatPolicy(const Policy& policy) {
     for (const ServicePolicy& service : policy.services) writeService(yaml, service);
     yaml.line(0, policy.maintenance.empty() ? "maintenance: []" : "maintenance:");
     for (const MaintenanceWindow& window : policy.maintenance) writeWindow(yaml, window);
-    writeReserved(yaml, policy);
+    writeLicences(yaml, policy);
+    writeBoardModels(yaml, policy);
     return yaml.str();
 }
 

@@ -43,6 +43,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
     if (auto boardModels = map.find("board_models")) policy.boardModels = readBoardModels(reader, *boardModels);
     reader.symbols.check(reader.diagnostics);
     checkStandbys(reader.diagnostics, policy);
+    checkBoardServices(reader.diagnostics, policy);
     return policy;
 }
 

@@ -3,6 +3,7 @@
 #include "read/Syntax.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace faxover::policy::read {
 
@@ -10,11 +11,16 @@ namespace {
 
 constexpr int kMostRestarts = 100;
 constexpr std::size_t kLongestDomainName = 255;
+// A graceful shutdown before a cold move: under 5 s no guest finishes one, and over 30 min a
+// planned move would hold up a maintenance drain for longer than any fax call lasts.
+constexpr std::chrono::milliseconds kShortestShutdown{5000};
+constexpr std::chrono::milliseconds kLongestShutdown{30 * 60 * 1000};
 
 const std::vector<std::string> kServiceKeys{
     "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
     "preferred_sites", "anti_affinity", "required_labels", "recovery", "max_restart", "max_relocate", "failback",
-    "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group"};
+    "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group", "board_models",
+    "telco_hook",    "shutdown_timeout"};
 
 constexpr std::string_view kDomainExpected =
     "the libvirt domain's name (no '/' or control characters) or its UUID";
@@ -104,7 +110,7 @@ void readRecovery(Reader& reader, const MappingReader& map, ServicePolicy& servi
     }
 }
 
-// Licensing (issue #4) and the reserved trunk group (issue #5).
+// Licensing (docs/licensing.md).
 void readLicensing(Reader& reader, const MappingReader& map, ServicePolicy& service) {
     Diagnostics& diagnostics = reader.diagnostics;
     if (auto licence = map.find("licence")) {
@@ -125,15 +131,28 @@ void readLicensing(Reader& reader, const MappingReader& map, ServicePolicy& serv
         if (!standby) diagnostics.report(capacity->keyMark, capacity->path, "applies to role standby only");
         else if (auto value = readInteger(diagnostics, *capacity, 1, kMostRestarts)) service.standbyCapacity = static_cast<int>(*value);
     }
-    if (auto trunkGroup = map.find("trunk_group")) {
-        if (service.telephony == TelephonyMode::Sr140) {
-            diagnostics.report(trunkGroup->keyMark, trunkGroup->path,
+}
+
+// The keys of a service whose VM holds a fax board (docs/boards.md). An sr140 service has no
+// board, so setting them there is a mistake about the service, not a harmless extra.
+void readBoardTelephony(Reader& reader, const MappingReader& map, ServicePolicy& service) {
+    Diagnostics& diagnostics = reader.diagnostics;
+    for (std::string_view key : {"trunk_group", "board_models", "telco_hook"}) {
+        auto field = map.find(key);
+        if (field && service.telephony == TelephonyMode::Sr140) {
+            diagnostics.report(field->keyMark, field->path,
                                "applies to board and auto telephony only; this service's telephony is sr140");
-        } else if (auto name = readName(diagnostics, *trunkGroup)) {
+        }
+    }
+    if (service.telephony == TelephonyMode::Sr140) return;
+    if (auto trunkGroup = map.find("trunk_group")) {
+        if (auto name = readName(diagnostics, *trunkGroup)) {
             service.trunkGroup = *name;
             reader.symbols.refer(SymbolKind::TrunkGroup, *name, trunkGroup->path);
         }
     }
+    service.boardModels = readReferences(reader, map, "board_models", SymbolKind::BoardModel, "board model names");
+    if (auto hook = map.find("telco_hook")) service.telcoHook = readCommandStep(reader, *hook);
 }
 
 ServicePolicy readService(Reader& reader, const Field& field) {
@@ -162,6 +181,12 @@ ServicePolicy readService(Reader& reader, const Field& field) {
     readPlacement(reader, map, service);
     readRecovery(reader, map, service);
     readLicensing(reader, map, service);
+    readBoardTelephony(reader, map, service);
+    if (auto shutdown = map.find("shutdown_timeout")) {
+        if (auto value = readDuration(diagnostics, *shutdown, kShortestShutdown, kLongestShutdown)) {
+            service.shutdownTimeout = *value;
+        }
+    }
     return service;
 }
 

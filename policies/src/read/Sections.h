@@ -29,11 +29,17 @@ std::vector<ServicePolicy> readServices(Reader& reader, const Field& field);
 std::map<std::string, std::string> readLabels(Reader& reader, const Field& field);
 std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& field);
 
-// Reserved sections (issues #4 and #5): read and checked now, acted on later.
+// A program to run: licences' apply and revoke steps, services' telco hooks.
+CommandStep readCommandStep(Reader& reader, const Field& field);
+
 std::vector<Licence> readLicences(Reader& reader, const Field& field);
-std::vector<BoardModel> readBoardModels(Reader& reader, const Field& field);
-std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field);
 // A standby's primaries must be active services with a licence (their seat is what it takes).
 void checkStandbys(Diagnostics& diagnostics, const Policy& policy);
+
+std::vector<BoardModel> readBoardModels(Reader& reader, const Field& field);
+std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field);
+// A service in board telephony needs some host's board of one of its models on its trunk group;
+// reading alone cannot tell, as boards, models and services may come in any order.
+void checkBoardServices(Diagnostics& diagnostics, const Policy& policy);
 
 }  // namespace faxover::policy::read

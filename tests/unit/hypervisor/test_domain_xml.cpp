@@ -235,6 +235,27 @@ TEST_CASE("DomainXml rejects a PCI hostdev without a source address", "[hypervis
     CHECK(parsed.error().kind == ErrorKind::InvalidArgument);
 }
 
+TEST_CASE("DomainXml rejects a hostdev interface whose PCI source is not a number", "[hypervisor][domainxml]") {
+    const auto parsed = DomainXml::parse(
+        "<domain type='kvm'><name>vf</name><devices><interface type='hostdev' managed='yes'><source>"
+        "<address type='pci' domain='0x0000' bus='0xzz' slot='0x02' function='0x1'/></source></interface>"
+        "</devices></domain>");
+    REQUIRE(parsed.has_error());
+    CHECK(parsed.error().kind == ErrorKind::InvalidArgument);
+    CHECK_THAT(parsed.error().message, Contains("bus='0xzz'"));
+}
+
+TEST_CASE("DomainXml ignores interfaces that are not hostdevs and hostdev interfaces without a PCI source",
+          "[hypervisor][domainxml]") {
+    const auto domain = parseOrFail(
+        "<domain type='kvm'><name>n</name><devices>"
+        "<interface type='network'><source network='default'/><address type='pci' bus='0x00' slot='0x03'/></interface>"
+        "<interface type='hostdev'><source><address type='usb' bus='1' device='2'/></source></interface>"
+        "</devices></domain>");
+    CHECK(domain.pciHostdevInterfaces().empty());
+    CHECK(domain.pciHostdevs().empty());
+}
+
 TEST_CASE("DomainXml ignores USB hostdevs when listing PCI hostdevs", "[hypervisor][domainxml]") {
     const auto domain = parseOrFail(
         "<domain type='kvm'><name>u</name><devices><hostdev mode='subsystem' type='usb' managed='yes'>"

@@ -57,6 +57,13 @@ TEST_CASE("example: a site with DR, a board-mode service and the ipfx-compatible
     CHECK(inbound->domain.kind == DomainRef::Kind::Uuid);
     CHECK(policy.boardModels.at(0).vendorId == 0x12e4);
     CHECK(policy.boardModels.at(1).vendorId == 0x12c7);
+    CHECK(inbound->trunkGroup == "pstn-main");
+    CHECK(inbound->boardModels == std::vector<std::string>{"brooktrout-trufax", "dialogic-brooktrout"});
+    REQUIRE(inbound->telcoHook.has_value());
+    CHECK(inbound->telcoHook->command == "/usr/local/sbin/pri-reroute");
+    CHECK(inbound->telcoHook->timeout == 60s);
+    CHECK(inbound->shutdownTimeout == 3min);
+    CHECK(policy.findHost("main2")->boards.at(0).trunkGroup == "pstn-main");
 }
 
 TEST_CASE("example: the lab's three hosts fenced by fence_faxlab", "[policy]") {

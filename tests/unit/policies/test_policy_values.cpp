@@ -66,6 +66,9 @@ services:
     licence: lic1
     role: active
     trunk_group: pstn
+    board_models: [trufax]
+    telco_hook: {command: /usr/local/sbin/pri-reroute, arguments: [--group, pstn], timeout: 90s}
+    shutdown_timeout: 4m
   - name: fax2
     domain: fax2-vm
 maintenance:
@@ -135,6 +138,9 @@ TEST_CASE("every key's value reaches the Policy", "[policy]") {
     CHECK(fax1.licence == "lic1");
     CHECK(fax1.role == ServiceRole::Active);
     CHECK(fax1.trunkGroup == "pstn");
+    CHECK(fax1.boardModels == std::vector<std::string>{"trufax"});
+    CHECK(fax1.telcoHook == CommandStep{"/usr/local/sbin/pri-reroute", {"--group", "pstn"}, 90s});
+    CHECK(fax1.shutdownTimeout == 4min);
 
     // fax2 shows every service default.
     ServicePolicy defaults;
@@ -147,6 +153,8 @@ TEST_CASE("every key's value reaches the Policy", "[policy]") {
     CHECK(defaults.maxRestart == 1);
     CHECK(defaults.maxRelocate == 1);
     CHECK_FALSE(defaults.failback);
+    CHECK(defaults.shutdownTimeout == 120s);
+    CHECK_FALSE(defaults.telcoHook.has_value());
 
     REQUIRE(policy.maintenance.size() == 2);
     CHECK(policy.maintenance[0].hosts == std::vector<std::string>{"hv1", "hv2"});

@@ -58,8 +58,17 @@ public:
     // <vcpu> count; 1 when absent, as libvirt assumes.
     unsigned vcpus() const;
 
+    // The <hostdev mode='subsystem' type='pci'> devices: where a fax board is. An SR-IOV VF given
+    // as <interface type='hostdev'> is not among them (pciHostdevInterfaces()): a fax board is
+    // never a network interface, and a NIC's VF must never be mistaken for one and moved.
     std::vector<PciHostdev> pciHostdevs() const;
-    // Points the PCI hostdev whose source is `from` at `to`; NoSuchDevice when none matches.
+    // The <interface type='hostdev'> devices (SR-IOV VFs) with a PCI source. They block live
+    // migration like any PCI hostdev, but Faxover never rewrites them.
+    std::vector<PciHostdev> pciHostdevInterfaces() const;
+    // Points the PCI hostdev whose source is `from` at `to`, changing nothing else (its guest-side
+    // <address>, driver, rom, alias stay). NoSuchDevice when no PCI hostdev has source `from`;
+    // OperationInvalid when another PCI hostdev or hostdev interface already has source `to`
+    // (libvirt refuses that definition: "Hostdev already exists in the domain configuration").
     Result<void> rewritePciHostdevSource(const PciAddress& from, const PciAddress& to);
 
     std::vector<DiskInfo> disks() const;

@@ -211,7 +211,7 @@ struct MaintenanceWindow {
     bool operator==(const MaintenanceWindow&) const = default;
 };
 
-// ---- licences (issue #4) and board models (issue #5) -----------------------------------------
+// ---- licences and board models --------------------------------------------------------------
 
 struct Licence {
     std::string id{};

@@ -1,68 +1,16 @@
-// Licences (issue #4, docs/licensing.md) and fax boards (issue #5, reserved: read and checked now
-// so that a policy written today stays valid).
+// Fax boards (docs/boards.md): the models Faxover may pass through, the boards in each host, and
+// whether every board-mode service has a board it could run with.
 #include "read/Scalars.h"
 #include "read/Sections.h"
 #include "read/Syntax.h"
 
 #include <algorithm>
-#include <chrono>
 
 namespace faxover::policy::read {
 
 namespace {
 
-constexpr int kMostSeats = 1000;
-constexpr std::chrono::milliseconds kShortestStepTimeout{1000};
-constexpr std::chrono::milliseconds kLongestStepTimeout{600000};
 constexpr std::string_view kPciIdExpected = "a 16-bit PCI ID in hex such as 0x12e4";
-
-CommandStep readCommandStep(Reader& reader, const Field& field) {
-    Diagnostics& diagnostics = reader.diagnostics;
-    CommandStep step;
-    MappingReader map(diagnostics, field, {"command", "arguments", "timeout"});
-    if (!map.isMapping()) return step;
-    constexpr std::string_view kExpected =
-        "a program name or an absolute path, without arguments (those go under arguments)";
-    if (auto command = map.require("command", kExpected)) {
-        auto text = readText(diagnostics, *command, kExpected);
-        if (text && isCommand(*text)) step.command = *text;
-        else if (text) diagnostics.report(command->mark(), command->path,
-                                          "expected " + std::string(kExpected) + "; found " + describe(command->node));
-    }
-    if (auto arguments = map.find("arguments")) {
-        for (const Field& item : listItems(diagnostics, *arguments, "arguments"))
-            if (auto text = readText(diagnostics, item, "an argument")) step.arguments.push_back(*text);
-    }
-    if (auto timeout = map.find("timeout")) {
-        if (auto value = readDuration(diagnostics, *timeout, kShortestStepTimeout, kLongestStepTimeout)) step.timeout = *value;
-    }
-    return step;
-}
-
-Licence readLicence(Reader& reader, const Field& field) {
-    Diagnostics& diagnostics = reader.diagnostics;
-    Licence licence;
-    MappingReader map(diagnostics, field, {"id", "product", "key_file", "seats", "apply", "revoke"});
-    if (!map.isMapping()) return licence;
-    if (auto id = map.require("id", kNameGrammar)) {
-        if (auto text = readName(diagnostics, *id)) {
-            licence.id = *text;
-            reader.symbols.define(SymbolKind::Licence, *text, id->path);
-        }
-    }
-    if (auto product = map.require("product", "the licensed product's name, such as hylafax-enterprise")) {
-        licence.product = readText(diagnostics, *product, "the licensed product's name").value_or("");
-    }
-    if (auto keyFile = map.require("key_file", "the absolute path of the licence key file")) {
-        licence.keyFile = readAbsolutePath(diagnostics, *keyFile, "/etc/faxover/licences/fax1.key").value_or("");
-    }
-    if (auto seats = map.find("seats")) {
-        if (auto value = readInteger(diagnostics, *seats, 1, kMostSeats)) licence.seats = static_cast<int>(*value);
-    }
-    if (auto apply = map.find("apply")) licence.apply = readCommandStep(reader, *apply);
-    if (auto revoke = map.find("revoke")) licence.revoke = readCommandStep(reader, *revoke);
-    return licence;
-}
 
 std::optional<std::uint16_t> readPciId(Reader& reader, const MappingReader& map, std::string_view key) {
     auto field = map.require(key, kPciIdExpected);
@@ -132,13 +80,51 @@ HostBoard readHostBoard(Reader& reader, const Field& field, std::vector<std::str
     return board;
 }
 
-}  // namespace
+// ---- does every board-mode service have a board? ---------------------------------------------
 
-std::vector<Licence> readLicences(Reader& reader, const Field& field) {
-    std::vector<Licence> licences;
-    for (const Field& item : listItems(reader.diagnostics, field, "licences")) licences.push_back(readLicence(reader, item));
-    return licences;
+bool isComplete(const HostBoard& board) {
+    return !board.pciAddress.empty() && !board.model.empty() && !board.trunkGroup.empty();
 }
+
+bool fits(const ServicePolicy& service, const HostBoard& board) {
+    const auto& models = service.boardModels;
+    const bool modelFits = models.empty() || std::find(models.begin(), models.end(), board.model) != models.end();
+    return modelFits && (service.trunkGroup.empty() || board.trunkGroup == service.trunkGroup);
+}
+
+// Names the service asks for that no part of the policy defines are reported as unknown names;
+// judging its boards against them would only repeat that error in other words.
+bool refersToUndefinedNames(const Policy& policy, const ServicePolicy& service) {
+    const bool unknownModel = std::any_of(service.boardModels.begin(), service.boardModels.end(),
+                                          [&](const std::string& model) { return policy.findBoardModel(model) == nullptr; });
+    const bool unknownTrunkGroup =
+        !service.trunkGroup.empty() && std::none_of(policy.hosts.begin(), policy.hosts.end(), [&](const HostPolicy& host) {
+            return std::any_of(host.boards.begin(), host.boards.end(),
+                               [&](const HostBoard& board) { return board.trunkGroup == service.trunkGroup; });
+        });
+    return unknownModel || unknownTrunkGroup;
+}
+
+std::string describeRequirement(const ServicePolicy& service) {
+    std::string requirement = "a host with a board";
+    if (!service.boardModels.empty()) requirement += " of model " + joinNames(service.boardModels);
+    if (!service.trunkGroup.empty()) requirement += " on trunk group " + service.trunkGroup;
+    return requirement;
+}
+
+// "hv1 0000:03:00.0 (trufax on pstn-a), hv2 ..." or a hint when there are none.
+std::string describeBoards(const Policy& policy) {
+    std::vector<std::string> boards;
+    for (const HostPolicy& host : policy.hosts) {
+        for (const HostBoard& board : host.boards) {
+            boards.push_back(host.name + " " + board.pciAddress + " (" + board.model + " on " + board.trunkGroup + ")");
+        }
+    }
+    if (boards.empty()) return "no host lists a board (list them under a host's boards)";
+    return "the boards are " + joinNames(boards);
+}
+
+}  // namespace
 
 std::vector<BoardModel> readBoardModels(Reader& reader, const Field& field) {
     std::vector<BoardModel> models;
@@ -157,20 +143,22 @@ std::vector<HostBoard> readHostBoards(Reader& reader, const Field& field) {
     return boards;
 }
 
-void checkStandbys(Diagnostics& diagnostics, const Policy& policy) {
+void checkBoardServices(Diagnostics& diagnostics, const Policy& policy) {
+    for (const HostPolicy& host : policy.hosts) {
+        // A board that could not be read is reported already; without it the verdict is a guess.
+        if (!std::all_of(host.boards.begin(), host.boards.end(), isComplete)) return;
+    }
     for (std::size_t i = 0; i < policy.services.size(); ++i) {
-        const ServicePolicy& standby = policy.services[i];
-        for (std::size_t j = 0; j < standby.standsInFor.size(); ++j) {
-            const ServicePolicy* primary = policy.findService(standby.standsInFor[j]);
-            if (primary == nullptr) continue;  // reported as an unknown service
-            const std::string where = childPath(itemPath("services", i), "stands_in_for") + "[" + std::to_string(j) + "]";
-            if (primary->role != ServiceRole::Active) {
-                diagnostics.reportAt(where, "expected an active service; '" + primary->name + "' is a standby too");
-            } else if (primary->licence.empty()) {
-                diagnostics.reportAt(where, "expected a service with a licence: a standby takes its primary's seat "
-                                            "when promoted, and '" + primary->name + "' has no licence");
-            }
-        }
+        const ServicePolicy& service = policy.services[i];
+        if (service.telephony != TelephonyMode::Board || refersToUndefinedNames(policy, service)) continue;
+        const bool someBoardFits = std::any_of(policy.hosts.begin(), policy.hosts.end(), [&](const HostPolicy& host) {
+            return std::any_of(host.boards.begin(), host.boards.end(),
+                               [&](const HostBoard& board) { return fits(service, board); });
+        });
+        if (someBoardFits) continue;
+        diagnostics.reportAt(childPath(itemPath("services", i), "telephony"),
+                             "expected " + describeRequirement(service) + " for telephony board; " +
+                                 describeBoards(policy));
     }
 }
 

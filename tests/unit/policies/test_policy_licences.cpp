@@ -1,76 +1,10 @@
-// Reserved sections (licences: issue #4; fax boards: issue #5): read and validated now.
+// Licences, their apply and revoke steps, and standbys (docs/licensing.md).
 #include "policy_test_support.h"
 
 #include "faxover/policies/PolicyWriter.h"
 
 using namespace faxover::policy;
 using namespace faxover::policy::test;
-
-namespace {
-
-constexpr std::string_view kBoardPolicy =
-    "version: 1\n"                                                   // 1
-    "board_models:\n"                                                // 2
-    "  - {name: trufax, vendor_id: 0x12e4, device_id: 0x4001}\n"     // 3
-    "  - {name: dialogic, vendor_id: 0x12C7, device_id: 0x4001}\n"   // 4
-    "hosts:\n"                                                       // 5
-    "  - name: hv1\n"                                                // 6
-    "    uri: qemu:///system\n"                                      // 7
-    "    fence: {method: manual}\n"                                  // 8
-    "    boards:\n"                                                  // 9
-    "      - {pci_address: \"0000:03:00.0\", model: trufax, trunk_group: pstn-a}\n"  // 10
-    "      - {pci_address: \"04:00.1\", model: dialogic, trunk_group: pstn-b}\n";    // 11
-
-std::string boardPolicyWith(std::string_view extra) { return std::string(kBoardPolicy) + std::string(extra); }
-
-}  // namespace
-
-TEST_CASE("board models and a host's boards", "[policy]") {
-    auto policy = loadValid(boardPolicyWith("services:\n  - {name: f, domain: f, telephony: board, trunk_group: pstn-b}\n"));
-    REQUIRE(policy.boardModels.size() == 2);
-    CHECK(policy.boardModels[0].vendorId == 0x12e4);
-    CHECK(policy.boardModels[1].vendorId == 0x12c7);
-    CHECK(policy.boardModels[1].deviceId == 0x4001);
-    const auto& boards = policy.hosts[0].boards;
-    REQUIRE(boards.size() == 2);
-    CHECK(boards[1].pciAddress == "0000:04:00.1");
-    CHECK(boards[1].model == "dialogic");
-    CHECK(boards[1].trunkGroup == "pstn-b");
-    CHECK(policy.services[0].trunkGroup == "pstn-b");
-}
-
-TEST_CASE("board mistakes: IDs, addresses, models, trunk groups", "[policy]") {
-    auto yaml = std::string(kBoardPolicy);
-    yaml.replace(yaml.find("0x12C7"), 6, "12c7");
-    CHECK(onlyError(yaml).toString() ==
-          "p.yaml:4:33: board_models[1].vendor_id: expected a 16-bit PCI ID in hex such as 0x12e4; found '12c7'");
-
-    yaml = std::string(kBoardPolicy);
-    yaml.replace(yaml.find("name: dialogic, vendor_id: 0x12C7"), 33, "name: dialogic, vendor_id: 0x12e4");
-    CHECK(onlyError(yaml).toString() == "p.yaml:4:52: board_models[1].device_id: duplicate vendor_id:device_id pair "
-                                        "'0x12e4:0x4001'; already used by board_models[0].device_id at line 3");
-
-    yaml = std::string(kBoardPolicy);
-    yaml.replace(yaml.find("04:00.1"), 7, "0000:03:00.0");
-    CHECK(onlyError(yaml).toString() == "p.yaml:11:23: hosts[0].boards[1].pci_address: duplicate board 0000:03:00.0 on "
-                                        "this host; one PCI address holds one board");
-
-    yaml = std::string(kBoardPolicy);
-    yaml.replace(yaml.find("04:00.1"), 7, "04:20.1");
-    CHECK(onlyError(yaml).message == "expected a PCI address DDDD:BB:SS.F such as \"0000:03:00.0\"; found '04:20.1'");
-
-    yaml = std::string(kBoardPolicy);
-    yaml.replace(yaml.find("model: dialogic"), 15, "model: brooktrout");
-    CHECK(onlyError(yaml).toString() == "p.yaml:11:41: hosts[0].boards[1].model: unknown board model 'brooktrout'; "
-                                        "expected one of trufax, dialogic");
-
-    CHECK(onlyError(boardPolicyWith("services:\n  - {name: f, domain: f, telephony: board, trunk_group: pstn-c}\n"))
-              .toString() == "p.yaml:13:57: services[0].trunk_group: unknown trunk group 'pstn-c'; expected one of "
-                             "pstn-a, pstn-b (did you mean 'pstn-a'?)");
-    CHECK(onlyError(boardPolicyWith("services:\n  - {name: f, domain: f, telephony: sr140, trunk_group: pstn-a}\n"))
-              .toString() == "p.yaml:13:44: services[0].trunk_group: applies to board and auto telephony only; this "
-                             "service's telephony is sr140");
-}
 
 TEST_CASE("licences and service roles", "[policy]") {
     const std::string yaml = std::string(kMinimalPolicy) +

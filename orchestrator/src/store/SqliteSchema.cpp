@@ -81,6 +81,16 @@ void upgradeToVersion3(Poco::Data::Session& session) {
                " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
 }
 
+// Version 4: fax board reservations (issue #5). The primary key makes "one VM per board"
+// (invariant 4) a property of the file; reserved_seq keeps reservation order across a replace.
+void upgradeToVersion4(Poco::Data::Session& session) {
+    session << "CREATE TABLE board_reservations ("
+               " host TEXT NOT NULL, pci_address TEXT NOT NULL, service TEXT NOT NULL,"
+               " since_ns INTEGER NOT NULL, releasing INTEGER NOT NULL CHECK (releasing IN (0, 1)),"
+               " reserved_seq INTEGER NOT NULL,"
+               " PRIMARY KEY (host, pci_address))", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -89,6 +99,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
         [](Poco::Data::Session&) {},  // 0 -> 1 happens in createVersion1 with the version table
         upgradeToVersion2,            // 1 -> 2
         upgradeToVersion3,            // 2 -> 3
+        upgradeToVersion4,            // 3 -> 4
     };
     return steps;
 }

@@ -1,4 +1,5 @@
-// The read side of SqliteStore: history, open intents, service and host states, audit, integrity.
+// The read side of SqliteStore: history, open intents, service and host states, audit, the licence
+// ledger, board reservations, integrity.
 #include "faxover/orchestrator/store/SqliteStore.h"
 
 #include "SqliteTime.h"
@@ -186,6 +187,24 @@ Result<std::vector<LicenceAuditRecord>> SqliteStore::licenceAudit(TimePoint sinc
         return records;
     } catch (const Poco::Exception& e) {
         return storageError("reading the licence audit log failed", e.displayText());
+    }
+}
+
+Result<std::vector<BoardReservationRecord>> SqliteStore::boardReservations() {
+    try {
+        std::vector<std::string> hosts, addresses, services;
+        std::vector<Int64> since, releasing;
+        *session_ << "SELECT host, pci_address, service, since_ns, releasing FROM board_reservations"
+                     " ORDER BY reserved_seq",
+            into(hosts), into(addresses), into(services), into(since), into(releasing), now;
+        std::vector<BoardReservationRecord> reservations(hosts.size());
+        for (std::size_t row = 0; row < hosts.size(); ++row) {
+            reservations[row] = BoardReservationRecord{hosts[row], addresses[row], services[row], fromNanos(since[row]),
+                                                       releasing[row] != 0};
+        }
+        return reservations;
+    } catch (const Poco::Exception& e) {
+        return storageError("reading the board reservations failed", e.displayText());
     }
 }
 

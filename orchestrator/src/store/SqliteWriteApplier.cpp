@@ -165,4 +165,34 @@ Result<void> WriteApplier::operator()(const AppendLicenceAudit& write) {
     return hv::ok();
 }
 
+Result<void> WriteApplier::operator()(const PutBoardReservation& write) {
+    const BoardReservationRecord& reservation = write.reservation;
+    if (reservation.host.empty() || reservation.pciAddress.empty() || reservation.service.empty()) {
+        return Error{ErrorKind::InvalidArgument, "a board reservation needs a host, a PCI address and a service"};
+    }
+    // A replaced reservation keeps its place in reservation order: reuse its sequence if it exists.
+    Int64 order = 0;
+    session_ << "SELECT COALESCE((SELECT reserved_seq FROM board_reservations WHERE host = ? AND pci_address = ?),"
+                " (SELECT COALESCE(MAX(reserved_seq), 0) + 1 FROM board_reservations))",
+        bind(reservation.host), bind(reservation.pciAddress), into(order), now;
+    session_ << "INSERT OR REPLACE INTO board_reservations (host, pci_address, service, since_ns, releasing, reserved_seq)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+        bind(reservation.host), bind(reservation.pciAddress), bind(reservation.service),
+        bind(toNanos(reservation.since)), bind(Int64{reservation.releasing ? 1 : 0}), bind(order), now;
+    return hv::ok();
+}
+
+Result<void> WriteApplier::operator()(const RemoveBoardReservation& write) {
+    Int64 reserved = 0;
+    session_ << "SELECT count(*) FROM board_reservations WHERE host = ? AND pci_address = ?", bind(write.host),
+        bind(write.pciAddress), into(reserved), now;
+    if (reserved == 0) {
+        return Error{ErrorKind::InvalidArgument,
+                     "board " + write.pciAddress + " on " + write.host + " is not reserved: nothing to release"};
+    }
+    session_ << "DELETE FROM board_reservations WHERE host = ? AND pci_address = ?", bind(write.host),
+        bind(write.pciAddress), now;
+    return hv::ok();
+}
+
 }  // namespace faxover::orchestrator::store::sqlite

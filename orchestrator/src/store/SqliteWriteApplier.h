@@ -22,6 +22,8 @@ public:
     Result<void> operator()(const PutSeat& write);
     Result<void> operator()(const RemoveSeat& write);
     Result<void> operator()(const AppendLicenceAudit& write);
+    Result<void> operator()(const PutBoardReservation& write);
+    Result<void> operator()(const RemoveBoardReservation& write);
 
 private:
     Poco::Data::Session& session_;

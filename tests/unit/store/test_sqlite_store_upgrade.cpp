@@ -1,4 +1,5 @@
-// A store written by a version-1 Faxover opens in place: data kept, new columns and tables usable.
+// A store written by an older Faxover (schema 1, 2 or 3) opens in place: data kept, new columns and
+// tables usable.
 #include "store_test_support.h"
 
 #include <catch2/catch.hpp>
@@ -43,6 +44,52 @@ void writeVersion1Store(const std::string& path) {
            " VALUES ('fax1', 'recovering', 'hv2', 1790000001000000000, 3)", now;
 }
 
+// Version 2 as Faxover created it (upgradeToVersion2), on top of version 1, with a host state.
+void writeVersion2Store(const std::string& path) {
+    writeVersion1Store(path);
+    Poco::Data::Session raw("SQLite", path);
+    raw << "ALTER TABLE service_states ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0 CHECK (restarts >= 0)", now;
+    raw << "ALTER TABLE service_states ADD COLUMN relocations INTEGER NOT NULL DEFAULT 0 CHECK (relocations >= 0)", now;
+    raw << "ALTER TABLE service_states ADD COLUMN reason TEXT NOT NULL DEFAULT ''", now;
+    raw << "ALTER TABLE service_states ADD COLUMN target TEXT NOT NULL DEFAULT ''", now;
+    raw << "ALTER TABLE service_states ADD COLUMN definition_xml TEXT NOT NULL DEFAULT ''", now;
+    raw << "CREATE TABLE host_states (host TEXT PRIMARY KEY,"
+           " maintenance INTEGER NOT NULL CHECK (maintenance IN (0, 1)),"
+           " fence TEXT NOT NULL CHECK (fence IN ('', 'confirmed')),"
+           " since_ns INTEGER NOT NULL, reason TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
+    raw << "UPDATE schema_version SET version = 2", now;
+    raw << "INSERT INTO host_states (host, maintenance, fence, since_ns, reason, revision)"
+           " VALUES ('hv3', 1, '', 1790000001000000000, 'disk swap', 2)", now;
+}
+
+// Version 3 as Faxover created it (upgradeToVersion3, issue #4), on top of version 2, with a seat.
+void writeVersion3Store(const std::string& path) {
+    writeVersion2Store(path);
+    Poco::Data::Session raw("SQLite", path);
+    raw << "CREATE TABLE seats (licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL,"
+           " host TEXT NOT NULL, since_ns INTEGER NOT NULL, applied INTEGER NOT NULL CHECK (applied IN (0, 1)),"
+           " granted_seq INTEGER NOT NULL, PRIMARY KEY (licence, service, on_behalf_of))", now;
+    raw << "CREATE TABLE licence_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
+           " event TEXT NOT NULL CHECK (event IN ('grant', 'transfer', 'revoke', 'refuse', 'applied',"
+           " 'apply-failed', 'revoke-run')),"
+           " licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL, host TEXT NOT NULL,"
+           " from_host TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)", now;
+    raw << "CREATE INDEX licence_audit_by_at ON licence_audit(at_ns)", now;
+    raw << "CREATE TRIGGER licence_audit_no_update BEFORE UPDATE ON licence_audit"
+           " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
+    raw << "CREATE TRIGGER licence_audit_no_delete BEFORE DELETE ON licence_audit"
+           " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
+    raw << "UPDATE schema_version SET version = 3", now;
+    raw << "INSERT INTO seats (licence, service, on_behalf_of, host, since_ns, applied, granted_seq)"
+           " VALUES ('lic', 'fax1', '', 'hv2', 1790000001000000000, 1, 1)", now;
+}
+
+void writeStoreAtVersion(const std::string& path, int version) {
+    if (version == 1) writeVersion1Store(path);
+    if (version == 2) writeVersion2Store(path);
+    if (version == 3) writeVersion3Store(path);
+}
+
 int schemaVersion(const std::string& path) {
     Poco::Data::Session raw("SQLite", path);
     int version = 0;
@@ -53,14 +100,14 @@ int schemaVersion(const std::string& path) {
 }  // namespace
 
 TEST_CASE("store: a version-1 file is upgraded in place to the current version", "[store]") {
-    static_assert(kSqliteSchemaVersion == 3, "add an upgrade test for the new version");
+    static_assert(kSqliteSchemaVersion == 4, "add an upgrade test for the new version");
     TempDir dir;
     const std::string path = dir.file("v1.db");
     writeVersion1Store(path);
     REQUIRE(schemaVersion(path) == 1);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 3);
+    CHECK(schemaVersion(path) == 4);
     // Old rows read back with the new fields at their defaults.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     REQUIRE(db->openIntents().value().size() == 1);
@@ -74,20 +121,54 @@ TEST_CASE("store: a version-1 file is upgraded in place to the current version",
     CHECK(db->seats().value().empty());
     REQUIRE(db->commit(Batch{}.add(PutSeat{{"lic", "fax1", "", "hv2", at(2), true}})));
     CHECK(db->seats().value().size() == 1);
+    // Version 4: no board reserved yet, and reservations are taken.
+    CHECK(db->boardReservations().value().empty());
+    REQUIRE(db->commit(Batch{}.add(PutBoardReservation{{"hv2", "0000:03:00.0", "fax1", at(2), false}})));
+    CHECK(db->boardReservations().value().size() == 1);
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
 
     // Reopening an upgraded file changes nothing more.
     auto again = openOrFail(path);
-    CHECK(schemaVersion(path) == 3);
+    CHECK(schemaVersion(path) == 4);
     CHECK(again->serviceStates().value().at("fax1").reason == "restarted");
+    CHECK(again->boardReservations().value().size() == 1);
+}
+
+TEST_CASE("store: version-2 and version-3 files are upgraded in place to version 4", "[store]") {
+    const int oldVersion = GENERATE(2, 3);
+    CAPTURE(oldVersion);
+    TempDir dir;
+    const std::string path = dir.file("old.db");
+    writeStoreAtVersion(path, oldVersion);
+    REQUIRE(schemaVersion(path) == oldVersion);
+
+    auto db = openOrFail(path);
+    CHECK(schemaVersion(path) == 4);
+    // Everything the old file held reads back unchanged.
+    CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
+    CHECK(db->hostStates().value().at("hv3") == HostRecord{true, "", at(1), "disk swap", 2});
+    CHECK(db->seats().value().size() == (oldVersion == 3 ? 1U : 0U));
+    CHECK(db->boardReservations().value().empty());
+
+    REQUIRE(db->commit(Batch{}
+                           .add(PutBoardReservation{{"hv2", "0000:03:00.0", "fax1", at(2), false}})
+                           .add(AppendAudit{{at(2), "daemon", "fax1", "board-reserve", "cold move", "hv2 0000:03:00.0"}})));
+    CHECK(db->boardReservations().value() ==
+          std::vector<BoardReservationRecord>{{"hv2", "0000:03:00.0", "fax1", at(2), false}});
+    CHECK(db->integrityCheck().value() == "ok");
+    db.reset();
+    CHECK(openOrFail(path)->boardReservations().value().size() == 1);
+    CHECK(schemaVersion(path) == 4);
 }
 
 TEST_CASE("store: a new file and an upgraded file have the same schema", "[store]") {
+    const int oldVersion = GENERATE(1, 2, 3);
+    CAPTURE(oldVersion);
     TempDir dir;
-    const std::string upgraded = dir.file("v1.db");
+    const std::string upgraded = dir.file("old.db");
     const std::string fresh = dir.file("new.db");
-    writeVersion1Store(upgraded);
+    writeStoreAtVersion(upgraded, oldVersion);
     openOrFail(upgraded).reset();
     openOrFail(fresh).reset();
     // Every object by name, and every column with its type, NOT NULL, default and key. (The SQL

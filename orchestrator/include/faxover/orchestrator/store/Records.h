@@ -1,5 +1,6 @@
 #pragma once
-// What the orchestrator persists: the intent journal, per-service and per-host state and the audit log.
+// What the orchestrator persists: the intent journal, per-service and per-host state, the audit log,
+// the licence ledger and the fax board reservations.
 // Plain values; every time is passed in by the caller, the store never reads a clock.
 #include <chrono>
 #include <cstdint>
@@ -113,6 +114,18 @@ struct LicenceAuditRecord {
     bool operator==(const LicenceAuditRecord&) const = default;
 };
 
+// A PCI fax board (a Brooktrout card passed through to a VM) reserved for one service (schema
+// version 4; invariant 4: one VM per board). Keyed by (host, pciAddress). `releasing`: the service
+// is leaving the board (a cold move under way) and the board is not free until the row is removed.
+struct BoardReservationRecord {
+    std::string host{};
+    std::string pciAddress{};
+    std::string service{};
+    TimePoint since{};
+    bool releasing = false;
+    bool operator==(const BoardReservationRecord&) const = default;
+};
+
 // The writes a Batch may hold.
 struct AppendIntent { Intent intent{}; };
 struct RecordOutcome { IntentId id = 0; Outcome outcome{}; };
@@ -128,8 +141,14 @@ struct PutSeat { SeatRecord seat{}; };
 struct RemoveSeat { std::string licence{}; std::string service{}; std::string onBehalfOf{}; };
 struct AppendLicenceAudit { LicenceAuditRecord record{}; };
 
+// Creates the reservation, or replaces the one with the same (host, pciAddress), which keeps its
+// place in reservation order.
+struct PutBoardReservation { BoardReservationRecord reservation{}; };
+// Removes that reservation; removing one that does not exist is an InvalidArgument error.
+struct RemoveBoardReservation { std::string host{}; std::string pciAddress{}; };
+
 using Write = std::variant<AppendIntent, RecordOutcome, PutServiceState, AppendAudit, PutHostState, PutSeat,
-                           RemoveSeat, AppendLicenceAudit>;
+                           RemoveSeat, AppendLicenceAudit, PutBoardReservation, RemoveBoardReservation>;
 
 // Writes applied all-or-nothing in one transaction, in order.
 struct Batch {

@@ -11,7 +11,7 @@ namespace Poco::Data { class Session; }
 namespace faxover::orchestrator::store {
 
 // The schema version this build writes; open() migrates older files and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 3;
+inline constexpr int kSqliteSchemaVersion = 4;
 
 class SqliteStore final : public Store {
 public:
@@ -35,6 +35,7 @@ public:
     Result<std::map<std::string, HostRecord>> hostStates() override;
     Result<std::vector<SeatRecord>> seats() override;
     Result<std::vector<LicenceAuditRecord>> licenceAudit(TimePoint since, std::size_t limit) override;
+    Result<std::vector<BoardReservationRecord>> boardReservations() override;
     Result<void> appendAudit(const AuditRecord& record) override;
     Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) override;
 

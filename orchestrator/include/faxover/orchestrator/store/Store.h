@@ -53,6 +53,11 @@ public:
     // The licence audit log from `since`, oldest first, at most `limit` lines.
     virtual Result<std::vector<LicenceAuditRecord>> licenceAudit(TimePoint since, std::size_t limit) = 0;
 
+    // Fax board reservations (invariant 4: one VM per board), in reservation order: the order in
+    // which boards were first reserved (PutBoardReservation and RemoveBoardReservation in a Batch
+    // change them). Board events are audited in the general audit log.
+    virtual Result<std::vector<BoardReservationRecord>> boardReservations() = 0;
+
     // Audit log: append-only, there is deliberately no update or delete.
     virtual Result<void> appendAudit(const AuditRecord& record) = 0;
     virtual Result<std::vector<AuditRecord>> audit(TimePoint since, std::size_t limit) = 0;

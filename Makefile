@@ -44,6 +44,7 @@ test-lab: build
 bench: build
 	$(BUILD)/tests/bench/bench_lab_migration
 	$(BUILD)/tests/bench/bench_lab_detection
+	$(BUILD)/tests/bench/bench_lab_pci_inventory
 	$(BUILD)/tests/bench/bench_placement
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine

@@ -15,6 +15,11 @@
 //               decision places and starts its 10 services on the 999 others;
 //   drain       nothing failed, host hv1 put in maintenance: its 10 services are live-migrated off,
 //               each target picked alone (Decider::pickTarget, a cluster view per service).
+// And the same cluster with fax boards (docs/boards.md): two TR1034 boards per host on its site's
+// trunk group, the first service of each host (1,000 of them) in board mode holding the first:
+//   boards-steady   nothing failed: 1,000 reservations checked against what runs;
+//   boards-fenced   host hv0 confirmed off: its board service needs a free board on its trunk
+//                   group (hosts of site0) and gets one; its old board is released.
 #include "faxover/orchestrator/engine/Engine.h"
 #include "faxover/orchestrator/engine/Placement.h"
 
@@ -124,6 +129,32 @@ EngineInput failedInput(const EngineInput& steady, FenceStatus fence) {
     return input;
 }
 
+// Every host with two boards on its site's trunk group; the first service of each host in board mode.
+policy::Policy withBoards(policy::Policy cluster) {
+    cluster.boardModels = {{"tr1034", 0x12e4, 0x4d01}};
+    for (auto& host : cluster.hosts)
+        host.boards = {{"0000:03:00.0", "tr1034", "pri-" + host.site}, {"0000:04:00.0", "tr1034", "pri-" + host.site}};
+    for (int s = 0; s < kServices; s += kPerHost) {
+        policy::ServicePolicy& service = cluster.services[static_cast<std::size_t>(s)];
+        service.telephony = policy::TelephonyMode::Board;
+        service.trunkGroup = "pri-site" + std::to_string((s / kPerHost) % 4);
+    }
+    return cluster;
+}
+
+EngineInput boardInput(const EngineInput& steady, const policy::Policy& cluster) {
+    EngineInput input = steady;
+    input.policy = &cluster;
+    for (auto& [name, host] : input.hosts)
+        host.boards = std::vector<ObservedBoard>{{"0000:03:00.0", 0x12e4, 0x4d01, "vfio-pci"},
+                                                 {"0000:04:00.0", 0x12e4, 0x4d01, "brooktrout"}};
+    for (int s = 0; s < kServices; s += kPerHost) {
+        input.services.at(serviceName(s)).pciHostdevs = {"0000:03:00.0"};
+        input.boards.push_back({hostName(s / kPerHost), "0000:03:00.0", serviceName(s), steady.now - std::chrono::hours(1)});
+    }
+    return input;
+}
+
 struct Figure {
     double medianMs = 0;
     double p99Ms = 0;
@@ -198,6 +229,18 @@ int main(int argc, char** argv) {
         std::size_t migrations = 0;
         for (const auto& action : moved.decision.actions) migrations += action.kind == ActionKind::LiveMigrate;
         std::printf("  drain decision: %zu live migrations\n", migrations);
+    }
+    const policy::Policy boardCluster = withBoards(cluster);
+    const EngineInput boardSteady = boardInput(steady, boardCluster);
+    if (timed("boards-steady")) print("boards-steady", runs, measure(runs, boardSteady));
+    if (timed("boards-fenced")) {
+        EngineInput boardFenced = boardInput(fenced, boardCluster);
+        const Figure placed = measure(runs, boardFenced);
+        print("boards-fenced", runs, placed);
+        for (const auto& action : placed.decision.actions)
+            if (!action.board.empty())
+                std::printf("  boards-fenced: %s %s -> %s board %s\n", toString(action.kind), action.service.c_str(),
+                            action.host.c_str(), action.board.c_str());
     }
     return 0;
 }

@@ -1,7 +1,9 @@
-// Verb names (the wire and the CLI share them) and the argument rules of each verb.
+// Verb names (the wire and the CLI share them), the argument rules of each verb, and the answers
+// of the optional AdminApi calls for implementors that do not offer them.
 #include "faxover/orchestrator/api/AdminApi.h"
 
 #include <array>
+#include <string>
 #include <utility>
 
 namespace faxover::orchestrator::api {
@@ -75,6 +77,15 @@ hv::Result<void> checkArguments(const AdminCommand& command) {
     const ArgumentRule rule = ruleFor(command.verb);
     BOOST_OUTCOME_TRY(checkOne(command.verb, "service", command.service, rule.service));
     return checkOne(command.verb, "host", command.host, rule.host);
+}
+
+hv::Result<std::vector<BoardView>> AdminApi::boards() {
+    return hv::Error{hv::ErrorKind::NotSupported, "this daemon does not list fax boards"};
+}
+
+hv::Result<std::vector<PlannedMove>> AdminApi::plan(const AdminCommand& command) {
+    return hv::Error{hv::ErrorKind::NotSupported,
+                     std::string("this daemon cannot plan ") + toString(command.verb) + " without doing it"};
 }
 
 }  // namespace faxover::orchestrator::api

@@ -66,12 +66,12 @@ CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, con
                       "' moves it cold");
     if (command.host == source) return refuse(name + " already runs on " + source);
     std::string why;
-    const std::string target = pickTarget(service, source, why, command.host);
-    if (target.empty()) return refuse("cannot migrate " + name + ": " + why);
+    const Placement target = pickTarget(service, source, why, command.host);
+    if (target.host.empty()) return refuse("cannot migrate " + name + ": " + why);
     memory.migrationFailures = 0;
     commanded_.insert(name);
     move(service, source, target, "migration requested by " + command.actor, command.actor);
-    return accept(name + ": live migration " + source + " -> " + target + " started");
+    return accept(name + ": live migration " + source + " -> " + target.host + " started");
 }
 
 CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
@@ -94,12 +94,13 @@ CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, co
     }
     const std::string& source = copies.front();
     std::string why;
-    const std::string target = pickTarget(service, source, why, command.host);
-    if (target.empty()) return refuse("cannot fail over " + name + ": " + why);
+    const Placement target = pickTarget(service, source, why, command.host);
+    if (target.host.empty()) return refuse("cannot fail over " + name + ": " + why);
     commanded_.insert(name);
     move(service, source, target, "failover requested by " + command.actor, command.actor);
     const bool live = out_.actions.back().kind == ActionKind::LiveMigrate;
-    return accept(name + ": " + (live ? "live migration " : "cold move ") + source + " -> " + target + " started");
+    return accept(name + ": " + (live ? "live migration " : "cold move ") + source + " -> " + target.host +
+                  (target.board.empty() ? "" : " (board " + target.board + ")") + " started");
 }
 
 CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
@@ -114,13 +115,13 @@ CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, co
     if (const std::string blocker = liveMigrationBlocker(service); !blocker.empty())
         return refuse("cannot live-migrate " + name + ": " + blocker + "; use 'faxover failover " + name +
                       " HOST'");
-    const std::string better = betterPreferredHost(service, copies.front());
-    if (better.empty())
+    const Placement better = betterPreferredHost(service, copies.front());
+    if (better.host.empty())
         return refuse(name + " already runs on " + copies.front() + ", the most preferred host that can take it now");
     memory.migrationFailures = 0;
     commanded_.insert(name);
     move(service, copies.front(), better, "failback requested by " + command.actor, command.actor);
-    return accept(name + ": failback " + copies.front() + " -> " + better + " started");
+    return accept(name + ": failback " + copies.front() + " -> " + better.host + " started");
 }
 
 }  // namespace faxover::orchestrator::engine

@@ -15,7 +15,8 @@ constexpr int kMaxMigrationFailures = 3;
 
 Decision decide(const EngineInput& input) { return Decider(input).run(); }
 
-Decider::Decider(const EngineInput& input) : in_(input), policy_(*input.policy), seats_(input.ledger) {
+Decider::Decider(const EngineInput& input)
+    : in_(input), policy_(*input.policy), seats_(input.ledger), boards_(input.boards) {
     services_.reserve(std::max(policy_.services.size(), in_.services.size()));
     hostPolicies_.reserve(policy_.hosts.size());
     hosts_.reserve(in_.hosts.size());
@@ -38,7 +39,7 @@ Decision Decider::run() {
     for (const auto& service : policy_.services)
         if (indexOf(service.name)->remembered == nullptr) memoryOf(service.name).since = in_.now;  // first seen now
     for (const auto& action : in_.inFlight)
-        if (!action.service.empty()) busy_.insert(action.service);
+        if (!action.service.empty() && occupiesService(action.kind)) busy_.insert(action.service);
     for (const auto& finished : in_.finished)
         if (servicePolicy(finished.action.service) != nullptr) applyFinished(finished);
     for (const auto& command : in_.commands) out_.verdicts.push_back(applyCommand(command));
@@ -46,7 +47,9 @@ Decision Decider::run() {
         if (!busy(service.name) && !commanded_.contains(service.name)) evaluate(service);
     placeWaitingServices();
     settleLedger();
+    settleBoards();
     out_.seats = seats_;
+    out_.boards = boards_;
     // Only what changed leaves the engine (a memory written back unchanged is not a change).
     std::erase_if(out_.memory, [&](const auto& entry) {
         auto before = in_.memory.find(entry.first);
@@ -80,16 +83,22 @@ ServiceMemory& Decider::memoryOf(const std::string& service) {
 
 void Decider::applyFinished(const FinishedAction& finished) {
     const Action& action = finished.action;
+    if (action.kind == ActionKind::ReleaseBoard || action.kind == ActionKind::RerouteTelco)
+        return finishBoardAction(finished);  // beside the service: its memory is not the action's
     ServiceMemory& memory = memoryOf(action.service);
     memory.target.clear();
     const std::string failure = finished.message.empty() ? "" : ": " + finished.message;
     switch (action.kind) {
     case ActionKind::Fence:
         return;  // the runtime's fence executor reports through HostObservation::fence
+    case ActionKind::ReleaseBoard:
+    case ActionKind::RerouteTelco:
+        return;  // finished above
     case ActionKind::ApplyLicence:
     case ActionKind::RevokeLicence:
         return finishLicenceStep(finished);
     case ActionKind::Start:
+        if (finished.succeeded && !action.board.empty()) rerouteTelco(action, memory.host);
         memory.host = action.host;
         if (finished.succeeded) startedOn(action.service, action.host, "started on " + action.host);
         else setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure, true);
@@ -98,6 +107,7 @@ void Decider::applyFinished(const FinishedAction& finished) {
     case ActionKind::ColdMove: {
         const bool live = action.kind == ActionKind::LiveMigrate;
         if (finished.succeeded) {
+            if (!action.board.empty()) rerouteTelco(action, action.source);
             memory.host = action.host;
             memory.migrationFailures = 0;
             // A live migration keeps the guest (and the licence applied in it); a cold move boots it anew.
@@ -119,6 +129,7 @@ void Decider::applyFinished(const FinishedAction& finished) {
 }
 
 void Decider::evaluate(const policy::ServicePolicy& service) {
+    alertOnTelephonyDisagreement(service);
     if (heldByAdmin(current(service.name).state)) return keepSeatWhileHeld(service);
     const auto& copies = activeCopies(service.name);
     if (copies.size() > 1) {
@@ -171,16 +182,16 @@ void Decider::evaluateRunning(const policy::ServicePolicy& service, const std::s
             return;
         }
         std::string none;
-        const std::string target = pickTarget(service, hostName, none);
-        if (target.empty()) {
+        const Placement target = pickTarget(service, hostName, none);
+        if (target.host.empty()) {
             setState(service.name, ServiceState::Ok, "cannot leave " + hostName + " (" + why + "): " + none, true);
             return;
         }
         return move(service, hostName, target, why, "daemon");
     }
     if (service.failback && migrationFailures < kMaxMigrationFailures && liveMigrationBlocker(service).empty()) {
-        const std::string better = betterPreferredHost(service, hostName);
-        if (!better.empty()) move(service, hostName, better, "failback to preferred host " + better, "daemon");
+        const Placement better = betterPreferredHost(service, hostName);
+        if (!better.host.empty()) move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
     }
 }
 
@@ -240,7 +251,7 @@ void Decider::setState(const std::string& service, ServiceState state, const std
 }
 
 void Decider::act(Action action) {
-    if (!action.service.empty()) busy_.insert(action.service);
+    if (!action.service.empty() && occupiesService(action.kind)) busy_.insert(action.service);
     reserveInView(action);
     out_.actions.push_back(std::move(action));
 }
@@ -255,18 +266,29 @@ void Decider::requestFence(const std::string& hostName, const std::string& servi
 std::string Decider::liveMigrationBlocker(const policy::ServicePolicy& service) const {
     if (service.telephony == policy::TelephonyMode::Board)
         return "telephony board: a passed-through fax board cannot live-migrate";
+    if (const Telephony& telephony = telephonyOf(service); telephony.board)
+        return "telephony auto: fax board " + telephony.boardAddress + " (" + telephony.model->name +
+               ") is passed through and cannot live-migrate";
     if (service.recovery == policy::RecoveryMode::RestartOnly) return "recovery restart-only";
     return observed(service.name).liveMigrationBlocker;
 }
 
-void Decider::move(const policy::ServicePolicy& service, const std::string& from, const std::string& to,
+void Decider::move(const policy::ServicePolicy& service, const std::string& from, const Placement& to,
                    const std::string& reason, const std::string& actor) {
     const std::string blocker = liveMigrationBlocker(service);
     const bool live = blocker.empty();
-    memoryOf(service.name).target = to;
-    act(Action{live ? ActionKind::LiveMigrate : ActionKind::ColdMove, service.name, to, from, reason, actor});
+    memoryOf(service.name).target = to.host;
+    Action action{live ? ActionKind::LiveMigrate : ActionKind::ColdMove, service.name, to.host, from, reason, actor};
+    std::string boards;
+    if (!to.board.empty()) {
+        action.board = to.board;
+        action.fromBoard = telephonyOf(service).boardAddress;
+        reserveBoard(service.name, to.host, to.board, reason + ": cold move from " + from);
+        boards = ", board " + (action.fromBoard.empty() ? "?" : action.fromBoard) + " -> " + to.board;
+    }
+    act(std::move(action));
     setState(service.name, ServiceState::Migrating,
-             reason + (live ? ": live migration " : ": cold move (" + blocker + ") ") + from + " -> " + to);
+             reason + (live ? ": live migration " : ": cold move (" + blocker + ") ") + from + " -> " + to.host + boards);
 }
 
 }  // namespace faxover::orchestrator::engine

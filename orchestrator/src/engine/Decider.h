@@ -1,7 +1,8 @@
 #pragma once
 // The working state of one decide() call, shared by the files that make up the engine:
 // Decider.cpp (outcomes and the per-service rules), Commands.cpp (admin verbs),
-// Recovery.cpp (fencing prerequisites and placement) and Licensing.cpp (the seat ledger).
+// Recovery.cpp (fencing prerequisites and placement), Licensing.cpp (the seat ledger) and
+// Boards.cpp (fax board reservations).
 // Internal to the engine.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/Placement.h"
@@ -38,12 +39,13 @@ private:
     void evaluateNotRunning(const policy::ServicePolicy& service);
     void placeWaitingServices();
     void restartInPlace(const policy::ServicePolicy& service, const std::string& host);
-    // Where the service could go now, never `exclude`; "" and the reason when nowhere.
-    // `only`, when set, restricts the choice to that host.
-    std::string pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
-                           const std::string& only = "");
+    // Where the service could go now (and the board it would get there), never `exclude`; an empty
+    // host and the reason when nowhere. `only`, when set, restricts the choice to that host.
+    Placement pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
+                         const std::string& only = "");
     // A host nearer the front of the service's preferences than `current`, healthy and with room.
-    std::string betterPreferredHost(const policy::ServicePolicy& service, const std::string& current);
+    Placement betterPreferredHost(const policy::ServicePolicy& service, const std::string& current);
+    ServiceToPlace placementRequest(const policy::ServicePolicy& service, const std::string& exclude);
     // The placement view of the whole cluster, built once per decision and kept up to date as
     // actions are decided (act()), so placing many services costs one pass over all services.
     const ClusterView& clusterView();
@@ -87,6 +89,26 @@ private:
     void finishLicenceStep(const FinishedAction& finished);
     CommandVerdict demoteCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
 
+    // ---- Boards.cpp (docs/boards.md, invariant 4)
+    // The service's telephony, from its definition on the host it runs or last ran on (cached).
+    const Telephony& telephonyOf(const policy::ServicePolicy& service) const;
+    void alertOnTelephonyDisagreement(const policy::ServicePolicy& service);
+    // What a board-mode service needs on a target host; nullopt for SR140.
+    std::optional<BoardNeed> boardNeed(const policy::ServicePolicy& service) const;
+    std::vector<PlacementBoard> placementBoards(const HostObservation& host, const policy::HostPolicy& policy) const;
+    BoardReservation* reservation(const std::string& host, const std::string& board);
+    // Reserves `board` on `host` for the service; the service's other reservations are released.
+    void reserveBoard(const std::string& service, const std::string& host, const std::string& board, const std::string& why);
+    void releaseBoard(BoardReservation& reservation, const std::string& why);
+    // Whether a restart on `host` can have the board its definition names there.
+    bool boardForRestart(const policy::ServicePolicy& service, const std::string& host);
+    // After a board move: the service's telco hook, beside it (not an act(): it does not hold the service).
+    void rerouteTelco(const Action& move, const std::string& fromHost);
+    void finishBoardAction(const FinishedAction& finished);
+    // End of a decision: reservations follow what runs; boards nobody holds go back to their host driver.
+    void settleBoards();
+    void boardLog(const std::string& host, const std::string& board, const std::string& message, bool alert = false);
+
     // ---- shared helpers (Decider.cpp)
     // A service's memory: current() reads (this decision's version if it wrote one, else the
     // input's), memoryOf() writes (copying it into the decision first). The decision carries only
@@ -105,7 +127,7 @@ private:
     // Fences `hostName` once, on behalf of `service` (the first that needs it).
     void requestFence(const std::string& hostName, const std::string& service);
     // Live migration if the policy and the domain allow it, else a cold move.
-    void move(const policy::ServicePolicy& service, const std::string& from, const std::string& to,
+    void move(const policy::ServicePolicy& service, const std::string& from, const Placement& to,
               const std::string& reason, const std::string& actor);
     std::string liveMigrationBlocker(const policy::ServicePolicy& service) const;
 
@@ -138,6 +160,8 @@ private:
     std::unordered_map<std::string_view, const HostObservation*> hosts_;
     std::optional<ClusterView> view_;
     Ledger seats_;                         // the input's ledger with this decision's changes
+    BoardLedger boards_;                   // the input's board reservations with this decision's changes
+    mutable std::unordered_map<std::string_view, Telephony> telephony_;  // per service, this decision's
     std::set<std::string> downForSure_;    // services no host can be running (invariant 2 checked)
     std::unordered_map<std::string, std::size_t> viewSlot_;  // host -> index in view_->hosts
 };

@@ -51,6 +51,8 @@ const char* toString(ActionKind kind) {
     case ActionKind::ColdMove: return "cold-move";
     case ActionKind::ApplyLicence: return "apply-licence";
     case ActionKind::RevokeLicence: return "revoke-licence";
+    case ActionKind::ReleaseBoard: return "release-board";
+    case ActionKind::RerouteTelco: return "reroute-telco";
     }
     return "?";
 }
@@ -65,6 +67,8 @@ std::string Action::describe() const {
     case ActionKind::RevokeLicence:
         return std::string(toString(kind)) + " " + service + (onBehalfOf.empty() ? "" : " for " + onBehalfOf) +
                " on " + host;
+    case ActionKind::ReleaseBoard: return "release-board " + board + " on " + host + " (was " + service + "'s)";
+    case ActionKind::RerouteTelco: return "reroute-telco " + service + " " + source + " -> " + host;
     }
     return "?";
 }

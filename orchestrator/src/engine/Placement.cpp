@@ -33,6 +33,7 @@ struct Slot {
     std::uint64_t freeMemoryMiB = 0;
     int freeVcpus = 0;
     std::size_t serviceCount = 0;  // there now plus placed by this plan
+    std::vector<std::string> boardTakenBy{};  // per board of the view: the service this plan gave it to
 };
 
 // Lower is better: preferred host (tier 0, by position), preferred site (tier 1, by position),
@@ -49,6 +50,40 @@ std::string missingLabel(const Slot& slot, const policy::ServicePolicy& service)
         if (it->second != value) return "label " + key + " is '" + it->second + "', needs '" + value + "'";
     }
     return "";
+}
+
+// Why one board does not suit a service, "" when it does.
+std::string boardMisfit(const Slot& slot, std::size_t board, const ServiceToPlace& service) {
+    const PlacementBoard& candidate = slot.view->boards[board];
+    const BoardNeed& need = *service.board;
+    if (!slot.boardTakenBy[board].empty()) return "reserved for " + slot.boardTakenBy[board];
+    if (!candidate.unavailable.empty()) return candidate.unavailable;
+    if (!candidate.holder.empty() && candidate.holder != service.policy.name) return "reserved for " + candidate.holder;
+    if (!need.models.empty() && std::find(need.models.begin(), need.models.end(), candidate.model) == need.models.end()) {
+        std::string wanted;
+        for (const auto& model : need.models) wanted += (wanted.empty() ? "" : " or ") + model;
+        return "is " + candidate.model + ", needs " + wanted;
+    }
+    if (!need.trunkGroup.empty() && candidate.trunkGroup != need.trunkGroup)
+        return "on trunk group " + (candidate.trunkGroup.empty() ? std::string("(none)") : candidate.trunkGroup) +
+               ", needs " + need.trunkGroup;
+    return "";
+}
+
+// The first board of the host that suits the service, kNone when none does.
+std::size_t fittingBoard(const Slot& slot, const ServiceToPlace& service) {
+    for (std::size_t board = 0; board < slot.view->boards.size(); ++board)
+        if (boardMisfit(slot, board, service).empty()) return board;
+    return kNone;
+}
+
+// "no fax board", or every board of the host with why it does not suit.
+std::string boardsMisfit(const Slot& slot, const ServiceToPlace& service) {
+    if (slot.view->boards.empty()) return "no fax board";
+    std::string text = "no fax board fits:";
+    for (std::size_t board = 0; board < slot.view->boards.size(); ++board)
+        text += (board == 0 ? " " : ", ") + slot.view->boards[board].pciAddress + " " + boardMisfit(slot, board, service);
+    return text;
 }
 
 bool servicesLimitReached(const Slot& slot) {
@@ -75,6 +110,7 @@ public:
             slot.freeMemoryMiB = host.freeMemoryMiB;
             slot.freeVcpus = host.freeVcpus;
             slot.serviceCount = host.services.size();
+            slot.boardTakenBy.assign(host.boards.size(), "");
             slots_.push_back(slot);
         }
         std::sort(slots_.begin(), slots_.end(),
@@ -110,7 +146,8 @@ public:
             const Slot& slot = slots_[i];
             if (!slot.view->eligible || slot.policy == nullptr || excludedStamp_[i] == stamp ||
                 conflictStamp_[i] == stamp || servicesLimitReached(slot) || slot.freeMemoryMiB < service.memoryMiB ||
-                slot.freeVcpus < service.vcpus || !missingLabel(slot, service.policy).empty())
+                slot.freeVcpus < service.vcpus || !missingLabel(slot, service.policy).empty() ||
+                (service.board && fittingBoard(slot, service) == kNone))
                 continue;
             const Rank rank = rankOf(i, stamp);
             if (best == kNone || rank < bestRank) {
@@ -128,7 +165,13 @@ public:
         slot.freeVcpus -= service.vcpus;
         ++slot.serviceCount;
         placedOn_[name].push_back(best);
-        plan.placements.push_back({name, slot.view->name});
+        std::string board;
+        if (service.board) {
+            const std::size_t given = fittingBoard(slot, service);
+            slot.boardTakenBy[given] = name;
+            board = slot.view->boards[given].pciAddress;
+        }
+        plan.placements.push_back({name, slot.view->name, board});
     }
 
 private:
@@ -202,6 +245,8 @@ private:
                                   (slot.view->ineligibleReason.empty() ? "" : " (" + slot.view->ineligibleReason + ")"));
                 continue;
             }
+            if (service.board && fittingBoard(slot, service) == kNone)
+                reasons.push_back(name + ": " + boardsMisfit(slot, service));
             if (const std::string label = missingLabel(slot, service.policy); !label.empty())
                 reasons.push_back(name + ": " + label);
             if (conflictStamp_[i] == stamp) {

@@ -117,26 +117,39 @@ void Decider::placeWaitingServices() {
         seatless.push_back(request);
         return true;
     });
-    std::erase_if(toPlace_, [&](const PlacementRequest& request) {
-        if (request.restartOn.empty()) return false;
-        restartInPlace(*servicePolicy(request.service), request.restartOn);
-        return true;
-    });
-    std::vector<ServiceToPlace> requests;
-    for (const auto& request : toPlace_) {
-        const auto& seen = observed(request.service);
-        ServiceToPlace toPlace{*servicePolicy(request.service), seen.memoryMiB, seen.vcpus, {}};
-        if (!request.exclude.empty()) toPlace.excludedHosts.push_back(request.exclude);
-        requests.push_back(std::move(toPlace));
+    for (auto& request : toPlace_) {
+        if (request.restartOn.empty()) continue;
+        if (boardForRestart(*servicePolicy(request.service), request.restartOn)) {
+            restartInPlace(*servicePolicy(request.service), request.restartOn);
+            request.service.clear();  // decided
+            continue;
+        }
+        // Its board there is another's now: it starts where a board is free.
+        request.exclude = request.restartOn;
+        request.reason += "; its board on " + request.restartOn + " is taken";
+        request.restartOn.clear();
     }
+    std::erase_if(toPlace_, [](const PlacementRequest& request) { return request.service.empty(); });
+    std::vector<ServiceToPlace> requests;
+    for (const auto& request : toPlace_) requests.push_back(placementRequest(*servicePolicy(request.service), request.exclude));
     const PlacementPlan plan = planPlacement(policy_, clusterView(), requests);
     for (const auto& request : toPlace_) {
         ServiceMemory& memory = memoryOf(request.service);
         if (const Placement* placement = plan.placementOf(request.service)) {
-            claimSeat(*servicePolicy(request.service), placement->host, request.reason);  // available: checked above
+            const policy::ServicePolicy& service = *servicePolicy(request.service);
+            claimSeat(service, placement->host, request.reason);  // available: checked above
             memory.target = placement->host;
-            act(Action{ActionKind::Start, request.service, placement->host, "", request.reason});
-            setState(request.service, ServiceState::Recovering, request.reason + ": starting on " + placement->host);
+            Action start{ActionKind::Start, request.service, placement->host, "", request.reason};
+            std::string board;
+            if (!placement->board.empty()) {
+                start.board = placement->board;
+                start.fromBoard = telephonyOf(service).boardAddress;
+                reserveBoard(service.name, placement->host, placement->board, request.reason);
+                board = " with board " + placement->board;
+            }
+            act(std::move(start));
+            setState(request.service, ServiceState::Recovering,
+                     request.reason + ": starting on " + placement->host + board);
             continue;
         }
         for (const auto& unplaced : plan.unplaced) {
@@ -157,6 +170,8 @@ void Decider::placeWaitingServices() {
 void Decider::restartInPlace(const policy::ServicePolicy& service, const std::string& host) {
     ServiceMemory& memory = memoryOf(service.name);
     claimSeat(service, host, "restart in place on " + host);  // available: checked before
+    if (const Telephony& telephony = telephonyOf(service); telephony.board && !telephony.boardAddress.empty())
+        reserveBoard(service.name, host, telephony.boardAddress, "restart in place on " + host);  // checked before
     ++memory.restarts;
     memory.target = host;
     act(Action{ActionKind::Start, service.name, host, "",
@@ -211,6 +226,8 @@ void Decider::reserveInView(const Action& action) {
     auto slot = viewSlot_.find(action.host);
     if (slot == viewSlot_.end()) return;
     PlacementHost& host = view_->hosts[slot->second];
+    for (auto& board : host.boards)
+        if (board.pciAddress == action.board) board.holder = action.service;
     const ServiceObservation& seen = observed(action.service);
     host.freeMemoryMiB = host.freeMemoryMiB > seen.memoryMiB ? host.freeMemoryMiB - seen.memoryMiB : 0;
     host.freeVcpus = std::max(host.freeVcpus - seen.vcpus, 0);
@@ -263,14 +280,22 @@ ClusterView Decider::buildClusterView() const {
             slot.freeMemoryMiB = free;
             slot.freeVcpus = std::max(hostPolicy.capacity.vcpus.value_or(*seen->cpus) - used.vcpus, 0);
             slot.services.assign(used.services.begin(), used.services.end());
+            slot.boards = placementBoards(*seen, hostPolicy);
         }
         view.hosts.push_back(std::move(slot));
     }
     return view;
 }
 
-std::string Decider::pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
-                                const std::string& only) {
+ServiceToPlace Decider::placementRequest(const policy::ServicePolicy& service, const std::string& exclude) {
+    const auto& seen = observed(service.name);
+    ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {}, boardNeed(service)};
+    if (!exclude.empty()) request.excludedHosts.push_back(exclude);
+    return request;
+}
+
+Placement Decider::pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
+                              const std::string& only) {
     // The service may still be listed on its own host in the view: harmless, since placement never
     // counts a service as conflicting with itself and that host is excluded. So no copy of the
     // whole view, only a one-host view when the choice is restricted.
@@ -278,15 +303,14 @@ std::string Decider::pickTarget(const policy::ServicePolicy& service, const std:
     ClusterView restricted;
     if (!only.empty())
         if (auto slot = viewSlot_.find(only); slot != viewSlot_.end()) restricted.hosts.push_back(whole.hosts[slot->second]);
-    const auto& seen = observed(service.name);
-    ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {exclude}};
-    const PlacementPlan plan = planPlacement(policy_, only.empty() ? whole : restricted, {request});
-    if (const Placement* placement = plan.placementOf(service.name)) return placement->host;
+    const PlacementPlan plan =
+        planPlacement(policy_, only.empty() ? whole : restricted, {placementRequest(service, exclude)});
+    if (const Placement* placement = plan.placementOf(service.name)) return *placement;
     why = plan.unplaced.empty() ? "no host" : plan.unplaced.front().explain();
-    return "";
+    return {};
 }
 
-std::string Decider::betterPreferredHost(const policy::ServicePolicy& service, const std::string& current) {
+Placement Decider::betterPreferredHost(const policy::ServicePolicy& service, const std::string& current) {
     // Rank as placement does: preferred hosts in order, then hosts of preferred sites in order.
     auto rank = [&](const std::string& name) -> std::pair<int, std::size_t> {
         const auto& hosts = service.preferredHosts;
@@ -304,10 +328,10 @@ std::string Decider::betterPreferredHost(const policy::ServicePolicy& service, c
     std::sort(better.begin(), better.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
     for (const auto& candidate : better) {
         std::string why;
-        const std::string target = pickTarget(service, current, why, candidate);
-        if (!target.empty()) return target;
+        const Placement target = pickTarget(service, current, why, candidate);
+        if (!target.host.empty()) return target;
     }
-    return "";
+    return {};
 }
 
 }  // namespace faxover::orchestrator::engine

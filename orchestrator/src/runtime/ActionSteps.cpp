@@ -1,5 +1,7 @@
 #include "ActionSteps.h"
 
+#include "faxover/hypervisor/DomainXml.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -40,14 +42,58 @@ std::string seconds(hv::Duration duration) {
     return text.str();
 }
 
+hv::Result<void> defineWithBoard(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
+    BOOST_OUTCOME_TRY(xml, definitionFor(context));
+    BOOST_OUTCOME_TRY(rewritten, withBoard(xml, *context.board));
+    BOOST_OUTCOME_TRY(board, hv::PciAddress::parse(context.board->to));
+    BOOST_OUTCOME_TRY(hypervisor.detachPciDevice(host, board.nodeDeviceName()));
+    BOOST_OUTCOME_TRY(hypervisor.defineDomain(host, rewritten));
+    return hv::ok();
+}
+
 }  // namespace
 
+hv::Result<std::string> withBoard(const std::string& definitionXml, const BoardSwap& swap) {
+    BOOST_OUTCOME_TRY(definition, hv::DomainXml::parse(definitionXml));
+    BOOST_OUTCOME_TRY(to, hv::PciAddress::parse(swap.to));
+    hv::PciAddress from;
+    if (!swap.from.empty()) {
+        BOOST_OUTCOME_TRY(named, hv::PciAddress::parse(swap.from));
+        from = named;
+    } else {
+        const auto hostdevs = definition.pciHostdevs();
+        if (hostdevs.size() != 1)
+            return hv::Error{hv::ErrorKind::InvalidArgument,
+                             "cannot tell which of the definition's " + std::to_string(hostdevs.size()) +
+                                 " PCI hostdevs is the fax board to point at " + swap.to};
+        from = hostdevs.front().source;
+    }
+    if (from != to) {
+        BOOST_OUTCOME_TRY(definition.rewritePciHostdevSource(from, to));
+    }
+    return definition.toString();
+}
+
 hv::Result<std::string> startOn(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
-    BOOST_OUTCOME_TRY(ensureDefined(hypervisor, host, context));
+    if (context.board) {
+        BOOST_OUTCOME_TRY(defineWithBoard(hypervisor, host, context));
+    } else {
+        BOOST_OUTCOME_TRY(ensureDefined(hypervisor, host, context));
+    }
     BOOST_OUTCOME_TRY(info, hypervisor.domainInfo(host, context.domain));
     if (info.active()) return std::string("already running on " + host);
     BOOST_OUTCOME_TRY(hypervisor.startDomain(host, context.domain));
+    if (context.board) return "board " + context.board->to + " detached to vfio-pci; started on " + host + " with it";
     return std::string("started on " + host);
+}
+
+hv::Result<std::string> giveBoardBack(hv::Hypervisor& hypervisor, const std::string& host, const std::string& board) {
+    BOOST_OUTCOME_TRY(address, hv::PciAddress::parse(board));
+    BOOST_OUTCOME_TRY(hypervisor.reattachPciDevice(host, address.nodeDeviceName()));
+    if (auto devices = hypervisor.pciDevices(host))
+        for (const auto& device : devices.value())
+            if (device.address == address) return "reattached to " + (device.driver.empty() ? "no driver" : device.driver);
+    return std::string("reattached");
 }
 
 hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,

@@ -4,19 +4,32 @@
 #include "faxover/hypervisor/Hypervisor.h"
 #include "faxover/policies/Policy.h"
 
+#include <optional>
 #include <string>
 
 namespace faxover::orchestrator::runtime {
+
+// A board-mode start on another host: the board the domain gets there, and the one its definition
+// names now.
+struct BoardSwap {
+    std::string from{};  // "" when the definition's board is not known: its only PCI hostdev is it
+    std::string to{};
+};
 
 struct ActionContext {
     std::string domain{};         // name or UUID, as the policy names it
     std::string definitionXml{};  // last definition read from a host
     policy::DomainXmlSource xmlSource{};
-    hv::Duration shutdownTimeout{60000};  // graceful shutdown before destroy, in cold moves
+    hv::Duration shutdownTimeout{120000};  // graceful shutdown before destroy, in cold moves
+    std::optional<BoardSwap> board{};
 };
 
+// The definition with its board hostdev pointed at `swap.to` (the XML layer, never string edits).
+hv::Result<std::string> withBoard(const std::string& definitionXml, const BoardSwap& swap);
+
 // Defines the domain on `host` when it is not defined there, then starts it (already running
-// counts as started).
+// counts as started). With a board swap, the target board is first detached from its host driver
+// (vfio-pci) and the domain is defined there anew with its hostdev pointed at that board.
 hv::Result<std::string> startOn(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context);
 
 hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
@@ -26,5 +39,8 @@ hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::strin
 // undefines it on `from` so that no stale definition can be started there by hand.
 hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
                                  ActionContext context);
+
+// Gives a released board back to its host driver; says which driver has it now when the host tells.
+hv::Result<std::string> giveBoardBack(hv::Hypervisor& hypervisor, const std::string& host, const std::string& board);
 
 }  // namespace faxover::orchestrator::runtime

@@ -6,8 +6,13 @@ namespace faxover::orchestrator::runtime {
 
 void Runtime::State::dispatch(store::IntentId intent, const engine::Action& action) {
     if (action.kind == engine::ActionKind::Fence) return startFence(intent, action.host);
-    const policy::ServicePolicy* service = policy->findService(action.service);
-    ActionContext context{service->domain.value, services[action.service].definitionXml, service->domainXml};
+    ActionContext context;
+    // A board's release may outlive its service in the policy: it needs no context.
+    if (const policy::ServicePolicy* service = policy->findService(action.service)) {
+        context = {service->domain.value, services[action.service].definitionXml, service->domainXml,
+                   service->shutdownTimeout};
+        if (!action.board.empty() && engine::movesVm(action.kind)) context.board = BoardSwap{action.fromBoard, action.board};
+    }
     inFlight.emplace(intent, action);
     ++workRunning;
     ports.executor.submit([this, intent, action, context] {
@@ -32,6 +37,10 @@ hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, c
     case engine::ActionKind::ApplyLicence:
     case engine::ActionKind::RevokeLicence:
         return runLicenceStep(action);
+    case engine::ActionKind::ReleaseBoard:
+        return giveBoardBack(ports.hypervisor, action.host, action.board);
+    case engine::ActionKind::RerouteTelco:
+        return runTelcoHook(action);
     case engine::ActionKind::Fence:
         break;  // the fence executor's (Fencing.cpp)
     }
@@ -50,6 +59,7 @@ void Runtime::State::finish(store::IntentId intent, const engine::Action& action
             auto& copies = it->second.observation.copies;
             std::erase_if(copies, [&](const auto& copy) { return copy.host == action.host || copy.host == action.source; });
             copies.push_back({action.host, hv::DomainState::Running});
+            if (!action.board.empty()) noteBoardMoved(it->second, action);
             // Likewise the hosts' free memory, read before the VM moved.
             const std::uint64_t memory = it->second.observation.memoryMiB;
             if (auto& free = hosts.at(action.host).observation.freeMemoryMiB)

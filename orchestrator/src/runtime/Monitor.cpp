@@ -16,11 +16,38 @@ const policy::ServicePolicy* serviceOfDomain(const policy::Policy& policy, const
     return nullptr;
 }
 
+namespace {
+
+// The host's PCI devices that may be fax boards: of a configured model, or where the policy maps one.
+std::vector<engine::ObservedBoard> possibleBoards(const policy::Policy& policy, const std::string& host,
+                                                  const std::vector<hv::PciDevice>& devices) {
+    const policy::HostPolicy* mapped = policy.findHost(host);
+    std::vector<engine::ObservedBoard> boards;
+    for (const auto& device : devices) {
+        const std::string address = device.address.toString();
+        const bool ofModel = std::any_of(policy.boardModels.begin(), policy.boardModels.end(), [&](const auto& model) {
+            return model.vendorId == device.vendorId && model.deviceId == device.productId;
+        });
+        const bool atMapping = mapped != nullptr && std::any_of(mapped->boards.begin(), mapped->boards.end(),
+                                                                [&](const auto& board) { return board.pciAddress == address; });
+        if (ofModel || atMapping) boards.push_back({address, device.vendorId, device.productId, device.driver});
+    }
+    return boards;
+}
+
+bool hasBoards(const policy::Policy& policy) {
+    return !policy.boardModels.empty() ||
+           std::any_of(policy.hosts.begin(), policy.hosts.end(), [](const auto& host) { return !host.boards.empty(); });
+}
+
+}  // namespace
+
 // Everything one host's libvirtd (and guest agents) said this round, read off the monitor's thread.
 struct Monitor::Reading {
     hv::Reachability connection = hv::Reachability::Unknown;
     std::optional<std::vector<hv::DomainInfo>> domains{};
     std::optional<hv::NodeInventory> inventory{};
+    std::optional<std::vector<engine::ObservedBoard>> boards{};
     std::vector<DomainDetails> details{};
     std::vector<GuestReport> guests{};
 };
@@ -51,6 +78,8 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
         if (reading.connection == hv::Reachability::Reachable) {
             if (auto domains = hypervisor_.listDomains(host)) reading.domains = std::move(domains.value());
             if (auto inventory = hypervisor_.nodeInventory(host)) reading.inventory = std::move(inventory.value());
+            if (hasBoards(*policy))
+                if (auto devices = hypervisor_.pciDevices(host)) reading.boards = possibleBoards(*policy, host, devices.value());
         }
         for (const auto& domain : reading.domains.value_or(std::vector<hv::DomainInfo>{})) {
             const auto* service = serviceOfDomain(*policy, domain.name, domain.uuid);
@@ -114,6 +143,7 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
                                  : read.connection;
         host.domains = read.domains;
         host.inventory = read.inventory;
+        host.boards = read.boards;
         for (const auto& details : read.details) {
             if (!details.xml.empty()) detailsRead_[{details.service, name}] = details.uuid;
             round.details.push_back(details);

@@ -38,6 +38,8 @@ store::Intent toIntent(const engine::Action& action, WallTime now) {
     intent.actor = action.actor;
     intent.createdAt = now;
     if (!action.onBehalfOf.empty()) intent.parameters.emplace("on_behalf_of", action.onBehalfOf);
+    if (!action.board.empty()) intent.parameters.emplace("board", action.board);
+    if (!action.fromBoard.empty()) intent.parameters.emplace("from_board", action.fromBoard);
     return intent;
 }
 
@@ -50,7 +52,7 @@ hv::Result<void> Runtime::State::load() {
         it->second.memory = fromRecord(record);
         it->second.remembered = true;
         it->second.revision = record.revision;
-        it->second.definitionXml = record.definitionXml;
+        noteDefinition(it->second, record.definitionXml);
         ++services_remembered;
     }
     BOOST_OUTCOME_TRY(hostRecords, ports.store.hostStates());
@@ -65,6 +67,10 @@ hv::Result<void> Runtime::State::load() {
     ledger.clear();
     for (const auto& seat : seats)
         ledger.push_back({seat.licence, seat.service, seat.onBehalfOf, seat.host, seat.since, seat.applied});
+    BOOST_OUTCOME_TRY(reservations, ports.store.boardReservations());
+    boards.clear();
+    for (const auto& held : reservations)
+        boards.push_back({held.host, held.pciAddress, held.service, held.since, held.releasing});
     // Actions a killed daemon left open: their outcome is unknown, so their target may run the VM
     // (the engine treats it as a host that might, invariant 2) and fencing starts over if needed.
     BOOST_OUTCOME_TRY(open, ports.store.openIntents());
@@ -81,6 +87,7 @@ hv::Result<void> Runtime::State::load() {
     }
     log("daemon", "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
                       (ledger.empty() ? "" : std::to_string(ledger.size()) + " licence seats held, ") +
+                      (boards.empty() ? "" : std::to_string(boards.size()) + " fax boards reserved, ") +
                       std::to_string(open.size()) + " interrupted actions closed");
     audit("daemon", "daemon", "resume", "start", std::to_string(open.size()) + " interrupted actions closed");
     applyMaintenanceWindows();

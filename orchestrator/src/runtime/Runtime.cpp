@@ -99,6 +99,7 @@ void Runtime::observeRound(const RoundObservation& round) {
             observation.freeMemoryMiB = seen.inventory->freeMemoryKiB / 1024;
             observation.cpus = static_cast<int>(seen.inventory->cpus);
         }
+        if (seen.boards) observation.boards = seen.boards;
         // What this host runs: a listing replaces its copies; a lost connection leaves none (unknown,
         // not absent: the engine reads that from `libvirt`). A connected host whose listing was
         // late keeps what it last said, lifecycle events included.
@@ -120,7 +121,7 @@ void Runtime::observeRound(const RoundObservation& round) {
     for (const auto& details : round.details) {
         auto it = s.services.find(details.service);
         if (it == s.services.end()) continue;
-        if (!details.xml.empty()) it->second.definitionXml = details.xml;
+        if (!details.xml.empty()) s.noteDefinition(it->second, details.xml);
         if (!details.uuid.empty()) it->second.uuid = details.uuid;
         it->second.observation.liveMigrationBlocker = details.liveMigrationBlocker;
     }
@@ -210,7 +211,7 @@ void Runtime::State::log(std::string subject, std::string message, bool alert) {
     ports.log.write({std::move(subject), std::move(message), alert});
 }
 
-std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands) {
+engine::EngineInput Runtime::State::decisionInput(const std::vector<api::AdminCommand>& commands) {
     engine::EngineInput input;
     input.policy = policy.get();
     input.now = ports.wall.now();
@@ -220,10 +221,16 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
         if (service.remembered) input.memory.emplace(name, service.memory);
     }
     for (const auto& [id, action] : inFlight) input.inFlight.push_back(action);
-    input.finished = std::move(finished);
-    finished.clear();
+    input.finished = finished;
     input.commands = commands;
     input.ledger = ledger;
+    input.boards = boards;
+    return input;
+}
+
+std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands) {
+    engine::EngineInput input = decisionInput(commands);
+    finished.clear();
 
     engine::Decision decision = engine::decide(input);
 
@@ -241,6 +248,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
     for (const auto& action : decision.actions)
         batch.add(store::AppendIntent{toIntent(action, now)});
     addLedgerWrites(batch, ledger, decision.seats, decision.ledger, now);
+    addBoardWrites(batch, boards, decision.boards, now);
     store::BatchResult stored;
     if (!batch.writes.empty()) {
         auto committed = ports.store.commit(batch);
@@ -252,6 +260,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
     }
     for (const auto& line : decision.log) ports.log.write(line);
     ledger = std::move(decision.seats);
+    boards = std::move(decision.boards);
     for (std::size_t i = 0; i < changed.size(); ++i) {
         ServiceEntry& entry = services[changed[i]];
         entry.memory = decision.memory[changed[i]];

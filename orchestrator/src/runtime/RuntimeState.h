@@ -71,6 +71,7 @@ struct Runtime::State {
     std::map<std::string, ServiceEntry> services;
     std::map<store::IntentId, engine::Action> inFlight;
     engine::Ledger ledger;  // the store's licence ledger, as last committed
+    engine::BoardLedger boards;  // the store's board reservations, as last committed
     std::vector<engine::FinishedAction> finished;
     int workRunning = 0;  // submitted work not yet back: the destructor waits for it
     std::atomic<int> killed{0};  // 0 alive, else 1 + Runtime::KillPoint (killForTest)
@@ -116,6 +117,17 @@ struct Runtime::State {
         const policy::ServicePolicy* service = nullptr;
     };
     StartVerdict permitStart(const api::StartQuery& query) const;
+
+    // ---- Boards.cpp (runtime side of docs/boards.md)
+    void addBoardWrites(store::Batch& batch, const engine::BoardLedger& before, const engine::BoardLedger& after,
+                        WallTime now) const;
+    hv::Result<std::string> runTelcoHook(const engine::Action& action);
+    // After a board move succeeded: the definition and what the engine reads from it name the new board.
+    void noteBoardMoved(ServiceEntry& service, const engine::Action& action);
+    void noteDefinition(ServiceEntry& service, std::string xml);  // definitionXml and its PCI hostdevs
+    engine::EngineInput decisionInput(const std::vector<api::AdminCommand>& commands);
+    // A cold move's expected outage, from the journal's last cold move of the service.
+    void estimateOutage(api::PlannedMove& move) const;
 
     // ---- Persistence.cpp
     hv::Result<void> load();

@@ -1,6 +1,10 @@
 // The AdminApi side of the runtime: the status view and admin commands.
 #include "RuntimeState.h"
 
+#include "faxover/orchestrator/engine/Engine.h"
+
+#include <algorithm>
+
 namespace faxover::orchestrator::runtime {
 
 namespace {
@@ -10,6 +14,40 @@ hv::Error refused(hv::ErrorKind kind, std::string message) { return hv::Error{ki
 bool isHostVerb(api::Verb verb) {
     return verb == api::Verb::MaintenanceEnable || verb == api::Verb::MaintenanceDisable ||
            verb == api::Verb::FenceConfirm;
+}
+
+// The command with its actor filled in, or why it names no host or service of the policy.
+hv::Result<api::AdminCommand> checkedCommand(const policy::Policy& policy, const api::AdminCommand& command) {
+    api::AdminCommand checked = command;
+    if (checked.actor.empty()) checked.actor = "admin:unknown";
+    if (isHostVerb(checked.verb) || !checked.host.empty()) {
+        if (policy.findHost(checked.host) == nullptr) {
+            std::string known;
+            for (const auto& host : policy.hosts) known += (known.empty() ? "" : ", ") + host.name;
+            return refused(hv::ErrorKind::InvalidArgument, "unknown host '" + checked.host + "' (hosts: " + known + ")");
+        }
+    }
+    if (!isHostVerb(checked.verb) && policy.findService(checked.service) == nullptr) {
+        std::string known;
+        for (const auto& service : policy.services) known += (known.empty() ? "" : ", ") + service.name;
+        return refused(hv::ErrorKind::InvalidArgument,
+                       "unknown service '" + checked.service + "' (services: " + known + ")");
+    }
+    return checked;
+}
+
+// "board 0000:03:00.0 (tr1034)" or "sr140", with "auto: " in front when the policy left it to Faxover.
+std::string telephonyView(const policy::Policy& policy, const policy::ServicePolicy& service,
+                          const ServiceEntry& entry, const std::map<std::string, HostEntry>& hosts) {
+    auto where = hosts.find(entry.memory.host);
+    const auto telephony = engine::detectTelephony(
+        policy, service, entry.memory.host, entry.observation.pciHostdevs,
+        where == hosts.end() ? std::nullopt : where->second.observation.boards,
+        entry.observation.guest ? entry.observation.guest->telephony : "");
+    std::string text = telephony.board ? "board" : "sr140";
+    if (telephony.board && !telephony.boardAddress.empty())
+        text += " " + telephony.boardAddress + (telephony.model == nullptr ? "" : " (" + telephony.model->name + ")");
+    return service.telephony == policy::TelephonyMode::Auto ? "auto: " + text : text;
 }
 
 }  // namespace
@@ -25,7 +63,7 @@ hv::Result<api::ClusterStatus> Runtime::status() {
         view.name = service.name;
         view.state = engine::toString(entry.memory.state);
         view.host = entry.memory.host;
-        view.telephony = policy::toString(service.telephony);
+        view.telephony = telephonyView(*s.policy, service, entry, s.hosts);
         view.since = entry.memory.since;
         view.reason = entry.memory.reason;
         view.targetHost = entry.memory.target;
@@ -50,24 +88,9 @@ hv::Result<api::ClusterStatus> Runtime::status() {
 hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command) {
     std::lock_guard lock(state_->mutex);
     auto& s = *state_;
-    api::AdminCommand checked = command;
-    if (checked.actor.empty()) checked.actor = "admin:unknown";
+    BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
     const std::string& actor = checked.actor;
     const std::string verb = api::toString(checked.verb);
-
-    if (isHostVerb(checked.verb) || !checked.host.empty()) {
-        if (s.policy->findHost(checked.host) == nullptr) {
-            std::string known;
-            for (const auto& host : s.policy->hosts) known += (known.empty() ? "" : ", ") + host.name;
-            return refused(hv::ErrorKind::InvalidArgument, "unknown host '" + checked.host + "' (hosts: " + known + ")");
-        }
-    }
-    if (!isHostVerb(checked.verb) && s.policy->findService(checked.service) == nullptr) {
-        std::string known;
-        for (const auto& service : s.policy->services) known += (known.empty() ? "" : ", ") + service.name;
-        return refused(hv::ErrorKind::InvalidArgument,
-                       "unknown service '" + checked.service + "' (services: " + known + ")");
-    }
 
     if (isHostVerb(checked.verb)) {
         HostEntry& host = s.hosts.at(checked.host);
@@ -110,6 +133,46 @@ hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command)
     s.audit(actor, "service " + checked.service, verb, verdict.message, verdict.accepted ? "accepted" : "refused");
     if (!verdict.accepted) return refused(hv::ErrorKind::OperationInvalid, verdict.message);
     return api::CommandReply{verdict.message};
+}
+
+hv::Result<std::vector<api::PlannedMove>> Runtime::plan(const api::AdminCommand& command) {
+    std::lock_guard lock(state_->mutex);
+    auto& s = *state_;
+    BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
+    // A dry run: the decision the command would lead to, from what the runtime knows now. Host
+    // verbs change the engine's view of the host; service verbs go to the engine as commands.
+    engine::EngineInput input = s.decisionInput(isHostVerb(checked.verb) ? std::vector<api::AdminCommand>{}
+                                                                          : std::vector<api::AdminCommand>{checked});
+    if (checked.verb == api::Verb::MaintenanceEnable) input.hosts[checked.host].maintenance = true;
+    if (checked.verb == api::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;
+    if (checked.verb == api::Verb::FenceConfirm) input.hosts[checked.host].fence = engine::FenceStatus::Confirmed;
+    const engine::Decision decision = engine::decide(input);
+    if (!decision.verdicts.empty() && !decision.verdicts.front().accepted)
+        return refused(hv::ErrorKind::OperationInvalid, decision.verdicts.front().message);
+
+    std::vector<api::PlannedMove> moves;
+    for (const auto& action : decision.actions) {
+        if (!engine::movesVm(action.kind)) continue;
+        const ServiceEntry& entry = s.services.at(action.service);
+        api::PlannedMove move{action.service, engine::toString(action.kind),
+                              action.source.empty() ? entry.memory.host : action.source, action.host,
+                              action.fromBoard, action.board, action.reason};
+        if (action.kind == engine::ActionKind::ColdMove) s.estimateOutage(move);
+        moves.push_back(std::move(move));
+    }
+    // What must leave a host in maintenance and cannot: it stays, and the admin sees why.
+    if (checked.verb == api::Verb::MaintenanceEnable)
+        for (const auto& [name, entry] : s.services) {
+            const auto& copies = entry.observation.copies;
+            const bool there = std::any_of(copies.begin(), copies.end(),
+                                           [&](const auto& copy) { return copy.host == checked.host && copy.active(); });
+            const bool moving = std::any_of(moves.begin(), moves.end(), [&](const auto& move) { return move.service == name; });
+            if (!there || moving) continue;
+            auto changed = decision.memory.find(name);
+            moves.push_back({name, "stays", checked.host, "", "", "",
+                             changed == decision.memory.end() ? entry.memory.reason : changed->second.reason});
+        }
+    return moves;
 }
 
 }  // namespace faxover::orchestrator::runtime

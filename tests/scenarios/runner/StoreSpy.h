@@ -65,6 +65,9 @@ public:
         orchestrator::store::TimePoint since, std::size_t limit) override {
         return store_.licenceAudit(since, limit);
     }
+    orchestrator::store::Result<std::vector<orchestrator::store::BoardReservationRecord>> boardReservations() override {
+        return store_.boardReservations();
+    }
     orchestrator::store::Result<std::vector<orchestrator::store::AuditRecord>> audit(
         orchestrator::store::TimePoint since, std::size_t limit) override {
         return store_.audit(since, limit);

@@ -131,6 +131,41 @@ struct StartPermission {
     bool operator==(const StartPermission&) const = default;
 };
 
+// ---- fax boards (issue #5): PCI fax boards passed through to board-mode VMs
+
+// One board of a host, as the policy names it and the host's PCI inventory shows it.
+struct BoardView {
+    std::string host{};
+    std::string pciAddress{};   // "0000:03:00.0"
+    std::string model{};        // "" when no policy entry maps it
+    std::uint16_t vendorId = 0; // as inventoried; 0 when not inventoried
+    std::uint16_t deviceId = 0;
+    std::string trunkGroup{};
+    std::string driver{};       // the host's driver or "vfio-pci"; "" when not inventoried
+    std::string holder{};       // the service that holds it; "" when none
+    // free | reserved | in-use | releasing | missing | wrong-device | unmapped | not-inventoried
+    std::string state{};
+    std::string detail{};       // why a board is not usable, one line; "" when it is
+    bool operator==(const BoardView&) const = default;
+};
+
+// One service's part in what an admin command would do now (a dry run: AdminApi::plan).
+struct PlannedMove {
+    std::string service{};
+    std::string how{};          // live-migrate | cold-move | start | stays
+    std::string from{};         // host
+    std::string to{};           // host; "" when it stays
+    std::string fromBoard{};    // PCI address of the board it leaves (cold move of a board-mode VM)
+    std::string toBoard{};      // the free board it gets on `to`
+    std::string reason{};
+    // How long the fax service is expected to be down; unset when nothing measured it yet.
+    std::optional<std::chrono::milliseconds> expectedOutage{};
+    // Where the estimate comes from: "last cold move took 38 s", or
+    // "no cold move measured yet; shutdown waits up to 2 min".
+    std::string outageBasis{};
+    bool operator==(const PlannedMove&) const = default;
+};
+
 // Errors (hv::Error kinds) and what the CLI makes of them:
 //   InvalidArgument   unknown service or host, missing argument      -> exit 1
 //   OperationInvalid  the command does not fit the current state     -> exit 1
@@ -147,6 +182,12 @@ public:
     virtual hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) = 0;
     // The libvirt hook's question; a refusal is written to the licence audit log.
     virtual hv::Result<StartPermission> mayStart(const StartQuery& query) = 0;
+    // Every fax board the policy or the hosts' inventories know, with its holder and state. Not
+    // pure, like plan(): an implementor without boards answers NotSupported (HTTP 501).
+    virtual hv::Result<std::vector<BoardView>> boards();
+    // What `command` would do now, without doing it: one PlannedMove per service it concerns.
+    // The CLI asks for it before a migration or a maintenance that may move a VM cold.
+    virtual hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command);
 };
 
 }  // namespace faxover::orchestrator::api

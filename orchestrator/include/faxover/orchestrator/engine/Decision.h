@@ -4,6 +4,7 @@
 // actions; the log lines it gets back are the fixed-format record of every state change.
 #include "faxover/hypervisor/Types.h"
 #include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/engine/Boards.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/engine/Ledger.h"
 #include "faxover/orchestrator/engine/ServiceState.h"
@@ -40,6 +41,8 @@ struct HostObservation {
     FenceStatus fence = FenceStatus::None;
     std::optional<std::uint64_t> freeMemoryMiB{};  // from the host's inventory; unset: not read yet
     std::optional<int> cpus{};
+    // Its PCI devices that may be fax boards (Boards.h); unset: not inventoried since the daemon started.
+    std::optional<std::vector<ObservedBoard>> boards{};
 };
 
 // One copy of a service's domain as a reachable host reports it.
@@ -60,6 +63,9 @@ struct ServiceObservation {
     std::string liveMigrationBlocker{};
     // What the guest agent said in the last round (ports/GuestHealthProbe.h); unset without one.
     std::optional<ports::GuestHealth> guest{};
+    // The PCI hostdev sources in the domain's definition (canonical addresses): which is a fax
+    // board tells its telephony mode under `auto` and the board it holds (docs/boards.md).
+    std::vector<std::string> pciHostdevs{};
 };
 
 // What the engine remembers about a service between decisions; persisted by the runtime.
@@ -72,6 +78,7 @@ struct ServiceMemory {
     int restarts = 0;      // starts in place since the service was last stable
     int relocations = 0;   // starts on another host after a crash since it was last stable
     int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
+    std::string telephonyAlert{};  // the telephony disagreement last alerted on, "" when none (not persisted)
     bool operator==(const ServiceMemory&) const = default;
 };
 
@@ -82,11 +89,19 @@ enum class ActionKind {
     ColdMove,     // shut `service` down on `source` (then destroy), start it on `host`
     ApplyLicence,   // run the licence's apply step for `service` (for `onBehalfOf`) running on `host`
     RevokeLicence,  // run the licence's revoke step; the seat is given back when it has run
+    ReleaseBoard,   // give `board` on `host` back to its host driver; the reservation ends when it has
+    RerouteTelco,   // run `service`'s telco hook: its board moved from `source` to `host`
 };
-const char* toString(ActionKind kind);  // "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence"
+// "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board", "reroute-telco"
+const char* toString(ActionKind kind);
 // Whether the action starts or moves a VM (and so takes room on its target host).
 inline bool movesVm(ActionKind kind) {
     return kind == ActionKind::Start || kind == ActionKind::LiveMigrate || kind == ActionKind::ColdMove;
+}
+// Whether the service waits for the action before anything else is decided for it. A board's
+// release and a telco hook run beside the service: it may crash or move meanwhile.
+inline bool occupiesService(ActionKind kind) {
+    return kind != ActionKind::Fence && kind != ActionKind::ReleaseBoard && kind != ActionKind::RerouteTelco;
 }
 
 struct Action {
@@ -97,6 +112,11 @@ struct Action {
     std::string reason{};
     std::string actor = "daemon";
     std::string onBehalfOf{};  // ApplyLicence, RevokeLicence: the seat a standby holds for this primary
+    // Board moves (Start, ColdMove): the board on `host` the domain gets, and the one its definition
+    // names now, rewritten to `board` before it is defined there. ReleaseBoard: the board released.
+    // RerouteTelco: the new and the old board.
+    std::string board{};
+    std::string fromBoard{};
     std::string describe() const;  // "live-migrate fax-a lab1 -> lab2"
     bool operator==(const Action&) const = default;
 };
@@ -117,6 +137,7 @@ struct EngineInput {
     std::vector<FinishedAction> finished{};                // finished since the last decision
     std::vector<api::AdminCommand> commands{};             // service commands to apply now
     Ledger ledger{};                                       // every seat held now (the store's)
+    BoardLedger boards{};                                  // every board reserved now (the store's)
 };
 
 // One line of the state-change log: "service fax-a: ok -> migrating: maintenance of lab1".
@@ -140,6 +161,7 @@ struct Decision {
     std::vector<CommandVerdict> verdicts{};         // one per input command, same order
     std::vector<LedgerChange> ledger{};             // in order; committed with the intents
     Ledger seats{};                                 // the whole ledger after the changes
+    BoardLedger boards{};                           // every board reservation after this decision
 };
 
 }  // namespace faxover::orchestrator::engine

@@ -5,10 +5,28 @@
 #include "faxover/policies/Policy.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace faxover::orchestrator::engine {
+
+// A fax board of a host as placement sees it.
+struct PlacementBoard {
+    std::string pciAddress{};
+    std::string model{};       // the mapped model's name
+    std::string trunkGroup{};
+    std::string holder{};       // the service it is reserved for, "" when none
+    std::string unavailable{};  // "" unless it cannot be used at all: "missing from ...", "going back ..."
+    bool operator==(const PlacementBoard&) const = default;
+};
+
+// What a board-mode service needs on its target host.
+struct BoardNeed {
+    std::vector<std::string> models{};  // any of these; empty: any model
+    std::string trunkGroup{};           // "" when any
+    bool operator==(const BoardNeed&) const = default;
+};
 
 // One host as the engine sees it when placing. Names are unique within a view; the site, the
 // services limit and anti-affinity come from the policy.
@@ -19,6 +37,7 @@ struct PlacementHost {
     std::uint64_t freeMemoryMiB = 0;    // what Faxover may still use: HostCapacity.memoryMiB applied
     int freeVcpus = 0;                  // likewise, HostCapacity.vcpus applied
     std::vector<std::string> services{};  // protected services placed there now (names)
+    std::vector<PlacementBoard> boards{};  // its fax boards, in the policy's order
 };
 
 struct ClusterView {
@@ -31,11 +50,13 @@ struct ServiceToPlace {
     std::uint64_t memoryMiB = 0;
     int vcpus = 0;
     std::vector<std::string> excludedHosts{};  // never these (e.g. the failed one), whatever else holds
+    std::optional<BoardNeed> board{};          // board telephony: only a host with a free fitting board
 };
 
 struct Placement {
     std::string service{};
     std::string host{};
+    std::string board{};  // the free board it gets there (board telephony), "" otherwise
     bool operator==(const Placement&) const = default;
 };
 
@@ -64,6 +85,8 @@ struct PlacementPlan {
 //     service names in its antiAffinity list;
 //   - preference: preferredHosts in order, then hosts of preferredSites in order, then any other;
 //     ties broken by most free memory, then host name;
+//   - board telephony: the host must have a free board of a model and trunk group the service
+//     accepts; the first such board in the policy's order is given to it;
 //   - higher priority places first (ties by name), consuming capacity as it goes.
 // The result depends only on the arguments' contents, not on the order of view.hosts or services.
 // A service listed twice is placed once; the second listing is unplaced.

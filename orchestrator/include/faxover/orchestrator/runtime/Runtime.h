@@ -44,6 +44,9 @@ struct HostRound {
     engine::ProbeRound probe{};
     std::optional<std::vector<hv::DomainInfo>> domains{};  // set when libvirt answered the listing
     std::optional<hv::NodeInventory> inventory{};
+    // Its PCI devices that may be fax boards (a configured model, or an address the policy maps);
+    // read every round only when the policy has boards.
+    std::optional<std::vector<engine::ObservedBoard>> boards{};
 };
 
 // Details of a protected service's running domain, read once per (host, domain) by the Monitor.
@@ -102,6 +105,8 @@ public:
     hv::Result<std::vector<api::LicenceView>> licences() override;
     hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
     hv::Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
+    hv::Result<std::vector<api::BoardView>> boards() override;
+    hv::Result<std::vector<api::PlannedMove>> plan(const api::AdminCommand& command) override;
 
     // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
     // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its

@@ -1,0 +1,184 @@
+// Fax board reservations (invariant 4, docs/boards.md): a board-mode service gets a free board of
+// a model and trunk group it accepts when it starts on another host; its old board is released
+// and goes back to its host driver as soon as that host answers; a running service keeps the board
+// its definition names; the telco hook follows each move.
+#include "Decider.h"
+
+#include <algorithm>
+
+namespace faxover::orchestrator::engine {
+
+namespace {
+
+// A failed release (reattach) is retried after this long, not every round.
+constexpr std::chrono::seconds kReleaseRetry{30};
+
+}  // namespace
+
+const Telephony& Decider::telephonyOf(const policy::ServicePolicy& service) const {
+    if (auto cached = telephony_.find(service.name); cached != telephony_.end()) return cached->second;
+    const auto& copies = activeCopies(service.name);
+    const std::string& where = copies.size() == 1 ? copies.front() : current(service.name).host;
+    const HostObservation* seenHost = where.empty() ? nullptr : host(where);
+    const ServiceObservation& seen = observed(service.name);
+    static const std::optional<std::vector<ObservedBoard>> kNotInventoried{};
+    Telephony telephony = detectTelephony(policy_, service, seenHost == nullptr ? "" : where, seen.pciHostdevs,
+                                          seenHost == nullptr ? kNotInventoried : seenHost->boards,
+                                          seen.guest ? seen.guest->telephony : "");
+    return telephony_.emplace(service.name, std::move(telephony)).first->second;
+}
+
+void Decider::alertOnTelephonyDisagreement(const policy::ServicePolicy& service) {
+    const std::string& disagreement = telephonyOf(service).disagreement;
+    if (disagreement == current(service.name).telephonyAlert) return;
+    memoryOf(service.name).telephonyAlert = disagreement;
+    if (!disagreement.empty())
+        out_.log.push_back({"service " + service.name,
+                            "telephony: " + disagreement + "; Faxover acts on the definition: set 'telephony' in the policy",
+                            true});
+}
+
+std::optional<BoardNeed> Decider::boardNeed(const policy::ServicePolicy& service) const {
+    const Telephony& telephony = telephonyOf(service);
+    if (!telephony.board) return std::nullopt;
+    BoardNeed need{service.boardModels, service.trunkGroup};
+    if (need.models.empty() && telephony.model != nullptr) need.models.push_back(telephony.model->name);
+    return need;
+}
+
+std::vector<PlacementBoard> Decider::placementBoards(const HostObservation& observedHost,
+                                                     const policy::HostPolicy& hostPolicy) const {
+    std::vector<PlacementBoard> boards;
+    for (const auto& status : matchBoards(policy_, hostPolicy, observedHost.boards)) {
+        if (status.mapping == nullptr) continue;  // unmapped: never used
+        PlacementBoard board{status.pciAddress, status.mapping->model, status.mapping->trunkGroup, status.explain()};
+        const auto held = std::find_if(boards_.begin(), boards_.end(), [&](const BoardReservation& reservation) {
+            return reservation.host == hostPolicy.name && reservation.pciAddress == status.pciAddress;
+        });
+        if (held != boards_.end() && held->releasing)
+            board.unavailable = "going back to its host driver (was " + held->service + "'s)";
+        else if (held != boards_.end()) board.holder = held->service;
+        boards.push_back(std::move(board));
+    }
+    return boards;
+}
+
+BoardReservation* Decider::reservation(const std::string& hostName, const std::string& board) {
+    auto found = std::find_if(boards_.begin(), boards_.end(), [&](const BoardReservation& reservation) {
+        return reservation.host == hostName && reservation.pciAddress == board;
+    });
+    return found == boards_.end() ? nullptr : &*found;
+}
+
+void Decider::boardLog(const std::string& hostName, const std::string& board, const std::string& message, bool alert) {
+    out_.log.push_back({"board " + hostName + " " + board, message, alert});
+}
+
+void Decider::reserveBoard(const std::string& service, const std::string& hostName, const std::string& board,
+                           const std::string& why) {
+    for (auto& other : boards_)
+        if (other.service == service && !other.releasing && !(other.host == hostName && other.pciAddress == board))
+            releaseBoard(other, service + " moves to board " + board + " on " + hostName);
+    BoardReservation* held = reservation(hostName, board);
+    if (held != nullptr && held->service == service && !held->releasing) return;
+    if (held != nullptr && held->service != service && !held->releasing)
+        boardLog(hostName, board, "was reserved for " + held->service + " but " + service + " runs with it", true);
+    if (held == nullptr) boards_.push_back({hostName, board, service, in_.now});
+    else *held = {hostName, board, service, in_.now};
+    boardLog(hostName, board, "reserved for " + service + ": " + why);
+}
+
+void Decider::releaseBoard(BoardReservation& held, const std::string& why) {
+    held.releasing = true;
+    held.releaseFailed = false;
+    held.since = in_.now;
+    boardLog(held.host, held.pciAddress, "released by " + held.service + ": " + why +
+                                             "; it goes back to its host driver when " + held.host + " answers");
+}
+
+bool Decider::boardForRestart(const policy::ServicePolicy& service, const std::string& hostName) {
+    const Telephony& telephony = telephonyOf(service);
+    if (!telephony.board || telephony.boardAddress.empty()) return true;
+    const BoardReservation* held = reservation(hostName, telephony.boardAddress);
+    if (held == nullptr) return true;
+    if (held->service != service.name) return false;
+    // Its own board on its way back to the host driver: wait for the release to finish first.
+    const bool releaseUnderWay = std::any_of(in_.inFlight.begin(), in_.inFlight.end(), [&](const Action& action) {
+        return action.kind == ActionKind::ReleaseBoard && action.host == hostName && action.board == held->pciAddress;
+    });
+    return !releaseUnderWay;
+}
+
+void Decider::rerouteTelco(const Action& move, const std::string& fromHost) {
+    const policy::ServicePolicy* service = servicePolicy(move.service);
+    if (service == nullptr || !service->telcoHook || (fromHost == move.host && move.fromBoard == move.board)) return;
+    out_.actions.push_back(Action{ActionKind::RerouteTelco, move.service, move.host, fromHost,
+                                  "board " + move.fromBoard + " on " + fromHost + " -> " + move.board + " on " + move.host,
+                                  move.actor, "", move.board, move.fromBoard});
+}
+
+void Decider::finishBoardAction(const FinishedAction& finished) {
+    const Action& action = finished.action;
+    if (action.kind == ActionKind::RerouteTelco) {
+        out_.log.push_back({"service " + action.service,
+                            finished.succeeded ? "telco hook after the move to " + action.host + ": " + finished.message
+                                               : "telco hook after the move to " + action.host + " failed: " +
+                                                     finished.message + "; the trunk may still point at " +
+                                                     action.source + ": reroute it by hand",
+                            !finished.succeeded});
+        return;
+    }
+    BoardReservation* held = reservation(action.host, action.board);
+    if (held == nullptr || !held->releasing) return;  // taken again meanwhile
+    if (!finished.succeeded) {
+        held->since = in_.now;  // retried kReleaseRetry from now
+        held->releaseFailed = true;
+        boardLog(action.host, action.board,
+                 "could not go back to its host driver: " + finished.message + "; retried in " +
+                     std::to_string(kReleaseRetry.count()) + " s",
+                 true);
+        return;
+    }
+    boardLog(action.host, action.board, "back with its host driver (" + finished.message + "): free");
+    std::erase_if(boards_, [&](const BoardReservation& reservation) { return &reservation == held; });
+}
+
+void Decider::settleBoards() {
+    // A running board-mode service holds the board its definition names, whatever the ledger said.
+    for (const auto& service : policy_.services) {
+        if (busy(service.name)) continue;
+        const auto& copies = activeCopies(service.name);
+        const Telephony& telephony = telephonyOf(service);
+        if (copies.size() != 1 || !telephony.board || telephony.boardAddress.empty()) continue;
+        if (const BoardReservation* held = reservation(copies.front(), telephony.boardAddress);
+            held != nullptr && held->service == service.name && !held->releasing)
+            continue;
+        reserveBoard(service.name, copies.front(), telephony.boardAddress, "found running with it");
+    }
+    for (auto& held : boards_) {
+        if (held.releasing) continue;
+        const policy::ServicePolicy* service = servicePolicy(held.service);
+        if (service == nullptr) releaseBoard(held, held.service + " is no longer in the policy");
+        else if (service->telephony == policy::TelephonyMode::Sr140)
+            releaseBoard(held, held.service + " is now telephony sr140");
+    }
+    // Released boards go back to their host driver once the host has answered that nothing of the
+    // service runs there (a fenced host must come back first).
+    for (const auto& held : boards_) {
+        if (!held.releasing || busy(held.service)) continue;
+        const HostObservation* where = host(held.host);
+        if (where == nullptr || where->libvirt != hv::Reachability::Reachable || where->fence != FenceStatus::None ||
+            (where->health != HostHealthState::Ok && where->health != HostHealthState::Degraded))
+            continue;
+        const auto& copies = activeCopies(held.service);
+        if (std::find(copies.begin(), copies.end(), held.host) != copies.end()) continue;
+        const bool underWay = std::any_of(in_.inFlight.begin(), in_.inFlight.end(), [&](const Action& action) {
+            return action.kind == ActionKind::ReleaseBoard && action.host == held.host && action.board == held.pciAddress;
+        });
+        if (underWay || (held.releaseFailed && in_.now - held.since < kReleaseRetry)) continue;
+        out_.actions.push_back(Action{ActionKind::ReleaseBoard, held.service, held.host, "",
+                                      "released by " + held.service, "daemon", "", held.pciAddress, ""});
+    }
+}
+
+}  // namespace faxover::orchestrator::engine

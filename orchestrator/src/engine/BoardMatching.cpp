@@ -87,15 +87,14 @@ std::vector<HostBoardStatus> matchBoards(const policy::Policy& policy, const pol
     return boards;
 }
 
-Telephony detectTelephony(const policy::Policy& policy, const policy::ServicePolicy& service, const std::string& host,
-                          const std::vector<std::string>& pciHostdevs,
+Telephony detectTelephony(const policy::Policy& policy, const policy::ServicePolicy& service,
+                          const policy::HostPolicy* host, const std::vector<std::string>& pciHostdevs,
                           const std::optional<std::vector<ObservedBoard>>& hostBoards, const std::string& guestSays) {
     Telephony telephony;
-    const policy::HostPolicy* hostPolicy = host.empty() ? nullptr : policy.findHost(host);
     for (const auto& address : pciHostdevs) {
         const policy::BoardModel* model = nullptr;
-        if (hostPolicy != nullptr)
-            for (const auto& board : hostPolicy->boards)
+        if (host != nullptr)
+            for (const auto& board : host->boards)
                 if (board.pciAddress == address) model = policy.findBoardModel(board.model);
         if (model == nullptr)
             if (const ObservedBoard* device = deviceAt(hostBoards, address)) model = modelOf(policy, *device);

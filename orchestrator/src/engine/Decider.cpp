@@ -33,6 +33,16 @@ Decider::Decider(const EngineInput& input)
     }
     for (const auto& host : policy_.hosts) hostPolicies_.emplace(host.name, &host);
     for (const auto& [name, seen] : in_.hosts) hosts_.emplace(name, &seen);
+    // The few services whose telephony needs a look (Boards.cpp), found without a lookup per service.
+    for (const auto& [name, index] : services_) {
+        if (index.policy == nullptr) continue;
+        const bool board = index.policy->telephony == policy::TelephonyMode::Board;
+        const bool seen = index.observed != nullptr &&
+                          (!index.observed->pciHostdevs.empty() || (index.observed->guest && !index.observed->guest->telephony.empty()));
+        const bool alerted = index.remembered != nullptr && !index.remembered->telephonyAlert.empty();
+        if (board || seen || alerted) telephonySubjects_.push_back(index.policy);
+    }
+    std::sort(telephonySubjects_.begin(), telephonySubjects_.end());  // the policy's order: one vector
 }
 
 Decision Decider::run() {
@@ -43,6 +53,7 @@ Decision Decider::run() {
     for (const auto& finished : in_.finished)
         if (servicePolicy(finished.action.service) != nullptr) applyFinished(finished);
     for (const auto& command : in_.commands) out_.verdicts.push_back(applyCommand(command));
+    for (const auto* service : telephonySubjects_) alertOnTelephonyDisagreement(*service);
     for (const auto& service : policy_.services)
         if (!busy(service.name) && !commanded_.contains(service.name)) evaluate(service);
     placeWaitingServices();
@@ -129,7 +140,6 @@ void Decider::applyFinished(const FinishedAction& finished) {
 }
 
 void Decider::evaluate(const policy::ServicePolicy& service) {
-    alertOnTelephonyDisagreement(service);
     if (heldByAdmin(current(service.name).state)) return keepSeatWhileHeld(service);
     const auto& copies = activeCopies(service.name);
     if (copies.size() > 1) {

@@ -162,6 +162,9 @@ private:
     Ledger seats_;                         // the input's ledger with this decision's changes
     BoardLedger boards_;                   // the input's board reservations with this decision's changes
     mutable std::unordered_map<std::string_view, Telephony> telephony_;  // per service, this decision's
+    // Services in board mode, or whose definition or guest says something about telephony, or that
+    // were alerted on: the only ones Boards.cpp looks at (in the policy's order).
+    std::vector<const policy::ServicePolicy*> telephonySubjects_;
     std::set<std::string> downForSure_;    // services no host can be running (invariant 2 checked)
     std::unordered_map<std::string, std::size_t> viewSlot_;  // host -> index in view_->hosts
 };

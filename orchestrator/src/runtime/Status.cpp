@@ -41,7 +41,7 @@ std::string telephonyView(const policy::Policy& policy, const policy::ServicePol
                           const ServiceEntry& entry, const std::map<std::string, HostEntry>& hosts) {
     auto where = hosts.find(entry.memory.host);
     const auto telephony = engine::detectTelephony(
-        policy, service, entry.memory.host, entry.observation.pciHostdevs,
+        policy, service, policy.findHost(entry.memory.host), entry.observation.pciHostdevs,
         where == hosts.end() ? std::nullopt : where->second.observation.boards,
         entry.observation.guest ? entry.observation.guest->telephony : "");
     std::string text = telephony.board ? "board" : "sr140";

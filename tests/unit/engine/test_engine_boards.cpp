@@ -140,35 +140,35 @@ TEST_CASE("boards: auto telephony is board exactly when the definition passes a 
         std::vector{device("0000:03:00.0", kBrooktrout, 0x4d01), device("0000:0a:00.0", kDialogic, 0x5001)};
 
     SECTION("a mapped board") {
-        const auto telephony = engine::detectTelephony(cluster, service, "h1", {"0000:81:00.0", "0000:03:00.0"}, h1Devices, "");
+        const auto telephony = engine::detectTelephony(cluster, service, cluster.findHost("h1"), {"0000:81:00.0", "0000:03:00.0"}, h1Devices, "");
         CHECK(telephony.board);
         CHECK(telephony.boardAddress == "0000:03:00.0");
         CHECK(telephony.model->name == "tr1034");
         CHECK(telephony.disagreement.empty());
     }
     SECTION("an unmapped device of a configured model counts too") {
-        const auto telephony = engine::detectTelephony(cluster, service, "h1", {"0000:0a:00.0"}, h1Devices, "");
+        const auto telephony = engine::detectTelephony(cluster, service, cluster.findHost("h1"), {"0000:0a:00.0"}, h1Devices, "");
         CHECK(telephony.board);
         CHECK(telephony.model->name == "dialogic-4000");
     }
     SECTION("another PCI hostdev (a NIC) is not a fax board") {
-        const auto telephony = engine::detectTelephony(cluster, service, "h1", {"0000:81:00.0"}, h1Devices, "");
+        const auto telephony = engine::detectTelephony(cluster, service, cluster.findHost("h1"), {"0000:81:00.0"}, h1Devices, "");
         CHECK_FALSE(telephony.board);
         CHECK(telephony.boardAddress.empty());
     }
     SECTION("the guest agent contradicting the definition is a disagreement, and the definition decides") {
-        const auto telephony = engine::detectTelephony(cluster, service, "h1", {"0000:03:00.0"}, h1Devices, "sr140");
+        const auto telephony = engine::detectTelephony(cluster, service, cluster.findHost("h1"), {"0000:03:00.0"}, h1Devices, "sr140");
         CHECK(telephony.board);
         CHECK(telephony.disagreement ==
               "the guest agent reports telephony sr140 but its definition passes fax board 0000:03:00.0 (tr1034) through");
-        CHECK(engine::detectTelephony(cluster, service, "h1", {}, h1Devices, "board").disagreement ==
+        CHECK(engine::detectTelephony(cluster, service, cluster.findHost("h1"), {}, h1Devices, "board").disagreement ==
               "the guest agent reports telephony board but its definition passes no fax board through");
-        CHECK(engine::detectTelephony(cluster, service, "h1", {"0000:03:00.0"}, h1Devices, "board").disagreement.empty());
+        CHECK(engine::detectTelephony(cluster, service, cluster.findHost("h1"), {"0000:03:00.0"}, h1Devices, "board").disagreement.empty());
     }
     SECTION("a policy saying sr140 over a definition with a board is a disagreement") {
         policy::ServicePolicy sr140 = service;
         sr140.telephony = policy::TelephonyMode::Sr140;
-        const auto telephony = engine::detectTelephony(cluster, sr140, "h1", {"0000:03:00.0"}, h1Devices, "");
+        const auto telephony = engine::detectTelephony(cluster, sr140, cluster.findHost("h1"), {"0000:03:00.0"}, h1Devices, "");
         CHECK_FALSE(telephony.board);
         CHECK(telephony.disagreement.starts_with("the policy says telephony sr140 but"));
     }

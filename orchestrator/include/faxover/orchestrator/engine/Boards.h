@@ -70,11 +70,13 @@ struct Telephony {
     const policy::BoardModel* model = nullptr;  // that board's model, when known
     std::string disagreement{};    // the policy, the definition and the guest do not agree: an alert
 };
-// `pciHostdevs`: the definition's PCI hostdev sources. A hostdev is the fax board when the policy
-// maps a board at that address on `host`, or the device there is of a configured model. The
+// `pciHostdevs`: the definition's PCI hostdev sources on `host` (nullptr: not known where). A
+// hostdev is the fax board when the policy maps a board at that address on `host`, or the device
+// there (`hostBoards`) is of a configured model. The
 // definition decides (it is what libvirt runs); a guest report that contradicts it, or a policy
 // `sr140` whose definition passes a board through, is a disagreement.
-Telephony detectTelephony(const policy::Policy& policy, const policy::ServicePolicy& service, const std::string& host,
+Telephony detectTelephony(const policy::Policy& policy, const policy::ServicePolicy& service,
+                          const policy::HostPolicy* host,
                           const std::vector<std::string>& pciHostdevs,
                           const std::optional<std::vector<ObservedBoard>>& hostBoards, const std::string& guestSays);
 

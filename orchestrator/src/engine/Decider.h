@@ -143,6 +143,7 @@ private:
         std::string restartOn{};  // a restart in place on this host: no placement, but a seat all the same
     };
     std::vector<PlacementRequest> toPlace_;  // services to start: restarts in place, and on a host placement picks
+    std::vector<PlacementRequest> awaitingFence_;  // board services whose host is being fenced now
     std::set<std::string> commanded_;     // services an admin command moved in this decision
     // Indexes built once per decision: a decision touches each of 10,000 services several times.
     // Keys view strings owned by the input and the policy, which outlive the decision.

@@ -60,6 +60,8 @@ void Decider::evaluateNotRunning(const policy::ServicePolicy& service) {
     if (!fencing.empty()) {
         setState(service.name, ServiceState::Failure,
                  "host " + joined(fencing) + " failed; fencing before restart elsewhere");
+        // Its board elsewhere is held for it while the fence runs (placeWaitingServices).
+        if (boardNeed(service)) awaitingFence_.push_back({service.name, memory.host, ""});
         return;
     }
     if (!waiting.empty()) {
@@ -132,6 +134,13 @@ void Decider::placeWaitingServices() {
     std::erase_if(toPlace_, [](const PlacementRequest& request) { return request.service.empty(); });
     std::vector<ServiceToPlace> requests;
     for (const auto& request : toPlace_) requests.push_back(placementRequest(*servicePolicy(request.service), request.exclude));
+    // Boards go by priority too: a board service whose host is being fenced now takes part in the
+    // plan, so that a lower-priority one does not take the board it will need in a moment. It is
+    // only planned, never started, here; once its fence waits for an admin, it holds nothing.
+    const bool boardsWanted = std::any_of(requests.begin(), requests.end(), [](const auto& r) { return r.board.has_value(); });
+    if (boardsWanted)
+        for (const auto& waiting : awaitingFence_)
+            requests.push_back(placementRequest(*servicePolicy(waiting.service), waiting.exclude));
     const PlacementPlan plan = planPlacement(policy_, clusterView(), requests);
     for (const auto& request : toPlace_) {
         ServiceMemory& memory = memoryOf(request.service);

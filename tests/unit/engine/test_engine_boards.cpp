@@ -374,3 +374,29 @@ TEST_CASE("boards: decisions with boards are deterministic", "[engine][boards]")
     CHECK(first.boards == second.boards);
     CHECK(first.log == second.log);
 }
+
+TEST_CASE("boards: a free board is held for a higher-priority service while its host is being fenced", "[engine][boards]") {
+    policy::Policy cluster = boardCluster();
+    cluster.hosts[2].boards[0].model = "tr1034";  // h3: the one free board both could use
+    engine::EngineInput input = inputFor(cluster);
+    input.hosts["h3"].boards = std::vector{device("0000:05:00.0", kBrooktrout, 0x4d01)};
+    runsOn(input, "fax-a", "h2", "0000:04:00.0");  // priority 90: its host is failing
+    runsOn(input, "fax-b", "h1", "0000:03:00.0");  // priority 50: its host is confirmed off
+    fencedOff(input, "h1");
+    input.hosts["h2"].health = engine::HostHealthState::Failed;
+    input.hosts["h2"].libvirt = hv::Reachability::Unreachable;
+    input.hosts["h2"].fence = engine::FenceStatus::InProgress;
+    input.services["fax-a"].copies.clear();
+
+    const engine::Decision held = engine::decide(input);
+    CHECK(actionOf(held, ActionKind::Start) == nullptr);
+    CHECK(held.memory.at("fax-b").reason.find("h3: no fax board fits: 0000:05:00.0 reserved for fax-a") != std::string::npos);
+
+    // Once fax-a's fence needs an admin, nothing is held for it.
+    input.hosts["h2"].fence = engine::FenceStatus::AwaitingAdmin;
+    const engine::Decision released = engine::decide(input);
+    const engine::Action* start = actionOf(released, ActionKind::Start, "fax-b");
+    REQUIRE(start != nullptr);
+    CHECK(start->host == "h3");
+    CHECK(start->board == "0000:05:00.0");
+}

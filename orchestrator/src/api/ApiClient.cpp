@@ -100,6 +100,17 @@ hv::Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
     return get(uri.getPathAndQuery(), "a start permission", startPermissionFromJson);
 }
 
+hv::Result<std::vector<BoardView>> ApiClient::boards() { return get("/v1/boards", "boards", boardsFromJson); }
+
+hv::Result<std::vector<PlannedMove>> ApiClient::plan(const AdminCommand& command) {
+    BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/plan", toJson(command), HTTPResponse::HTTP_OK));
+    auto moves = planFromJson(body);
+    if (!moves) {
+        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a plan this CLI cannot read: " + moves.error().message};
+    }
+    return moves;
+}
+
 hv::Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
                                         int expectedStatus) {
     const std::string where = endpoint_.toString();
@@ -130,6 +141,14 @@ hv::Result<std::string> ApiClient::call(const std::string& method, const std::st
         const std::string answer = readAll(session.receiveResponse(response));
         if (static_cast<int>(response.getStatus()) == expectedStatus) return answer;
         auto refusal = errorFromJson(answer);
+        // The API answers 404 only for a path it does not serve, as a daemon older than this CLI
+        // does for a newer route: NotSupported, like a 501, so the caller may do without it (a
+        // plan, say). The daemon's own words are kept: they say which listener answered.
+        if (response.getStatus() == HTTPResponse::HTTP_NOT_FOUND) {
+            return hv::Error{hv::ErrorKind::NotSupported,
+                             refusal ? refusal.value().error.message
+                                     : "the daemon at " + where + " does not serve " + method + " " + path};
+        }
         if (refusal) return refusal.value().error;
         return hv::Error{hv::ErrorKind::Internal, "the daemon at " + where + " answered HTTP " +
                                                       std::to_string(response.getStatus()) + " " + response.getReason() +

@@ -24,6 +24,8 @@ constexpr const char* kCommandsPath = "/v1/commands";
 constexpr const char* kLicencesPath = "/v1/licences";
 constexpr const char* kAuditPath = "/v1/licences/audit";
 constexpr const char* kMayStartPath = "/v1/hook/may-start";
+constexpr const char* kBoardsPath = "/v1/boards";
+constexpr const char* kPlanPath = "/v1/plan";
 
 std::string pathOf(const std::string& uri) { return uri.substr(0, uri.find('?')); }
 
@@ -88,6 +90,10 @@ void ApiRequestHandler::routeAdmin(HTTPServerRequest& request, const std::string
         if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveLicences(response);
     } else if (path == kAuditPath) {
         if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveAudit(request, response);
+    } else if (path == kBoardsPath) {
+        if (methodIs(HTTPRequest::HTTP_GET, method, response)) serveBoards(response);
+    } else if (path == kPlanPath) {
+        if (methodIs(HTTPRequest::HTTP_POST, method, response)) servePlan(request, body, response);
     } else {
         sendError(response, HTTPResponse::HTTP_NOT_FOUND,
                   {hv::ErrorKind::InvalidArgument, "no such endpoint '" + path + "' (see docs/cli.md)"});
@@ -102,15 +108,36 @@ void ApiRequestHandler::serveStatus(HTTPServerResponse& response) {
 
 void ApiRequestHandler::serveCommand(HTTPServerRequest& request, const std::string& body,
                                      HTTPServerResponse& response) {
-    auto command = adminCommandFromJson(body);
+    auto command = commandOf(request, body);
     if (!command) return sendFailure(response, command.error());
-    if (auto valid = checkArguments(command.value()); !valid) return sendFailure(response, valid.error());
-    auto actor = actorOf(request);
-    if (!actor) return sendFailure(response, actor.error());
-    command.value().actor = actor.value();
     auto reply = api_.execute(command.value());
     if (!reply) return sendFailure(response, reply.error());
     sendJson(response, HTTPResponse::HTTP_ACCEPTED, toJson(reply.value()));
+}
+
+void ApiRequestHandler::servePlan(HTTPServerRequest& request, const std::string& body,
+                                  HTTPServerResponse& response) {
+    auto command = commandOf(request, body);
+    if (!command) return sendFailure(response, command.error());
+    auto moves = api_.plan(command.value());
+    if (!moves) return sendFailure(response, moves.error());
+    // 200, not 202 as for /v1/commands: nothing was accepted to be done.
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(moves.value()));
+}
+
+hv::Result<AdminCommand> ApiRequestHandler::commandOf(HTTPServerRequest& request, const std::string& body) const {
+    BOOST_OUTCOME_TRY(command, adminCommandFromJson(body));
+    BOOST_OUTCOME_TRY(checkArguments(command));
+    // The actor comes from the connection, never from the body.
+    BOOST_OUTCOME_TRY(actor, actorOf(request));
+    command.actor = std::move(actor);
+    return command;
+}
+
+void ApiRequestHandler::serveBoards(HTTPServerResponse& response) {
+    auto boards = api_.boards();
+    if (!boards) return sendFailure(response, boards.error());
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(boards.value()));
 }
 
 void ApiRequestHandler::serveLicences(HTTPServerResponse& response) {

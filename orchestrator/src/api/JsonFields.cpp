@@ -101,6 +101,13 @@ hv::Result<std::int64_t> JsonFields::requiredInteger(const std::string& key, std
     return number;
 }
 
+hv::Result<std::optional<std::int64_t>> JsonFields::optionalInteger(const std::string& key, std::int64_t least,
+                                                                    std::int64_t most) const {
+    if (object_->get(key).isEmpty()) return std::optional<std::int64_t>{};
+    BOOST_OUTCOME_TRY(number, requiredInteger(key, least, most));
+    return std::optional<std::int64_t>{number};
+}
+
 hv::Result<std::vector<std::string>> JsonFields::requiredStringList(const std::string& key) const {
     BOOST_OUTCOME_TRY(array, requiredArray(key));
     std::vector<std::string> strings;

@@ -30,6 +30,9 @@ public:
     hv::Result<std::optional<double>> optionalFraction(const std::string& key) const;  // 0..1
     // A JSON integer (not 3.0, not true) from `least` to `most`.
     hv::Result<std::int64_t> requiredInteger(const std::string& key, std::int64_t least, std::int64_t most) const;
+    // The same, or nullopt when the field is missing or null.
+    hv::Result<std::optional<std::int64_t>> optionalInteger(const std::string& key, std::int64_t least,
+                                                            std::int64_t most) const;
     hv::Result<std::vector<std::string>> requiredStringList(const std::string& key) const;
     hv::Result<WallTime> requiredTime(const std::string& key) const;
     hv::Result<Poco::JSON::Object::Ptr> requiredObject(const std::string& key) const;

@@ -22,6 +22,15 @@ std::string stringify(const Document& document, JsonStyle style = JsonStyle::Com
     return text.str();
 }
 
+// A list of views as a JSON array of the objects `toObject` makes of them.
+template <class View, class ToObject>
+std::string arrayJson(const std::vector<View>& views, ToObject toObject, JsonStyle style) {
+    if (views.empty()) return "[]";  // Poco indents an empty array over three lines
+    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+    for (const auto& view : views) array->add(toObject(view));
+    return stringify(array, style);
+}
+
 // Reads every element of `array` with `read`; elements are named path[index] in errors.
 template <class T, class Read>
 hv::Result<std::vector<T>> readList(const Poco::JSON::Array& array, const std::string& path, Read read) {

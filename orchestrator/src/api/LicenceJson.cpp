@@ -87,14 +87,6 @@ hv::Result<LicenceAuditEntry> auditEntryFrom(const JsonFields& fields) {
     return entry;
 }
 
-template <class View, class ToObject>
-std::string arrayJson(const std::vector<View>& views, ToObject toObject, JsonStyle style) {
-    if (views.empty()) return "[]";  // Poco indents an empty array over three lines
-    Array::Ptr array = new Array;
-    for (const auto& view : views) array->add(toObject(view));
-    return stringify(array, style);
-}
-
 }  // namespace
 
 std::string toJson(const std::vector<LicenceView>& licences, JsonStyle style) {

@@ -26,10 +26,10 @@ struct CommandShape {
 
 constexpr std::array kCommands = {
     CommandShape{"status", std::nullopt, AdminQuery::Status, Operands::None, "status"},
-    CommandShape{"migrate", Verb::Migrate, {}, Operands::ServiceAndOptionalHost, "migrate SERVICE [HOST]"},
+    CommandShape{"migrate", Verb::Migrate, {}, Operands::ServiceAndOptionalHost, "migrate SERVICE [HOST] [--yes]"},
     CommandShape{"failover", Verb::Failover, {}, Operands::Service, "failover SERVICE [--yes]"},
     CommandShape{"failback", Verb::Failback, {}, Operands::Service, "failback SERVICE"},
-    CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host, "maintenance enable HOST [--no-wait]"},
+    CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host, "maintenance enable HOST [--no-wait] [--yes]"},
     CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST"},
     CommandShape{"suspend", Verb::Suspend, {}, Operands::Service, "suspend SERVICE"},
     CommandShape{"resume", Verb::Resume, {}, Operands::Service, "resume SERVICE"},
@@ -39,6 +39,7 @@ constexpr std::array kCommands = {
     CommandShape{"license status", std::nullopt, AdminQuery::Licences, Operands::None, "license status"},
     CommandShape{"license audit", std::nullopt, AdminQuery::LicenceAudit, Operands::None,
                  "license audit [--since T] [--format table|csv|json]"},
+    CommandShape{"boards", std::nullopt, AdminQuery::Boards, Operands::None, "boards"},
 };
 
 hv::Error usage(const std::string& message) { return hv::Error{hv::ErrorKind::InvalidArgument, message}; }
@@ -96,7 +97,9 @@ hv::Result<AuditFormat> formatNamed(const std::string& name) {
 hv::Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optional<std::string>& format,
                                  bool sinceGiven) {
     const auto verb = invocation.command ? std::optional<Verb>(invocation.command->verb) : std::nullopt;
-    if (invocation.yes && !(verb && asksFirst(*verb))) return usage("--yes goes with failover, fence confirm and demote");
+    if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
+        return usage("--yes goes with failover, fence confirm, demote, migrate and maintenance enable");
+    }
     if (invocation.noWait && verb != Verb::MaintenanceEnable) return usage("--no-wait goes with maintenance enable");
     const bool audit = !verb && invocation.query == AdminQuery::LicenceAudit;
     if (sinceGiven && !audit) return usage("--since goes with license audit");
@@ -110,6 +113,8 @@ hv::Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::o
 }  // namespace
 
 bool asksFirst(Verb verb) { return verb == Verb::Failover || verb == Verb::FenceConfirm || verb == Verb::Demote; }
+
+bool asksBeforeColdMoves(Verb verb) { return verb == Verb::Migrate || verb == Verb::MaintenanceEnable; }
 
 bool isAdminCommand(const std::string& word) {
     const std::string canonical = canonicalWord(word);
@@ -184,6 +189,8 @@ void printAdminUsage(std::ostream& out) {
         << ", or $FAXOVER_API)\n"
            "T is an ISO 8601 date or date-time with its zone (2024-05-01, 2024-05-01T12:00Z), or a span back\n"
            "  from now (24h, 7d); license audit --format csv writes RFC 4180 CSV with a header row\n"
+           "migrate and maintenance enable show the expected outage of each board-mode VM they would move cold\n"
+           "  (shut down, moved, started with a free board) and ask first; --yes goes ahead without asking\n"
            "exit status: 0 done, 1 refused by the daemon (or not confirmed), 2 usage error, 3 daemon unreachable\n";
 }
 

@@ -2,7 +2,10 @@
 // its answer on the console.
 #include "faxover/orchestrator/AdminCli.h"
 
+#include "cli/BoardOutput.h"
 #include "cli/CliErrors.h"
+#include "cli/ColdMoveNotice.h"
+#include "cli/Confirmation.h"
 #include "cli/DrainWatch.h"
 #include "cli/LicenceOutput.h"
 #include "cli/SinceArgument.h"
@@ -60,13 +63,6 @@ std::vector<std::string> primariesOf(const std::vector<api::LicenceView>& licenc
         }
     }
     return primaries;
-}
-
-bool saysYes(std::istream& in) {
-    std::string answer;
-    if (!std::getline(in, answer)) return false;
-    std::transform(answer.begin(), answer.end(), answer.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return answer == "y" || answer == "yes";
 }
 
 // What the question mentions besides the command: the service's host (failover) or the primaries
@@ -132,9 +128,21 @@ int showAudit(const AdminInvocation& invocation, api::AdminApi& api, CliConsole&
     return kAdminOk;
 }
 
+int showBoards(const AdminInvocation& invocation, api::AdminApi& api, CliConsole& console) {
+    auto boards = api.boards();
+    if (!boards) return reportError(boards.error(), console.err);
+    if (invocation.json) {
+        console.out << api::toJson(boards.value(), api::JsonStyle::Indented) << '\n';
+    } else {
+        printBoardTable(boards.value(), console.out);
+    }
+    return kAdminOk;
+}
+
 int showQuery(const AdminInvocation& invocation, api::AdminApi& api, CliConsole& console) {
     switch (invocation.query) {
         case AdminQuery::Licences: return showLicences(invocation, api, console);
+        case AdminQuery::Boards: return showBoards(invocation, api, console);
         case AdminQuery::LicenceAudit: return showAudit(invocation, api, console);
         case AdminQuery::Status: break;
     }
@@ -148,6 +156,9 @@ int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, Cl
     const api::AdminCommand& command = *invocation.command;
     if (asksFirst(command.verb) && !invocation.yes) {
         if (const int answer = confirm(command, api, console); answer != kAdminOk) return answer;
+    }
+    if (asksBeforeColdMoves(command.verb) && !invocation.yes) {
+        if (const int answer = confirmColdMoves(command, api, console); answer != kAdminOk) return answer;
     }
     auto reply = api.execute(command);
     if (!reply) return reportError(reply.error(), console.err);

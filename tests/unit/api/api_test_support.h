@@ -48,6 +48,28 @@ inline std::vector<LicenceAuditEntry> sampleAudit() {
     };
 }
 
+// Every board state `faxover boards` shows, a usable board first.
+inline std::vector<BoardView> sampleBoards() {
+    return {
+        {"lab1", "0000:03:00.0", "TR1034", 0x10b5, 0x9050, "pstn-a", "vfio-pci", "fax-b", "in-use", ""},
+        {"lab2", "0000:04:00.0", "TR1034", 0x10b5, 0x9050, "pstn-a", "vfio-pci", "", "free", ""},
+        {"lab2", "0000:05:00.0", "TR1034", 0, 0, "pstn-a", "", "", "missing",
+         "the policy maps it but lab2's PCI inventory has no device at 0000:05:00.0"},
+        {"lab3", "0000:06:00.0", "", 0x8086, 0x1533, "", "igb", "", "unmapped", "no boards entry of the policy names it"},
+    };
+}
+
+// A dry run of `maintenance enable lab1`: one live migration, a measured cold move and one never measured.
+inline std::vector<PlannedMove> samplePlan() {
+    return {
+        {"fax-a", "live-migrate", "lab1", "lab2", "", "", "maintenance on lab1", std::nullopt, ""},
+        {"fax-b", "cold-move", "lab1", "lab2", "0000:03:00.0", "0000:04:00.0", "maintenance on lab1",
+         std::chrono::milliseconds(38'000), "last cold move took 38 s"},
+        {"fax-c", "cold-move", "lab1", "lab3", "0000:07:00.0", "0000:06:00.0", "maintenance on lab1", std::nullopt,
+         "no cold move measured yet; shutdown waits up to 2 min"},
+    };
+}
+
 // Answers status() with `statuses` in turn (the last one again and again), execute() with
 // `reply`, the licence calls with their fields, or with the errors when set. Records every
 // command, audit `since` and start query. Thread-safe: the server calls it
@@ -91,6 +113,26 @@ public:
         return permission;
     }
 
+    hv::Result<std::vector<BoardView>> boards() override {
+        if (boardsError) return *boardsError;
+        return boardList;
+    }
+
+    // Plans like a daemon of issue #5 unless `plans` is false: then AdminApi's own answer
+    // (NotSupported), as from an implementor that does not offer plans.
+    hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command) override {
+        if (!plans) return AdminApi::plan(command);
+        std::lock_guard lock(mutex_);
+        planned_.push_back(command);
+        if (planError) return *planError;
+        return planMoves;
+    }
+
+    std::vector<AdminCommand> planned() const {
+        std::lock_guard lock(mutex_);
+        return planned_;
+    }
+
     std::vector<std::optional<WallTime>> auditSinces() const {
         std::lock_guard lock(mutex_);
         return auditSinces_;
@@ -120,6 +162,11 @@ public:
     std::optional<hv::Error> licencesError{};
     std::optional<hv::Error> auditError{};
     std::optional<hv::Error> mayStartError{};
+    std::vector<BoardView> boardList = sampleBoards();
+    std::optional<hv::Error> boardsError{};
+    bool plans = true;
+    std::vector<PlannedMove> planMoves{};  // none by default: commands go ahead without a question
+    std::optional<hv::Error> planError{};
 
 private:
     mutable std::mutex mutex_;
@@ -127,6 +174,7 @@ private:
     int statusCalls_ = 0;
     std::vector<std::optional<WallTime>> auditSinces_{};
     std::vector<StartQuery> startQueries_{};
+    std::vector<AdminCommand> planned_{};
 };
 
 using faxover::test::TempDir;

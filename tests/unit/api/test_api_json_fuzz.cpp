@@ -1,5 +1,5 @@
 // The wire parsers against hostile input: random bytes, mutated valid documents and deep nesting
-// (the licence documents and --since instants of issue #4 included).
+// (the licence documents and --since instants of issue #4, the board documents of issue #5 included).
 // Each must answer (a value or InvalidArgument), never throw or crash.
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/Json.h"
@@ -27,6 +27,8 @@ void feedAllParsers(const std::string& text) {
     auto audit = licenceAuditFromJson(text);
     auto permission = startPermissionFromJson(text);
     auto instant = parseIsoInstant(text);
+    auto boards = boardsFromJson(text);
+    auto plan = planFromJson(text);
     if (!status) REQUIRE(status.error().kind == ErrorKind::InvalidArgument);
     if (!command) REQUIRE(command.error().kind == ErrorKind::InvalidArgument);
     if (!reply) REQUIRE(reply.error().kind == ErrorKind::InvalidArgument);
@@ -36,6 +38,8 @@ void feedAllParsers(const std::string& text) {
     if (!audit) REQUIRE(audit.error().kind == ErrorKind::InvalidArgument);
     if (!permission) REQUIRE(permission.error().kind == ErrorKind::InvalidArgument);
     if (!instant) REQUIRE(instant.error().kind == ErrorKind::InvalidArgument);
+    if (!boards) REQUIRE(boards.error().kind == ErrorKind::InvalidArgument);
+    if (!plan) REQUIRE(plan.error().kind == ErrorKind::InvalidArgument);
 }
 
 std::string randomBytes(std::mt19937& random, std::size_t most) {
@@ -95,6 +99,8 @@ TEST_CASE("mutated valid documents never crash the wire parsers", "[api][fuzz]")
         toJson(sampleAudit()),
         toJson(StartPermission{true, "ok", {"fax-a", "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"}}),
         "2024-05-01T14:03:04.5+02:00",
+        toJson(sampleBoards()),
+        toJson(samplePlan()),
     };
     for (int iteration = 0; iteration < kIterations; ++iteration) {
         feedAllParsers(mutated(random, valid[static_cast<std::size_t>(iteration) % valid.size()]));
@@ -116,6 +122,9 @@ TEST_CASE("deeply nested JSON is refused, not recursed into", "[api][fuzz]") {
             auto licences = licencesFromJson(text);
             REQUIRE_FALSE(licences);
             CHECK(licences.error().kind == ErrorKind::InvalidArgument);
+            auto plan = planFromJson(text);
+            REQUIRE_FALSE(plan);
+            CHECK(plan.error().kind == ErrorKind::InvalidArgument);
         }
     }
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The admin commands of `faxover` (status, migrate, failover, failback, maintenance, suspend,
-// resume, stop, fence confirm, demote, license status|audit): parsed here, sent to the daemon through an AdminApi, answered on
+// resume, stop, fence confirm, demote, license status|audit, boards): parsed here, sent to the daemon through an AdminApi, answered on
 // the console. Streams, terminal checks, the clock and sleeping are injected so tests can drive
 // every command against a fake AdminApi. docs/cli.md is the user's side of this.
 #include "faxover/hypervisor/Result.h"
@@ -36,7 +36,7 @@ struct CliConsole {
 };
 
 // What an invocation without a command shows.
-enum class AdminQuery { Status, Licences, LicenceAudit };
+enum class AdminQuery { Status, Licences, LicenceAudit, Boards };
 enum class AuditFormat { Table, Csv, Json };
 // `license audit --since`: everything (monostate), from an instant, or a span back from when the
 // command runs (24h, 7d).
@@ -45,7 +45,8 @@ using AuditSince = std::variant<std::monostate, api::WallTime, std::chrono::seco
 struct AdminInvocation {
     api::ApiEndpoint endpoint{};  // from --api, FAXOVER_API or the default
     bool json = false;            // --json: print the daemon's JSON (and do not follow a drain)
-    bool yes = false;             // --yes: do not ask (failover, fence confirm, demote)
+    bool yes = false;             // --yes: do not ask (failover, fence confirm, demote, and the cold
+                                  // moves of migrate and maintenance enable)
     bool noWait = false;          // --no-wait: do not follow a maintenance drain
     std::optional<api::AdminCommand> command{};  // empty: the query
     AdminQuery query = AdminQuery::Status;
@@ -56,6 +57,10 @@ struct AdminInvocation {
 
 // True for the verbs that ask the admin first unless --yes: failover, fence confirm, demote.
 bool asksFirst(api::Verb verb);
+
+// True for the verbs that ask the daemon for a dry run first and, when it moves a board-mode VM
+// cold (an outage), show the expected outage and ask unless --yes: migrate, maintenance enable.
+bool asksBeforeColdMoves(api::Verb verb);
 
 // True for the first word of an admin command; main() hands those (and --api/--json) here.
 bool isAdminCommand(const std::string& word);

@@ -35,6 +35,9 @@ std::string toJson(const hv::Error& error);
 std::string toJson(const std::vector<LicenceView>& licences, JsonStyle style = JsonStyle::Compact);
 std::string toJson(const std::vector<LicenceAuditEntry>& entries, JsonStyle style = JsonStyle::Compact);
 std::string toJson(const StartPermission& permission);  // {"allowed":..,"reason":..,"protected":[..]}
+// The board documents (issue #5): `faxover boards` and the dry run of a command, JSON arrays.
+std::string toJson(const std::vector<BoardView>& boards, JsonStyle style = JsonStyle::Compact);
+std::string toJson(const std::vector<PlannedMove>& moves, JsonStyle style = JsonStyle::Compact);
 
 hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text);
 hv::Result<AdminCommand> adminCommandFromJson(std::string_view text);
@@ -42,6 +45,8 @@ hv::Result<CommandReply> commandReplyFromJson(std::string_view text);
 hv::Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
 hv::Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);
 hv::Result<StartPermission> startPermissionFromJson(std::string_view text);
+hv::Result<std::vector<BoardView>> boardsFromJson(std::string_view text);
+hv::Result<std::vector<PlannedMove>> planFromJson(std::string_view text);
 // An error document, parsed: the error the daemon reported is the value, and a failure means the
 // document itself was unreadable. (Outcome cannot hold hv::Error as both value and error.)
 struct ReportedError {

@@ -1,0 +1,22 @@
+#pragma once
+// Before a migration or a maintenance: the dry run of the command (AdminApi::plan) and, when it
+// moves a board-mode VM cold, the expected outage and the admin's confirmation.
+#include "faxover/orchestrator/AdminCli.h"
+
+#include <chrono>
+#include <string>
+
+namespace faxover::orchestrator {
+
+// "fax-a: cold move lab1 -> lab2, board 0000:03:00.0 -> 0000:04:00.0: the fax service will be
+// down for about 38 s (last cold move took 38 s)".
+std::string coldMoveLine(const api::PlannedMove& move);
+
+// "about 38 s", "about 2 min 5 s", "under a second".
+std::string aboutDuration(std::chrono::milliseconds duration);
+
+// kAdminOk when the command may be sent: the plan has no cold move, the daemon cannot plan (an
+// older one: as before this check existed), or the admin said yes. Otherwise the exit code.
+int confirmColdMoves(const api::AdminCommand& command, api::AdminApi& api, CliConsole& console);
+
+}  // namespace faxover::orchestrator

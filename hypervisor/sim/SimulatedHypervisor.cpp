@@ -488,4 +488,23 @@ std::vector<std::string> SimulatedHypervisor::hostsRunningForTest(const std::str
     return running;
 }
 
+std::vector<PassedThroughDevice> SimulatedHypervisor::passedThroughDevicesForTest() const {
+    const std::lock_guard lock(state_->mutex);
+    std::vector<PassedThroughDevice> held;
+    for (const auto& [hostName, host] : state_->hosts)
+        for (const auto& [domainName, domain] : host.domains)
+            if (domain.active())
+                for (const PciHostdev& hostdev : domain.live->hostdevs)
+                    held.push_back({hostName, hostdev.source.toString(), domainName, domain.uuid});
+    return held;
+}
+
+std::vector<PciDevice> SimulatedHypervisor::pciDevicesForTest(const std::string& host) const {
+    const std::lock_guard lock(state_->mutex);
+    std::vector<PciDevice> devices;
+    if (const auto found = state_->hosts.find(host); found != state_->hosts.end())
+        for (const auto& [name, device] : found->second.devices) devices.push_back(device.device);
+    return devices;
+}
+
 }  // namespace faxover::hv::sim

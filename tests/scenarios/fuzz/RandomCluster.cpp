@@ -1,6 +1,7 @@
 #include "RandomCluster.h"
 
 #include "Random.h"
+#include "RandomBoards.h"
 
 #include <algorithm>
 #include <map>
@@ -21,9 +22,10 @@ struct ServiceDraft {
     std::string licence;
     bool standby = false;
     std::string standsInFor;
+    bool board = false;  // telephony board: a PCI fax board, cold moves only
 };
 
-void writeHosts(std::ostringstream& out, std::mt19937_64& random, ClusterModel& model) {
+void writeHosts(std::ostringstream& out, std::mt19937_64& random, ClusterModel& model, const HostBoards& boards) {
     out << "version: 1\nhosts:\n";
     for (std::size_t i = 0; i < model.hosts.size(); ++i) {
         const auto& host = model.hosts[i];
@@ -41,11 +43,13 @@ void writeHosts(std::ostringstream& out, std::mt19937_64& random, ClusterModel& 
                 << "        instructions: call the data centre\n";
             model.manualFenced.push_back(host);
         }
+        if (const auto found = boards.find(host); found != boards.end()) out << policyHostBoards(found->second);
     }
 }
 
 void writeService(std::ostringstream& out, const ServiceDraft& service, const ClusterOptions& options) {
-    out << "  - name: " << service.name << "\n    domain: " << service.name << "\n    telephony: sr140\n";
+    out << "  - name: " << service.name << "\n    domain: " << service.name << "\n";
+    out << (service.board ? policyBoardServiceKeys() : "    telephony: sr140\n");
     if (service.priority) out << "    priority: " << service.priority << "\n";
     if (!service.preferred.empty()) out << "    preferred_hosts: [" << service.preferred << "]\n";
     if (service.failback) out << "    failback: on\n";
@@ -95,12 +99,22 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
             if (!other.standby && !other.licence.empty()) standby.standsInFor = other.name;
         model.standbys.push_back(standby.name);
     }
+    // Boards only when asked for: a run without them draws exactly the numbers it always did.
+    HostBoards boards;
+    if (options.boards) {
+        boards = randomBoards(random, model.hosts);
+        for (auto& service : services) {
+            service.board = !service.standby && chance(random, 0.5);
+            if (service.board) service.memoryMiB = 1024;  // the fax-board template's
+        }
+    }
 
     // Seats: between one and one more than the active services using each licence, so some
     // sequences have fewer seats than services that want one.
     std::map<std::string, int> seats, running;
     std::ostringstream policy;
-    writeHosts(policy, random, model);
+    writeHosts(policy, random, model, boards);
+    if (options.boards) policy << policyBoardModels();
     if (!licences.empty()) policy << "licences:\n";
     for (const auto& licence : licences) {
         int users = 0;
@@ -116,14 +130,22 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
     // unless its licence's seats are all taken (a real cluster never starts over its seats).
     std::ostringstream cluster;
     cluster << "hosts:\n";
-    for (const auto& host : model.hosts) cluster << "  - { name: " << host << ", cpus: 8, memory_mib: " << freeMiB[host] << " }\n";
+    for (const auto& host : model.hosts)
+        cluster << "  - { name: " << host << ", cpus: 8, memory_mib: " << freeMiB[host] << clusterHostBoards(boards[host])
+                << " }\n";
     cluster << "domains:\n";
     std::map<std::string, std::string> placed;
     int stopped = 0;
+    auto freeBoard = [&](const std::string& host) -> BoardDraft* {
+        for (auto& board : boards[host])
+            if (board.fitsBoardService() && !board.taken) return &board;
+        return nullptr;
+    };
     for (const auto& service : services) {
         std::vector<std::string> fits;
         for (const auto& host : model.hosts)
-            if (freeMiB[host] >= service.memoryMiB && (service.antiAffinity.empty() || placed[service.antiAffinity] != host))
+            if (freeMiB[host] >= service.memoryMiB && (service.antiAffinity.empty() || placed[service.antiAffinity] != host) &&
+                (!service.board || freeBoard(host) != nullptr))
                 fits.push_back(host);
         const std::string host = fits.empty() ? pick(random, model.hosts) : pick(random, fits);
         bool run = !fits.empty();
@@ -131,8 +153,17 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
         if (run) freeMiB[host] -= service.memoryMiB;
         stopped += !run;
         placed[service.name] = host;
-        cluster << "  - { name: " << service.name << ", template: " << (service.memoryMiB == 4096 ? "fax-4g" : "fax-1g")
-                << ", host: " << host << ", running: " << (run ? "true" : "false") << " }\n";
+        // A board VM that runs holds a free fitting board of its host; a stopped one keeps the
+        // template's board address, which its host may not even have: the daemon must rewrite it.
+        std::string board;
+        if (service.board && run) {
+            BoardDraft* taken = freeBoard(host);
+            taken->taken = true;
+            board = ", board: " + taken->address;
+        }
+        const std::string templateName = service.board ? "fax-board" : service.memoryMiB == 4096 ? "fax-4g" : "fax-1g";
+        cluster << "  - { name: " << service.name << ", template: " << templateName << ", host: " << host << board
+                << ", running: " << (run ? "true" : "false") << " }\n";
     }
     cluster << "shared_storage: [/shared]\n";
     model.policyYaml = policy.str();
@@ -140,6 +171,12 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
     model.summary = std::to_string(model.hosts.size()) + " hosts, " + std::to_string(services.size()) + " services (" +
                     std::to_string(stopped) + " stopped at the start, " + std::to_string(model.standbys.size()) +
                     " standby), " + std::to_string(licences.size()) + " licences";
+    if (options.boards) {
+        int boardServices = 0, boardCount = 0;
+        for (const auto& service : services) boardServices += service.board;
+        for (const auto& [host, hostBoards] : boards) boardCount += static_cast<int>(hostBoards.size());
+        model.summary += ", " + std::to_string(boardServices) + " board services, " + std::to_string(boardCount) + " boards";
+    }
     return model;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A small random cluster as the text of a scenario's policy.yaml and cluster.yaml: 2-4 hosts, 1-4
 // services with some anti-affinity, priorities, preferences and failback, sometimes a licence with
-// fewer seats than its active services, sometimes a standby service.
+// fewer seats than its active services, sometimes a standby service; with boards, fax boards and
+// board-mode services.
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ struct ClusterOptions {
     // Licences with fewer seats than their active services: the ledger runtime's policies allow
     // it (the service waits for a seat); before it, the loader refuses such a policy.
     bool fewerSeats = true;
+    // Fax boards on the hosts and board-mode services (issue #5; RandomBoards.h).
+    bool boards = false;
 };
 
 struct ClusterModel {

@@ -1,6 +1,7 @@
 // fault_fuzzer --self-test: the licence checks fail when they should. A fuzzer whose checker
 // cannot fail would report "0 violations" forever; these cases break each check on purpose, on a
-// simulated cluster built by the runner's own code, and one case breaks none.
+// simulated cluster built by the runner's own code, and one case breaks none. The board checks'
+// cases are BoardSelfTest.cpp's.
 #include "SelfTest.h"
 
 #include "Cluster.h"
@@ -98,7 +99,10 @@ int selfTest(const Workspace& workspace) {
             for (const auto& violation : check.violations) std::cerr << "  " << violation << "\n";
         }
     }
-    std::cout << "fault_fuzzer: self-test: " << cases.size() - static_cast<std::size_t>(failed) << " of " << cases.size()
+    std::size_t boardCases = 0;
+    failed += boardSelfTest(workspace, boardCases);
+    const std::size_t total = cases.size() + boardCases;
+    std::cout << "fault_fuzzer: self-test: " << total - static_cast<std::size_t>(failed) << " of " << total
               << " checker cases behave\n";
     return failed == 0 ? 0 : 1;
 }

@@ -53,8 +53,8 @@ void writeScenario(const SequenceFiles& files, const fs::path& directory) {
 SequenceRun runRandomSequence(std::uint64_t seed, const std::string& label, const Workspace& workspace,
                               const FuzzOptions& options) {
     std::mt19937_64 random(seed);
-    const ClusterModel cluster = randomCluster(random, ClusterOptions{options.promotion, options.ledgerCheck});
-    StepGenerator steps(random, cluster, StepOptions{options.promotion});
+    const ClusterModel cluster = randomCluster(random, ClusterOptions{options.promotion, options.ledgerCheck, options.boards});
+    StepGenerator steps(random, cluster, StepOptions{options.promotion, options.boards});
     SequenceFiles files{"Found by fault_fuzzer (" + label + "): " + cluster.summary, cluster.policyYaml,
                         cluster.clusterYaml, {}};
     writeScenario(files, workspace.sequence());

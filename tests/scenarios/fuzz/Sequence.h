@@ -15,6 +15,7 @@ struct FuzzOptions {
     // the seat nor the ledger invariants are checked, and no licence has fewer seats than users.
     bool ledgerCheck = true;
     bool promotion = false;   // standbys with stands_in_for, and `admin demote`
+    bool boards = false;      // fax boards and board-mode services, and `telco-hook-fails`
 };
 
 struct SequenceFiles {

@@ -95,6 +95,7 @@ std::string StepGenerator::randomStep(const scenario::ReplayView& view) {
     add(true, 1, [&] { return "fail-migrations " + n(1, 2); });
     add(true, 1, [&] { return "migration-takes " + pick(random_, std::vector<std::string>{"0", "2", "10"}); });
     add(true, 1, [&] { return "ignore-shutdown " + pick(random_, cluster_.services); });
+    add(options_.telcoHooks, 2, [&] { return "telco-hook-fails " + n(1, 2); });
     add(up, 3, [&] { return std::string("kill-daemon"); });
     add(up && !killArmed_, 3, [&] {
         killArmed_ = true;

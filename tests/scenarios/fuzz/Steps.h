@@ -16,6 +16,7 @@ namespace faxover::fuzz {
 
 struct StepOptions {
     bool demote = false;  // `admin demote` (the ledger runtime's verb, issue #4)
+    bool telcoHooks = false;  // `telco-hook-fails N`: the cluster has board services (issue #5)
 };
 
 class StepGenerator {

@@ -1,5 +1,5 @@
 // fault_fuzzer [--sequences N] [--seed S] [--save DIR] [--verbose] [--no-ledger-check] [--promotion]
-//              [--first I] [--print] | --self-test
+//              [--boards] [--first I] [--print] | --self-test
 //
 // Random fault sequences against the daemon's real runtime, engine, monitor and store on the
 // simulated hypervisor (tests/scenarios/README.md, "The fault fuzzer"). Every sequence is a
@@ -31,7 +31,7 @@ struct Arguments {
 
 constexpr const char* kUsage =
     "usage: fault_fuzzer [--sequences N] [--seed S] [--save DIR] [--verbose] [--no-ledger-check] [--promotion]\n"
-    "                    [--first I] [--print] | --self-test\n";
+    "                    [--boards] [--first I] [--print] | --self-test\n";
 
 bool parse(int argc, char** argv, Arguments& arguments) {
     for (int i = 1; i < argc; ++i) {
@@ -46,6 +46,7 @@ bool parse(int argc, char** argv, Arguments& arguments) {
         else if (argument == "--self-test") arguments.selfTest = true;
         else if (argument == "--no-ledger-check") arguments.options.ledgerCheck = false;
         else if (argument == "--promotion") arguments.options.promotion = true;
+        else if (argument == "--boards") arguments.options.boards = true;
         else return false;
     }
     return arguments.sequences > 0 && arguments.first >= 0;

@@ -19,6 +19,16 @@ bool licensedActive(const policy::ServicePolicy& service) {
     return service.role == policy::ServiceRole::Active && !service.licence.empty();
 }
 
+// The service whose policy names `domain` (by name or by UUID), or null.
+const policy::ServicePolicy* serviceProtecting(const policy::Policy& policy, const hv::sim::PassedThroughDevice& held) {
+    for (const auto& service : policy.services) {
+        const auto& ref = service.domain;
+        if (ref.kind == policy::DomainRef::Kind::Name ? ref.value == held.domain : ref.value == held.domainUuid)
+            return &service;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 InvariantCheck checkLicenceInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
@@ -71,6 +81,60 @@ InvariantCheck checkLicenceInvariants(const hv::sim::SimulatedHypervisor& hyperv
             return seat.licence == service.licence && seat.service == service.name && seat.host == host;
         });
         if (!holds) violated("settled, " + service.name + " runs on " + host + " without a seat of " + service.licence);
+    }
+    return result;
+}
+
+void BoardSightings::afterRound(const hv::sim::SimulatedHypervisor& hypervisor) {
+    decltype(seen_) stillInUse;
+    for (const auto& use : hypervisor.passedThroughDevicesForTest()) {
+        const auto key = std::make_tuple(use.host, use.pciAddress, use.domain);
+        const auto status = hypervisor.hostStatus(use.host);
+        if (seen_.contains(key) || (status && status.value().reachability == hv::Reachability::Reachable))
+            stillInUse.insert(key);
+    }
+    seen_ = std::move(stillInUse);
+}
+
+bool BoardSightings::seen(const hv::sim::PassedThroughDevice& use) const {
+    return seen_.contains(std::make_tuple(use.host, use.pciAddress, use.domain));
+}
+
+void BoardSightings::markAllSeen(const hv::sim::SimulatedHypervisor& hypervisor) {
+    for (const auto& use : hypervisor.passedThroughDevicesForTest()) seen_.emplace(use.host, use.pciAddress, use.domain);
+}
+
+InvariantCheck checkBoardInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
+                                    const std::vector<orchestrator::store::BoardReservationRecord>& reservations,
+                                    const BoardSightings& sightings) {
+    InvariantCheck result;
+    auto violated = [&](const std::string& what) { result.violations.push_back(kViolated + what); };
+    for (const auto& held : hypervisor.passedThroughDevicesForTest()) {
+        const policy::ServicePolicy* service = serviceProtecting(policy, held);
+        if (service == nullptr || !sightings.seen(held)) continue;
+        ++result.checks;
+        const auto reservation = std::find_if(reservations.begin(), reservations.end(), [&](const auto& entry) {
+            return entry.host == held.host && entry.pciAddress == held.pciAddress;
+        });
+        const std::string board = "board " + held.pciAddress + " on " + held.host + " is used by " + service->name +
+                                  " (domain " + held.domain + ")";
+        if (reservation == reservations.end())
+            violated(board + " but not reserved for it");
+        else if (reservation->service != service->name)
+            violated(board + " but reserved for " + reservation->service +
+                     (reservation->releasing ? " (releasing)" : ""));
+    }
+    std::map<std::string, std::vector<std::string>> heldBoards;  // service -> "host pciAddress", not releasing
+    for (const auto& reservation : reservations)
+        if (!reservation.releasing) heldBoards[reservation.service].push_back(reservation.host + " " + reservation.pciAddress);
+    for (const auto& [service, boards] : heldBoards) {
+        ++result.checks;
+        if (boards.size() > 1) {
+            std::string listed;
+            for (const auto& board : boards) listed += (listed.empty() ? " " : ", ") + board;
+            violated(service + " holds " + std::to_string(boards.size()) + " board reservations that are not releasing:" +
+                     listed);
+        }
     }
     return result;
 }

@@ -1,5 +1,6 @@
 #include "Scenario.h"
 
+#include "BoardLines.h"
 #include "Cluster.h"
 #include "SimPorts.h"
 #include "StoreSpy.h"
@@ -199,6 +200,10 @@ private:
             licenceSteps_.failNext(number(args[1]));
             return true;
         }
+        if (verb == "telco-hook-fails" && need(1)) {
+            telcoHooks_.failNext(number(args[1]));
+            return true;
+        }
         if (verb == "fence-fails" && need(2)) {
             fenceAgent_->failNext(args[1], number(args[2]));
             return true;
@@ -256,6 +261,7 @@ private:
                 runWork();
                 if (runtime_) runtime_->tick();
                 runWork();
+                boardSightings_.afterRound(hypervisor_);
             }
             checkInvariants();
             if (!violations_.empty()) return false;
@@ -303,6 +309,7 @@ private:
 
     void checkInvariants() {
         checkLicences();
+        checkBoards();
         for (const auto& service : policy_->services) {
             const auto running = hypervisor_.hostsRunningForTest(service.domain.value);
             if (running.size() <= 1) continue;
@@ -334,6 +341,27 @@ private:
         }
     }
 
+    // Invariant 4 against the store's board reservations (Invariants.h).
+    void checkBoards() {
+        auto reservations = store_->boardReservations();
+        if (!reservations) {
+            violations_.push_back(where_ + ": reading the board reservations: " + reservations.error().message);
+            return;
+        }
+        const auto check = checkBoardInvariants(hypervisor_, *policy_, reservations.value(), boardSightings_);
+        checks_ += check.checks;
+        for (const auto& violation : check.violations) {
+            line(violation);
+            violations_.push_back(where_ + ": " + violation);
+        }
+    }
+
+    void writeBoards(const std::string& label) {
+        auto reservations = store_->boardReservations();
+        if (!reservations) return;
+        for (const auto& board : boardLines(hypervisor_, reservations.value())) line(label + ": " + board);
+    }
+
     void writeLedger(const std::string& label) {
         auto licences = runtime_->licences();
         if (!licences) return;
@@ -359,6 +387,7 @@ private:
         for (const auto& host : status.value().hosts)
             line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +
                  (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence));
+        writeBoards(label);
         writeLedger(label);
     }
 
@@ -400,6 +429,7 @@ private:
     Runtime::KillPoint killPoint_ = Runtime::KillPoint::BeforeSteps;
     std::string killedAt_;
     bool settled_ = false;  // the `settled` command: the ledger must equal reality from now on
+    BoardSightings boardSightings_;  // boards in use the daemon has had a round to see (Invariants.h)
     std::size_t steps_ = 0;
     std::size_t checks_ = 0;
 

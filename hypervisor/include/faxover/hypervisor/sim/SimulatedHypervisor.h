@@ -20,6 +20,15 @@ struct SimHostSpec {
     std::vector<PciDevice> pciDevices;  // e.g. fake Brooktrout boards (vendor 0x12e4)
 };
 
+// A PCI device a running domain holds (its hostdev's source), as the simulation knows it.
+struct PassedThroughDevice {
+    std::string host;
+    std::string pciAddress;  // canonical DDDD:BB:SS.F
+    std::string domain;      // the domain's name
+    std::string domainUuid;  // canonical, lower case
+    bool operator==(const PassedThroughDevice&) const = default;
+};
+
 class SimulatedHypervisor final : public Hypervisor {
 public:
     explicit SimulatedHypervisor(ManualClock& clock);
@@ -54,6 +63,13 @@ public:
     // Ground truth for checkers: the hosts where `domain` (name or UUID) really runs, reachable or
     // not, in name order. No real hypervisor can answer this; scenario invariants need it.
     std::vector<std::string> hostsRunningForTest(const std::string& domain) const;
+    // Ground truth for the board invariant: every PCI hostdev of every running domain, reachable
+    // or not, in host name, then domain name, then hostdev order. A board that two domains held
+    // at once would show up twice here, which startDomain never allows.
+    std::vector<PassedThroughDevice> passedThroughDevicesForTest() const;
+    // Ground truth for a host's PCI devices and the drivers bound to them now, reachable or not
+    // (pciDevices() needs a reachable host), in node device name order; empty for an unknown host.
+    std::vector<PciDevice> pciDevicesForTest(const std::string& host) const;
 
     // ---- the Hypervisor interface
     Result<void> addHost(const HostConfig& host) override;

@@ -101,22 +101,31 @@ void Decider::releaseBoard(BoardReservation& held, const std::string& why) {
                                              "; it goes back to its host driver when " + held.host + " answers");
 }
 
-bool Decider::boardForRestart(const policy::ServicePolicy& service, const std::string& hostName) {
+std::optional<std::string> Decider::boardForRestart(const policy::ServicePolicy& service, const std::string& hostName) {
     const Telephony& telephony = telephonyOf(service);
-    if (!telephony.board || telephony.boardAddress.empty()) return true;
-    const BoardReservation* held = reservation(hostName, telephony.boardAddress);
-    if (held == nullptr) return true;
-    if (held->service != service.name) return false;
+    if (!telephony.board) return std::string();
+    // The board its definition names there or, when Faxover has not read the definition, the one
+    // reserved for it there: a start never passes through a board nobody decided to give it.
+    std::string board = telephony.boardAddress;
+    if (board.empty())
+        for (const auto& held : boards_)
+            if (held.service == service.name && held.host == hostName) board = held.pciAddress;
+    if (board.empty()) return std::nullopt;
+    const BoardReservation* held = reservation(hostName, board);
+    if (held == nullptr) return board;
+    if (held->service != service.name) return std::nullopt;
     // Its own board on its way back to the host driver: wait for the release to finish first.
     const bool releaseUnderWay = std::any_of(in_.inFlight.begin(), in_.inFlight.end(), [&](const Action& action) {
         return action.kind == ActionKind::ReleaseBoard && action.host == hostName && action.board == held->pciAddress;
     });
-    return !releaseUnderWay;
+    if (releaseUnderWay) return std::nullopt;
+    return board;
 }
 
 void Decider::rerouteTelco(const Action& move, const std::string& fromHost) {
     const policy::ServicePolicy* service = servicePolicy(move.service);
-    if (service == nullptr || !service->telcoHook || (fromHost == move.host && move.fromBoard == move.board)) return;
+    const bool moved = fromHost != move.host || (!move.fromBoard.empty() && move.fromBoard != move.board);
+    if (service == nullptr || !service->telcoHook || !moved) return;
     out_.actions.push_back(Action{ActionKind::RerouteTelco, move.service, move.host, fromHost,
                                   "board " + move.fromBoard + " on " + fromHost + " -> " + move.board + " on " + move.host,
                                   move.actor, "", move.board, move.fromBoard});
@@ -148,8 +157,9 @@ void Decider::finishBoardAction(const FinishedAction& finished) {
     std::erase_if(boards_, [&](const BoardReservation& reservation) { return &reservation == held; });
 }
 
-void Decider::settleBoards() {
-    // A running board-mode service holds the board its definition names, whatever the ledger said.
+void Decider::adoptRunningBoards() {
+    // A running board-mode service holds the board its definition names, whatever the ledger said;
+    // before anything is decided, so that a move decided now releases that board, not nothing.
     for (const auto* subject : telephonySubjects_) {
         const policy::ServicePolicy& service = *subject;
         if (busy(service.name)) continue;
@@ -161,6 +171,9 @@ void Decider::settleBoards() {
             continue;
         reserveBoard(service.name, copies.front(), telephony.boardAddress, "found running with it");
     }
+}
+
+void Decider::settleBoards() {
     for (auto& held : boards_) {
         if (held.releasing) continue;
         const policy::ServicePolicy* service = servicePolicy(held.service);

@@ -52,6 +52,7 @@ Decision Decider::run() {
         if (!action.service.empty() && occupiesService(action.kind)) busy_.insert(action.service);
     for (const auto& finished : in_.finished)
         if (servicePolicy(finished.action.service) != nullptr) applyFinished(finished);
+    adoptRunningBoards();
     for (const auto& command : in_.commands) out_.verdicts.push_back(applyCommand(command));
     for (const auto* service : telephonySubjects_) alertOnTelephonyDisagreement(*service);
     for (const auto& service : policy_.services)

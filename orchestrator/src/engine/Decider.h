@@ -38,7 +38,7 @@ private:
     // ---- Recovery.cpp
     void evaluateNotRunning(const policy::ServicePolicy& service);
     void placeWaitingServices();
-    void restartInPlace(const policy::ServicePolicy& service, const std::string& host);
+    void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board);
     // Where the service could go now (and the board it would get there), never `exclude`; an empty
     // host and the reason when nowhere. `only`, when set, restricts the choice to that host.
     Placement pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
@@ -100,12 +100,14 @@ private:
     // Reserves `board` on `host` for the service; the service's other reservations are released.
     void reserveBoard(const std::string& service, const std::string& host, const std::string& board, const std::string& why);
     void releaseBoard(BoardReservation& reservation, const std::string& why);
-    // Whether a restart on `host` can have the board its definition names there.
-    bool boardForRestart(const policy::ServicePolicy& service, const std::string& host);
+    // The board a restart on `host` gets ("" for SR140), or nullopt when it cannot have one there.
+    std::optional<std::string> boardForRestart(const policy::ServicePolicy& service, const std::string& host);
     // After a board move: the service's telco hook, beside it (not an act(): it does not hold the service).
     void rerouteTelco(const Action& move, const std::string& fromHost);
     void finishBoardAction(const FinishedAction& finished);
-    // End of a decision: reservations follow what runs; boards nobody holds go back to their host driver.
+    // Start of a decision: reservations follow what runs.
+    void adoptRunningBoards();
+    // End of a decision: boards nobody holds go back to their host driver.
     void settleBoards();
     void boardLog(const std::string& host, const std::string& board, const std::string& message, bool alert = false);
 

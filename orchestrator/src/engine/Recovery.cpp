@@ -121,14 +121,13 @@ void Decider::placeWaitingServices() {
     });
     for (auto& request : toPlace_) {
         if (request.restartOn.empty()) continue;
-        if (boardForRestart(*servicePolicy(request.service), request.restartOn)) {
-            restartInPlace(*servicePolicy(request.service), request.restartOn);
+        if (const auto board = boardForRestart(*servicePolicy(request.service), request.restartOn)) {
+            restartInPlace(*servicePolicy(request.service), request.restartOn, *board);
             request.service.clear();  // decided
             continue;
         }
-        // Its board there is another's now: it starts where a board is free.
-        request.exclude = request.restartOn;
-        request.reason += "; its board on " + request.restartOn + " is taken";
+        // Its board there is another's now, or it is not known: it starts where a board is free.
+        request.reason += "; no board of its own on " + request.restartOn;
         request.restartOn.clear();
     }
     std::erase_if(toPlace_, [](const PlacementRequest& request) { return request.service.empty(); });
@@ -176,15 +175,19 @@ void Decider::placeWaitingServices() {
     for (const auto& request : seatless) refuseSeat(*servicePolicy(request.service), request.reason);
 }
 
-void Decider::restartInPlace(const policy::ServicePolicy& service, const std::string& host) {
+void Decider::restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board) {
     ServiceMemory& memory = memoryOf(service.name);
     claimSeat(service, host, "restart in place on " + host);  // available: checked before
-    if (const Telephony& telephony = telephonyOf(service); telephony.board && !telephony.boardAddress.empty())
-        reserveBoard(service.name, host, telephony.boardAddress, "restart in place on " + host);  // checked before
     ++memory.restarts;
     memory.target = host;
-    act(Action{ActionKind::Start, service.name, host, "",
-               "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)});
+    Action start{ActionKind::Start, service.name, host, "",
+                 "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)};
+    if (!board.empty()) {
+        reserveBoard(service.name, host, board, "restart in place on " + host);  // checked before
+        start.board = board;  // the definition is pointed at it: a stale one may name another
+        start.fromBoard = telephonyOf(service).boardAddress;
+    }
+    act(std::move(start));
     setState(service.name, ServiceState::Recovering,
              "stopped on " + host + "; restart in place " + std::to_string(memory.restarts) + " of " +
                  std::to_string(service.maxRestart));

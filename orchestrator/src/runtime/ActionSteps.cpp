@@ -43,8 +43,12 @@ std::string seconds(hv::Duration duration) {
 }
 
 hv::Result<void> defineWithBoard(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
-    BOOST_OUTCOME_TRY(xml, definitionFor(context));
-    BOOST_OUTCOME_TRY(rewritten, withBoard(xml, *context.board));
+    // Faxover's copy of the definition, or (never seen running) the one the target host has.
+    auto xml = definitionFor(context);
+    if (!xml)
+        if (auto onHost = hypervisor.domainXml(host, context.domain)) xml = std::move(onHost.value());
+    if (!xml) return xml.error();
+    BOOST_OUTCOME_TRY(rewritten, withBoard(xml.value(), *context.board));
     BOOST_OUTCOME_TRY(board, hv::PciAddress::parse(context.board->to));
     BOOST_OUTCOME_TRY(hypervisor.detachPciDevice(host, board.nodeDeviceName()));
     BOOST_OUTCOME_TRY(hypervisor.defineDomain(host, rewritten));

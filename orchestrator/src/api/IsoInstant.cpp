@@ -54,7 +54,7 @@ std::optional<sys_days> dateAt(Cursor& cursor) {
     const auto d = cursor.digits(2);
     if (!d) return std::nullopt;
     const year_month_day date{year{*y}, month{static_cast<unsigned>(*m)}, day{static_cast<unsigned>(*d)}};
-    if (!date.ok()) return std::nullopt;
+    if (!date.ok() || !fitsWallTime(date)) return std::nullopt;
     return sys_days{date};
 }
 

@@ -56,7 +56,7 @@ hv::Result<WallTime> parseIsoUtc(std::string_view text) {
     const int hour = digitsAt(text, 11, 2);
     const int minute = digitsAt(text, 14, 2);
     const int second = digitsAt(text, 17, 2);
-    if (!date.ok() || hour > 23 || minute > 59 || second > 59) return badTime(text);
+    if (!date.ok() || !fitsWallTime(date) || hour > 23 || minute > 59 || second > 59) return badTime(text);
     const auto instant = sys_days{date} + hours{hour} + minutes{minute} + seconds{second} +
                          milliseconds{digitsAt(text, 20, 3)};
     return WallTime{duration_cast<WallTime::duration>(instant.time_since_epoch())};

@@ -33,10 +33,16 @@ TEST_CASE("times in any other shape are refused", "[api]") {
                              "2024-05-01T12:00:00.000+00:00", "2024-13-01T12:00:00.000Z", "2023-02-29T12:00:00.000Z",
                              "2024-05-01T24:00:00.000Z", "2024-05-01T12:60:00.000Z", "2024-05-01T12:00:61.000Z",
                              "2024-05-00T12:00:00.000Z", "2024-05-01T12:00:00.0000Z", "+024-05-01T12:00:00.000Z",
-                             "2024-05-01T12:00:00.00aZ"}) {
+                             "2024-05-01T12:00:00.00aZ",
+                             // Beyond what a WallTime holds (1678-2262): refused, not overflowed.
+                             "1024-05-01T12:00:00.000Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"}) {
         INFO(text);
         CHECK(refusal(parseIsoUtc(text)).find("ISO 8601") != std::string::npos);
     }
+    CHECK_FALSE(parseIsoInstant("1024-05-01"));
+    CHECK_FALSE(parseIsoInstant("9999-05-01T12:00Z"));
+    CHECK(parseIsoUtc("2261-12-31T23:59:59.999Z"));
+    CHECK(parseIsoUtc("1678-01-01T00:00:00.000Z"));
 }
 
 TEST_CASE("a cluster status survives the round trip through JSON", "[api]") {

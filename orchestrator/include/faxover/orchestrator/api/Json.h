@@ -24,6 +24,12 @@ hv::Result<WallTime> parseIsoUtc(std::string_view text);
 // Seconds and their fraction (up to 9 digits) are optional. The wire format is one of these.
 hv::Result<WallTime> parseIsoInstant(std::string_view text);
 
+// Whether a date lies within what a WallTime can hold: it counts nanoseconds in 64 bits, from about
+// 1678 to 2262. Both parsers refuse dates outside it (they would overflow, not just be wrong).
+inline bool fitsWallTime(const std::chrono::year_month_day& date) {
+    return date.year() >= std::chrono::year{1678} && date.year() <= std::chrono::year{2261};
+}
+
 enum class JsonStyle { Compact, Indented };
 
 std::string toJson(const ClusterStatus& status, JsonStyle style = JsonStyle::Compact);

@@ -28,7 +28,7 @@ constexpr std::array kCommands = {
     CommandShape{"status", std::nullopt, AdminQuery::Status, Operands::None, "status"},
     CommandShape{"migrate", Verb::Migrate, {}, Operands::ServiceAndOptionalHost, "migrate SERVICE [HOST] [--yes]"},
     CommandShape{"failover", Verb::Failover, {}, Operands::Service, "failover SERVICE [--yes]"},
-    CommandShape{"failback", Verb::Failback, {}, Operands::Service, "failback SERVICE"},
+    CommandShape{"failback", Verb::Failback, {}, Operands::Service, "failback SERVICE [--yes]"},
     CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host, "maintenance enable HOST [--no-wait] [--yes]"},
     CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST"},
     CommandShape{"suspend", Verb::Suspend, {}, Operands::Service, "suspend SERVICE"},
@@ -98,7 +98,7 @@ hv::Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::o
                                  bool sinceGiven) {
     const auto verb = invocation.command ? std::optional<Verb>(invocation.command->verb) : std::nullopt;
     if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
-        return usage("--yes goes with failover, fence confirm, demote, migrate and maintenance enable");
+        return usage("--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     }
     if (invocation.noWait && verb != Verb::MaintenanceEnable) return usage("--no-wait goes with maintenance enable");
     const bool audit = !verb && invocation.query == AdminQuery::LicenceAudit;
@@ -114,7 +114,9 @@ hv::Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::o
 
 bool asksFirst(Verb verb) { return verb == Verb::Failover || verb == Verb::FenceConfirm || verb == Verb::Demote; }
 
-bool asksBeforeColdMoves(Verb verb) { return verb == Verb::Migrate || verb == Verb::MaintenanceEnable; }
+bool asksBeforeColdMoves(Verb verb) {
+    return verb == Verb::Migrate || verb == Verb::Failback || verb == Verb::MaintenanceEnable;
+}
 
 bool isAdminCommand(const std::string& word) {
     const std::string canonical = canonicalWord(word);

@@ -89,6 +89,12 @@ int confirm(const api::AdminCommand& command, api::AdminApi& api, CliConsole& co
     }
     auto context = questionContext(command, api);
     if (!context) return reportError(context.error(), console.err);
+    // A failover of a board-mode VM is a cold move: one question, after its expected outage.
+    if (command.verb == Verb::Failover) {
+        auto notice = coldMoveNotice(command, api);
+        if (!notice) return reportError(notice.error(), console.err);
+        for (const auto& line : notice.value()) console.out << line << '\n';
+    }
     console.out << question(command, context.value()) << std::flush;
     if (saysYes(console.in)) return kAdminOk;
     console.err << "faxover: not confirmed, nothing done\n";

@@ -26,6 +26,7 @@ std::string boardPart(const api::PlannedMove& move) {
 
 std::string question(const api::AdminCommand& command) {
     if (command.verb == api::Verb::MaintenanceEnable) return "Put " + command.host + " in maintenance? [y/N] ";
+    if (command.verb == api::Verb::Failback) return "Fail back " + command.service + "? [y/N] ";
     return "Migrate " + command.service + "? [y/N] ";
 }
 
@@ -54,16 +55,23 @@ std::string coldMoveLine(const api::PlannedMove& move) {
     return line;
 }
 
-int confirmColdMoves(const api::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
+hv::Result<std::vector<std::string>> coldMoveNotice(const api::AdminCommand& command, api::AdminApi& api) {
     auto moves = api.plan(command);
     // A daemon older than this CLI cannot plan: go on as the CLI did before it asked.
-    if (!moves && moves.error().kind == hv::ErrorKind::NotSupported) return kAdminOk;
-    if (!moves) return reportError(moves.error(), console.err);
-    const auto cold = coldMovesOf(moves.value());
-    if (cold.empty()) return kAdminOk;
+    if (!moves && moves.error().kind == hv::ErrorKind::NotSupported) return std::vector<std::string>{};
+    if (!moves) return moves.error();
+    std::vector<std::string> lines;
+    for (const auto& move : coldMovesOf(moves.value())) lines.push_back(coldMoveLine(move));
+    return lines;
+}
+
+int confirmColdMoves(const api::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
+    auto notice = coldMoveNotice(command, api);
+    if (!notice) return reportError(notice.error(), console.err);
+    if (notice.value().empty()) return kAdminOk;
     // Without a terminal the lines explain the refusal, so they go where the refusal goes.
     std::ostream& shown = console.inputIsTerminal ? console.out : console.err;
-    for (const auto& move : cold) shown << coldMoveLine(move) << '\n';
+    for (const auto& line : notice.value()) shown << line << '\n';
     if (!console.inputIsTerminal) {
         console.err << "faxover: " << commandWords(command)
                     << " needs a confirmation and there is no terminal to ask on: pass --yes\n";

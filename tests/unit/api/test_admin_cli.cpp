@@ -44,7 +44,7 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
-    CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, fence confirm, demote, migrate and maintenance enable");
+    CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable");
     CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
     CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");

@@ -70,7 +70,7 @@ TEST_CASE("boards reports a daemon without boards or an unreachable one with the
     fake.boardsError = faxover::hv::Error{ErrorKind::HostUnreachable, "cannot connect to unix:/x"};
     CHECK(runCli({"boards"}, fake).status == kAdminUnreachable);
     CHECK(usageError({"boards", "lab1"}) == "usage: faxover boards");
-    CHECK(usageError({"boards", "--yes"}) == "--yes goes with failover, fence confirm, demote, migrate and maintenance enable");
+    CHECK(usageError({"boards", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     CHECK(parsed({"boards", "--json"}).query == AdminQuery::Boards);
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("migrate and maintenance enable take --yes", "[api][cli][boards]") {
     CHECK(parsed({"migrate", "fax-b", "lab2", "-y"}).command == AdminCommand{Verb::Migrate, "fax-b", "lab2", ""});
     CHECK(parsed({"maintenance", "enable", "lab1", "--yes", "--no-wait"}).yes);
     CHECK(usageError({"maintenance", "disable", "lab1", "--yes"}) ==
-          "--yes goes with failover, fence confirm, demote, migrate and maintenance enable");
+          "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     CHECK(usageError({"migrate"}) == "usage: faxover migrate SERVICE [HOST] [--yes]");
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
 }
@@ -123,6 +123,43 @@ TEST_CASE("migrate with a cold move and no terminal refuses with exit 2 unless -
     CHECK(run.status == kAdminOk);
     CHECK(run.out == kColdMoveOfFaxB + "Migrate fax-b? [y/N] " + fake.reply.message + "\n");
     CHECK(fake.planned().back() == AdminCommand{Verb::Migrate, "fax-b", "lab3", ""});
+}
+
+TEST_CASE("failover of a board-mode VM shows its outage before its one question", "[api][cli][boards]") {
+    FakeAdminApi fake;
+    fake.planMoves = {samplePlan()[1]};
+    auto run = runCli({"failover", "fax-b"}, fake, {"y\n", true});
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out == kColdMoveOfFaxB + "Fail over fax-b from lab1? [y/N] " + fake.reply.message + "\n");
+    CHECK(fake.planned() == std::vector<AdminCommand>{{Verb::Failover, "fax-b", "", ""}});
+    CHECK(fake.received() == std::vector<AdminCommand>{{Verb::Failover, "fax-b", "", ""}});
+
+    // A plan the daemon refuses is reported and nothing is sent; --yes asks nothing.
+    fake.planError = faxover::hv::Error{ErrorKind::OperationInvalid, "cannot fail over fax-b: no fax board fits"};
+    run = runCli({"failover", "fax-b"}, fake, {"y\n", true});
+    CHECK(run.status == kAdminRefused);
+    CHECK(run.err == "faxover: cannot fail over fax-b: no fax board fits\n");
+    CHECK(fake.received().size() == 1);
+    CHECK(runCli({"failover", "fax-b", "--yes"}, fake).status == kAdminOk);
+    CHECK(fake.planned().size() == 2);
+    CHECK(fake.received().size() == 2);
+}
+
+TEST_CASE("failback with a cold move asks like migrate", "[api][cli][boards]") {
+    FakeAdminApi fake;
+    fake.planMoves = {samplePlan()[1]};
+    CHECK(parsed({"failback", "fax-b", "--yes"}).yes);
+    auto run = runCli({"failback", "fax-b"}, fake, {"n\n", true});
+    CHECK(run.status == kAdminRefused);
+    CHECK(run.out == kColdMoveOfFaxB + "Fail back fax-b? [y/N] ");
+    CHECK(fake.received().empty());
+    run = runCli({"failback", "fax-b"}, fake);
+    CHECK(run.status == kAdminUsage);
+    CHECK_THAT(run.err, Catch::EndsWith("faxover: failback fax-b needs a confirmation and there is no terminal to ask "
+                                        "on: pass --yes\n"));
+    fake.planMoves = liveMigrationsOnly();
+    CHECK(runCli({"failback", "fax-a"}, fake).status == kAdminOk);
+    CHECK(fake.received() == std::vector<AdminCommand>{{Verb::Failback, "fax-a", "", ""}});
 }
 
 TEST_CASE("no question when the plan has only live migrations", "[api][cli][boards]") {

@@ -59,7 +59,8 @@ struct AdminInvocation {
 bool asksFirst(api::Verb verb);
 
 // True for the verbs that ask the daemon for a dry run first and, when it moves a board-mode VM
-// cold (an outage), show the expected outage and ask unless --yes: migrate, maintenance enable.
+// cold (an outage), show the expected outage and ask unless --yes: migrate, failback, maintenance
+// enable.
 bool asksBeforeColdMoves(api::Verb verb);
 
 // True for the first word of an admin command; main() hands those (and --api/--json) here.

@@ -173,6 +173,16 @@ void Decider::adoptRunningBoards() {
     }
 }
 
+bool Decider::mayStillUse(const BoardReservation& held) const {
+    const auto& copies = activeCopies(held.service);
+    if (std::find(copies.begin(), copies.end(), held.host) == copies.end()) return false;
+    const policy::ServicePolicy* service = servicePolicy(held.service);
+    if (service == nullptr || copies.size() != 1) return true;
+    // Its definition there names the board it runs with; unread, it may be this one.
+    const std::string& board = telephonyOf(*service).boardAddress;
+    return board.empty() || board == held.pciAddress;
+}
+
 void Decider::settleBoards() {
     for (auto& held : boards_) {
         if (held.releasing) continue;
@@ -181,16 +191,16 @@ void Decider::settleBoards() {
         else if (service->telephony == policy::TelephonyMode::Sr140)
             releaseBoard(held, held.service + " is now telephony sr140");
     }
-    // Released boards go back to their host driver once the host has answered that nothing of the
-    // service runs there (a fenced host must come back first).
+    // Released boards go back to their host driver once the host has answered that the service
+    // does not run there with that board (a fenced host must come back first). It may run there
+    // with another one: moved back onto the same host, onto its other board.
     for (const auto& held : boards_) {
         if (!held.releasing || busy(held.service)) continue;
         const HostObservation* where = host(held.host);
         if (where == nullptr || where->libvirt != hv::Reachability::Reachable || where->fence != FenceStatus::None ||
             (where->health != HostHealthState::Ok && where->health != HostHealthState::Degraded))
             continue;
-        const auto& copies = activeCopies(held.service);
-        if (std::find(copies.begin(), copies.end(), held.host) != copies.end()) continue;
+        if (mayStillUse(held)) continue;
         const bool underWay = std::any_of(in_.inFlight.begin(), in_.inFlight.end(), [&](const Action& action) {
             return action.kind == ActionKind::ReleaseBoard && action.host == held.host && action.board == held.pciAddress;
         });

@@ -109,6 +109,8 @@ private:
     void adoptRunningBoards();
     // End of a decision: boards nobody holds go back to their host driver.
     void settleBoards();
+    // True while the released board's service may still run with it on its host.
+    bool mayStillUse(const BoardReservation& released) const;
     void boardLog(const std::string& host, const std::string& board, const std::string& message, bool alert = false);
 
     // ---- shared helpers (Decider.cpp)

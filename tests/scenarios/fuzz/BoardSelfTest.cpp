@@ -51,6 +51,7 @@ struct BoardCase {
     std::vector<BoardReservationRecord> reservations;
     std::string expected;  // a violation containing this; "" for none
     bool daemonSawThem = true;  // the daemon has had a round to see both running boards
+    bool settled = false;       // checked as after the `settled` command
 };
 
 }  // namespace
@@ -92,13 +93,21 @@ int boardSelfTest(const Workspace& workspace, std::size_t& cases) {
         {"one board held and one releasing", {d1, e2, d2Releasing}, ""},
         {"a board the daemon never saw need not be reserved", {}, "", false},
         {"unseen boards aside, two held boards still count", {d1, d2}, "fax-d holds 2 board reservations", false},
+        {"settled, every reservation matches what runs", {d1, e2}, "", true, true},
+        {"settled, a board still releasing on a host that answers", {d1Releasing, e2},
+         "settled, board 0000:03:00.0 on h1 is still releasing from fax-d though its host answers", true, true},
+        {"settled, a reservation on a board its service does not run with", {d2, e2},
+         "settled, board 0000:05:00.0 on h2 is reserved for fax-d but it runs with board 0000:03:00.0 on h1", true,
+         true},
+        {"unsettled, the same reservations pass", {d1Releasing, e2}, "", true, false},
     };
     scenario::BoardSightings none, all;
     all.markAllSeen(hypervisor);
     int failed = 0;
     for (const auto& test : tests) {
         const auto check =
-            scenario::checkBoardInvariants(hypervisor, policy, test.reservations, test.daemonSawThem ? all : none);
+            scenario::checkBoardInvariants(hypervisor, policy, test.reservations, test.daemonSawThem ? all : none,
+                                           test.settled);
         bool ok = test.expected.empty() ? check.violations.empty() : false;
         for (const auto& violation : check.violations)
             ok = ok || (!test.expected.empty() && violation.find(test.expected) != std::string::npos);

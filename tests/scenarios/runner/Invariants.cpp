@@ -29,6 +29,32 @@ const policy::ServicePolicy* serviceProtecting(const policy::Policy& policy, con
     return nullptr;
 }
 
+template <typename Violated>
+void checkSettledBoards(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
+                        const std::vector<orchestrator::store::BoardReservationRecord>& reservations,
+                        const Violated& violated, std::size_t& checks) {
+    const auto used = hypervisor.passedThroughDevicesForTest();
+    for (const auto& reservation : reservations) {
+        const std::string board = "board " + reservation.pciAddress + " on " + reservation.host;
+        ++checks;
+        if (reservation.releasing) {
+            const auto status = hypervisor.hostStatus(reservation.host);
+            if (status && status.value().reachability == hv::Reachability::Reachable)
+                violated("settled, " + board + " is still releasing from " + reservation.service +
+                         " though its host answers");
+            continue;
+        }
+        for (const auto& use : used) {
+            const policy::ServicePolicy* service = serviceProtecting(policy, use);
+            if (service == nullptr || service->name != reservation.service) continue;
+            ++checks;
+            if (use.host != reservation.host || use.pciAddress != reservation.pciAddress)
+                violated("settled, " + board + " is reserved for " + reservation.service + " but it runs with board " +
+                         use.pciAddress + " on " + use.host);
+        }
+    }
+}
+
 }  // namespace
 
 InvariantCheck checkLicenceInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
@@ -106,7 +132,7 @@ void BoardSightings::markAllSeen(const hv::sim::SimulatedHypervisor& hypervisor)
 
 InvariantCheck checkBoardInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
                                     const std::vector<orchestrator::store::BoardReservationRecord>& reservations,
-                                    const BoardSightings& sightings) {
+                                    const BoardSightings& sightings, bool settled) {
     InvariantCheck result;
     auto violated = [&](const std::string& what) { result.violations.push_back(kViolated + what); };
     for (const auto& held : hypervisor.passedThroughDevicesForTest()) {
@@ -136,6 +162,7 @@ InvariantCheck checkBoardInvariants(const hv::sim::SimulatedHypervisor& hypervis
                      listed);
         }
     }
+    if (settled) checkSettledBoards(hypervisor, policy, reservations, violated, result.checks);
     return result;
 }
 

@@ -55,8 +55,11 @@ private:
 //   the daemon has seen it (`sightings`), is reserved for the service protecting that domain,
 //   releasing or not. Domains no service protects are not the daemon's to reserve for;
 // - no service holds more than one reservation that is not releasing.
+// `settled` (faults healed, the daemon had time to act) adds the reservations against reality:
+// - no reservation on a host whose libvirtd answers is still releasing (its board went back);
+// - a held reservation's service, where it runs with a board, runs with that one.
 InvariantCheck checkBoardInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
                                     const std::vector<orchestrator::store::BoardReservationRecord>& reservations,
-                                    const BoardSightings& sightings);
+                                    const BoardSightings& sightings, bool settled);
 
 }  // namespace faxover::scenario

@@ -324,6 +324,33 @@ TEST_CASE("boards: a released board goes back to its host driver once its host a
     }
 }
 
+TEST_CASE("boards: a released board goes back even while its service runs on that host with another one", "[engine][boards]") {
+    // fax-a came back to h1 on h1's second board (found by the board fuzzer: the release waited
+    // for fax-a to leave h1, which it never did).
+    policy::Policy cluster = boardCluster();
+    cluster.hosts[0].boards.push_back({"0000:06:00.0", "tr1034", "pri-a"});
+    engine::EngineInput input = inputFor(cluster);
+    input.hosts["h1"].boards->push_back(device("0000:06:00.0", kBrooktrout, 0x4d01));
+    runsOn(input, "fax-a", "h1", "0000:06:00.0");
+    input.boards.push_back({"h1", "0000:03:00.0", "fax-a", input.now - 1min, true});
+
+    const engine::Decision decision = engine::decide(input);
+    const engine::Action* release = actionOf(decision, ActionKind::ReleaseBoard);
+    REQUIRE(release != nullptr);
+    CHECK(release->board == "0000:03:00.0");
+
+    // Running with the released board itself: it holds it again, and the other one goes back.
+    input.services["fax-a"].pciHostdevs = {"0000:03:00.0"};
+    const engine::Decision adopted = engine::decide(input);
+    release = actionOf(adopted, ActionKind::ReleaseBoard);
+    REQUIRE(release != nullptr);
+    CHECK(release->board == "0000:06:00.0");
+    CHECK_FALSE(reservationOf(adopted.boards, "h1", "0000:03:00.0")->releasing);
+    // Running with a board Faxover has not read yet: it may be this one, so nothing goes back.
+    input.services["fax-a"].pciHostdevs.clear();
+    CHECK(actionOf(engine::decide(input), ActionKind::ReleaseBoard) == nullptr);
+}
+
 TEST_CASE("boards: maintenance moves a board service cold onto the target's free board", "[engine][boards]") {
     const policy::Policy cluster = boardCluster(policy::TelephonyMode::Auto);
     engine::EngineInput input = inputFor(cluster);

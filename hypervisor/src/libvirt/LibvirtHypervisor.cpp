@@ -295,7 +295,9 @@ Result<std::vector<DomainInfo>> LibvirtHypervisor::listDomains(const std::string
 
 Result<std::string> LibvirtHypervisor::domainXml(const std::string& host, const std::string& domain) {
     return impl_->withDomain(host, domain, [&](virConnectPtr, virDomainPtr handle) -> Result<std::string> {
-        char* xml = virDomainGetXMLDesc(handle, 0);
+        // SECURE needs the read-write connection Faxover holds anyway; without it libvirt drops
+        // passwords, and a definition copied elsewhere would lose them.
+        char* xml = virDomainGetXMLDesc(handle, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
         if (xml == nullptr) return lastLibvirtError(host, "read XML of domain " + domain);
         return libvirt::takeString(xml);
     });

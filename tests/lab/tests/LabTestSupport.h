@@ -4,6 +4,11 @@
 #include "LabHarness.h"
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 
+#include <Poco/DOM/AutoPtr.h>
+#include <Poco/DOM/DOMParser.h>
+#include <Poco/DOM/DOMWriter.h>
+#include <Poco/DOM/Document.h>
+#include <Poco/DOM/Element.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -11,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -134,10 +140,25 @@ private:
     std::function<void()> action_;
 };
 
-// Defines and starts a lab guest; the returned guard destroys and undefines it wherever it is.
-inline std::unique_ptr<OnExit> runGuest(LabSession& session, const std::string& host, lab::Guest guest,
-                                        const std::string& name) {
-    auto defined = session.hypervisor->defineDomain(host, lab::Lab::guestXml(guest, name));
+// The lab's diskless guest named `name`, with one more device under <devices>: the element
+// `makeDevice` builds in the guest's document (XML library, never string splicing).
+inline std::string guestWithDevice(
+    const std::string& name,
+    const std::function<Poco::AutoPtr<Poco::XML::Element>(Poco::XML::Document&)>& makeDevice) {
+    Poco::XML::DOMParser parser;
+    Poco::AutoPtr<Poco::XML::Document> document = parser.parseString(lab::Lab::guestXml(lab::Guest::Diskless, name));
+    Poco::AutoPtr<Poco::XML::Element> device = makeDevice(*document);
+    document->documentElement()->getChildElement("devices")->appendChild(device);
+    std::ostringstream xml;
+    Poco::XML::DOMWriter().writeNode(xml, document);
+    return xml.str();
+}
+
+// Defines and starts the domain `xml` names `name`; the returned guard destroys and undefines it
+// wherever it is.
+inline std::unique_ptr<OnExit> runDomain(LabSession& session, const std::string& host, const std::string& name,
+                                         const std::string& xml) {
+    auto defined = session.hypervisor->defineDomain(host, xml);
     INFO((defined ? std::string() : defined.error().message));
     REQUIRE(defined);
     auto cleanup = std::make_unique<OnExit>([&session, name] {
@@ -150,6 +171,12 @@ inline std::unique_ptr<OnExit> runGuest(LabSession& session, const std::string& 
     INFO((started ? std::string() : started.error().message));
     REQUIRE(started);
     return cleanup;
+}
+
+// Defines and starts a lab guest, as runDomain.
+inline std::unique_ptr<OnExit> runGuest(LabSession& session, const std::string& host, lab::Guest guest,
+                                        const std::string& name) {
+    return runDomain(session, host, name, lab::Lab::guestXml(guest, name));
 }
 
 }  // namespace faxover::labtest

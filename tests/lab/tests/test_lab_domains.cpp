@@ -77,6 +77,50 @@ TEST_CASE("node inventory and PCI listing come from the real host, read-only", "
     }
 }
 
+namespace {
+
+// The lab's diskless guest with a VNC display behind a password.
+std::string guestWithVncPassword(const std::string& name, const std::string& password) {
+    return guestWithDevice(name, [&](Poco::XML::Document& document) {
+        Poco::AutoPtr<Poco::XML::Element> graphics = document.createElement("graphics");
+        graphics->setAttribute("type", "vnc");
+        graphics->setAttribute("autoport", "yes");
+        graphics->setAttribute("listen", "127.0.0.1");
+        graphics->setAttribute("passwd", password);
+        return graphics;
+    });
+}
+
+}  // namespace
+
+TEST_CASE("the definition read from a running domain is the persistent one with its secrets", "[lab][domains]") {
+    // What a cold move or a restart elsewhere defines on the target: QEMU's runtime ids must not
+    // travel, and the VNC password must not be lost.
+    LabSession session;
+    const std::string host = session.hostName(0);
+    auto guest = runDomain(session, host, "labtest-definition", guestWithVncPassword("labtest-definition", "s3cr3t!"));
+    auto info = session.hypervisor->domainInfo(host, "labtest-definition");
+    REQUIRE(info);
+    REQUIRE(info.value().active());
+
+    auto xml = session.hypervisor->domainXml(host, "labtest-definition");
+    REQUIRE(xml);
+    CHECK_THAT(xml.value(), Catch::Contains("s3cr3t!"));
+    CHECK_THAT(xml.value(), !Catch::Contains("<alias "));
+    Poco::XML::DOMParser parser;
+    Poco::AutoPtr<Poco::XML::Document> document = parser.parseString(xml.value());
+    CHECK_FALSE(document->documentElement()->hasAttribute("id"));  // a running domain's number on this host
+
+    // Defined on another host as it is, it starts there with the same password.
+    const std::string other = session.hostName(1);
+    REQUIRE(session.hypervisor->destroyDomain(host, "labtest-definition"));
+    REQUIRE(session.hypervisor->defineDomain(other, xml.value()));
+    REQUIRE(session.hypervisor->startDomain(other, "labtest-definition"));
+    auto there = session.hypervisor->domainXml(other, "labtest-definition");
+    REQUIRE(there);
+    CHECK_THAT(there.value(), Catch::Contains("s3cr3t!"));
+}
+
 TEST_CASE("an unknown host name is an invalid argument", "[lab][domains]") {
     LabSession session;
     auto info = session.hypervisor->domainInfo("no-such-host", "x");

@@ -4,15 +4,8 @@
 // named after the SHA-256 of the disk path).
 #include "HookTestSupport.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
-#include <Poco/DOM/DOMWriter.h>
-#include <Poco/DOM/Document.h>
-#include <Poco/DOM/Element.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
-
-#include <sstream>
 
 namespace faxover::labtest {
 
@@ -22,26 +15,23 @@ namespace {
 
 // The diskless lab guest with one raw virtio disk at `imagePath` (added with the XML library).
 std::string guestWithDisk(const std::string& name, const std::string& imagePath) {
-    Poco::XML::DOMParser parser;
-    Poco::AutoPtr<Poco::XML::Document> document = parser.parseString(lab::Lab::guestXml(lab::Guest::Diskless, name));
-    Poco::AutoPtr<Poco::XML::Element> disk = document->createElement("disk");
-    disk->setAttribute("type", "file");
-    disk->setAttribute("device", "disk");
-    Poco::AutoPtr<Poco::XML::Element> driver = document->createElement("driver");
-    driver->setAttribute("name", "qemu");
-    driver->setAttribute("type", "raw");
-    Poco::AutoPtr<Poco::XML::Element> source = document->createElement("source");
-    source->setAttribute("file", imagePath);
-    Poco::AutoPtr<Poco::XML::Element> target = document->createElement("target");
-    target->setAttribute("dev", "vda");
-    target->setAttribute("bus", "virtio");
-    disk->appendChild(driver);
-    disk->appendChild(source);
-    disk->appendChild(target);
-    document->documentElement()->getChildElement("devices")->appendChild(disk);
-    std::ostringstream xml;
-    Poco::XML::DOMWriter().writeNode(xml, document);
-    return xml.str();
+    return guestWithDevice(name, [&](Poco::XML::Document& document) {
+        Poco::AutoPtr<Poco::XML::Element> disk = document.createElement("disk");
+        disk->setAttribute("type", "file");
+        disk->setAttribute("device", "disk");
+        Poco::AutoPtr<Poco::XML::Element> driver = document.createElement("driver");
+        driver->setAttribute("name", "qemu");
+        driver->setAttribute("type", "raw");
+        Poco::AutoPtr<Poco::XML::Element> source = document.createElement("source");
+        source->setAttribute("file", imagePath);
+        Poco::AutoPtr<Poco::XML::Element> target = document.createElement("target");
+        target->setAttribute("dev", "vda");
+        target->setAttribute("bus", "virtio");
+        disk->appendChild(driver);
+        disk->appendChild(source);
+        disk->appendChild(target);
+        return disk;
+    });
 }
 
 void createImage(const std::string& path) {

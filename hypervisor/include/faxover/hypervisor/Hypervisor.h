@@ -49,6 +49,9 @@ public:
     virtual Result<void> undefineDomain(const std::string& host, const std::string& domain) = 0;
     virtual Result<DomainInfo> domainInfo(const std::string& host, const std::string& domain) = 0;
     virtual Result<std::vector<DomainInfo>> listDomains(const std::string& host) = 0;
+    // The domain's persistent definition, secrets (e.g. a VNC password) included: what its next
+    // start runs and what a cold move defines on another host. Not the running XML, whose
+    // runtime-only parts (ids, aliases, dynamic labels) belong to this host's QEMU.
     virtual Result<std::string> domainXml(const std::string& host, const std::string& domain) = 0;
     // Asks every host for the domain with this UUID; never fails as a whole.
     virtual DomainCopies findDomainCopies(const std::string& uuid) = 0;

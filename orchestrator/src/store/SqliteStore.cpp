@@ -7,6 +7,11 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -74,6 +79,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
         const auto directory = std::filesystem::path(path).parent_path();
         if (!directory.empty() && !std::filesystem::is_directory(directory)) {
             return failed("directory " + directory.string() + " does not exist");
+        }
+        // The store keeps domain definitions with their secrets (docs/hypervisor.md): a new one is
+        // created readable by its owner only. SQLite gives its WAL and shared-memory files the
+        // database file's mode.
+        if (!std::filesystem::exists(path)) {
+            if (const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+            else if (errno != EEXIST) return failed(std::string("cannot create: ") + std::strerror(errno));
         }
         auto session = std::make_unique<Poco::Data::Session>("SQLite", path, kOpenTimeoutSeconds);
         // The first statement reads the header: a garbage file fails here, as an exception.

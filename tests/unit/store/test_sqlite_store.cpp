@@ -4,7 +4,10 @@
 
 #include <Poco/Data/Session.h>
 
+#include <filesystem>
 #include <fstream>
+
+#include <sys/stat.h>
 
 using namespace store_test;
 using namespace faxover::orchestrator::store;
@@ -249,4 +252,20 @@ TEST_CASE("store: the audit table refuses updates and deletes even through raw S
     Poco::Data::Session raw("SQLite", path);
     CHECK_THROWS(raw << "DELETE FROM audit", Poco::Data::Keywords::now);
     CHECK_THROWS(raw << "UPDATE audit SET reason = 'x'", Poco::Data::Keywords::now);
+}
+
+TEST_CASE("store: a new store and its WAL are readable by their owner only", "[store]") {
+    // It keeps domain definitions with their secrets (a VNC password, docs/hypervisor.md).
+    TempDir dir;
+    const std::string path = dir.file("s.db");
+    const auto previous = ::umask(0022);
+    auto db = openOrFail(path);
+    ::umask(previous);
+    REQUIRE(db->appendIntent(sampleIntent("fax1")));
+    namespace fs = std::filesystem;
+    const auto others = fs::perms::group_all | fs::perms::others_all;
+    CHECK((fs::status(path).permissions() & others) == fs::perms::none);
+    CHECK((fs::status(path).permissions() & fs::perms::owner_read) != fs::perms::none);
+    REQUIRE(fs::exists(path + "-wal"));
+    CHECK((fs::status(path + "-wal").permissions() & others) == fs::perms::none);
 }

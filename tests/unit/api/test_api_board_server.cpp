@@ -1,6 +1,6 @@
 // The board routes of the API server (issue #5), GET /v1/boards and POST /v1/plan, over real
 // sockets with a scripted AdminApi behind them; the hook listener does not serve them.
-#include "api_http_support.h"
+#include "api_server_support.h"
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 #include "faxover/orchestrator/api/ApiServer.h"
@@ -11,28 +11,6 @@
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::hv::ErrorKind;
-
-namespace {
-
-struct RunningServer {
-    RunningServer(AdminApi& api, const ApiEndpoint& endpoint, ApiRole role = ApiRole::Admin)
-        : server(api, endpoint, role) {
-        auto started = server.start();
-        INFO((started ? std::string() : started.error().message));
-        REQUIRE(started);
-    }
-    ApiEndpoint endpoint() const { return server.boundEndpoint(); }
-    ApiServer server;
-};
-
-const ApiEndpoint kLoopback = parseApiEndpoint("tcp:127.0.0.1:0").value();
-
-std::string errorMessage(const RawAnswer& answer) {
-    auto error = errorFromJson(answer.body);
-    return error ? error.value().error.message : "(not an error document: " + answer.body + ")";
-}
-
-}  // namespace
 
 TEST_CASE("the client reads the boards and a plan through the server", "[api][server][boards]") {
     TempDir folder;

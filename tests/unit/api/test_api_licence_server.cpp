@@ -1,6 +1,6 @@
 // The licence routes of the API server (issue #4) and the hook listener, over real sockets with
 // a scripted AdminApi behind them.
-#include "api_http_support.h"
+#include "api_server_support.h"
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 #include "faxover/orchestrator/api/ApiServer.h"
@@ -14,24 +14,7 @@ using faxover::hv::ErrorKind;
 
 namespace {
 
-struct RunningServer {
-    RunningServer(AdminApi& api, const ApiEndpoint& endpoint, ApiRole role = ApiRole::Admin)
-        : server(api, endpoint, role) {
-        auto started = server.start();
-        INFO((started ? std::string() : started.error().message));
-        REQUIRE(started);
-    }
-    ApiEndpoint endpoint() const { return server.boundEndpoint(); }
-    ApiServer server;
-};
-
-const ApiEndpoint kLoopback = parseApiEndpoint("tcp:127.0.0.1:0").value();
 constexpr const char* kUuid = "4dea22b3-1d52-d8f3-2516-782e98ab3fa0";
-
-std::string errorMessage(const RawAnswer& answer) {
-    auto error = errorFromJson(answer.body);
-    return error ? error.value().error.message : "(not an error document: " + answer.body + ")";
-}
 
 }  // namespace
 

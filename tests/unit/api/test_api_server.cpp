@@ -1,6 +1,6 @@
 // ApiServer and ApiClient end to end, over a unix socket in a temporary folder and over loopback
 // TCP with an ephemeral port, with a scripted AdminApi behind the server.
-#include "api_http_support.h"
+#include "api_server_support.h"
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 #include "faxover/orchestrator/api/ApiServer.h"
@@ -27,23 +27,11 @@ using faxover::hv::ErrorKind;
 namespace {
 
 ApiEndpoint unixEndpoint(const std::string& path) { return parseApiEndpoint("unix:" + path).value(); }
-const ApiEndpoint kLoopback = parseApiEndpoint("tcp:127.0.0.1:0").value();
 
 std::string myUserName() {
     const passwd* entry = ::getpwuid(::getuid());
     return entry != nullptr ? entry->pw_name : "uid:" + std::to_string(::getuid());
 }
-
-// A server on `endpoint`, started, stopped at the end of the scope.
-struct RunningServer {
-    RunningServer(AdminApi& api, const ApiEndpoint& endpoint) : server(api, endpoint) {
-        auto started = server.start();
-        INFO((started ? std::string() : started.error().message));
-        REQUIRE(started);
-    }
-    ApiEndpoint endpoint() const { return server.boundEndpoint(); }
-    ApiServer server;
-};
 
 std::string commandBody(const std::string& verb, const std::string& service, const std::string& host = "") {
     return toJson(AdminCommand{verbNamed(verb).value(), service, host, ""});

@@ -145,12 +145,15 @@ void Decider::finishBoardAction(const FinishedAction& finished) {
     BoardReservation* held = reservation(action.host, action.board);
     if (held == nullptr || !held->releasing) return;  // taken again meanwhile
     if (!finished.succeeded) {
+        // One alert per streak of failures: a board a VM Faxover does not protect holds fails the
+        // same way every 30 s for as long as that VM runs.
+        const bool firstFailure = !held->releaseFailed;
         held->since = in_.now;  // retried kReleaseRetry from now
         held->releaseFailed = true;
         boardLog(action.host, action.board,
-                 "could not go back to its host driver: " + finished.message + "; retried in " +
-                     std::to_string(kReleaseRetry.count()) + " s",
-                 true);
+                 "could not go back to its host driver: " + finished.message + "; retried every " +
+                     std::to_string(kReleaseRetry.count()) + " s" + (firstFailure ? "" : " (failed again)"),
+                 firstFailure);
         return;
     }
     boardLog(action.host, action.board, "back with its host driver (" + finished.message + "): free");

@@ -56,7 +56,8 @@ private:
 //   releasing or not. Domains no service protects are not the daemon's to reserve for;
 // - no service holds more than one reservation that is not releasing.
 // `settled` (faults healed, the daemon had time to act) adds the reservations against reality:
-// - no reservation on a host whose libvirtd answers is still releasing (its board went back);
+// - no reservation on a host whose libvirtd answers is still releasing (its board went back;
+//   only a VM outside the policy holding it could stop that: board-held-by-unprotected-vm);
 // - a held reservation's service, where it runs with a board, runs with that one.
 InvariantCheck checkBoardInvariants(const hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy,
                                     const std::vector<orchestrator::store::BoardReservationRecord>& reservations,

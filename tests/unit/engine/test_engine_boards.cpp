@@ -306,12 +306,12 @@ TEST_CASE("boards: a released board goes back to its host driver once its host a
         fencedOff(input, "h1");
         CHECK(actionOf(engine::decide(input), ActionKind::ReleaseBoard) == nullptr);
     }
-    SECTION("a failed release is an alert and is retried after 30 s, not every round") {
+    SECTION("a failed release is one alert and is retried every 30 s, not every round") {
         engine::Action release{ActionKind::ReleaseBoard, "fax-a", "h1", "", "released by fax-a"};
         release.board = "0000:03:00.0";
         input.finished = {{release, false, "device busy"}};
         const engine::Decision failed = engine::decide(input);
-        CHECK(logged(failed, "could not go back to its host driver: device busy; retried in 30 s", true));
+        CHECK(logged(failed, "could not go back to its host driver: device busy; retried every 30 s", true));
         CHECK(actionOf(failed, ActionKind::ReleaseBoard) == nullptr);
 
         engine::EngineInput later = input;
@@ -321,6 +321,12 @@ TEST_CASE("boards: a released board goes back to its host driver once its host a
         CHECK(actionOf(engine::decide(later), ActionKind::ReleaseBoard) == nullptr);
         later.now = input.now + 31s;
         CHECK(actionOf(engine::decide(later), ActionKind::ReleaseBoard) != nullptr);
+
+        // Failing again is logged, not alerted again.
+        later.finished = {{release, false, "device busy"}};
+        const engine::Decision again = engine::decide(later);
+        CHECK(logged(again, "device busy; retried every 30 s (failed again)", false));
+        CHECK_FALSE(logged(again, "device busy", true));
     }
 }
 

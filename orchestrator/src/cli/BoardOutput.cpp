@@ -13,7 +13,8 @@ namespace faxover::orchestrator {
 namespace {
 
 // The states in which a board cannot be given to a VM: the admin must act (docs/cli.md).
-constexpr std::array<std::string_view, 4> kUnusableStates = {"missing", "wrong-device", "unmapped", "not-inventoried"};
+constexpr std::array<std::string_view, 5> kUnusableStates = {"missing", "wrong-device", "unmapped", "not-inventoried",
+                                                              "other-vm"};
 
 bool unusable(const api::BoardView& board) {
     return std::find(kUnusableStates.begin(), kUnusableStates.end(), board.state) != kUnusableStates.end();

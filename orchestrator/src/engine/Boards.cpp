@@ -60,7 +60,9 @@ std::vector<PlacementBoard> Decider::placementBoards(const HostObservation& obse
         const auto held = std::find_if(boards_.begin(), boards_.end(), [&](const BoardReservation& reservation) {
             return reservation.host == hostPolicy.name && reservation.pciAddress == status.pciAddress;
         });
-        if (held != boards_.end() && held->releasing)
+        if (status.seen && !status.seen->otherVm.empty())
+            board.unavailable = "passed through to " + status.seen->otherVm + ", a VM no service protects";
+        else if (held != boards_.end() && held->releasing)
             board.unavailable = "going back to its host driver (was " + held->service + "'s)";
         else if (held != boards_.end()) board.holder = held->service;
         boards.push_back(std::move(board));
@@ -101,6 +103,14 @@ void Decider::releaseBoard(BoardReservation& held, const std::string& why) {
                                              "; it goes back to its host driver when " + held.host + " answers");
 }
 
+bool Decider::usedByOtherVm(const std::string& hostName, const std::string& board) const {
+    const HostObservation* seen = host(hostName);
+    if (seen == nullptr || !seen->boards) return false;
+    return std::any_of(seen->boards->begin(), seen->boards->end(), [&](const ObservedBoard& observed) {
+        return observed.pciAddress == board && !observed.otherVm.empty();
+    });
+}
+
 std::optional<std::string> Decider::boardForRestart(const policy::ServicePolicy& service, const std::string& hostName) {
     const Telephony& telephony = telephonyOf(service);
     if (!telephony.board) return std::string();
@@ -110,7 +120,7 @@ std::optional<std::string> Decider::boardForRestart(const policy::ServicePolicy&
     if (board.empty())
         for (const auto& held : boards_)
             if (held.service == service.name && held.host == hostName) board = held.pciAddress;
-    if (board.empty()) return std::nullopt;
+    if (board.empty() || usedByOtherVm(hostName, board)) return std::nullopt;
     const BoardReservation* held = reservation(hostName, board);
     if (held == nullptr) return board;
     if (held->service != service.name) return std::nullopt;

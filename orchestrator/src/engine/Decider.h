@@ -100,6 +100,8 @@ private:
     // Reserves `board` on `host` for the service; the service's other reservations are released.
     void reserveBoard(const std::string& service, const std::string& host, const std::string& board, const std::string& why);
     void releaseBoard(BoardReservation& reservation, const std::string& why);
+    // True when a VM no service protects passes `board` through on `host`.
+    bool usedByOtherVm(const std::string& host, const std::string& board) const;
     // The board a restart on `host` gets ("" for SR140), or nullopt when it cannot have one there.
     std::optional<std::string> boardForRestart(const policy::ServicePolicy& service, const std::string& host);
     // After a board move: the service's telco hook, beside it (not an act(): it does not hold the service).

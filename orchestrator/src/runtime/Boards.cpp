@@ -145,6 +145,13 @@ hv::Result<std::vector<api::BoardView>> Runtime::boards() {
             } else if (status.condition == engine::HostBoardStatus::Condition::Usable) {
                 view.state = "free";
             }
+            if (status.seen && !status.seen->otherVm.empty()) {
+                // Whatever Faxover reserved, that VM has the board: the admin must act.
+                view.detail = "passed through to " + status.seen->otherVm + ", a VM no service protects" +
+                              (view.holder.empty() ? "" : " (reserved for " + view.holder + ")");
+                view.holder = status.seen->otherVm;
+                view.state = "other-vm";
+            }
             views.push_back(std::move(view));
         }
     }

@@ -1,5 +1,7 @@
 #include "faxover/orchestrator/runtime/Monitor.h"
 
+#include "faxover/hypervisor/DomainXml.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -35,6 +37,39 @@ std::vector<engine::ObservedBoard> possibleBoards(const policy::Policy& policy, 
     return boards;
 }
 
+// The running domains of `host` that no service protects, with their PCI hostdevs, on a host where
+// the policy maps boards (elsewhere none could be taken from Faxover). A domain's definition is
+// read once while it runs (`known`: the last round's); a board hot-plugged into it only for this
+// run (not in its persistent definition) is not seen.
+Monitor::OtherVms readOtherVms(hv::Hypervisor& hypervisor, const policy::Policy& policy, const std::string& host,
+                               const std::vector<hv::DomainInfo>& domains, const Monitor::OtherVms& known) {
+    Monitor::OtherVms found;
+    const policy::HostPolicy* mapped = policy.findHost(host);
+    if (mapped == nullptr || mapped->boards.empty()) return found;
+    for (const auto& domain : domains) {
+        if (!domain.active() || serviceOfDomain(policy, domain.name, domain.uuid) != nullptr) continue;
+        if (auto seen = known.find(domain.uuid); seen != known.end()) {
+            found.insert(*seen);
+            continue;
+        }
+        auto xml = hypervisor.domainXml(host, domain.uuid);
+        if (!xml) continue;  // gone meanwhile, or unreadable: asked again next round
+        auto definition = hv::DomainXml::parse(xml.value());
+        if (!definition) continue;
+        Monitor::OtherVm vm{domain.name, {}};
+        for (const auto& hostdev : definition.value().pciHostdevs()) vm.pciHostdevs.push_back(hostdev.source.toString());
+        found.emplace(domain.uuid, std::move(vm));
+    }
+    return found;
+}
+
+void markOtherVms(std::vector<engine::ObservedBoard>& boards, const Monitor::OtherVms& vms) {
+    for (auto& board : boards)
+        for (const auto& [uuid, vm] : vms)
+            if (std::find(vm.pciHostdevs.begin(), vm.pciHostdevs.end(), board.pciAddress) != vm.pciHostdevs.end())
+                board.otherVm = vm.name;
+}
+
 bool hasBoards(const policy::Policy& policy) {
     return !policy.boardModels.empty() ||
            std::any_of(policy.hosts.begin(), policy.hosts.end(), [](const auto& host) { return !host.boards.empty(); });
@@ -48,6 +83,7 @@ struct Monitor::Reading {
     std::optional<std::vector<hv::DomainInfo>> domains{};
     std::optional<hv::NodeInventory> inventory{};
     std::optional<std::vector<engine::ObservedBoard>> boards{};
+    OtherVms otherVms{};  // read with the boards
     std::vector<DomainDetails> details{};
     std::vector<GuestReport> guests{};
 };
@@ -71,7 +107,9 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
     auto promise = std::make_shared<std::promise<Reading>>();
     std::shared_future<Reading> future = promise->get_future().share();
     // The task holds the policy it was started with: a reload may replace it meanwhile.
-    auto read = [this, host, promise, policy = std::move(policy), alreadyRead] {
+    const auto otherVms = otherVms_.find(host);
+    auto read = [this, host, promise, policy = std::move(policy), alreadyRead,
+                 knownOtherVms = otherVms == otherVms_.end() ? OtherVms{} : otherVms->second] {
         Reading reading;
         auto status = hypervisor_.hostStatus(host);
         reading.connection = status ? status.value().reachability : hv::Reachability::Unknown;
@@ -79,7 +117,12 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
             if (auto domains = hypervisor_.listDomains(host)) reading.domains = std::move(domains.value());
             if (auto inventory = hypervisor_.nodeInventory(host)) reading.inventory = std::move(inventory.value());
             if (hasBoards(*policy))
-                if (auto devices = hypervisor_.pciDevices(host)) reading.boards = possibleBoards(*policy, host, devices.value());
+                if (auto devices = hypervisor_.pciDevices(host)) {
+                    reading.boards = possibleBoards(*policy, host, devices.value());
+                    if (reading.domains)
+                        reading.otherVms = readOtherVms(hypervisor_, *policy, host, *reading.domains, knownOtherVms);
+                    markOtherVms(*reading.boards, reading.otherVms);
+                }
         }
         for (const auto& domain : reading.domains.value_or(std::vector<hv::DomainInfo>{})) {
             const auto* service = serviceOfDomain(*policy, domain.name, domain.uuid);
@@ -144,6 +187,7 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         host.domains = read.domains;
         host.inventory = read.inventory;
         host.boards = read.boards;
+        if (read.boards) otherVms_[name] = read.otherVms;
         for (const auto& details : read.details) {
             if (!details.xml.empty()) detailsRead_[{details.service, name}] = details.uuid;
             round.details.push_back(details);

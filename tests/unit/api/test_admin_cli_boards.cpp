@@ -44,6 +44,17 @@ TEST_CASE("boards prints the table and why the unusable boards cannot be used", 
           "  lab3 0000:06:00.0: unmapped: no boards entry of the policy names it\n");
 }
 
+TEST_CASE("boards explains a board another VM passes through", "[api][cli][boards]") {
+    FakeAdminApi fake;
+    fake.boardList = {{"lab2", "0000:04:00.0", "TR1034", 0x12e4, 0x4d01, "pstn-a", "vfio-pci", "bench-vm", "other-vm",
+                       "passed through to bench-vm, a VM no service protects"}};
+    const auto run = runCli({"boards"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK_THAT(run.out, Catch::EndsWith("\nnot usable:\n"
+                                        "  lab2 0000:04:00.0: other-vm: passed through to bench-vm, a VM no service "
+                                        "protects\n"));
+}
+
 TEST_CASE("boards with every board usable prints no detail and json prints the wire document", "[api][cli][boards]") {
     FakeAdminApi fake;
     fake.boardList.resize(2);

@@ -249,6 +249,33 @@ TEST_CASE("boards: no fitting board anywhere keeps the service down and says why
     CHECK_FALSE(reservationOf(decision.boards, "h1", "0000:03:00.0")->releasing);
 }
 
+TEST_CASE("boards: a board another VM passes through is not free and a restart in place does not take it", "[engine][boards]") {
+    const policy::Policy cluster = boardCluster();
+    engine::EngineInput input = inputFor(cluster);
+    runsOn(input, "fax-a", "h1", "0000:03:00.0");
+    input.hosts["h2"].boards->front().otherVm = "bench-vm";
+    fencedOff(input, "h1");
+
+    const engine::Decision decision = engine::decide(input);
+    CHECK(actionOf(decision, ActionKind::ColdMove, "fax-a") == nullptr);
+    CHECK(actionOf(decision, ActionKind::Start, "fax-a") == nullptr);
+    CHECK_THAT(decision.memory.at("fax-a").reason,
+               Catch::Contains("h2: no fax board fits: 0000:04:00.0 passed through to bench-vm, a VM no service protects"));
+
+    // Its own host back, with its board now in another VM's hands: no restart in place there.
+    engine::EngineInput back = inputFor(cluster);
+    back.services["fax-a"].pciHostdevs = {"0000:03:00.0"};
+    back.memory["fax-a"].state = engine::ServiceState::Failure;
+    back.memory["fax-a"].host = "h1";
+    back.services["fax-a"].copies = {{"h1", hv::DomainState::Shutoff}};
+    back.hosts["h1"].boards->front().otherVm = "bench-vm";
+    const engine::Decision elsewhere = engine::decide(back);
+    const auto starts = std::count_if(elsewhere.actions.begin(), elsewhere.actions.end(), [](const engine::Action& action) {
+        return action.service == "fax-a" && action.host == "h1" && engine::movesVm(action.kind);
+    });
+    CHECK(starts == 0);
+}
+
 TEST_CASE("boards: a board on another trunk group does not fit", "[engine][boards]") {
     policy::Policy cluster = boardCluster();
     cluster.hosts[1].boards[0].trunkGroup = "pri-b";

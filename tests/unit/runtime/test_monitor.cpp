@@ -1,6 +1,7 @@
 // The Monitor's round against the simulated hypervisor: both liveness signals, listings, the
 // protected domain's details read once, and the guest health hook asked for running domains.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
+#include "ForwardingHypervisor.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 
 #include "faxover/orchestrator/runtime/Ports.h"
@@ -106,9 +107,10 @@ namespace {
 
 // The simulated hypervisor, except that listings on `hungHost` block until released: a host whose
 // libvirtd stopped answering while the connection still looks up (the keepalive has not noticed).
-class HangingListings final : public hv::Hypervisor {
+class HangingListings final : public faxover::test::ForwardingHypervisor {
 public:
-    HangingListings(hv::Hypervisor& inner, std::string hungHost) : inner_(inner), hungHost_(std::move(hungHost)) {}
+    HangingListings(hv::Hypervisor& inner, std::string hungHost)
+        : ForwardingHypervisor(inner), hungHost_(std::move(hungHost)) {}
     void release() {
         {
             std::lock_guard lock(mutex_);
@@ -124,57 +126,10 @@ public:
             std::unique_lock lock(mutex_);
             changed_.wait(lock, [&] { return released_; });
         }
-        return inner_.listDomains(host);
-    }
-    hv::Result<void> addHost(const hv::HostConfig& host) override { return inner_.addHost(host); }
-    hv::Result<void> removeHost(const std::string& host) override { return inner_.removeHost(host); }
-    std::vector<std::string> hosts() const override { return inner_.hosts(); }
-    hv::Result<hv::HostStatus> hostStatus(const std::string& host) const override { return inner_.hostStatus(host); }
-    void setEventHandler(hv::EventHandler handler) override { inner_.setEventHandler(std::move(handler)); }
-    hv::Result<hv::NodeInventory> nodeInventory(const std::string& host) override { return inner_.nodeInventory(host); }
-    hv::Result<std::vector<hv::PciDevice>> pciDevices(const std::string& host) override { return inner_.pciDevices(host); }
-    hv::Result<void> detachPciDevice(const std::string& host, const std::string& device) override {
-        return inner_.detachPciDevice(host, device);
-    }
-    hv::Result<void> reattachPciDevice(const std::string& host, const std::string& device) override {
-        return inner_.reattachPciDevice(host, device);
-    }
-    hv::Result<hv::DomainInfo> defineDomain(const std::string& host, const std::string& xml) override {
-        return inner_.defineDomain(host, xml);
-    }
-    hv::Result<void> startDomain(const std::string& host, const std::string& domain) override {
-        return inner_.startDomain(host, domain);
-    }
-    hv::Result<void> shutdownDomain(const std::string& host, const std::string& domain, hv::Duration timeout) override {
-        return inner_.shutdownDomain(host, domain, timeout);
-    }
-    hv::Result<void> destroyDomain(const std::string& host, const std::string& domain) override {
-        return inner_.destroyDomain(host, domain);
-    }
-    hv::Result<void> undefineDomain(const std::string& host, const std::string& domain) override {
-        return inner_.undefineDomain(host, domain);
-    }
-    hv::Result<hv::DomainInfo> domainInfo(const std::string& host, const std::string& domain) override {
-        return inner_.domainInfo(host, domain);
-    }
-    hv::Result<std::string> domainXml(const std::string& host, const std::string& domain) override {
-        return inner_.domainXml(host, domain);
-    }
-    hv::DomainCopies findDomainCopies(const std::string& uuid) override { return inner_.findDomainCopies(uuid); }
-    hv::Result<hv::Migratability> checkMigratable(const std::string& host, const std::string& domain) override {
-        return inner_.checkMigratable(host, domain);
-    }
-    hv::Result<hv::MigrationResult> migrateLive(const std::string& source, const std::string& destination,
-                                                const std::string& domain, const hv::MigrationOptions& options,
-                                                const hv::ProgressCallback& progress) override {
-        return inner_.migrateLive(source, destination, domain, options, progress);
-    }
-    hv::Result<void> abortMigration(const std::string& source, const std::string& domain) override {
-        return inner_.abortMigration(source, domain);
+        return ForwardingHypervisor::listDomains(host);
     }
 
 private:
-    hv::Hypervisor& inner_;
     std::string hungHost_;
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -218,4 +173,71 @@ TEST_CASE("monitor: a listing that does not come back in time silences libvirt w
         CHECK(heard);
         CHECK(hypervisor.listingsOfHungHost() >= 2);
     }
+}
+
+namespace {
+
+// h1 has a Brooktrout board the policy maps at 0000:03:00.0; `bench-vm`, which no service
+// protects, passes it through.
+constexpr const char* kBenchVmXml =
+    "<domain type='kvm'><name>bench-vm</name><uuid>00000000-0000-4000-8000-0000000000b1</uuid>"
+    "<memory unit='MiB'>512</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>"
+    "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x03' slot='0x00' "
+    "function='0x0'/></source></hostdev></devices></domain>";
+
+// Counts definition reads, the rest is the simulator's.
+class CountingDefinitions final : public faxover::test::ForwardingHypervisor {
+public:
+    using ForwardingHypervisor::ForwardingHypervisor;
+    int definitionReads = 0;
+
+    hv::Result<std::string> domainXml(const std::string& host, const std::string& domain) override {
+        ++definitionReads;
+        return ForwardingHypervisor::domainXml(host, domain);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("monitor: a mapped board another VM passes through is marked with that VM, read once while it runs", "[runtime][boards]") {
+    hv::ManualClock clock;
+    hv::sim::SimulatedHypervisor simulated(clock);
+    auto hosts = twoHosts();
+    hosts.boardModels = {{"tr1034", 0x12e4, 0x4d01}};
+    hosts.hosts[0].boards = {{"0000:03:00.0", "tr1034", "pri-a"}};
+    const auto current = std::make_shared<const policy::Policy>(hosts);
+    hv::sim::SimHostSpec h1;
+    h1.config = {"h1", hosts.hosts[0].uri, "10.0.0.1"};
+    hv::PciDevice board;
+    board.address = hv::PciAddress{0, 0x03, 0x00, 0x0};
+    board.nodeDeviceName = board.address.nodeDeviceName();
+    board.vendorId = 0x12e4;
+    board.productId = 0x4d01;
+    board.driver = "brooktrout";
+    h1.pciDevices.push_back(board);
+    REQUIRE(simulated.addSimHost(h1));
+    REQUIRE(simulated.addHost({"h2", hosts.hosts[1].uri, "10.0.0.2"}));
+    REQUIRE(simulated.defineDomain("h1", kBenchVmXml));
+    REQUIRE(simulated.startDomain("h1", "bench-vm"));
+
+    CountingDefinitions hypervisor(simulated);
+    AnswersFor prober("10.0.0.1");
+    Monitor monitor(hypervisor, prober);
+    auto round = monitor.collect(current);
+    REQUIRE(round.hosts[0].boards);
+    REQUIRE(round.hosts[0].boards->size() == 1);
+    CHECK(round.hosts[0].boards->front().otherVm == "bench-vm");
+    CHECK(hypervisor.definitionReads == 1);
+
+    round = monitor.collect(current);
+    CHECK(round.hosts[0].boards->front().otherVm == "bench-vm");
+    CHECK(hypervisor.definitionReads == 1);  // not read again while it runs
+
+    REQUIRE(simulated.destroyDomain("h1", "bench-vm"));
+    round = monitor.collect(current);
+    CHECK(round.hosts[0].boards->front().otherVm.empty());
+    REQUIRE(simulated.startDomain("h1", "bench-vm"));
+    round = monitor.collect(current);
+    CHECK(round.hosts[0].boards->front().otherVm == "bench-vm");
+    CHECK(hypervisor.definitionReads == 2);  // started again: read again
 }

@@ -142,8 +142,8 @@ struct BoardView {
     std::uint16_t deviceId = 0;
     std::string trunkGroup{};
     std::string driver{};       // the host's driver or "vfio-pci"; "" when not inventoried
-    std::string holder{};       // the service that holds it; "" when none
-    // free | reserved | in-use | releasing | missing | wrong-device | unmapped | not-inventoried
+    std::string holder{};       // the service that holds it, or the VM no service protects (other-vm); "" when none
+    // free | reserved | in-use | releasing | other-vm | missing | wrong-device | unmapped | not-inventoried
     std::string state{};
     std::string detail{};       // why a board is not usable, one line; "" when it is
     bool operator==(const BoardView&) const = default;

@@ -38,6 +38,9 @@ struct ObservedBoard {
     std::uint16_t vendorId = 0;
     std::uint16_t deviceId = 0;
     std::string driver{};          // "vfio-pci" when detached for passthrough, else the host driver
+    // The running domain that passes it through although no service protects it (an admin's own
+    // VM): the board is not free, whatever the reservations say.
+    std::string otherVm{};
     bool operator==(const ObservedBoard&) const = default;
 };
 

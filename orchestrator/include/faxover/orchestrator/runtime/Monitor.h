@@ -39,6 +39,13 @@ public:
 
     RoundObservation collect(const std::shared_ptr<const policy::Policy>& policy);
 
+    // A running domain no service protects, with the PCI devices its definition passes through.
+    struct OtherVm {
+        std::string name;
+        std::vector<std::string> pciHostdevs;
+    };
+    using OtherVms = std::map<std::string, OtherVm>;  // by UUID
+
 private:
     struct Reading;
     std::shared_future<Reading> startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host);
@@ -49,6 +56,7 @@ private:
     ports::GuestHealthProbe* guests_;
     std::map<std::string, std::shared_future<Reading>> outstanding_;          // host -> reading still out
     std::map<std::pair<std::string, std::string>, std::string> detailsRead_;  // (service, host) -> uuid
+    std::map<std::string, OtherVms> otherVms_;  // host -> what the last round found there
 };
 
 }  // namespace faxover::orchestrator::runtime

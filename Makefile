@@ -3,25 +3,39 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all setup build build-asan demo test test-unit test-lab scenarios-rewrite bench clean
+# ccache (Debian's) when present: its cache lives outside the clone (CCACHE_DIR, default
+# /var/cache/faxover-ccache) and its keys ignore where the clone is (CCACHE_BASEDIR, NOHASHDIR), so a
+# fresh clone in another folder, as CI makes, reuses what an earlier build compiled.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+export CCACHE_DIR ?= /var/cache/faxover-ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
+export CCACHE_MAXSIZE ?= 5G
+CMAKE_FLAGS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
+
+.PHONY: all setup configure build build-asan demo test test-unit test-lab scenarios-rewrite bench soak clean
 
 all: build
 
 setup:
 	./setup.sh
 
-build: setup
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+configure: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Only what runs under the sanitizers: the unit and scenario tests (lab tests drive real daemons and
 # run unsanitized).
 build-asan: setup
-	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests scenario_runner fault_fuzzer
 
-# Two real libvirt hosts, a Linux guest, a live migration with a progress bar.
-demo: build
+# Two real libvirt hosts, a Linux guest, a live migration with a progress bar. Builds only the demo
+# and what it runs (the daemon, the lab's helpers), not the test suites.
+demo: configure
+	cmake --build $(BUILD) -j $(JOBS) --target faxover-lab-demo
 	$(BUILD)/tests/lab/faxover-lab-demo
 
 # Every test: unit, scenario and lab tests in the normal build, unit and scenario tests again under
@@ -49,6 +63,21 @@ bench: build
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine
 	$(BUILD)/tests/bench/bench_lab_failover
+
+# Long soaks (not part of `make test`, which runs a short smoke of each): the licence kill -9 test
+# with 20 runs on a lab of its own, and both fault fuzzers over more sequences and seeds. Figures in
+# docs/performance.md and docs/testing.md.
+LAB := FAXLAB_RELAY=$(BUILD)/tests/lab/faxover-lab-relay FAXLAB_REAPER=$(BUILD)/tests/lab/faxover-lab-reaper \
+       FAXLAB_HOOK=$(BUILD)/hypervisor/hook/faxover-libvirt-hook tests/lab/faxover-lab
+SOAK_LICENCE_RUNS ?= 20
+SOAK_FUZZ_SEQUENCES ?= 3000
+soak: build
+	$(LAB) down && $(LAB) up 3 >/dev/null
+	FAXOVER_LAB_LICENCE_RUNS=$(SOAK_LICENCE_RUNS) $(BUILD)/tests/lab/lab_tests "[licence]"; status=$$?; $(LAB) down; exit $$status
+	for seed in 1 2 3; do \
+	  $(BUILD)/tests/scenarios/fault_fuzzer --sequences $(SOAK_FUZZ_SEQUENCES) --seed $$seed --promotion || exit 1; \
+	  $(BUILD)/tests/scenarios/fault_fuzzer --sequences $(SOAK_FUZZ_SEQUENCES) --seed $$seed --promotion --boards || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,5 +1,9 @@
 #include "DaemonProcess.h"
 
+#include <boost/process/extend.hpp>
+
+#include <sys/prctl.h>
+
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -59,7 +63,10 @@ void DaemonProcess::start() {
     child_ = std::make_unique<bp::child>(
         bp::exe = FAXOVER_BINARY, bp::args = arguments,
         bp::std_out > (dir_ / ("daemon-" + std::to_string(starts_) + ".log")).string(),
-        bp::std_err > (dir_ / ("daemon-" + std::to_string(starts_) + ".err")).string(), bp::std_in < bp::null);
+        bp::std_err > (dir_ / ("daemon-" + std::to_string(starts_) + ".err")).string(), bp::std_in < bp::null,
+        // A test killed by its timeout (SIGKILL) runs no destructor: its daemon must not live on,
+        // fencing the shared lab's hosts under the next test.
+        bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (std::chrono::steady_clock::now() < deadline) {
         if (client_->status()) return;

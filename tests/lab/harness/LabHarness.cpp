@@ -6,9 +6,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -98,9 +102,28 @@ Lab Lab::start(unsigned hostCount) {
     return Lab(parseHosts(runOrThrow({"up", std::to_string(hostCount)})), true);
 }
 
-Lab Lab::attach() { return Lab(parseHosts(runOrThrow({"hosts"})), false); }
+Lab Lab::attach() {
+    // An earlier test killed by its timeout runs no destructor: its hosts may still be off, cut or
+    // relayed. Put the lab back as `up` left it, or build it again, and say which.
+    const CommandOutput repaired = runLabScript({"repair"});
+    if (repaired.exitCode == 0) {
+        if (!repaired.out.empty()) std::cerr << "lab: repaired what an earlier test left:\n" << repaired.out;
+        return Lab(parseHosts(runOrThrow({"hosts"})), false, repaired.out);
+    }
+    if (repaired.exitCode != kLabBeyondRepair) {
+        throw std::runtime_error("faxover-lab repair failed (exit " + std::to_string(repaired.exitCode) +
+                                 "): " + repaired.err);
+    }
+    const CommandOutput listed = runLabScript({"hosts"});
+    const std::size_t count = listed.exitCode == 0 ? parseHosts(listed.out).size() : kSharedLabHosts;
+    const std::string rebuilt = "lab: rebuilding the shared lab with " + std::to_string(count) + " hosts: " + repaired.err;
+    std::cerr << rebuilt;
+    runOrThrow({"down"});
+    return Lab(parseHosts(runOrThrow({"up", std::to_string(count)})), false, rebuilt);
+}
 
-Lab::Lab(Lab&& other) noexcept : hosts_(std::move(other.hosts_)), owned_(std::exchange(other.owned_, false)) {}
+Lab::Lab(Lab&& other) noexcept
+    : hosts_(std::move(other.hosts_)), owned_(std::exchange(other.owned_, false)), repairs_(std::move(other.repairs_)) {}
 
 Lab::~Lab() {
     if (owned_) runLabScript({"down"});
@@ -130,10 +153,26 @@ void Lab::stall(const std::string& host) const { runOrThrow({"stall", host}); }
 void Lab::unstall(const std::string& host) const { runOrThrow({"unstall", host}); }
 void Lab::unrelay(const std::string& host) const { runOrThrow({"unrelay", host}); }
 
+// Read from /proc here rather than through `faxover-lab qemu-pids`: samplers ask for every host
+// every 100 ms, and three script runs per sample fall far behind on a busy machine. A QEMU of
+// `host` is a qemu-system process in the host's network namespace (the lab's netns file).
 std::vector<int> Lab::qemuPids(const std::string& host) const {
+    struct stat hostNamespace {};
+    const std::string netns = "/run/netns/faxlab-" + host;
+    if (::stat(netns.c_str(), &hostNamespace) != 0) throw std::runtime_error("no lab host " + host + " (" + netns + ")");
     std::vector<int> pids;
-    std::istringstream lines(runOrThrow({"qemu-pids", host}));
-    for (int pid = 0; lines >> pid;) pids.push_back(pid);
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream comm(entry.path() / "comm");
+        std::string command;
+        if (!std::getline(comm, command) || !command.starts_with("qemu-system")) continue;
+        struct stat processNamespace {};
+        if (::stat((entry.path() / "ns/net").c_str(), &processNamespace) != 0) continue;  // it just ended
+        if (processNamespace.st_dev == hostNamespace.st_dev && processNamespace.st_ino == hostNamespace.st_ino)
+            pids.push_back(std::stoi(name));
+    }
+    std::sort(pids.begin(), pids.end());
     return pids;
 }
 

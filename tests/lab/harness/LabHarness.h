@@ -22,8 +22,14 @@ class Lab {
 public:
     // Starts a fresh lab of `hostCount` hosts and owns it: the destructor tears it down.
     static Lab start(unsigned hostCount);
-    // Uses the lab that is already up (started by the ctest fixture) and leaves it up.
+    // Uses the lab that is already up (started by the ctest fixture) and leaves it up. First puts it
+    // back as `up` left it (`faxover-lab repair`: hosts powered on, links healed, relays and rate
+    // limits removed), or rebuilds it when it cannot be mended; what it did goes to stderr.
     static Lab attach();
+    // How many hosts the ctest fixture starts (tests/lab/CMakeLists.txt), for a rebuild.
+    static constexpr std::size_t kSharedLabHosts = 3;
+    // `faxover-lab repair`'s exit code when only down + up can mend the lab.
+    static constexpr int kLabBeyondRepair = 3;
 
     Lab(Lab&& other) noexcept;
     Lab& operator=(Lab&&) = delete;
@@ -31,6 +37,9 @@ public:
     ~Lab();
 
     const std::vector<LabHost>& hosts() const { return hosts_; }
+    // What attach() mended before handing the lab over ("REPAIRED lab2 powered on (was off)" lines,
+    // or the rebuild), "" when the lab was as `up` left it.
+    const std::string& repairs() const { return repairs_; }
     const LabHost& host(std::size_t index) const { return hosts_.at(index); }
 
     void powerOff(const std::string& host) const;
@@ -69,9 +78,11 @@ public:
     static std::string fenceAgentPath();
 
 private:
-    Lab(std::vector<LabHost> hosts, bool owned) : hosts_(std::move(hosts)), owned_(owned) {}
+    Lab(std::vector<LabHost> hosts, bool owned, std::string repairs = "")
+        : hosts_(std::move(hosts)), owned_(owned), repairs_(std::move(repairs)) {}
     std::vector<LabHost> hosts_;
     bool owned_ = false;
+    std::string repairs_;
 };
 
 struct CommandOutput {

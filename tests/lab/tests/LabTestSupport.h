@@ -14,10 +14,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -75,7 +77,12 @@ inline std::function<bool(const hv::HypervisorEvent&)> domainEvent(const std::st
     };
 }
 
-// The attached lab plus a hypervisor connected to all its hosts, recording every event.
+// Every lab test names its domains with this prefix, so what a killed test left can be found.
+inline constexpr std::string_view kTestDomainPrefix = "labtest-";
+
+// The attached lab (repaired first, hook enrolments included: see Lab::attach) plus a hypervisor
+// connected to all its hosts, recording every event. A test killed by its timeout runs no guard:
+// the domains it left are removed here, before the next test starts, and named on stderr.
 struct LabSession {
     lab::Lab lab = lab::Lab::attach();
     std::shared_ptr<EventRecorder> events = std::make_shared<EventRecorder>();
@@ -85,8 +92,24 @@ struct LabSession {
         hypervisor->setEventHandler([recorder = events](const hv::HypervisorEvent& event) { recorder->record(event); });
         for (const auto& host : lab.hosts()) REQUIRE(hypervisor->addHost(host.config()));
         REQUIRE(hypervisor->waitUntilReachable(Duration(15000)));
+        removeLeftovers();
     }
     std::string hostName(std::size_t index) const { return lab.host(index).name; }
+
+private:
+    void removeLeftovers() {
+        for (const auto& host : lab.hosts()) {
+            auto domains = hypervisor->listDomains(host.name);
+            INFO("listing the domains of " << host.name << ": " << (domains ? "" : domains.error().message));
+            REQUIRE(domains);
+            for (const auto& domain : domains.value()) {
+                if (!domain.name.starts_with(kTestDomainPrefix)) continue;
+                std::cerr << "lab: removing domain " << domain.name << " that an earlier test left on " << host.name << "\n";
+                (void)hypervisor->destroyDomain(host.name, domain.name);
+                REQUIRE(hypervisor->undefineDomain(host.name, domain.name));
+            }
+        }
+    }
 };
 
 // Polls `condition` every 50 ms until it holds or `timeout` passes.

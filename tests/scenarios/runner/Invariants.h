@@ -1,8 +1,8 @@
 #pragma once
-// The licence and board invariants a scenario or a fuzzed sequence must keep (DESIGN.md,
-// "Invariants"), checked against the simulator's ground truth (SimulatedHypervisor's ...ForTest
-// accessors) and the store's ledger and board reservations, never against what the daemon
-// believes. "Never two copies" is Scenario.cpp's.
+// The licence and board invariants a scenario or a fuzzed sequence must keep (docs/invariants.md),
+// checked against the simulator's ground truth (SimulatedHypervisor's ...ForTest accessors) and
+// the store's ledger and board reservations, never against what the daemon believes. "Never two
+// copies" is Scenario.cpp's.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
 #include "faxover/orchestrator/store/Records.h"
 #include "faxover/policies/Policy.h"

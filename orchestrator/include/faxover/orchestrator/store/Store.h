@@ -1,5 +1,5 @@
 #pragma once
-// The orchestrator's durable memory (DESIGN.md invariants 3 and 5). An interface so that the
+// The orchestrator's durable memory (invariants 3 and 5, docs/invariants.md). An interface so that the
 // embedded SQLite store and a later cluster store (etcd) are interchangeable; see docs/store.md.
 // No exception crosses it: every call returns a Result.
 //

@@ -22,20 +22,51 @@ std::optional<std::string> readFile(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(file), {});
 }
 
+// The protected domains an enrolled host with a broken configuration knows of: those of every
+// cache it can find (the one the broken file names, when that line is valid, and the default one).
+// Knowing of no cache at all, every domain might be protected, so `domain` counts as one.
+std::vector<std::string> protectedDespiteBrokenConfig(const HookConfig& salvaged, const HookConfig& fallback,
+                                                      const std::string& domain, std::ostream& err) {
+    std::vector<std::string> domains;
+    bool found = false;
+    for (const auto& path : {salvaged.cachePath, fallback.cachePath}) {
+        std::error_code ignored;
+        if (!std::filesystem::exists(path, ignored)) continue;
+        found = true;
+        auto cached = readProtectedCache(path);
+        if (!cached) {
+            err << "faxover: " << cached.error() << "; treating " << domain << " as protected\n";
+            return {domain};
+        }
+        domains.insert(domains.end(), cached.value().begin(), cached.value().end());
+    }
+    if (!found) {
+        err << "faxover: no protected-domain cache (" << salvaged.cachePath << ") says which domains are "
+            << "protected; treating " << domain << " as protected\n";
+        return {domain};
+    }
+    return domains;
+}
+
 int decideStart(const HookRequest& request, std::istream& xml, std::ostream& err) {
     DecisionInput input;
     input.domain = request.domain;
     HookConfig config = request.fallback;
     const auto text = readFile(request.configPath);
-    auto parsed = text ? parseConfig(*text) : Result<HookConfig>(std::string("cannot read it"));
+    auto parsed = text ? parseConfig(*text, request.configPath)
+                       : Result<HookConfig>(request.configPath + ": cannot read it");
+    std::optional<std::vector<std::string>> brokenConfigProtects;
     if (parsed) {
         config = parsed.value();
     } else {
         // An enrolled host with a broken configuration has no orchestrator to ask: it decides as
-        // when the orchestrator cannot be reached (fail closed for protected domains).
+        // when the orchestrator cannot be reached, failing closed for every domain that might be
+        // protected. A typo must never open the door (docs/hook.md).
+        if (text) config = salvagePaths(*text, request.fallback);
         input.orchestrator = "(none: " + request.configPath + " is invalid)";
-        input.failure = request.configPath + ": " + parsed.error();
-        err << "faxover: " << request.configPath << ": " << parsed.error() << "\n";
+        input.failure = parsed.error();
+        err << "faxover: " << parsed.error() << "\n";
+        brokenConfigProtects = protectedDespiteBrokenConfig(config, request.fallback, request.domain, err);
     }
     input.host = config.host.empty() ? "this host" : config.host;
     input.overridePath = config.overridePath;
@@ -58,6 +89,8 @@ int decideStart(const HookRequest& request, std::istream& xml, std::ostream& err
         input.cachedProtected = input.answer->protectedDomains;
         if (auto written = writeProtectedCache(config.cachePath, input.cachedProtected, input.orchestrator); !written)
             err << "faxover: warning: " << written.error() << "\n";
+    } else if (brokenConfigProtects) {
+        input.cachedProtected = *brokenConfigProtects;
     } else if (auto cached = readProtectedCache(config.cachePath)) {
         input.cachedProtected = cached.value();
     } else {

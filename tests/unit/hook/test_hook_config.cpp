@@ -52,3 +52,28 @@ TEST_CASE("hook config: bad input is refused with the key and the reason", "[hoo
     CHECK_THAT(refused(good + "cache = relative/path\n"), Contains("cache: 'relative/path' must be an absolute path"));
     CHECK_THAT(refused("orchestrator = http://10.0.0.5:8471\nhost = h 1\n"), Contains("is not a host name"));
 }
+
+TEST_CASE("hook config: an error names the file and the line of the setting", "[hook]") {
+    const std::string good = "# enrolled by hand\norchestrator = http://10.0.0.5:8471\nhost = h1\n";
+    auto error = [](const std::string& text, const std::string& source) {
+        auto config = parseConfig(text, source);
+        REQUIRE_FALSE(config);
+        return config.error();
+    };
+    CHECK(error(good + "timeout_ms = 50\n", "/etc/libvirt/hooks/faxover-hook.conf") ==
+          "/etc/libvirt/hooks/faxover-hook.conf:4: timeout_ms: '50' must be a whole number of milliseconds from 100 "
+          "to 60000");
+    CHECK_THAT(error(good + "  cache:relative\n", "hook.conf"), Contains("hook.conf:4: cache: 'relative'"));
+    CHECK_THAT(error(good + "host_name = h2\n", "hook.conf"), Contains("hook.conf:4: unknown key 'host_name'"));
+    CHECK_THAT(error(good + "timeout_ms = 50\n", ""), Contains("line 4: timeout_ms"));
+    // A missing setting has no line.
+    CHECK(error("host = h1\n", "hook.conf").starts_with("hook.conf: orchestrator: missing"));
+}
+
+TEST_CASE("hook config: a broken file still says where its files are, where those lines are valid", "[hook]") {
+    HookConfig fallback;
+    const HookConfig salvaged = salvagePaths("timeout_ms = 50\ncache = /srv/faxover/protected\nlog = relative\n", fallback);
+    CHECK(salvaged.cachePath == "/srv/faxover/protected");
+    CHECK(salvaged.logPath == fallback.logPath);  // not absolute: the default stays
+    CHECK(salvaged.overridePath == fallback.overridePath);
+}

@@ -99,20 +99,39 @@ TEST_CASE("hook run: the orchestrator's answers decide and refresh the cache; th
                Contains("faxlab-linux is protected and the orchestrator at http://127.0.0.1:1 could not be reached"));
 }
 
-TEST_CASE("hook run: an invalid configuration fails closed for cached domains only", "[hook]") {
+TEST_CASE("hook run: an invalid configuration fails closed for every domain that might be protected", "[hook]") {
     HookHost host;
-    host.enrol("http://127.0.0.1:1", "timeout = 2s\n");  // a misspelt key
+    // The issue's case: one setting out of range, and a cache of its own (valid on its line) that
+    // lists the domain. The hook read only the default cache, knew nothing and let it start.
+    host.enrol("http://127.0.0.1:1", "timeout_ms = 50\n");
+    std::filesystem::create_directories(host.dir.file("lib"));
+    std::ofstream(host.cache) << "faxlab-linux\n";
     std::string err;
-    CHECK(host.run(err) == 0);  // the fallback cache does not exist: nothing is known to be protected
-    CHECK_THAT(err, Contains(host.config + ": unknown key 'timeout'"));
-    CHECK_THAT(err, Contains("faxlab-linux is not a protected domain"));
-    CHECK_THAT(host.read(host.dir.file("fallback/hook.log")), Contains("allowed (not protected)"));
+    CHECK(host.run(err) == 1);
+    // The file, the line and the setting (enrol writes six lines, then this one).
+    CHECK_THAT(err, Contains("faxover: " + host.config + ":7: timeout_ms: '50' must be a whole number of milliseconds"));
+    CHECK_THAT(err, Contains("faxlab-linux is protected and the orchestrator at (none: " + host.config +
+                             " is invalid) could not be reached (" + host.config + ":7: timeout_ms: '50'"));
 
+    // Its cache says another domain is protected, not this one: this one is not, as with a valid file.
+    std::ofstream(host.cache) << "fax-01\n";
+    CHECK(host.run(err) == 0);
+    CHECK_THAT(err, Contains("faxlab-linux is not a protected domain"));
+    CHECK_THAT(host.read(host.log), Contains("allowed (not protected)"));
+
+    // No cache anywhere says which domains are protected: every domain might be, so none starts.
+    std::filesystem::remove(host.cache);
+    CHECK(host.run(err) == 1);
+    CHECK_THAT(err, Contains("no protected-domain cache (" + host.cache + ") says which domains are protected; "
+                             "treating faxlab-linux as protected"));
+
+    // A misspelt key: the default cache is read too.
+    host.enrol("http://127.0.0.1:1", "timeout = 2s\n");
     std::filesystem::create_directories(host.dir.file("fallback"));
     std::ofstream(host.dir.file("fallback/protected")) << "faxlab-linux\n";
     CHECK(host.run(err) == 1);
     CHECK_THAT(err, Contains("faxlab-linux is protected and the orchestrator at (none: " + host.config +
-                             " is invalid) could not be reached (" + host.config + ": unknown key 'timeout'"));
+                             " is invalid) could not be reached (" + host.config + ":7: unknown key 'timeout'"));
 }
 
 TEST_CASE("hook run: an unreadable cache counts the domain as protected", "[hook]") {

@@ -20,8 +20,13 @@ struct HookConfig {
     std::string logPath = "/var/log/libvirt/faxover-hook.log";
 };
 
-// The file's text -> the configuration; the error names the key and what is wrong with it.
-// Unknown keys are errors (a misspelt key must not silently fall back to a default).
-Result<HookConfig> parseConfig(const std::string& text);
+// The file's text -> the configuration; the error names where (`SOURCE:LINE: `, or `line N: `
+// without a source), the key and what is wrong with it. Unknown keys are errors (a misspelt key
+// must not silently fall back to a default).
+Result<HookConfig> parseConfig(const std::string& text, const std::string& source = "");
+
+// For a file parseConfig refuses: `fallback` with each file setting (cache, override, log) that is
+// valid on its own line taken from `text`. A broken file still says where its cache is.
+HookConfig salvagePaths(const std::string& text, HookConfig fallback);
 
 }  // namespace faxover::hook

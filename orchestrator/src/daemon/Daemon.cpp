@@ -3,6 +3,7 @@
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/api/ApiServer.h"
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
+#include "faxover/orchestrator/fence/SecretFiles.h"
 #include "faxover/orchestrator/licence/ProcessLicenceSteps.h"
 #include "faxover/orchestrator/telco/ProcessTelcoHooks.h"
 #include "faxover/orchestrator/monitor/PocoTcpProber.h"
@@ -131,6 +132,11 @@ private:
     std::thread thread_;
 };
 
+// Password and key files others may read: one alert each, at start and at every reload.
+void warnAboutSecretFiles(const policy::Policy& policy, runtime::StateLog& log) {
+    for (const auto& warning : fence::secretFileWarnings(policy)) log.write({"policy", warning, true});
+}
+
 }  // namespace
 
 int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
@@ -208,6 +214,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     log.write({"daemon", "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
                              server.boundEndpoint().toString() +
                              (hookServer ? ", hook listener " + hookServer->boundEndpoint().toString() : "")});
+    warnAboutSecretFiles(*policy, log);
     {
         // Its own threads: a host that hangs a reading never waits behind (or delays) an action.
         runtime::ThreadPoolExecutor readings(8);
@@ -228,6 +235,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
                 continue;
             }
             syncHosts(hypervisor, *reloaded, err);
+            warnAboutSecretFiles(*reloaded, log);
             runtime.replacePolicy(reloaded);
         }
     }

@@ -1,5 +1,9 @@
 #include "AgentOptions.h"
 
+#include "process/Redaction.h"
+
+#include <Poco/String.h>
+
 #include <boost/process/search_path.hpp>
 
 #include <unistd.h>
@@ -53,6 +57,17 @@ hv::Result<std::string> agentInput(const policy::FenceLevel& level, const std::s
         input += "password=" + password + "\n";
     }
     return input;
+}
+
+std::vector<std::string> agentSecrets(const policy::FenceLevel& level) {
+    std::vector<std::string> secrets;
+    if (!level.passwordFile.empty()) secrets = process::secretsInFile(level.passwordFile);
+    for (const auto& [name, value] : level.parameters) {
+        const std::string lower = Poco::toLower(name);
+        for (const char* word : {"pass", "secret", "token", "key", "community"})
+            if (lower.find(word) != std::string::npos) secrets.push_back(value);
+    }
+    return secrets;
 }
 
 }  // namespace faxover::orchestrator::fence

@@ -5,6 +5,7 @@
 #include "faxover/policies/Policy.h"
 
 #include <string>
+#include <vector>
 
 namespace faxover::orchestrator::fence {
 
@@ -17,5 +18,9 @@ hv::Result<std::string> findAgentProgram(const policy::FenceLevel& level, const 
 // value with a line break (it would smuggle in an option of its own).
 hv::Result<std::string> agentInput(const policy::FenceLevel& level, const std::string& action,
                                    const std::string& host);
+
+// What must never appear in the agent's output once logged: the password file's contents and the
+// values of parameters whose names say they are secret (passwd, password, secret, token, key...).
+std::vector<std::string> agentSecrets(const policy::FenceLevel& level);
 
 }  // namespace faxover::orchestrator::fence

@@ -30,7 +30,8 @@ hv::Result<ChildRun> runAction(const std::string& program, const policy::FenceLe
                                const std::string& host, const std::map<std::string, std::string>& environment,
                                Clock::time_point deadline) {
     BOOST_OUTCOME_TRY(input, agentInput(level, action, host));
-    BOOST_OUTCOME_TRY(run, process::runChildProcess("fence agent", program, {}, input, environment, deadline));
+    BOOST_OUTCOME_TRY(run, process::runChildProcess("fence agent", program, {}, input, environment, deadline,
+                                                    agentSecrets(level)));
     if (run.timedOut) {
         return hv::Error{hv::ErrorKind::Timeout,
                          "fence agent " + level.command + " on host " + host + ": action=" + action +

@@ -1,6 +1,7 @@
 #include "faxover/orchestrator/licence/ProcessLicenceSteps.h"
 
 #include "process/ChildProcess.h"
+#include "process/Redaction.h"
 
 namespace faxover::orchestrator::licence {
 
@@ -16,8 +17,11 @@ hv::Result<std::string> ProcessLicenceSteps::run(const ports::LicenceStepRequest
         {"FAXOVER_DOMAIN", request.domain},   {"FAXOVER_HOST", request.host},
         {"FAXOVER_HOST_URI", request.hostUri},
     };
+    // A step that prints the key (a product's activation tool echoing it) must not put it in the
+    // log and the audit.
     return process::runCommandStep("licence " + licence.id + " " + event + " step",
-                                   apply ? *licence.apply : *licence.revoke, environment);
+                                   apply ? *licence.apply : *licence.revoke, environment,
+                                   process::secretsInFile(licence.keyFile));
 }
 
 }  // namespace faxover::orchestrator::licence

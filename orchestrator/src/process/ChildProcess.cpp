@@ -1,4 +1,5 @@
 #include "ChildProcess.h"
+#include "Redaction.h"
 
 #include "faxover/policies/Duration.h"
 
@@ -90,7 +91,7 @@ bp::environment environmentWith(const std::map<std::string, std::string>& extra)
 hv::Result<ChildRun> runChildProcess(const std::string& what, const std::string& program,
                                      const std::vector<std::string>& arguments, const std::string& input,
                                      const std::map<std::string, std::string>& extraEnvironment,
-                                     Clock::time_point deadline) {
+                                     Clock::time_point deadline, const std::vector<std::string>& secrets) {
     if (input.size() > kLongestInput) {
         return hv::Error{hv::ErrorKind::InvalidArgument,
                          what + " " + program + ": input too long (" + std::to_string(input.size()) + " bytes)"};
@@ -146,6 +147,7 @@ hv::Result<ChildRun> runChildProcess(const std::string& what, const std::string&
         if (pipe == PipeState::Idle) break;
     }
     if (!run.timedOut) run.exitStatus = child->exit_code();
+    run.output = redact(std::move(run.output), secrets);
     return run;
 }
 
@@ -158,12 +160,13 @@ std::string lastLine(const std::string& output) {
 }
 
 hv::Result<std::string> runCommandStep(const std::string& what, const policy::CommandStep& step,
-                                       const std::map<std::string, std::string>& environment) {
+                                       const std::map<std::string, std::string>& environment,
+                                       const std::vector<std::string>& secrets) {
     std::string program = step.command;
     if (program.front() != '/') program = boost::process::search_path(step.command).string();
     if (program.empty()) return hv::Error{hv::ErrorKind::InvalidArgument, what + ": " + step.command + " not found in PATH"};
     const auto deadline = std::chrono::steady_clock::now() + step.timeout;
-    BOOST_OUTCOME_TRY(run, runChildProcess(what, program, step.arguments, "", environment, deadline));
+    BOOST_OUTCOME_TRY(run, runChildProcess(what, program, step.arguments, "", environment, deadline, secrets));
     const std::string said = lastLine(run.output);
     if (run.timedOut)
         return hv::Error{hv::ErrorKind::Timeout, what + ": still running after " + policy::formatDuration(step.timeout) +

@@ -190,3 +190,30 @@ TEST_CASE("daemon process: a bad --hook-listen is refused at startup", "[daemon]
     CHECK_THAT(readAll(daemon.err), Catch::Contains("--hook-listen " + address + ": ") && Catch::Contains("cannot listen"));
     CHECK_FALSE(std::filesystem::exists(daemon.socket));  // the admin API it had started is gone again
 }
+
+TEST_CASE("daemon process: a fence password file others may read is an alert at start and at reload", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    const auto password = dir.path() / "h1.password";
+    std::ofstream(password) << "s3cret\n";
+    std::filesystem::permissions(password, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                               std::filesystem::perms::others_read);
+    std::string text = policyWith({"fax-a"});
+    const std::string manual = "fence: { method: manual }";
+    text.replace(text.find(manual), manual.size(),
+                 "fence: { method: agent, command: /bin/true, parameters: { password_file: " + password.string() + " } }");
+    std::ofstream(daemon.policy) << text;
+    daemon.start();
+    const std::string alert = "ALERT policy: host h1: fence password file " + password.string() +
+                              " is readable by others (mode 0604); chmod 600 it";
+    REQUIRE(eventually([&] { return daemon.log().find(alert) != std::string::npos; }));
+
+    std::filesystem::permissions(password, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    ::kill(daemon.child.id(), SIGHUP);
+    REQUIRE(eventually([&] { return daemon.log().find("policy: reloaded from") != std::string::npos; }));
+    const std::string log = daemon.log();
+    INFO(log);
+    CHECK(log.find(alert) == log.rfind(alert));  // said at start only: mended before the reload
+    ::kill(daemon.child.id(), SIGTERM);
+    daemon.child.wait();
+}

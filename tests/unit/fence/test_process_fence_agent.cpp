@@ -1,6 +1,7 @@
 // ProcessFenceAgent against real agents: small shell scripts written for each test, following the
 // fence-agents conventions (options on stdin, status exit 0 = ON, 2 = OFF, 1 = error).
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
+#include "faxover/orchestrator/fence/SecretFiles.h"
 
 #include <catch2/catch.hpp>
 
@@ -131,6 +132,22 @@ TEST_CASE("fence agent: the password arrives on stdin, never on the command line
                     "password=s3cret pass\n"
                     "argv=[]\nenv=[/run/faxlab]\naction=status\nip=10.0.1.11\nplug=lab1\nusername=admin\n"
                     "password=s3cret pass\n");
+}
+
+TEST_CASE("fence agent: secrets it echoes never reach the message that is logged and audited", "[fence]") {
+    AgentDir dir;
+    std::ofstream(dir.file("hv1.password")) << "s3cret pass\n";
+    // An IPMI tool echoing its command line, password and all, then failing.
+    FenceLevel level = agentLevel(dir.writeAgent(
+        "echo \"ipmitool -I lanplus -H 10.0.1.11 -U admin -P s3cret pass -k 0badc0de chassis power off\" >&2; exit 1",
+        kStatusOff));
+    level.passwordFile = dir.file("hv1.password");
+    level.parameters.emplace("kg_key", "0badc0de");
+    ProcessFenceAgent agent;
+    auto fenced = agent.powerOff(hostNamed("hv1"), level);
+    REQUIRE_FALSE(fenced);
+    CHECK_THAT(fenced.error().message, Catch::EndsWith("-U admin -P [redacted] -k [redacted] chassis power off"));
+    CHECK_THAT(fenced.error().message, !Catch::Contains("s3cret") && !Catch::Contains("0badc0de"));
 }
 
 TEST_CASE("fence agent: a failing off names program, host, action, status and the agent's words", "[fence]") {
@@ -265,4 +282,26 @@ TEST_CASE("fence agent: the agent inherits no descriptor of the daemon", "[fence
     INFO(readFile(listing));
     CHECK_FALSE(open.empty());
     CHECK(std::find(open.begin(), open.end(), std::to_string(kDaemonDescriptor)) == open.end());
+}
+
+TEST_CASE("fence agent: password and key files others may read are named in a warning", "[fence]") {
+    AgentDir dir;
+    const std::string open = dir.file("open.pw");
+    const std::string closed = dir.file("closed.pw");
+    const std::string key = dir.file("lic.key");
+    for (const auto& path : {open, closed, key}) std::ofstream(path) << "secret\n";
+    fs::permissions(open, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(closed, fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(key, fs::perms::owner_read | fs::perms::group_read);
+    Policy policy;
+    policy.hosts = {hostNamed("hv1"), hostNamed("hv2")};
+    policy.hosts[0].fence = {agentLevel("fence_ipmilan")};
+    policy.hosts[0].fence[0].passwordFile = open;
+    policy.hosts[1].fence = {agentLevel("fence_ipmilan")};
+    policy.hosts[1].fence[0].passwordFile = closed;
+    policy.licences = {Licence{"lic", "datafax", key, 1}};
+    CHECK(faxover::orchestrator::fence::secretFileWarnings(policy) ==
+          std::vector<std::string>{"host hv1: fence password file " + open +
+                                       " is readable by group and others (mode 0644); chmod 600 it",
+                                   "licence lic: key file " + key + " is readable by group (mode 0440); chmod 600 it"});
 }

@@ -62,6 +62,18 @@ TEST_CASE("licence step: a failing step names its licence, event, exit status an
     CHECK(result.error().message == "licence lic revoke step: exit 3: seat server said no");
 }
 
+TEST_CASE("licence step: a key it prints is redacted from its words", "[licence]") {
+    faxover::test::TempDir dir("faxover-licence-");
+    const std::string keyFile = dir.file("lic.key");
+    std::ofstream(keyFile) << "DFX-7731-AAAB-90QZ\n";
+    policy::Licence licence{"lic", "datafax", keyFile, 1};
+    licence.apply = policy::CommandStep{script(dir, "apply", "echo \"activating $(cat $FAXOVER_KEY_FILE)\"\nexit 4\n")};
+    ProcessLicenceSteps steps;
+    auto result = steps.run(request(licence, ports::LicenceEvent::Apply));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().message == "licence lic apply step: exit 4: activating [redacted]");
+}
+
 TEST_CASE("licence step: one running past its timeout is killed", "[licence]") {
     faxover::test::TempDir dir("faxover-licence-");
     policy::Licence licence{"lic", "datafax", "/k", 1};

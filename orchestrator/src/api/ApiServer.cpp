@@ -39,7 +39,8 @@ Poco::Net::HTTPServerParams::Ptr serverParams(ApiRole role) {
 // Declaration order matters: the server is destroyed before the pool its connections run on.
 struct ApiServer::Running {
     Poco::ThreadPool pool{1, kWorkerThreads};
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    Poco::Net::ServerSocket socket;
+    std::unique_ptr<Poco::Net::HTTPServer> server;  // null while only bound
     ApiEndpoint bound;
 };
 
@@ -48,19 +49,30 @@ ApiServer::ApiServer(AdminApi& api, ApiEndpoint endpoint, ApiRole role)
 
 ApiServer::~ApiServer() { stop(); }
 
-hv::Result<void> ApiServer::start() {
-    if (running_) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already started"};
+hv::Result<void> ApiServer::bind() {
+    if (running_) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already bound"};
     BOOST_OUTCOME_TRY(socket, openApiListener(endpoint_, role_ == ApiRole::Admin));
+    auto running = std::make_unique<Running>();
+    running->socket = socket;
+    running->bound = endpoint_;
+    if (endpoint_.transport == ApiEndpoint::Transport::Tcp) running->bound.port = socket.address().port();
+    running_ = std::move(running);
+    return hv::ok();
+}
+
+hv::Result<void> ApiServer::start() {
+    if (!running_) {
+        BOOST_OUTCOME_TRY(bind());
+    }
+    if (running_->server) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already started"};
     try {
-        auto running = std::make_unique<Running>();
-        running->bound = endpoint_;
-        if (endpoint_.transport == ApiEndpoint::Transport::Tcp) running->bound.port = socket.address().port();
-        running->server = std::make_unique<Poco::Net::HTTPServer>(
-            new ApiRequestHandlerFactory(api_, endpoint_.transport, role_), running->pool, socket, serverParams(role_));
-        running->server->start();
-        running_ = std::move(running);
+        running_->server = std::make_unique<Poco::Net::HTTPServer>(
+            new ApiRequestHandlerFactory(api_, endpoint_.transport, role_), running_->pool, running_->socket,
+            serverParams(role_));
+        running_->server->start();
         return hv::ok();
     } catch (const Poco::Exception& error) {
+        stop();
         return hv::Error{hv::ErrorKind::OperationFailed,
                          std::string(role_ == ApiRole::Hook ? "cannot start the hook listener on "
                                                             : "cannot start the API server on ") +
@@ -71,7 +83,8 @@ hv::Result<void> ApiServer::start() {
 void ApiServer::stop() {
     if (!running_) return;
     try {
-        running_->server->stopAll(true);
+        if (running_->server) running_->server->stopAll(true);
+        running_->socket.close();
         running_->pool.joinAll();
     } catch (const Poco::Exception&) {
         // Stopping is best effort; the pool's destructor still joins its threads.

@@ -10,6 +10,7 @@
 #include "faxover/orchestrator/runtime/Monitor.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 #include "faxover/orchestrator/store/SqliteStore.h"
+#include "faxover/orchestrator/store/StoreLock.h"
 #include "faxover/policies/PolicyLoader.h"
 
 #include <algorithm>
@@ -171,6 +172,12 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     }
     std::error_code ignored;
     std::filesystem::create_directories(std::filesystem::path(options->storePath).parent_path(), ignored);
+    // One daemon per store, decided before anything of the store is opened, read or resumed.
+    auto storeLock = store::StoreLock::acquire(options->storePath);
+    if (!storeLock) {
+        err << "faxover daemon: " << storeLock.error().message << "\n";
+        return kExitCannotStart;
+    }
     auto store = store::SqliteStore::open(options->storePath);
     if (!store) {
         err << "faxover daemon: store: " << store.error().message << "\n";
@@ -189,24 +196,31 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     telco::ProcessTelcoHooks telcoHooks;
     runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall, licenceSteps, telcoHooks}, policy,
                              options->policyFile);
-    if (auto resumed = runtime.resume(); !resumed) {
-        err << "faxover daemon: store: " << resumed.error().message << "\n";
-        return kExitCannotStart;
-    }
-    hypervisor.setEventHandler([&runtime](const hv::HypervisorEvent& event) { runtime.onHypervisorEvent(event); });
+    // Every address is bound (and checked) before the store is resumed: a daemon that cannot serve
+    // must leave the store's open intents as they are. Connections wait in the backlog meanwhile.
     api::ApiServer server(runtime, endpoint.value());
-    if (auto started = server.start(); !started) {
-        err << "faxover daemon: API " << options->apiAddress << ": " << started.error().message << "\n";
-        hypervisor.setEventHandler({});
+    if (auto bound = server.bind(); !bound) {
+        err << "faxover daemon: API " << options->apiAddress << ": " << bound.error().message << "\n";
         return kExitCannotStart;
     }
     // Read-only and reachable from the hosts: it answers the libvirt hook's question, nothing else.
     std::optional<api::ApiServer> hookServer;
     if (hookEndpoint) {
         hookServer.emplace(runtime, *hookEndpoint, api::ApiRole::Hook);
-        if (auto started = hookServer->start(); !started) {
-            err << "faxover daemon: --hook-listen " << options->hookAddress << ": " << started.error().message << "\n";
-            server.stop();
+        if (auto bound = hookServer->bind(); !bound) {
+            err << "faxover daemon: --hook-listen " << options->hookAddress << ": " << bound.error().message << "\n";
+            return kExitCannotStart;
+        }
+    }
+    if (auto resumed = runtime.resume(); !resumed) {
+        err << "faxover daemon: store: " << resumed.error().message << "\n";
+        return kExitCannotStart;
+    }
+    hypervisor.setEventHandler([&runtime](const hv::HypervisorEvent& event) { runtime.onHypervisorEvent(event); });
+    for (auto* listener : {&server, hookServer ? &*hookServer : nullptr}) {
+        if (listener == nullptr) continue;
+        if (auto started = listener->start(); !started) {
+            err << "faxover daemon: " << started.error().message << "\n";
             hypervisor.setEventHandler({});
             return kExitCannotStart;
         }

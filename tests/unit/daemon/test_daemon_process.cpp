@@ -97,7 +97,7 @@ TEST_CASE("daemon process: SIGHUP refuses an invalid policy and applies a valid 
     CHECK_FALSE(std::filesystem::exists(daemon.socket));
 }
 
-TEST_CASE("daemon process: it refuses to start on an invalid policy or a taken API socket", "[daemon]") {
+TEST_CASE("daemon process: it refuses to start on an invalid policy, a store in use or a taken API socket", "[daemon]") {
     faxover::test::TempDir dir;
     Daemon first(dir);
     std::ofstream(first.policy) << policyWith({"fax-a"}, "sr14");
@@ -109,15 +109,31 @@ TEST_CASE("daemon process: it refuses to start on an invalid policy or a taken A
     std::ofstream(first.policy) << policyWith({"fax-a"});
     first.start();
     REQUIRE(eventually([&] { return first.services() == 1; }));
+    // The same store (and socket): refused at the store's lock, naming the daemon that holds it,
+    // before it reads or resumes anything.
     Daemon second(dir);
     second.err = dir.path() / "second.err";
     second.out = dir.path() / "second.out";
     second.start();
     second.child.wait();
     CHECK(second.child.exit_code() == 1);
+    CHECK(readAll(second.err) == "faxover daemon: store " + first.store + " is in use by faxover daemon pid " +
+                                     std::to_string(first.child.id()) + " (lock " + first.store + ".lock)\n");
+    // Its own store, the first one's socket: refused at the socket, before its store is resumed.
+    second.store = (dir.path() / "second.db").string();
+    second.start();
+    second.child.wait();
+    CHECK(second.child.exit_code() == 1);
     CHECK_THAT(readAll(second.err), Catch::Contains("another process"));
+    CHECK(first.services() == 1);  // the first one serves on
     ::kill(first.child.id(), SIGTERM);
     first.child.wait();
+    // Its lock goes with it: a new daemon takes the store.
+    second.store = first.store;
+    second.start();
+    CHECK(eventually([&] { return second.services() == 1; }));
+    ::kill(second.child.id(), SIGTERM);
+    second.child.wait();
 }
 
 namespace {

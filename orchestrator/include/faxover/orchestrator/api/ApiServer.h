@@ -35,9 +35,13 @@ public:
     ApiServer(const ApiServer&) = delete;
     ApiServer& operator=(const ApiServer&) = delete;
 
-    // Binds and starts serving. InvalidArgument: a non-loopback (Admin role) or unresolvable TCP address, or a
-    // path that exists and is not a socket. OperationInvalid: another server answers on the socket.
-    // OperationFailed: bind/listen failed. A stale socket file (nobody answering) is replaced.
+    // Binds the listening socket without serving: the daemon checks every address before it touches
+    // its store, and connections made meanwhile wait in the backlog. InvalidArgument: a non-loopback
+    // (Admin role) or unresolvable TCP address, or a path that exists and is not a socket.
+    // OperationInvalid: another server answers on the socket. OperationFailed: bind/listen failed.
+    // A stale socket file (nobody answering) is replaced.
+    hv::Result<void> bind();
+    // Starts serving, binding first when bind() was not called; its errors too.
     hv::Result<void> start();
 
     // Stops accepting, aborts open connections, waits for handlers running an AdminApi call and

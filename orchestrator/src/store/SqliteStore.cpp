@@ -14,6 +14,9 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace faxover::orchestrator::store {
 namespace {
@@ -57,6 +60,18 @@ void registerSqliteOnce() {
     std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
 }
 
+// Why the daemon could not write the store at `path` (the file, or the directory that must take
+// its write-ahead log), or nothing when it can.
+std::optional<std::string> unwritableReason(const std::string& path, const std::filesystem::path& directory) {
+    const std::string folder = directory.empty() ? "." : directory.string();
+    if (std::filesystem::exists(path) && ::access(path.c_str(), W_OK) != 0)
+        return "it is not writable (" + std::string(std::strerror(errno)) + ")";
+    if (::access(folder.c_str(), W_OK) != 0)
+        return "its directory " + folder + " is not writable (" + std::strerror(errno) +
+               "); the write-ahead log goes there";
+    return std::nullopt;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Poco::Data::Session> session)
@@ -80,6 +95,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
         if (!directory.empty() && !std::filesystem::is_directory(directory)) {
             return failed("directory " + directory.string() + " does not exist");
         }
+        // Fail at once on what would fail later: Poco's open would retry a directory for its whole
+        // timeout, and a store the daemon cannot write withholds every action it decides.
+        if (std::filesystem::is_directory(path)) return failed("it is a directory, not a store file");
+        if (auto unwritable = unwritableReason(path, directory)) return failed(*unwritable);
         // The store keeps domain definitions with their secrets (docs/hypervisor.md): a new one is
         // created readable by its owner only. SQLite gives its WAL and shared-memory files the
         // database file's mode.
@@ -96,6 +115,19 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
         execute(*session, "PRAGMA synchronous=FULL");
         execute(*session, "PRAGMA foreign_keys=ON");
         execute(*session, "PRAGMA busy_timeout=5000");
+        // A file whose pages are damaged opens and answers until the daemon reads the wrong page:
+        // check it now, while refusing to start is still harmless (docs/store.md has the cost).
+        std::vector<std::string> damage;
+        try {
+            *session << "PRAGMA quick_check", into(damage), now;
+        } catch (const Poco::Exception& e) {
+            damage = {e.message()};  // SQLite gives up on a page it cannot even walk
+        }
+        if (damage.size() != 1 || damage.front() != "ok") {
+            const std::string first = damage.empty() ? "no verdict" : damage.front();
+            const std::string more = damage.size() > 1 ? " (and " + std::to_string(damage.size() - 1) + " more)" : "";
+            return failed("the integrity check found damage: " + first + more + "; restore it from a backup (docs/store.md)");
+        }
         auto migrated = sqlite::migrate(*session, path);
         if (!migrated) return migrated.error();
         return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(session)));

@@ -7,7 +7,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace store_test;
 using namespace faxover::orchestrator::store;
@@ -268,4 +273,85 @@ TEST_CASE("store: a new store and its WAL are readable by their owner only", "[s
     CHECK((fs::status(path).permissions() & fs::perms::owner_read) != fs::perms::none);
     REQUIRE(fs::exists(path + "-wal"));
     CHECK((fs::status(path + "-wal").permissions() & others) == fs::perms::none);
+}
+
+TEST_CASE("store: a file with damaged pages is refused at open by the integrity check", "[store]") {
+    TempDir dir;
+    const std::string path = dir.file("damaged.db");
+    {
+        auto db = SqliteStore::open(path).value();
+        for (int i = 0; i < 400; ++i) REQUIRE(db->appendIntent(sampleIntent("fax" + std::to_string(i))));
+    }
+    // Checkpointed into the main file by the close; scribble over its last page (intents written
+    // last), leaving the schema intact, as a bad disk block would: it opened fine before.
+    const auto size = std::filesystem::file_size(path);
+    REQUIRE(size > 4 * 4096);
+    {
+        std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(static_cast<std::streamoff>(size - 4096));
+        for (int i = 0; i < 4096; ++i) file.put(static_cast<char>((i * 131 + 7) & 0xff));
+    }
+    auto opened = SqliteStore::open(path);
+    REQUIRE_FALSE(opened);
+    CHECK_THAT(opened.error().message, Catch::StartsWith("store " + path + ": cannot open: the integrity check "
+                                                                            "found damage: ") &&
+                                           Catch::EndsWith("; restore it from a backup (docs/store.md)"));
+}
+
+TEST_CASE("store: a directory as the store path fails at once", "[store]") {
+    TempDir dir;
+    const std::string path = dir.file("store-dir");
+    std::filesystem::create_directories(path);
+    const auto started = std::chrono::steady_clock::now();
+    auto opened = SqliteStore::open(path);
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error().message == "store " + path + ": cannot open: it is a directory, not a store file");
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));  // Poco retried for 5 s
+}
+
+namespace {
+
+// Sets or clears the immutable attribute (chattr +i), which stops even root from writing.
+bool setImmutable(const std::string& path, bool immutable) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    int flags = 0;
+    bool done = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    flags = immutable ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
+    done = done && ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    ::close(fd);
+    return done;
+}
+
+}  // namespace
+
+TEST_CASE("store: a store the daemon cannot write is refused at open, not after the first decision", "[store]") {
+    // Permission bits do not stop root, which the daemon runs as: an immutable file and a read-only
+    // mount do. Both need root, as the CI run is: fail loudly rather than skip.
+    REQUIRE(::geteuid() == 0);
+    TempDir dir;
+    const std::string mountPoint = dir.file("ro");
+    std::filesystem::create_directories(mountPoint);
+    REQUIRE(::mount("faxover-test", mountPoint.c_str(), "tmpfs", 0, "size=4m") == 0);
+    struct Unmount {
+        std::string path;
+        ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+    } unmount{mountPoint};
+    const std::string path = mountPoint + "/faxover.db";
+    REQUIRE(SqliteStore::open(path));  // created while writable
+
+    SECTION("an immutable file: SQLite would open it read-only and every later write would fail") {
+        REQUIRE(setImmutable(path, true));
+        auto opened = SqliteStore::open(path);
+        REQUIRE(setImmutable(path, false));
+        REQUIRE_FALSE(opened);
+        CHECK(opened.error().kind == ErrorKind::OperationFailed);
+        CHECK(opened.error().message == "store " + path + ": cannot open: it is not writable (Operation not permitted)");
+    }
+    SECTION("a read-only file system") {
+        REQUIRE(::mount(nullptr, mountPoint.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
+        auto opened = SqliteStore::open(path);
+        REQUIRE_FALSE(opened);
+        CHECK(opened.error().message == "store " + path + ": cannot open: it is not writable (Read-only file system)");
+    }
 }

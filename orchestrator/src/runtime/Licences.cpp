@@ -2,6 +2,7 @@
 // running licence steps, and what admins, auditors and the hosts' libvirt hook read.
 #include "RuntimeState.h"
 
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <limits>
@@ -17,6 +18,8 @@ const engine::SeatHolding* find(const engine::Ledger& ledger, const engine::Seat
     auto it = std::find_if(ledger.begin(), ledger.end(), [&](const auto& seat) { return keyOf(seat) == keyOf(like); });
     return it == ledger.end() ? nullptr : &*it;
 }
+
+const std::string kHookRefusalPrefix = "libvirt hook: start refused: ";
 
 }  // namespace
 
@@ -116,20 +119,33 @@ Runtime::State::StartVerdict Runtime::State::permitStart(const api::StartQuery& 
                   "; move it with 'faxover migrate' or 'faxover failover'");
 }
 
-hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& query) {
+hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& asked) {
     std::lock_guard lock(state_->mutex);
     auto& s = *state_;
+    api::StartQuery query = asked;
+    query.uuid = Poco::toLower(query.uuid);  // libvirt writes UUIDs in lower case, the policy's are read so
     const auto [permission, service] = s.permitStart(query);
     if (!permission.allowed) {
-        store::LicenceAuditRecord record{0, s.ports.wall.now(), "refuse", service == nullptr ? "" : service->licence,
-                                         service == nullptr ? "" : service->name, "", query.host, "",
-                                         query.asker.empty() ? "libvirt-hook:" + query.host : query.asker,
-                                         "libvirt hook: start refused: " + permission.reason};
-        auto written = s.ports.store.commit(store::Batch{}.add(store::AppendLicenceAudit{record}));
-        if (!written) s.log("store", "cannot write the licence audit log: " + written.error().message, true);
-        s.log("host " + query.host, "libvirt hook refused a start: " + permission.reason, true);
+        store::LicenceAuditRecord row{0, s.ports.wall.now(), "refuse", service == nullptr ? "" : service->licence,
+                                      service == nullptr ? "" : service->name, "", query.host, "",
+                                      query.asker.empty() ? "libvirt-hook:" + query.host : query.asker,
+                                      kHookRefusalPrefix + permission.reason};
+        // Hosts the policy does not name are one kind per service, whatever name the caller made up.
+        const bool knownHost = s.policy->findHost(query.host) != nullptr;
+        const std::string kind = row.service + (knownHost ? "|" + query.host + "|" + permission.reason : "|unknown host");
+        if (auto written = s.hookRefusals.refused(kind, std::move(row), s.ports.clock.now())) s.writeHookRefusal(*written);
     }
     return permission;
+}
+
+void Runtime::State::writeHookRefusal(const store::LicenceAuditRecord& row) {
+    auto written = ports.store.commit(store::Batch{}.add(store::AppendLicenceAudit{row}));
+    if (!written) log("store", "cannot write the licence audit log: " + written.error().message, true);
+    log("host " + row.host, "libvirt hook refused a start: " + row.reason.substr(kHookRefusalPrefix.size()), true);
+}
+
+void Runtime::State::writeDueHookRefusals() {
+    for (const auto& row : hookRefusals.due(ports.clock.now())) writeHookRefusal(row);
 }
 
 hv::Result<std::vector<api::LicenceView>> Runtime::licences() {

@@ -202,6 +202,7 @@ void Runtime::tick() {
     if (state_->isKilled()) return;
     state_->applyMaintenanceWindows();
     state_->pumpFences();
+    state_->writeDueHookRefusals();
     state_->reconcile();
 }
 

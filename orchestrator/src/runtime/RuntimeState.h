@@ -4,6 +4,7 @@
 // Status.cpp: the AdminApi). Everything here is guarded by `mutex` unless it says otherwise.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/runtime/HookRefusalAudit.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 
 #include <condition_variable>
@@ -117,6 +118,9 @@ struct Runtime::State {
         const policy::ServicePolicy* service = nullptr;
     };
     StartVerdict permitStart(const api::StartQuery& query) const;
+    HookRefusalAudit hookRefusals;  // bounds what refusals write (unauthenticated callers)
+    void writeHookRefusal(const store::LicenceAuditRecord& row);
+    void writeDueHookRefusals();
 
     // ---- Boards.cpp (runtime side of docs/boards.md)
     void addBoardWrites(store::Batch& batch, const engine::BoardLedger& before, const engine::BoardLedger& after,

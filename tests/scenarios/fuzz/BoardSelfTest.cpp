@@ -35,7 +35,7 @@ hosts:
     boards: [{ pci_address: "0000:04:00.0", model: dlgc-5001, trunk_group: pri-a }]
 services:
   - { name: fax-d, domain: fax-d, telephony: board, trunk_group: pri-a }
-  - { name: fax-e, domain: 00000000-0000-4000-8000-000000000002, telephony: board, trunk_group: pri-a }
+  - { name: fax-e, domain: fa000000-0000-4000-8000-000000000002, telephony: board, trunk_group: pri-a }
 )";
 
 constexpr const char* kCluster = R"(hosts:

@@ -24,7 +24,7 @@ hv::Error errorAt(const std::string& path, const YAML::Node& node, const std::st
                      path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + message};
 }
 
-// The template's XML named `name`, with a deterministic UUID; `board`, when given, replaces the
+// The template's XML named `name`, with a deterministic UUID (with hex letters, so case matters); `board`, when given, replaces the
 // source address of the template's one PCI hostdev (a board-mode VM defined on another host).
 hv::Result<std::string> domainXml(const std::string& templatesDir, const std::string& templateName,
                                   const std::string& name, int index, const std::optional<hv::PciAddress>& board) {
@@ -35,7 +35,7 @@ hv::Result<std::string> domainXml(const std::string& templatesDir, const std::st
     BOOST_OUTCOME_TRY(xml, hv::DomainXml::parse(text.str()));
     xml.setName(name);
     char uuid[40];
-    std::snprintf(uuid, sizeof uuid, "00000000-0000-4000-8000-%012d", index + 1);
+    std::snprintf(uuid, sizeof uuid, "fa000000-0000-4000-8000-%012d", index + 1);
     xml.setUuid(uuid);
     if (board) {
         const auto hostdevs = xml.pciHostdevs();

@@ -249,7 +249,37 @@ private:
                  answer.value().reason);
             return true;
         }
+        if (verb == "hook-uuid" && need(2)) {
+            // As `hook`, but the hook names the domain by UUID only (as written: case is kept).
+            if (!runtime_) return fail("the daemon is not running");
+            auto answer = runtime_->mayStart({args[1], args[2], "", "libvirt-hook:" + args[1]});
+            if (!answer) return fail(answer.error().message);
+            line(std::string("hook ") + args[1] + " " + args[2] + ": " + (answer.value().allowed ? "allowed: " : "refused: ") +
+                 answer.value().reason);
+            return true;
+        }
+        if (verb == "hook-flood" && need(3)) return hookFlood(args[1], args[2], args[3]);
         return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
+    }
+
+    // COUNT may-start queries at once for DOMAIN from HOST, where '#' in HOST becomes the query's
+    // number (made-up hosts): an unauthenticated caller's flood. Says what it added to the audit.
+    bool hookFlood(const std::string& countText, const std::string& hostPattern, const std::string& domain) {
+        if (!runtime_) return fail("the daemon is not running");
+        const int count = std::stoi(countText);
+        const auto auditRows = [&] { return runtime_->licenceAudit(std::nullopt).value().size(); };
+        const std::size_t before = auditRows();
+        int refused = 0;
+        for (int i = 0; i < count; ++i) {
+            std::string host = hostPattern;
+            if (const auto hash = host.find('#'); hash != std::string::npos) host.replace(hash, 1, std::to_string(i));
+            auto answer = runtime_->mayStart({host, "", domain, "libvirt-hook:" + host});
+            if (!answer) return fail(answer.error().message);
+            refused += answer.value().allowed ? 0 : 1;
+        }
+        line("hook-flood " + countText + " x " + hostPattern + " " + domain + ": " + std::to_string(refused) +
+             " refused, licence audit +" + std::to_string(auditRows() - before) + " rows");
+        return true;
     }
 
     bool runFor(std::chrono::milliseconds duration) {

@@ -87,7 +87,7 @@ void Runtime::State::fenceAttemptDone(const std::string& hostName, hv::Result<st
     FenceJob& job = *entry.fence;
     job.running = false;
     if (result) {
-        confirmFence(entry, result.value(), "daemon");
+        (void)confirmFence(entry, result.value(), "daemon");  // never refused: see its comment
         reconcile();
         return;
     }
@@ -117,20 +117,27 @@ void Runtime::State::fenceAttemptDone(const std::string& hostName, hv::Result<st
         true);
 }
 
-void Runtime::State::confirmFence(HostEntry& entry, const std::string& evidence, const std::string& actor) {
-    if (entry.fence) recordOutcome(entry.fence->intent, store::OutcomeStatus::Succeeded, evidence);
+hv::Result<void> Runtime::State::confirmFence(HostEntry& entry, const std::string& evidence, const std::string& actor) {
+    const std::string& name = entry.observation.name;
+    store::Batch record;
+    if (entry.fence)
+        record.add(store::RecordOutcome{entry.fence->intent, {store::OutcomeStatus::Succeeded, evidence, ports.wall.now()}});
+    record.add(auditRow(actor, "host " + name, "fence-confirmed", evidence));
+    if (auto stored = storeHost(entry, entry.adminMaintenance, true, std::move(record)); !stored) {
+        if (actor != "daemon") return stored.error();
+        log("store", "cannot record the fence of " + name + ": " + stored.error().message, true);
+    }
     entry.fence.reset();
     entry.observation.fence = engine::FenceStatus::Confirmed;
-    saveHost(entry.observation.name, entry);
-    audit(actor, "host " + entry.observation.name, "fence-confirmed", evidence);
-    log("host " + entry.observation.name, "fenced: " + evidence + (actor == "daemon" ? "" : " (" + actor + ")"));
+    log("host " + name, "fenced: " + evidence + (actor == "daemon" ? "" : " (" + actor + ")"));
+    return hv::ok();
 }
 
 void Runtime::State::cancelFence(HostEntry& entry, const std::string& why) {
     if (entry.fence) recordOutcome(entry.fence->intent, store::OutcomeStatus::Abandoned, why);
     entry.fence.reset();
     entry.observation.fence = engine::FenceStatus::None;
-    saveHost(entry.observation.name, entry);
+    saveHost(entry);
     log("host " + entry.observation.name, "fence cleared: " + why);
 }
 

@@ -94,22 +94,33 @@ hv::Result<void> Runtime::State::load() {
     return hv::ok();
 }
 
-void Runtime::State::saveHost(const std::string& name, HostEntry& host) {
+hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bool fenceConfirmed, store::Batch also) {
     store::HostRecord record;
-    record.maintenance = host.adminMaintenance;
-    record.fence = host.observation.fence == engine::FenceStatus::Confirmed ? "confirmed" : "";
+    record.maintenance = maintenance;
+    record.fence = fenceConfirmed ? "confirmed" : "";
     record.since = ports.wall.now();
-    auto saved = ports.store.putHostState(name, record, host.revision);
-    if (!saved) {
-        log("store", "cannot save host " + name + ": " + saved.error().message, true);
-        return;
-    }
-    host.revision = saved.value();
+    store::Batch batch;
+    batch.add(store::PutHostState{host.observation.name, record, host.revision});
+    for (auto& write : also.writes) batch.add(std::move(write));
+    BOOST_OUTCOME_TRY(stored, ports.store.commit(batch));
+    host.revision = stored.hostRevisions.front();
+    return hv::ok();
+}
+
+void Runtime::State::saveHost(HostEntry& host) {
+    auto saved = storeHost(host, host.adminMaintenance, host.observation.fence == engine::FenceStatus::Confirmed);
+    if (!saved) log("store", "cannot save host " + host.observation.name + ": " + saved.error().message, true);
+}
+
+store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std::string& subject,
+                                            const std::string& action, const std::string& reason,
+                                            const std::string& details) const {
+    return store::AppendAudit{{ports.wall.now(), actor, subject, action, reason, details}};
 }
 
 void Runtime::State::audit(const std::string& actor, const std::string& subject, const std::string& action,
                            const std::string& reason, const std::string& details) {
-    auto written = ports.store.appendAudit({ports.wall.now(), actor, subject, action, reason, details});
+    auto written = ports.store.commit(store::Batch{}.add(auditRow(actor, subject, action, reason, details)));
     if (!written) log("store", "cannot write the audit log: " + written.error().message, true);
 }
 

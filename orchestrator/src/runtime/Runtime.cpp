@@ -229,7 +229,8 @@ engine::EngineInput Runtime::State::decisionInput(const std::vector<api::AdminCo
     return input;
 }
 
-std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands) {
+std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands,
+                                                             const CommandAudit* audit) {
     engine::EngineInput input = decisionInput(commands);
     finished.clear();
 
@@ -250,11 +251,19 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
         batch.add(store::AppendIntent{toIntent(action, now)});
     addLedgerWrites(batch, ledger, decision.seats, decision.ledger, now);
     addBoardWrites(batch, boards, decision.boards, now);
+    if (audit != nullptr && !decision.verdicts.empty()) {
+        const engine::CommandVerdict& verdict = decision.verdicts.front();
+        batch.add(auditRow(audit->actor, audit->subject, audit->verb, verdict.message,
+                           verdict.accepted ? "accepted" : "refused"));
+    }
     store::BatchResult stored;
     if (!batch.writes.empty()) {
         auto committed = ports.store.commit(batch);
         if (!committed) {
             log("store", "write failed, actions withheld: " + committed.error().message, true);
+            for (auto& verdict : decision.verdicts)
+                if (verdict.accepted)
+                    verdict = {false, "the store could not record it, so nothing was done: " + committed.error().message};
             return decision.verdicts;
         }
         stored = std::move(committed.value());

@@ -89,7 +89,14 @@ struct Runtime::State {
 
     // ---- Runtime.cpp
     void adoptPolicy();
-    std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {});
+    // An admin command's audit row, written in the transaction of the decision it led to.
+    struct CommandAudit {
+        std::string actor, subject, verb;
+    };
+    // Decides, stores the decision (with `audit`'s row for the first verdict), then dispatches. When
+    // the store refuses, nothing runs and every verdict is a refusal that says so.
+    std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {},
+                                                  const CommandAudit* audit = nullptr);
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
     void forgetCopiesOn(const std::string& host);  // what `host` was last known to run
@@ -105,7 +112,10 @@ struct Runtime::State {
     void pumpFences();
     void fenceAttemptDone(const std::string& host, hv::Result<std::string> result);
     void cancelFence(HostEntry& host, const std::string& why);
-    void confirmFence(HostEntry& host, const std::string& evidence, const std::string& actor);
+    // Records the fence (the intent's outcome, the host's state, an audit row: one transaction), then
+    // takes it. An admin's confirmation the store cannot record is refused (its error); the daemon's
+    // own evidence is taken anyway, with an alert: the host is off whatever the store says.
+    hv::Result<void> confirmFence(HostEntry& host, const std::string& evidence, const std::string& actor);
 
     // ---- Licences.cpp
     // Adds the ledger changes of a decision that led from `before` to `after` to `batch`.
@@ -135,7 +145,12 @@ struct Runtime::State {
 
     // ---- Persistence.cpp
     hv::Result<void> load();
-    void saveHost(const std::string& name, HostEntry& host);
+    // Stores the host's persisted state as given, with `also` in the same transaction (an audit row,
+    // an outcome): all of it or nothing. The entry's revision follows; its other fields do not change.
+    hv::Result<void> storeHost(HostEntry& host, bool maintenance, bool fenceConfirmed, store::Batch also = {});
+    void saveHost(HostEntry& host);  // storeHost as the entry is, an alert when the store refuses
+    store::AppendAudit auditRow(const std::string& actor, const std::string& subject, const std::string& action,
+                                const std::string& reason, const std::string& details = "") const;
     void audit(const std::string& actor, const std::string& subject, const std::string& action,
                const std::string& reason, const std::string& details = "");
     void recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message);

@@ -88,49 +88,67 @@ hv::Result<api::ClusterStatus> Runtime::status() {
 hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command) {
     std::lock_guard lock(state_->mutex);
     auto& s = *state_;
-    BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
-    const std::string& actor = checked.actor;
-    const std::string verb = api::toString(checked.verb);
+    const std::string verb = api::toString(command.verb);
+    auto checked = checkedCommand(*s.policy, command);
+    if (!checked) {
+        // Refused before any decision, and audited like every refusal (docs/daemon.md).
+        s.audit(command.actor.empty() ? "admin:unknown" : command.actor,
+                isHostVerb(command.verb) ? "host " + command.host : "service " + command.service, verb,
+                checked.error().message, "refused");
+        return checked.error();
+    }
+    const std::string& actor = checked.value().actor;
 
-    if (isHostVerb(checked.verb)) {
-        HostEntry& host = s.hosts.at(checked.host);
-        const std::string subject = "host " + checked.host;
+    if (isHostVerb(checked.value().verb)) {
+        const std::string& hostName = checked.value().host;
+        HostEntry& host = s.hosts.at(hostName);
+        const std::string subject = "host " + hostName;
+        const auto notRecorded = [](const hv::Error& error) {
+            return refused(hv::ErrorKind::OperationFailed,
+                           "the store could not record it, so nothing was done: " + error.message);
+        };
         std::string reply;
-        switch (checked.verb) {
+        switch (checked.value().verb) {
         case api::Verb::MaintenanceEnable:
         case api::Verb::MaintenanceDisable: {
-            const bool enable = checked.verb == api::Verb::MaintenanceEnable;
+            const bool enable = checked.value().verb == api::Verb::MaintenanceEnable;
             if (host.adminMaintenance == enable)
                 return refused(hv::ErrorKind::OperationInvalid,
-                               checked.host + (enable ? " is already" : " is not") + " in maintenance");
+                               hostName + (enable ? " is already" : " is not") + " in maintenance");
+            reply = hostName + ": maintenance " + (enable ? "enabled" : "disabled");
+            // The change and its audit row are one transaction: a change nobody could audit is not made.
+            auto stored = s.storeHost(host, enable, host.observation.fence == engine::FenceStatus::Confirmed,
+                                      store::Batch{}.add(s.auditRow(actor, subject, verb, reply)));
+            if (!stored) return notRecorded(stored.error());
             host.adminMaintenance = enable;
-            s.saveHost(checked.host, host);
             s.log(subject, std::string("maintenance ") + (enable ? "enabled" : "disabled") + " by " + actor +
                                (enable ? ": its services leave, nothing new starts there" : ""));
-            reply = checked.host + ": maintenance " + (enable ? "enabled" : "disabled");
             break;
         }
         default: {  // FenceConfirm
             if (host.observation.libvirt == hv::Reachability::Reachable)
                 return refused(hv::ErrorKind::OperationInvalid,
-                               checked.host + "'s libvirtd answers: it is not powered off, nothing to confirm");
+                               hostName + "'s libvirtd answers: it is not powered off, nothing to confirm");
             if (host.observation.fence == engine::FenceStatus::Confirmed)
-                return refused(hv::ErrorKind::OperationInvalid, checked.host + " is already confirmed fenced");
-            s.confirmFence(host, "an admin confirmed the host is off", actor);
-            reply = checked.host + ": fence confirmed; its services may now start elsewhere";
+                return refused(hv::ErrorKind::OperationInvalid, hostName + " is already confirmed fenced");
+            if (auto confirmed = s.confirmFence(host, "an admin confirmed the host is off", actor); !confirmed)
+                return notRecorded(confirmed.error());
+            reply = hostName + ": fence confirmed; its services may now start elsewhere";
             break;
         }
         }
-        s.audit(actor, subject, verb, reply);
         s.applyMaintenanceWindows();
         s.reconcile();
         return api::CommandReply{reply};
     }
 
-    const auto verdicts = s.reconcile({checked});
-    const engine::CommandVerdict verdict =
-        verdicts.empty() ? engine::CommandVerdict{false, "the store refused the decision; see the log"} : verdicts.front();
-    s.audit(actor, "service " + checked.service, verb, verdict.message, verdict.accepted ? "accepted" : "refused");
+    const Runtime::State::CommandAudit audit{actor, "service " + checked.value().service, verb};
+    const auto verdicts = s.reconcile({checked.value()}, &audit);
+    if (verdicts.empty()) {
+        s.audit(actor, audit.subject, verb, "the engine gave no verdict", "refused");
+        return refused(hv::ErrorKind::OperationFailed, "the engine gave no verdict; see the log");
+    }
+    const engine::CommandVerdict& verdict = verdicts.front();
     if (!verdict.accepted) return refused(hv::ErrorKind::OperationInvalid, verdict.message);
     return api::CommandReply{verdict.message};
 }

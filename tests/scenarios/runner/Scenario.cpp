@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -258,6 +259,12 @@ private:
                  answer.value().reason);
             return true;
         }
+        if (verb == "store-full" && need(1)) {
+            if (args[1] != "on" && args[1] != "off") return fail("store-full takes on or off");
+            store_->setFull(args[1] == "on");
+            return true;
+        }
+        if (verb == "audit" && need(0)) return auditLines();
         if (verb == "hook-flood" && need(3)) return hookFlood(args[1], args[2], args[3]);
         return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
     }
@@ -279,6 +286,19 @@ private:
         }
         line("hook-flood " + countText + " x " + hostPattern + " " + domain + ": " + std::to_string(refused) +
              " refused, licence audit +" + std::to_string(auditRows() - before) + " rows");
+        return true;
+    }
+
+    // The audit log's rows written since the last `audit` (times left out: the log has them).
+    bool auditLines() {
+        auto rows = store_->audit({}, std::numeric_limits<std::size_t>::max());
+        if (!rows) return fail(rows.error().message);
+        for (std::size_t i = auditShown_; i < rows.value().size(); ++i) {
+            const auto& row = rows.value()[i];
+            line("audit: " + row.actor + " " + row.subject + " " + row.action + ": " + row.reason +
+                 (row.details.empty() ? "" : " (" + row.details + ")"));
+        }
+        auditShown_ = rows.value().size();
         return true;
     }
 
@@ -449,6 +469,7 @@ private:
     fs::path storeDir_;
     std::unique_ptr<orchestrator::store::SqliteStore> sqlite_;
     std::unique_ptr<StoreSpy> store_;
+    std::size_t auditShown_ = 0;
     orchestrator::runtime::QueuedExecutor executor_;
     std::ostringstream log_;
     orchestrator::runtime::StreamStateLog stateLog_{log_, [this] { return timestamp(); }};

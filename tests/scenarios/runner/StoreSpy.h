@@ -1,6 +1,7 @@
 #pragma once
 // The real store with a window on it: the scenario hears of every intent as it is written, so a
-// command like "kill-daemon-at start after" can kill the daemon exactly during that action.
+// command like "kill-daemon-at start after" can kill the daemon exactly during that action; and a
+// switch that makes every write fail as a full disk does (`store-full on`).
 #include "faxover/orchestrator/store/Store.h"
 
 #include <functional>
@@ -13,8 +14,10 @@ public:
     using Intent = orchestrator::store::Intent;
     explicit StoreSpy(orchestrator::store::Store& store) : store_(store) {}
     void onIntent(std::function<void(const Intent&)> listener) { listener_ = std::move(listener); }
+    void setFull(bool full) { full_ = full; }
 
     orchestrator::store::Result<orchestrator::store::BatchResult> commit(const orchestrator::store::Batch& batch) override {
+        if (full_) return diskFull();
         auto result = store_.commit(batch);
         if (result)
             for (const auto& write : batch.writes)
@@ -22,12 +25,14 @@ public:
         return result;
     }
     orchestrator::store::Result<orchestrator::store::IntentId> appendIntent(const Intent& intent) override {
+        if (full_) return diskFull();
         auto result = store_.appendIntent(intent);
         if (result) notify(intent);
         return result;
     }
     orchestrator::store::Result<void> recordOutcome(orchestrator::store::IntentId id,
                                                     const orchestrator::store::Outcome& outcome) override {
+        if (full_) return diskFull();
         return store_.recordOutcome(id, outcome);
     }
     orchestrator::store::Result<std::vector<orchestrator::store::IntentEntry>> openIntents() override {
@@ -44,6 +49,7 @@ public:
     orchestrator::store::Result<orchestrator::store::Revision> putServiceState(
         const std::string& service, const orchestrator::store::ServiceRecord& record,
         orchestrator::store::Revision expectedRevision) override {
+        if (full_) return diskFull();
         return store_.putServiceState(service, record, expectedRevision);
     }
     orchestrator::store::Result<std::map<std::string, orchestrator::store::ServiceRecord>> serviceStates() override {
@@ -52,12 +58,14 @@ public:
     orchestrator::store::Result<orchestrator::store::Revision> putHostState(
         const std::string& host, const orchestrator::store::HostRecord& record,
         orchestrator::store::Revision expectedRevision) override {
+        if (full_) return diskFull();
         return store_.putHostState(host, record, expectedRevision);
     }
     orchestrator::store::Result<std::map<std::string, orchestrator::store::HostRecord>> hostStates() override {
         return store_.hostStates();
     }
     orchestrator::store::Result<void> appendAudit(const orchestrator::store::AuditRecord& record) override {
+        if (full_) return diskFull();
         return store_.appendAudit(record);
     }
     orchestrator::store::Result<std::vector<orchestrator::store::SeatRecord>> seats() override { return store_.seats(); }
@@ -74,10 +82,14 @@ public:
     }
 
 private:
+    static orchestrator::store::Error diskFull() {
+        return {orchestrator::store::ErrorKind::OperationFailed, "database or disk is full"};
+    }
     void notify(const Intent& intent) {
         if (listener_) listener_(intent);
     }
     orchestrator::store::Store& store_;
+    bool full_ = false;
     std::function<void(const Intent&)> listener_;
 };
 

@@ -11,6 +11,7 @@
 #include "faxover/orchestrator/runtime/Runtime.h"
 #include "faxover/orchestrator/store/SqliteStore.h"
 #include "faxover/orchestrator/store/StoreLock.h"
+#include "process/OwnedProcesses.h"
 #include "faxover/policies/PolicyLoader.h"
 
 #include <algorithm>
@@ -134,6 +135,16 @@ private:
 };
 
 // Password and key files others may read: one alert each, at start and at every reload.
+// Fence agents a killed daemon left running would go on driving their BMCs while this daemon fences
+// the same hosts again: they are ended before the store is resumed (which re-decides every fence).
+void endAgentsOfAKilledDaemon(const std::string& owner, runtime::StateLog& log) {
+    for (const auto& agent : process::endOwnedProcesses(owner, std::chrono::seconds(5)))
+        log.write({agent.fenceHost.empty() ? "daemon" : "host " + agent.fenceHost,
+                   "ended " + agent.command + " (pid " + std::to_string(agent.pid) +
+                       "), a fence agent left running by a daemon that was killed; this daemon fences again if needed",
+                   true});
+}
+
 void warnAboutSecretFiles(const policy::Policy& policy, runtime::StateLog& log) {
     for (const auto& warning : fence::secretFileWarnings(policy)) log.write({"policy", warning, true});
 }
@@ -186,7 +197,9 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
 
     hv::LibvirtHypervisor hypervisor;
     syncHosts(hypervisor, *policy, err);
-    fence::ProcessFenceAgent fenceAgent;
+    // Its agents carry the store's path: a daemon restarted on this store finds them (below).
+    const std::string owner = std::filesystem::absolute(options->storePath).lexically_normal().string();
+    fence::ProcessFenceAgent fenceAgent({{process::kOwnerVariable, owner}});
     monitor::PocoTcpProber prober;
     runtime::ThreadPoolExecutor executor(4);
     runtime::SystemWallClock wall;
@@ -212,6 +225,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             return kExitCannotStart;
         }
     }
+    endAgentsOfAKilledDaemon(owner, log);
     if (auto resumed = runtime.resume(); !resumed) {
         err << "faxover daemon: store: " << resumed.error().message << "\n";
         return kExitCannotStart;

@@ -2,6 +2,7 @@
 
 #include "AgentOptions.h"
 #include "process/ChildProcess.h"
+#include "process/OwnedProcesses.h"
 
 #include "faxover/policies/Duration.h"
 
@@ -66,9 +67,12 @@ hv::Result<ports::FenceConfirmation> ProcessFenceAgent::powerOff(const policy::H
                          name};
     };
 
-    BOOST_OUTCOME_TRY(off, runAction(program, level, "off", name, extraEnvironment_, deadline));
+    // Which host it fences, for a restarted daemon that finds it still running (OwnedProcesses.h).
+    auto environment = extraEnvironment_;
+    environment[process::kFenceHostVariable] = name;
+    BOOST_OUTCOME_TRY(off, runAction(program, level, "off", name, environment, deadline));
     if (off.exitStatus != 0) return failed("off", off, "expected 0");
-    BOOST_OUTCOME_TRY(status, runAction(program, level, "status", name, extraEnvironment_, deadline));
+    BOOST_OUTCOME_TRY(status, runAction(program, level, "status", name, environment, deadline));
     if (status.exitStatus != kStatusOff) {
         return failed("status", status,
                       status.exitStatus == kStatusOn ? "the host is still ON after off" : "expected 2, meaning OFF");

@@ -233,3 +233,37 @@ TEST_CASE("daemon process: a fence password file others may read is an alert at 
     ::kill(daemon.child.id(), SIGTERM);
     daemon.child.wait();
 }
+
+TEST_CASE("daemon process: fence agents a killed daemon left running are ended before the store is resumed", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    // What a daemon killed with -9 leaves: an agent, in its own session and group, whose environment
+    // names the store (and the host it fences); and an unrelated process with another store's name.
+    const auto leftOver = [&](const std::string& owner) {
+        const std::string pidFile = (dir.path() / ("pid-" + std::to_string(std::hash<std::string>{}(owner)))).string();
+        const std::string command = "FAXOVER_OWNER=" + owner + " FAXOVER_FENCE_HOST=h1 setsid sleep 60 >/dev/null 2>&1 & echo $! > " + pidFile;
+        REQUIRE(std::system(command.c_str()) == 0);
+        pid_t pid = 0;
+        REQUIRE((std::ifstream(pidFile) >> pid));
+        return pid;
+    };
+    const pid_t agent = leftOver(daemon.store);
+    const pid_t stranger = leftOver((dir.path() / "another.db").string());
+    const auto alive = [](pid_t pid) {
+        std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+        std::string line;
+        return std::getline(stat, line) && line.find(") Z") == std::string::npos;
+    };
+    REQUIRE(eventually([&] { return alive(agent) && alive(stranger); }, 2s));
+
+    daemon.start();
+    REQUIRE(eventually([&] { return daemon.services() == 1; }));
+    CHECK(eventually([&] { return !alive(agent); }, 2s));
+    CHECK_THAT(daemon.log(), Catch::Contains("ALERT host h1: ended sleep (pid " + std::to_string(agent) +
+                                             "), a fence agent left running by a daemon that was killed"));
+    CHECK(alive(stranger));
+    ::kill(stranger, SIGKILL);
+    ::kill(daemon.child.id(), SIGTERM);
+    daemon.child.wait();
+}

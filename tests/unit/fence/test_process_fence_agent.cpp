@@ -2,10 +2,12 @@
 // fence-agents conventions (options on stdin, status exit 0 = ON, 2 = OFF, 1 = error).
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
 #include "faxover/orchestrator/fence/SecretFiles.h"
+#include "process/OwnedProcesses.h"
 
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -304,4 +306,47 @@ TEST_CASE("fence agent: password and key files others may read are named in a wa
           std::vector<std::string>{"host hv1: fence password file " + open +
                                        " is readable by group and others (mode 0644); chmod 600 it",
                                    "licence lic: key file " + key + " is readable by group (mode 0440); chmod 600 it"});
+}
+
+TEST_CASE("fence agent: an agent and what it starts carry their owner, whose processes a restarted daemon ends", "[fence]") {
+    // A daemon killed with -9 leaves its running agent behind (its own process group). Here the
+    // agent runs on a thread instead of in a killed process; what is found and ended is the same.
+    AgentDir dir;
+    const std::string pids = dir.file("pids");
+    const std::string owner = dir.file("faxover.db");
+    const std::string hang = "sleep 30 & echo $! > " + pids + "; echo $$ >> " + pids + "; wait";
+    ProcessFenceAgent agent({{faxover::orchestrator::process::kOwnerVariable, owner}});
+    faxover::hv::Result<faxover::orchestrator::ports::FenceConfirmation> fenced = faxover::hv::Error{};
+    std::thread running([&] { fenced = agent.powerOff(hostNamed("hv1"), agentLevel(dir.writeAgent(hang, kStatusOff), 20s)); });
+
+    // Another daemon's agent (another store) must not be touched.
+    AgentDir other;
+    const std::string otherPid = other.file("pid");
+    REQUIRE(std::system(("FAXOVER_OWNER=" + other.file("faxover.db") + " setsid sleep 30 >/dev/null 2>&1 & echo $! > " +
+                         otherPid).c_str()) == 0);
+
+    std::vector<faxover::orchestrator::process::OwnedProcess> found;
+    for (int wait = 0; wait < 500 && found.size() < 2; ++wait) {
+        std::this_thread::sleep_for(10ms);
+        found = faxover::orchestrator::process::findOwnedProcesses(owner);
+    }
+    REQUIRE(found.size() == 2);  // the agent script and the helper it started
+    for (const auto& process : found) CHECK(process.fenceHost == "hv1");
+
+    const auto ended = faxover::orchestrator::process::endOwnedProcesses(owner, 5s);
+    running.join();
+    CHECK(ended.size() == 2);
+    REQUIRE_FALSE(fenced);  // its agent was killed under it
+    CHECK(faxover::orchestrator::process::findOwnedProcesses(owner).empty());
+    std::ifstream pidFile(pids);
+    pid_t helper = 0, script = 0;
+    REQUIRE(pidFile >> helper >> script);
+    for (int wait = 0; wait < 50 && (isRunning(helper) || isRunning(script)); ++wait) std::this_thread::sleep_for(10ms);
+    CHECK_FALSE(isRunning(helper));
+    CHECK_FALSE(isRunning(script));
+
+    pid_t stranger = 0;
+    REQUIRE((std::ifstream(otherPid) >> stranger));
+    CHECK(isRunning(stranger));
+    ::kill(stranger, SIGKILL);
 }

@@ -100,9 +100,9 @@ Monitor::~Monitor() {
 
 std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const policy::Policy> policy,
                                                            const std::string& host) {
-    std::map<std::string, std::string> alreadyRead;  // service -> uuid whose details it has
-    for (const auto& [key, uuid] : detailsRead_)
-        if (key.second == host) alreadyRead.emplace(key.first, uuid);
+    std::map<std::string, DetailsRead> alreadyRead;  // service -> what its details were read from
+    for (const auto& [key, read] : detailsRead_)
+        if (key.second == host) alreadyRead.emplace(key.first, read);
 
     auto promise = std::make_shared<std::promise<Reading>>();
     std::shared_future<Reading> future = promise->get_future().share();
@@ -129,12 +129,15 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
             if (service == nullptr || !domain.active()) continue;
             if (guests_ != nullptr)
                 if (auto health = guests_->check(host, domain.uuid)) reading.guests.push_back({service->name, *health});
-            if (auto it = alreadyRead.find(service->name); it != alreadyRead.end() && it->second == domain.uuid) continue;
+            if (auto it = alreadyRead.find(service->name);
+                it != alreadyRead.end() && it->second == DetailsRead{domain.uuid, domain.state})
+                continue;
             DomainDetails details{service->name, host};
             if (auto xml = hypervisor_.domainXml(host, domain.uuid)) details.xml = std::move(xml.value());
             if (auto migratable = hypervisor_.checkMigratable(host, domain.uuid))
                 details.liveMigrationBlocker = migratable.value().explain();
             details.uuid = domain.uuid;
+            details.state = domain.state;
             reading.details.push_back(std::move(details));
         }
         promise->set_value(std::move(reading));
@@ -142,6 +145,17 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
     if (readings_ == nullptr) read();
     else readings_->submit(read);
     return future;
+}
+
+void Monitor::forgetDetailsGoneFrom(const std::string& host, const std::vector<hv::DomainInfo>& listing,
+                                    const policy::Policy& policy) {
+    std::erase_if(detailsRead_, [&](const auto& entry) {
+        if (entry.first.second != host) return false;
+        return std::none_of(listing.begin(), listing.end(), [&](const hv::DomainInfo& domain) {
+            const auto* service = serviceOfDomain(policy, domain.name, domain.uuid);
+            return domain.active() && service != nullptr && service->name == entry.first.first;
+        });
+    });
 }
 
 RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& current) {
@@ -188,8 +202,9 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         host.inventory = read.inventory;
         host.boards = read.boards;
         if (read.boards) otherVms_[name] = read.otherVms;
+        if (read.domains) forgetDetailsGoneFrom(name, *read.domains, policy);
         for (const auto& details : read.details) {
-            if (!details.xml.empty()) detailsRead_[{details.service, name}] = details.uuid;
+            if (!details.xml.empty()) detailsRead_[{details.service, name}] = {details.uuid, details.state};
             round.details.push_back(details);
         }
         round.guests.insert(round.guests.end(), read.guests.begin(), read.guests.end());

@@ -241,3 +241,61 @@ TEST_CASE("monitor: a mapped board another VM passes through is marked with that
     CHECK(round.hosts[0].boards->front().otherVm == "bench-vm");
     CHECK(hypervisor.definitionReads == 2);  // started again: read again
 }
+
+namespace {
+
+// The simulated hypervisor, except that the domains on `host` are listed as paused while `paused`
+// is set, and then cannot live-migrate: a live migration's destination before the switch-over.
+class PausedOnArrival final : public faxover::test::ForwardingHypervisor {
+public:
+    PausedOnArrival(hv::Hypervisor& inner, std::string host) : ForwardingHypervisor(inner), host_(std::move(host)) {}
+    std::atomic<bool> paused{true};
+
+    hv::Result<std::vector<hv::DomainInfo>> listDomains(const std::string& host) override {
+        auto listing = ForwardingHypervisor::listDomains(host);
+        if (listing && host == host_ && paused)
+            for (auto& domain : listing.value())
+                if (domain.active()) domain.state = hv::DomainState::Paused;
+        return listing;
+    }
+    hv::Result<hv::Migratability> checkMigratable(const std::string& host, const std::string& domain) override {
+        if (host == host_ && paused) return hv::Migratability{{{hv::MigrationBlocker::Kind::Paused, "domain is paused"}}};
+        return ForwardingHypervisor::checkMigratable(host, domain);
+    }
+
+private:
+    std::string host_;
+};
+
+}  // namespace
+
+TEST_CASE("monitor: a domain's details are read again when its state changes or it comes back to the host", "[runtime]") {
+    hv::ManualClock clock;
+    hv::sim::SimulatedHypervisor simulated(clock);
+    const auto current = std::make_shared<const policy::Policy>(twoHosts());
+    for (const auto& host : current->hosts) REQUIRE(simulated.addHost({host.name, host.uri, host.probeAddress}));
+    REQUIRE(simulated.defineDomain("h1", kDomainXml));
+    REQUIRE(simulated.startDomain("h1", "fax-a"));
+    PausedOnArrival hypervisor(simulated, "h1");
+    AnswersFor prober("10.0.0.1");
+    Monitor monitor(hypervisor, prober, nullptr, nullptr);
+
+    // Read while paused, as on a migration's destination: it cannot live-migrate, for now.
+    auto round = monitor.collect(current);
+    REQUIRE(round.details.size() == 1);
+    CHECK_THAT(round.details[0].liveMigrationBlocker, Catch::Contains("paused"));
+
+    // Running after the switch-over: read again (before, the paused blocker stuck until a restart).
+    hypervisor.paused = false;
+    round = monitor.collect(current);
+    REQUIRE(round.details.size() == 1);
+    CHECK(round.details[0].liveMigrationBlocker.empty());
+    CHECK(round.details[0].state == hv::DomainState::Running);
+    CHECK(monitor.collect(current).details.empty());  // nothing changed: not read again
+
+    // Gone from the host (stopped, migrated away) and back: read again, it may be defined anew.
+    REQUIRE(simulated.destroyDomain("h1", "fax-a"));
+    CHECK(monitor.collect(current).details.empty());
+    REQUIRE(simulated.startDomain("h1", "fax-a"));
+    CHECK(monitor.collect(current).details.size() == 1);
+}

@@ -49,13 +49,23 @@ public:
 private:
     struct Reading;
     std::shared_future<Reading> startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host);
+    void forgetDetailsGoneFrom(const std::string& host, const std::vector<hv::DomainInfo>& listing,
+                               const policy::Policy& policy);
 
     hv::Hypervisor& hypervisor_;
     ports::TcpProber& prober_;
     Executor* readings_;
     ports::GuestHealthProbe* guests_;
     std::map<std::string, std::shared_future<Reading>> outstanding_;          // host -> reading still out
-    std::map<std::pair<std::string, std::string>, std::string> detailsRead_;  // (service, host) -> uuid
+    // What a domain's details were read from: they are read again when the domain is another one,
+    // changed state (a migration's destination is paused until the switch-over) or left the host's
+    // active listing (stopped, redefined, migrated away) and came back.
+    struct DetailsRead {
+        std::string uuid{};
+        hv::DomainState state{};
+        bool operator==(const DetailsRead&) const = default;
+    };
+    std::map<std::pair<std::string, std::string>, DetailsRead> detailsRead_;  // (service, host)
     std::map<std::string, OtherVms> otherVms_;  // host -> what the last round found there
 };
 

@@ -49,13 +49,15 @@ struct HostRound {
     std::optional<std::vector<engine::ObservedBoard>> boards{};
 };
 
-// Details of a protected service's running domain, read once per (host, domain) by the Monitor.
+// Details of a protected service's running domain, read by the Monitor when they may have changed
+// (Monitor.h, DetailsRead).
 struct DomainDetails {
     std::string service{};
     std::string host{};
     std::string xml{};                   // its definition, kept to define it elsewhere
     std::string liveMigrationBlocker{};  // Migratability::explain(), "" when it can migrate
     std::string uuid{};                  // of the domain these details were read from
+    hv::DomainState state{};             // its state when they were read
 };
 
 // What the guest health hook said this round about a running protected domain.

@@ -56,7 +56,26 @@ void ApiRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
 }
 
 void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& response) {
-    // The body is read before any answer, whatever the path: an answer sent over unread bytes
+    const std::string path = pathOf(request.getURI());
+    if (role_ == ApiRole::Hook && path != kMayStartPath) {
+        // Reachable from the network: nothing of the admin API may leak through this listener. Any
+        // body is left unread: nothing legitimate sends one here.
+        return sendError(response, HTTPResponse::HTTP_NOT_FOUND,
+                         {hv::ErrorKind::InvalidArgument,
+                          "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
+                              kMayStartPath + "); the admin API is local (docs/daemon.md)"});
+    }
+    // Without a length, a body ends when the client closes: a client that does not would hold a
+    // worker until its deadline. Poco reads GET, HEAD and DELETE as bodiless.
+    const std::string& method = request.getMethod();
+    const bool bodiless = method == HTTPRequest::HTTP_GET || method == HTTPRequest::HTTP_HEAD ||
+                          method == HTTPRequest::HTTP_DELETE;
+    if (!bodiless && !request.hasContentLength() && !request.getChunkedTransferEncoding()) {
+        return sendError(response, HTTPResponse::HTTP_LENGTH_REQUIRED,
+                         {hv::ErrorKind::InvalidArgument,
+                          "a " + method + " request needs Content-Length (or chunked transfer encoding)"});
+    }
+    // The body is read before any other answer, whatever the path: an answer sent over unread bytes
     // would be followed by a reset that can destroy it before the client reads it.
     const auto body = readBody(request);
     if (!body) {
@@ -64,17 +83,9 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
                          {hv::ErrorKind::InvalidArgument,
                           "request body over " + std::to_string(kMaxRequestBody) + " bytes"});
     }
-    const std::string path = pathOf(request.getURI());
     if (path == kMayStartPath) {
-        if (!methodIs(HTTPRequest::HTTP_GET, request.getMethod(), response)) return;
+        if (!methodIs(HTTPRequest::HTTP_GET, method, response)) return;
         return serveMayStart(request, response);
-    }
-    if (role_ == ApiRole::Hook) {
-        // Reachable from the network: nothing of the admin API may leak through this listener.
-        return sendError(response, HTTPResponse::HTTP_NOT_FOUND,
-                         {hv::ErrorKind::InvalidArgument,
-                          "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
-                              kMayStartPath + "); the admin API is local (docs/daemon.md)"});
     }
     routeAdmin(request, path, *body, response);
 }

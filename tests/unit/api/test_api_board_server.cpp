@@ -65,7 +65,9 @@ TEST_CASE("bad plan requests get 400 or 405 and never reach the AdminApi", "[api
     const auto endpoint = running.endpoint();
     const std::map<std::string, std::string> user{{"X-Faxover-User", "ops"}};
 
-    const auto noBody = rawRequest(endpoint, "POST", "/v1/plan", "", user);
+    auto emptyBody = user;
+    emptyBody["Content-Length"] = "0";
+    const auto noBody = rawRequest(endpoint, "POST", "/v1/plan", "", emptyBody);
     CHECK(noBody.status == 400);
     CHECK_THAT(errorMessage(noBody), Catch::StartsWith("command: "));
     const auto badVerb = rawRequest(endpoint, "POST", "/v1/plan", R"({"verb":"teleport","service":"fax-b"})", user);

@@ -19,6 +19,7 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <thread>
 
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
@@ -230,7 +231,8 @@ TEST_CASE("bad requests get 400, 404, 405 or 413 and never reach the AdminApi", 
     const auto missing = rawRequest(endpoint, "POST", "/v1/commands", R"({"verb":"failover"})");
     CHECK(missing.status == 400);
     CHECK_THAT(missing.body, Catch::Contains("failover needs a service"));
-    CHECK(rawRequest(endpoint, "POST", "/v1/commands").status == 400);
+    CHECK(rawRequest(endpoint, "POST", "/v1/commands").status == 411);  // no Content-Length: not waited for
+    CHECK(rawRequest(endpoint, "POST", "/v1/commands", "", {{"Content-Length", "0"}}).status == 400);
 
     const std::string oversized = R"({"verb":"stop","service":")" + std::string(70 * 1024, 'x') + R"("})";
     CHECK(rawRequest(endpoint, "POST", "/v1/commands", oversized).status == 413);
@@ -332,4 +334,104 @@ TEST_CASE("stop returns promptly with idle connections open", "[api][server]") {
     const auto before = std::chrono::steady_clock::now();
     server.stop();
     CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+}
+
+namespace {
+
+// A connection that sends the start of a request and then one more byte every `every`, as a client
+// attacking with slow requests does: Poco's per-read timeout never fires on it.
+class TricklingClient {
+public:
+    TricklingClient(const ApiEndpoint& endpoint, const std::string& from)
+        : socket_(Poco::Net::SocketAddress::IPv4) {
+        if (!from.empty()) socket_.impl()->bind(Poco::Net::SocketAddress(from, 0), true);
+        socket_.connect(socketAddressOf(endpoint));
+        const std::string start = "GET /v1/hook/may-start?host=h1&name=fax-a HTTP/1.1\r\nHost: x\r\n";
+        socket_.sendBytes(start.data(), static_cast<int>(start.size()));
+    }
+    // One more header byte; false once the server has closed or answered.
+    bool trickle() {
+        try {
+            socket_.setReceiveTimeout(Poco::Timespan(0, 1000));
+            char answer[512];
+            try {
+                if (socket_.receiveBytes(answer, sizeof answer) >= 0) return false;  // an answer, or closed
+            } catch (const Poco::TimeoutException&) {
+            }
+            return socket_.sendBytes("X", 1) == 1;
+        } catch (const Poco::Exception&) {
+            return false;
+        }
+    }
+
+private:
+    Poco::Net::StreamSocket socket_;
+};
+
+}  // namespace
+
+TEST_CASE("slow clients hold neither the hook listener nor its workers: a deadline per request, a limit per client", "[api][server][hostile]") {
+    FakeAdminApi fake;
+    fake.permission = StartPermission{true, "it runs on h1", {"fax-a"}};
+    RunningServer running(fake, kLoopback, ApiRole::Hook);
+    const ApiEndpoint endpoint = running.endpoint();
+
+    // 200 slow connections from one address (127.0.0.1): it gets 8, the rest are answered 429 at once.
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<std::unique_ptr<TricklingClient>> attackers;
+    for (int i = 0; i < 200; ++i) attackers.push_back(std::make_unique<TricklingClient>(endpoint, "127.0.0.1"));
+    int held = 0;
+    std::vector<std::chrono::milliseconds> answeredIn;
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(12)) {
+        held = 0;
+        for (auto& attacker : attackers)
+            if (attacker && attacker->trickle()) ++held; else attacker.reset();
+        // Another host (127.0.0.2) asks meanwhile, and is answered as fast as ever.
+        const auto before = std::chrono::steady_clock::now();
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
+        socket.impl()->bind(Poco::Net::SocketAddress("127.0.0.2", 0), true);
+        socket.connect(socketAddressOf(endpoint));
+        Poco::Net::HTTPClientSession session(socket);
+        Poco::Net::HTTPRequest request("GET", "/v1/hook/may-start?host=h2&name=fax-a", "HTTP/1.1");
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string body;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        CHECK(response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK);
+        answeredIn.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - before));
+        if (held == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    }
+    const auto took = std::chrono::steady_clock::now() - started;
+    CHECK(held == 0);  // every slow request was cut off at its deadline (10 s)
+    CHECK(took < std::chrono::seconds(12));
+    CHECK(took > std::chrono::seconds(9));
+    REQUIRE(answeredIn.size() >= 5);
+    CHECK(*std::max_element(answeredIn.begin(), answeredIn.end()) < std::chrono::milliseconds(1000));
+}
+
+TEST_CASE("a request with an impossible length or none is answered at once, not dropped or waited for", "[api][server][hostile]") {
+    TempDir folder;
+    FakeAdminApi fake;
+    RunningServer running(fake, unixEndpoint(folder.file("faxover.sock")));
+    const auto answerTo = [&](const std::string& head) {
+        Poco::Net::StreamSocket socket(socketAddressOf(running.endpoint()));
+        socket.sendBytes(head.data(), static_cast<int>(head.size()));  // and the connection stays open
+        socket.setReceiveTimeout(Poco::Timespan(3, 0));
+        std::string answer;
+        char chunk[1024];
+        try {
+            for (int got = 0; (got = socket.receiveBytes(chunk, sizeof chunk)) > 0;) answer.append(chunk, static_cast<std::size_t>(got));
+        } catch (const Poco::TimeoutException&) {
+            answer += "(no more within 3 s)";
+        }
+        return answer;
+    };
+    const auto before = std::chrono::steady_clock::now();
+    const std::string huge = answerTo("POST /v1/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551616\r\n\r\n");
+    CHECK_THAT(huge, Catch::StartsWith("HTTP/1.0 400") && Catch::Contains("malformed request header"));
+    const std::string none = answerTo("POST /v1/commands HTTP/1.1\r\nHost: x\r\n\r\n{\"verb\":");
+    CHECK_THAT(none, Catch::StartsWith("HTTP/1.1 411") && Catch::Contains("needs Content-Length"));
+    CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+    CHECK(fake.received().empty());
 }

@@ -6,13 +6,16 @@
 //   GET  /v1/licences/audit[?since=ISO-8601]   200 + [LicenceAuditEntry]
 //   GET  /v1/hook/may-start?host=H&uuid=U&name=N   200 + StartPermission
 //   failures: {"error": {...}} with 400 InvalidArgument, 409 OperationInvalid, 501 NotSupported,
-//   500 any other kind; 404 unknown path, 405 wrong method, 413 body over 64 KiB (docs/cli.md).
+//   500 any other kind; 404 unknown path, 405 wrong method, 411 a body without a length, 413 body
+//   over 64 KiB, 429 a TCP client holding too many connections (docs/cli.md).
 // On a unix socket the caller's identity comes from the kernel (SO_PEERCRED) and the socket file
 // is 0600, so only its owner (root for the daemon) may connect. TCP is refused unless the address
 // is loopback: there is no authentication.
 //
 // A second server in the Hook role is what the hosts' libvirt hooks reach over the network: it
 // answers GET /v1/hook/may-start only (404 for anything else), on any address (docs/daemon.md).
+// Each server has its own workers; a request has a deadline as a whole, and a TCP client may hold
+// only a few connections at once (GuardedConnection.h; docs/daemon.md, "What a client may hold").
 #include "faxover/hypervisor/Result.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"

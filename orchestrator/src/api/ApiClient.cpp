@@ -3,6 +3,12 @@
 #include "PeerIdentity.h"
 #include "faxover/orchestrator/api/Json.h"
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -111,6 +117,26 @@ hv::Result<std::vector<PlannedMove>> ApiClient::plan(const AdminCommand& command
     return moves;
 }
 
+namespace {
+
+// The daemon runs, but this user may not use its socket: say so, and who may.
+std::string permissionDenied(const std::string& path) {
+    struct stat socket {};
+    std::string who = "its owner";
+    if (::stat(path.c_str(), &socket) == 0) {
+        const passwd* owner = ::getpwuid(socket.st_uid);
+        who = owner != nullptr ? std::string(owner->pw_name) : "uid " + std::to_string(socket.st_uid);
+        if ((socket.st_mode & S_IRWXG) != 0) {
+            const group* grp = ::getgrgid(socket.st_gid);
+            who += " and group " + (grp != nullptr ? std::string(grp->gr_name) : std::to_string(socket.st_gid));
+        }
+    }
+    return "permission denied on " + path + ": the daemon's socket may be used by " + who +
+           " only; run faxover as that user (e.g. with sudo)";
+}
+
+}  // namespace
+
 hv::Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
                                         int expectedStatus) {
     const std::string where = endpoint_.toString();
@@ -122,6 +148,8 @@ hv::Result<std::string> ApiClient::call(const std::string& method, const std::st
                 : Poco::Net::SocketAddress(endpoint_.host, endpoint_.port);
         socket.connect(address, timespanOf(timeouts_.connect));
     } catch (const Poco::Exception& error) {
+        if (error.code() == EACCES && endpoint_.transport == ApiEndpoint::Transport::UnixSocket)
+            return hv::Error{hv::ErrorKind::OperationInvalid, permissionDenied(endpoint_.path)};
         return hv::Error{hv::ErrorKind::HostUnreachable,
                          "cannot connect to " + where + " (" + error.displayText() + "): is faxover daemon running?"};
     }

@@ -8,6 +8,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
 namespace faxover::orchestrator::api {
@@ -28,6 +29,19 @@ constexpr const char* kBoardsPath = "/v1/boards";
 constexpr const char* kPlanPath = "/v1/plan";
 
 std::string pathOf(const std::string& uri) { return uri.substr(0, uri.find('?')); }
+
+// "localhost", "127.0.0.1", "[::1]", any of them with a port.
+bool isLoopbackHost(const std::string& hostHeader) {
+    std::string host = hostHeader;
+    if (host.starts_with("[")) {
+        host = host.substr(1, host.find(']') == std::string::npos ? std::string::npos : host.find(']') - 1);
+    } else if (const auto colon = host.find(':'); colon != std::string::npos) {
+        host = host.substr(0, colon);
+    }
+    if (host == "localhost") return true;
+    Poco::Net::IPAddress address;
+    return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
+}
 
 // A route's method check: true when the request may go on, else the 405 is sent.
 bool methodIs(const std::string& allowed, const std::string& method, HTTPServerResponse& response) {
@@ -86,6 +100,14 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
     if (path == kMayStartPath) {
         if (!methodIs(HTTPRequest::HTTP_GET, method, response)) return;
         return serveMayStart(request, response);
+    }
+    if (transport_ == ApiEndpoint::Transport::Tcp && !isLoopbackHost(request.getHost())) {
+        // A page in a browser on this machine can reach a loopback port under a name of its own
+        // (DNS rebinding): the admin API answers only requests addressed to loopback.
+        return sendError(response, HTTPResponse::HTTP_MISDIRECTED_REQUEST,
+                         {hv::ErrorKind::InvalidArgument, "Host '" + request.getHost() +
+                                                              "' is not a loopback name or address; the admin API "
+                                                              "answers only requests for localhost, 127.0.0.1 or ::1"});
     }
     routeAdmin(request, path, *body, response);
 }

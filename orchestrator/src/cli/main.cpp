@@ -20,7 +20,7 @@ namespace {
 constexpr int kExitUsage = 2;
 
 void printUsage(std::ostream& out) {
-    out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS] [--hook-listen ADDRESS:PORT]\n"
+    out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS [--insecure-tcp]] [--hook-listen ADDRESS:PORT]\n"
            "       faxover inventory HOST...\n"
            "       faxover policy check FILE...\n"
            "       faxover --version\n";

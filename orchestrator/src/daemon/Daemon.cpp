@@ -35,15 +35,20 @@ struct DaemonOptions {
     std::string storePath = kDefaultStorePath;
     std::string apiAddress = api::kDefaultApiAddress;
     std::string hookAddress;  // empty: no hook listener
+    bool insecureTcp = false;  // the admin API on loopback TCP, whose callers name themselves
 };
 
 constexpr const char* kUsage =
-    "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS] [--hook-listen ADDRESS:PORT]\n";
+    "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS [--insecure-tcp]] [--hook-listen ADDRESS:PORT]\n";
 
 std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& arguments, std::ostream& err) {
     DaemonOptions options;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
+        if (argument == "--insecure-tcp") {
+            options.insecureTcp = true;
+            continue;
+        }
         auto value = [&]() -> std::optional<std::string> {
             if (i + 1 < arguments.size()) return arguments[++i];
             err << "faxover daemon: " << argument << " needs a value\n";
@@ -170,6 +175,12 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     auto endpoint = api::parseApiEndpoint(options->apiAddress);
     if (!endpoint) {
         err << "faxover daemon: --api: " << endpoint.error().message << "\n";
+        return kExitUsage;
+    }
+    if (endpoint.value().transport == api::ApiEndpoint::Transport::Tcp && !options->insecureTcp) {
+        err << "faxover daemon: --api " << options->apiAddress
+            << ": the admin API over TCP has no authentication (any local process can connect and name itself "
+               "in X-Faxover-User); use the unix socket, or add --insecure-tcp to accept that (docs/daemon.md)\n";
         return kExitUsage;
     }
     std::optional<api::ApiEndpoint> hookEndpoint;

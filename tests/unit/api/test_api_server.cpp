@@ -114,6 +114,13 @@ TEST_CASE("another user cannot reach the 0600 socket, and is named by the kernel
     const auto stopAsNobody = [&] { return bool(ApiClient(running.endpoint()).execute({Verb::Stop, "fax-a", "", "admin:root"})); };
     CHECK_FALSE(succeedsAsNobody(stopAsNobody));
     CHECK(fake.received().empty());
+    // The daemon runs: the CLI says permission denied and who may use the socket, not "is it running?".
+    const std::string denied = "permission denied on " + running.endpoint().path +
+                               ": the daemon's socket may be used by root only; run faxover as that user (e.g. with sudo)";
+    CHECK(succeedsAsNobody([&] {
+        auto status = ApiClient(running.endpoint()).status();
+        return !status && status.error().message == denied;
+    }));
 
     std::filesystem::permissions(running.endpoint().path, std::filesystem::perms::all);  // as an admin might, wrongly
     CHECK(succeedsAsNobody(stopAsNobody));
@@ -434,4 +441,23 @@ TEST_CASE("a request with an impossible length or none is answered at once, not 
     CHECK_THAT(none, Catch::StartsWith("HTTP/1.1 411") && Catch::Contains("needs Content-Length"));
     CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
     CHECK(fake.received().empty());
+}
+
+TEST_CASE("over TCP the admin API answers only requests addressed to loopback (no DNS rebinding)", "[api][server][hostile]") {
+    FakeAdminApi fake;
+    RunningServer running(fake, kLoopback);
+    const std::map<std::string, std::string> user{{"X-Faxover-User", "ops"}};
+    for (const std::string host : {"localhost", "localhost:7480", "127.0.0.1:7480", "[::1]:7480", "127.0.0.2"}) {
+        auto headers = user;
+        headers["Host"] = host;
+        CHECK(rawRequest(running.endpoint(), "GET", "/v1/status", "", headers).status == 200);
+    }
+    for (const std::string host : {"attacker.example", "attacker.example:7480", "10.0.0.1:7480", "localhost.attacker.example"}) {
+        auto headers = user;
+        headers["Host"] = host;
+        const auto refused = rawRequest(running.endpoint(), "GET", "/v1/status", "", headers);
+        CHECK(refused.status == 421);
+        CHECK_THAT(errorMessage(refused), Catch::StartsWith("Host '" + host + "' is not a loopback name or address"));
+    }
+    CHECK(fake.statusCalls() == 5);
 }

@@ -267,3 +267,24 @@ TEST_CASE("daemon process: fence agents a killed daemon left running are ended b
     ::kill(daemon.child.id(), SIGTERM);
     daemon.child.wait();
 }
+
+TEST_CASE("daemon process: the admin API over TCP needs --insecure-tcp", "[daemon]") {
+    faxover::test::TempDir dir;
+    Daemon daemon(dir);
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    const std::string address = "tcp:127.0.0.1:" + std::to_string(freePort());
+    daemon.start({"--api", address});
+    daemon.child.wait();
+    CHECK(daemon.child.exit_code() == 2);
+    CHECK(readAll(daemon.err) == "faxover daemon: --api " + address +
+                                     ": the admin API over TCP has no authentication (any local process can connect "
+                                     "and name itself in X-Faxover-User); use the unix socket, or add --insecure-tcp "
+                                     "to accept that (docs/daemon.md)\n");
+
+    daemon.start({"--api", address, "--insecure-tcp"});
+    api::ApiClient tcp(api::parseApiEndpoint(address).value());
+    tcp.setClaimedUserForTcp("ops");
+    CHECK(eventually([&] { return tcp.status().has_value(); }));
+    ::kill(daemon.child.id(), SIGTERM);
+    daemon.child.wait();
+}

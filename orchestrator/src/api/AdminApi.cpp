@@ -32,8 +32,8 @@ struct ArgumentRule {
 
 ArgumentRule ruleFor(Verb verb) {
     switch (verb) {
-        case Verb::Migrate: return {Need::Required, Need::Optional};
-        case Verb::Failover:
+        case Verb::Migrate:
+        case Verb::Failover: return {Need::Required, Need::Optional};
         case Verb::Failback:
         case Verb::Suspend:
         case Verb::Resume:

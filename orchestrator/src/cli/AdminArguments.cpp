@@ -27,7 +27,7 @@ struct CommandShape {
 constexpr std::array kCommands = {
     CommandShape{"status", std::nullopt, AdminQuery::Status, Operands::None, "status"},
     CommandShape{"migrate", Verb::Migrate, {}, Operands::ServiceAndOptionalHost, "migrate SERVICE [HOST] [--yes]"},
-    CommandShape{"failover", Verb::Failover, {}, Operands::Service, "failover SERVICE [--yes]"},
+    CommandShape{"failover", Verb::Failover, {}, Operands::ServiceAndOptionalHost, "failover SERVICE [HOST] [--yes]"},
     CommandShape{"failback", Verb::Failback, {}, Operands::Service, "failback SERVICE [--yes]"},
     CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host, "maintenance enable HOST [--no-wait] [--yes]"},
     CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST"},

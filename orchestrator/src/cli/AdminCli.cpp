@@ -41,7 +41,8 @@ std::string question(const api::AdminCommand& command, const std::string& contex
                (context.empty() ? std::string() : " (" + command.service + " stands in for " + context + ")") +
                ".\nDemote " + command.service + "? [y/N] ";
     }
-    return "Fail over " + command.service + (context.empty() ? "" : " from " + context) + "? [y/N] ";
+    return "Fail over " + command.service + (context.empty() ? "" : " from " + context) +
+           (command.host.empty() ? "" : " to " + command.host) + "? [y/N] ";
 }
 
 std::string hostOf(const api::ClusterStatus& status, const std::string& service) {

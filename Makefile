@@ -62,6 +62,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_placement
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine
+	$(BUILD)/tests/bench/bench_policy
 	$(BUILD)/tests/bench/bench_lab_failover
 
 # Long soaks (not part of `make test`, which runs a short smoke of each): the licence kill -9 test

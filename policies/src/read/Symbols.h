@@ -5,7 +5,9 @@
 // the file does not matter.
 #include "read/Diagnostics.h"
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace faxover::policy::read {
@@ -44,6 +46,9 @@ private:
 
     std::vector<Entry> definitions_;
     std::vector<Entry> references_;
+    // The first definition of each (kind, name), so that checks stay linear in the policy's size:
+    // a policy of 80,000 services took 23 s with a scan per definition.
+    std::map<std::pair<SymbolKind, std::string>, std::size_t> firstDefinition_;
 };
 
 }  // namespace faxover::policy::read

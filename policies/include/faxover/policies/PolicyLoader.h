@@ -41,6 +41,9 @@ PolicyLoad loadPolicyText(std::string_view yaml, std::string_view sourceName);
 // Reads the file (at most kMaxPolicyFileBytes) and loads it with the path as source name.
 PolicyLoad loadPolicyFile(const std::string& path);
 
-inline constexpr std::size_t kMaxPolicyFileBytes = 16 * 1024 * 1024;
+// 4 MiB: about 60,000 services written as the examples are, checked in about 4 s with about 330 MiB
+// at the peak (bench_policy, docs/policy.md "Size"). A larger file is refused before it is parsed,
+// so the cap also bounds what a check may cost.
+inline constexpr std::size_t kMaxPolicyFileBytes = 4 * 1024 * 1024;
 
 }  // namespace faxover::policy

@@ -31,6 +31,7 @@ int checkOne(const std::string& file, std::ostream& out, std::ostream& err) {
     if (load.ok()) {
         out << file << ": ok (" << counted(load.policy->hosts.size(), "host") << ", "
             << counted(load.policy->services.size(), "service") << ")\n";
+        for (const auto& warning : load.warnings) out << warning.toString() << "\n";
         return kPolicyCheckOk;
     }
     if (unreadable(load)) {

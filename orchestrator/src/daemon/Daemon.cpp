@@ -75,14 +75,17 @@ std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& argume
     return options;
 }
 
-// The policy, or nullptr after telling `report` every error.
+// The policy, or nullptr; `report` is told every warning and error (PolicyError::kind says which).
 std::shared_ptr<const policy::Policy> loadPolicy(const std::string& file,
-                                                 const std::function<void(const std::string&)>& report) {
+                                                 const std::function<void(const policy::PolicyError&)>& report) {
     auto loaded = policy::loadPolicyFile(file);
+    for (const auto& warning : loaded.warnings) report(warning);
     if (loaded) return std::make_shared<const policy::Policy>(std::move(*loaded.policy));
-    for (const auto& error : loaded.errors) report(error.toString());
+    for (const auto& error : loaded.errors) report(error);
     return nullptr;
 }
+
+bool isWarning(const policy::PolicyError& problem) { return problem.kind == policy::PolicyErrorKind::Warning; }
 
 // Makes the hypervisor layer's hosts those of the policy (a host whose URI changed is re-added).
 void syncHosts(hv::Hypervisor& hypervisor, const policy::Policy& policy, std::ostream& err) {
@@ -169,8 +172,9 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     for (int signal : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, signal);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    auto policy = loadPolicy(options->policyFile,
-                             [&err](const std::string& error) { err << "faxover daemon: policy refused: " << error << "\n"; });
+    auto policy = loadPolicy(options->policyFile, [&err](const policy::PolicyError& problem) {
+        err << "faxover daemon: " << (isWarning(problem) ? "policy: " : "policy refused: ") << problem.toString() << "\n";
+    });
     if (!policy) return kExitCannotStart;
     auto endpoint = api::parseApiEndpoint(options->apiAddress);
     if (!endpoint) {
@@ -266,8 +270,8 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
                 log.write({"daemon", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT")});
                 break;
             }
-            auto reloaded = loadPolicy(options->policyFile, [&log](const std::string& error) {
-                log.write({"policy", "reload refused: " + error, true});
+            auto reloaded = loadPolicy(options->policyFile, [&log](const policy::PolicyError& problem) {
+                log.write({"policy", (isWarning(problem) ? "" : "reload refused: ") + problem.toString(), !isWarning(problem)});
             });
             if (!reloaded) {
                 log.write({"policy", "the running policy stays in force", true});

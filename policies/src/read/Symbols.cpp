@@ -19,6 +19,7 @@ KindText textOf(SymbolKind kind) {
     switch (kind) {
         case SymbolKind::Host: return {"host", "under hosts", true};
         case SymbolKind::HostUri: return {"libvirt URI", "under hosts", true};
+        case SymbolKind::MigrationAddress: return {"migration address", "under hosts", true};
         case SymbolKind::Site: return {"site", "as a host's site", false};
         case SymbolKind::Service: return {"service", "under services", true};
         case SymbolKind::Domain: return {"domain", "as a service's domain", true};

@@ -15,6 +15,7 @@ namespace faxover::policy::read {
 enum class SymbolKind {
     Host,         // unique
     HostUri,      // unique: two entries for one libvirt host would fight over its domains
+    MigrationAddress,  // unique: a migration sent to one host's address would land on the other
     Site,         // defined by each host that names it
     Service,      // unique
     Domain,       // unique: one domain protected by two services would be started twice

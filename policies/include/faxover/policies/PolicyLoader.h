@@ -13,6 +13,7 @@ enum class PolicyErrorKind {
     Invalid,         // the YAML is well-formed but breaks a rule of the format
     YamlSyntax,      // the text is not YAML; reading stopped there
     FileUnreadable,  // loadPolicyFile could not read the file (line and column are 0)
+    Warning,         // valid, but probably not what the admin meant (a service no host can take)
 };
 
 struct PolicyError {
@@ -23,15 +24,18 @@ struct PolicyError {
     std::string key{};      // dotted path, e.g. services[1].recovery (list indexes count from 0)
     std::string message{};  // what was expected, the allowed values, what was found
 
-    // "file:line:column: key: message"; the key part is left out when empty, the position when 0.
+    // "file:line:column: key: message" ("...: key: warning: message" for a warning); the key part is
+    // left out when empty, the position when 0.
     std::string toString() const;
     bool operator==(const PolicyError&) const = default;
 };
 
 // Either a policy (no errors) or the errors (no policy), in the order of their position in the file.
+// Warnings come with a policy, never stop one.
 struct PolicyLoad {
     std::optional<Policy> policy{};
     std::vector<PolicyError> errors{};
+    std::vector<PolicyError> warnings{};
 
     bool ok() const { return policy.has_value(); }
     explicit operator bool() const { return ok(); }

@@ -56,7 +56,8 @@ int runPolicyCheck(const std::vector<std::string>& files, std::ostream& out, std
 }
 
 int runPolicyCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-    if (!arguments.empty() && (arguments.front() == "--help" || arguments.front() == "-h")) {
+    const auto asksHelp = [](const std::string& word) { return word == "--help" || word == "-h"; };
+    if (std::any_of(arguments.begin(), arguments.end(), asksHelp)) {
         printPolicyUsage(out);
         return kPolicyCheckOk;
     }

@@ -113,15 +113,22 @@ MappingReader::MappingReader(Diagnostics& diagnostics, const Field& mapping, std
             continue;
         }
         if (extensions == Extensions::Allowed && name.starts_with(kExtensionPrefix)) continue;
-        if (std::find(allowedKeys.begin(), allowedKeys.end(), name) == allowedKeys.end()) {
-            reportUnknownKey(diagnostics_, key.Mark(), path, name, allowedKeys, hints);
-            continue;
-        }
-        Field value{entry->second, key.Mark(), path};
-        diagnostics_.remember(path, value.mark());
-        entries_.emplace_back(name, std::move(value));
+        accept(key, entry->second, allowedKeys, hints);
     }
     for (const Field& merge : merged) mergeDefaults(merge, allowedKeys, hints);
+}
+
+void MappingReader::accept(const YAML::Node& key, const YAML::Node& value, const std::vector<std::string>& allowedKeys,
+                           const KeyHints& hints) {
+    const std::string name = key.Scalar();
+    const std::string path = childPath(mapping_.path, name);
+    if (std::find(allowedKeys.begin(), allowedKeys.end(), name) == allowedKeys.end()) {
+        reportUnknownKey(diagnostics_, key.Mark(), path, name, allowedKeys, hints);
+        return;
+    }
+    Field field{value, key.Mark(), path};
+    diagnostics_.remember(path, field.mark());
+    entries_.emplace_back(name, std::move(field));
 }
 
 void MappingReader::mergeDefaults(const Field& merge, const std::vector<std::string>& allowedKeys, const KeyHints& hints) {
@@ -138,17 +145,8 @@ void MappingReader::mergeDefaults(const Field& merge, const std::vector<std::str
     for (const YAML::Node& source : sources) {
         for (auto entry = source.begin(); entry != source.end(); ++entry) {
             const YAML::Node key = entry->first;
-            if (!key.IsScalar() || find(key.Scalar())) continue;
-            const std::string name = key.Scalar();
-            const std::string path = childPath(mapping_.path, name);
-            if (std::find(allowedKeys.begin(), allowedKeys.end(), name) == allowedKeys.end()) {
-                reportUnknownKey(diagnostics_, key.Mark(), path, name, allowedKeys, hints);
-                continue;
-            }
             // Errors in a merged value point where it is written: in the anchored mapping.
-            Field value{entry->second, key.Mark(), path};
-            diagnostics_.remember(path, value.mark());
-            entries_.emplace_back(name, std::move(value));
+            if (key.IsScalar() && !find(key.Scalar())) accept(key, entry->second, allowedKeys, hints);
         }
     }
 }

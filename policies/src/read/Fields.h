@@ -61,6 +61,9 @@ public:
 
 private:
     void mergeDefaults(const Field& merge, const std::vector<std::string>& allowedKeys, const KeyHints& hints);
+    // Keeps `key: value` as an entry when the key is allowed, else reports it as unknown.
+    void accept(const YAML::Node& key, const YAML::Node& value, const std::vector<std::string>& allowedKeys,
+                const KeyHints& hints);
 
     Diagnostics& diagnostics_;
     Field mapping_;

@@ -1,0 +1,97 @@
+// faxguest-agent: the agent inside a fax VM (docs/guest-agent.md).
+//   faxguest-agent CONFIG          run: a heartbeat every interval, commands answered
+//   faxguest-agent --check CONFIG  validate the config, print one heartbeat line, exit 0 when healthy
+#include "Agent.h"
+#include "Config.h"
+#include "Transport.h"
+
+#include "faxover/faxguest/Protocol.h"
+
+#include <signal.h>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+using namespace faxover::faxguest;
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t stopRequested = 0;
+
+void onStop(int) { stopRequested = 1; }
+
+void log(const std::string& message) { std::cerr << "faxguest-agent: " << message << std::endl; }
+
+void handleLine(agent::Agent& agent, agent::Transport& transport, const std::string& line) {
+    Message message;
+    try {
+        message = parseLine(line);
+    } catch (const ProtocolError& e) {
+        log(std::string("refused a line: ") + e.what());
+        return;
+    }
+    const Command* command = std::get_if<Command>(&message);
+    if (command == nullptr) {
+        log("refused a line: only commands are taken");
+        return;
+    }
+    log("command " + commandName(command->kind) + " (" + command->id + ")");
+    if (const auto reply = agent.handle(*command)) transport.send(encodeLine(*reply));
+}
+
+int run(const agent::Config& config) {
+    std::unique_ptr<agent::Transport> transport = agent::openTransport(config.transport);
+    agent::Agent agent(config);
+    LineReader reader;
+    struct sigaction action {};
+    action.sa_handler = onStop;
+    ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    log("version " + std::string(agent::kAgentVersion) + " on " + transport->describe());
+    auto next = Clock::now();
+    std::int64_t dropped = 0;
+    while (stopRequested == 0) {
+        if (Clock::now() >= next) {
+            if (!transport->send(encodeLine(agent.heartbeat())) && ++dropped % 100 == 1) {
+                log("heartbeat dropped: no peer reads (" + std::to_string(dropped) + " so far)");
+            }
+            next = Clock::now() + config.heartbeatInterval;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
+        const std::string bytes = transport->receive(std::min(left, std::chrono::milliseconds(200)));
+        for (const LineReader::Item& item : reader.feed(bytes)) {
+            if (!item.error.empty()) {
+                log("refused a line: " + item.error);
+            } else if (!item.line.empty()) {
+                handleLine(agent, *transport, item.line);
+            }
+        }
+        for (const Reply& reply : agent.poll()) transport->send(encodeLine(reply));
+    }
+    log("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool checkOnly = argc == 3 && std::strcmp(argv[1], "--check") == 0;
+    if (argc != 2 && !checkOnly) {
+        std::cerr << "usage: faxguest-agent [--check] CONFIG\n";
+        return 2;
+    }
+    try {
+        const agent::Config config = agent::loadConfig(argv[argc - 1]);
+        if (!checkOnly) return run(config);
+        agent::Agent agent(config);
+        const Heartbeat heartbeat = agent.heartbeat();
+        std::cout << encodeLine(heartbeat);
+        return heartbeat.healthy ? 0 : 1;
+    } catch (const std::exception& e) {
+        log(e.what());
+        return 2;
+    }
+}

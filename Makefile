@@ -13,7 +13,7 @@ export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 CMAKE_FLAGS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all setup configure build build-asan demo test test-unit test-lab scenarios-rewrite bench soak clean
+.PHONY: all setup configure build build-asan demo test test-unit test-faxguest test-lab scenarios-rewrite bench soak clean
 
 all: build
 
@@ -30,7 +30,7 @@ build: configure
 # run unsanitized).
 build-asan: setup
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON $(CMAKE_FLAGS)
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests scenario_runner fault_fuzzer
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests faxguest_unit_tests scenario_runner fault_fuzzer
 
 # Two real libvirt hosts, a Linux guest, a live migration with a progress bar. Builds only the demo
 # and what it runs (the daemon, the lab's helpers), not the test suites.
@@ -50,6 +50,10 @@ test-unit: build
 # Replays tests/scenarios and rewrites every log.expect: review the result with `git diff`.
 scenarios-rewrite: build
 	$(BUILD)/tests/scenarios/scenario_runner --rewrite $(patsubst %/README,%,$(wildcard tests/scenarios/*/README))
+
+# The guest agent against a real HylaFAX on this machine (root, Debian's hylafax-server).
+test-faxguest: build
+	ctest --test-dir $(BUILD) -L faxguest --output-on-failure
 
 test-lab: build
 	ctest --test-dir $(BUILD) -L lab --output-on-failure

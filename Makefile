@@ -67,6 +67,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine
 	$(BUILD)/tests/bench/bench_lab_failover
+	$(BUILD)/tests/faxguest/bench_faxguest_agent
 
 # Long soaks (not part of `make test`, which runs a short smoke of each): the licence kill -9 test
 # with 20 runs on a lab of its own, and both fault fuzzers over more sequences and seeds. Figures in

@@ -2,6 +2,7 @@
 // hfaxd killed, hfaxd hung, a queue unreadable, quiesce holding a job and resume releasing it, and
 // the daemon itself over TCP. Needs root and Debian's hylafax-server; fails without them.
 #include "Agent.h"
+#include "AgentProcess.h"
 #include "Hylafax.h"
 #include "HylafaxSpool.h"
 
@@ -211,19 +212,7 @@ TEST_CASE("the daemon over TCP: heartbeats, a refused garbage line, a command an
                           << "checks:\n  - {name: faxq-process, process: faxq}\n"
                           << "hylafax: {spool: " << hylafax.spool() << ", port: " << hylafax.port()
                           << ", timeout_ms: 1000, modems: [" << HylafaxSpool::kModem << "]}\n";
-    const pid_t agentPid = ::fork();
-    REQUIRE(agentPid >= 0);
-    if (agentPid == 0) {
-        ::execl(FAXGUEST_AGENT_BINARY, FAXGUEST_AGENT_BINARY, config.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    struct Reaper {
-        pid_t pid;
-        ~Reaper() {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, nullptr, 0);
-        }
-    } reaper{agentPid};
+    faxover::faxguest::test::AgentProcess agent(config);
 
     Poco::Net::StreamSocket socket;
     REQUIRE(eventually(

@@ -2,6 +2,7 @@
 // pseudo-terminal stands in for the port, and the test plays the host.
 #include "faxover/faxguest/Protocol.h"
 
+#include "AgentProcess.h"
 #include "TempDir.h"
 
 #include <catch2/catch.hpp>
@@ -9,8 +10,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -58,12 +57,7 @@ TEST_CASE("the daemon on a device: heartbeats out, a command in, its reply out")
                           << "product: {name: testfax, version: \"1.0\"}\n"
                           << "checks:\n  - {name: true, command: [/bin/true]}\n"
                           << "telephony: {pci_root: " << dir.path().string() << "}\n";
-    const pid_t agent = ::fork();
-    REQUIRE(agent >= 0);
-    if (agent == 0) {
-        ::execl(FAXGUEST_AGENT_BINARY, FAXGUEST_AGENT_BINARY, config.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
+    faxover::faxguest::test::AgentProcess agent(config);
     ::close(guest);
     LineReader reader;
     std::optional<Heartbeat> heartbeat;
@@ -83,10 +77,6 @@ TEST_CASE("the daemon on a device: heartbeats out, a command in, its reply out")
         const Reply* r = std::get_if<Reply>(&m);
         return r != nullptr && r->id == "d1" && r->ok;
     }, std::chrono::seconds(5)));
-    ::kill(agent, SIGTERM);
-    int status = 0;
-    ::waitpid(agent, &status, 0);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(agent.stop() == 0);
     ::close(host);
 }

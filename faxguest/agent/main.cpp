@@ -25,14 +25,12 @@ void onStop(int) { stopRequested = 1; }
 void log(const std::string& message) { std::cerr << "faxguest-agent: " << message << std::endl; }
 
 void handleLine(agent::Agent& agent, agent::Transport& transport, const std::string& line) {
-    Message message;
-    try {
-        message = parseLine(line);
-    } catch (const ProtocolError& e) {
-        log(std::string("refused a line: ") + e.what());
+    const ParseResult parsed = parseLine(line);
+    if (parsed.has_error()) {
+        log("refused a line: " + parsed.error().message);
         return;
     }
-    const Command* command = std::get_if<Command>(&message);
+    const Command* command = std::get_if<Command>(&parsed.value());
     if (command == nullptr) {
         log("refused a line: only commands are taken");
         return;

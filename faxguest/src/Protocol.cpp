@@ -8,6 +8,7 @@
 #include <array>
 #include <functional>
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 namespace faxover::faxguest {
@@ -24,6 +25,12 @@ constexpr std::array<std::pair<CommandKind, const char*>, 6> kCommandNames{{
     {CommandKind::SelfTest, "self_test"},
     {CommandKind::SendTestFax, "send_test_fax"},
 }};
+
+// Thrown inside this file only, caught in parseLine().
+class Refused : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 constexpr std::array<const char*, 3> kLicenceStates{"licensed", "unlicensed", "unknown"};
 
@@ -76,57 +83,57 @@ public:
     bool has(const std::string& key) const { return object_->has(key); }
 
     Poco::Dynamic::Var value(const std::string& key) const {
-        if (!object_->has(key)) throw ProtocolError(name(key) + ": missing");
+        if (!object_->has(key)) throw Refused(name(key) + ": missing");
         return object_->get(key);
     }
 
     std::string text(const std::string& key) const {
         const Poco::Dynamic::Var v = value(key);
-        if (!v.isString()) throw ProtocolError(name(key) + ": expected a string");
+        if (!v.isString()) throw Refused(name(key) + ": expected a string");
         std::string s = v.extract<std::string>();
         if (s.size() > kMaxTextBytes) {
-            throw ProtocolError(name(key) + ": longer than " + std::to_string(kMaxTextBytes) + " bytes");
+            throw Refused(name(key) + ": longer than " + std::to_string(kMaxTextBytes) + " bytes");
         }
         return s;
     }
 
     bool flag(const std::string& key) const {
         const Poco::Dynamic::Var v = value(key);
-        if (!v.isBoolean()) throw ProtocolError(name(key) + ": expected a boolean");
+        if (!v.isBoolean()) throw Refused(name(key) + ": expected a boolean");
         return v.extract<bool>();
     }
 
     std::int64_t count(const std::string& key) const {
         const Poco::Dynamic::Var v = value(key);
-        if (!v.isInteger() || v.isBoolean()) throw ProtocolError(name(key) + ": expected an integer");
+        if (!v.isInteger() || v.isBoolean()) throw Refused(name(key) + ": expected an integer");
         std::int64_t n = 0;
         try {
             n = v.convert<std::int64_t>();
         } catch (const Poco::Exception&) {
-            throw ProtocolError(name(key) + ": integer out of range");
+            throw Refused(name(key) + ": integer out of range");
         }
-        if (n < 0) throw ProtocolError(name(key) + ": must not be negative");
+        if (n < 0) throw Refused(name(key) + ": must not be negative");
         return n;
     }
 
     Fields object(const std::string& key) const {
         const Poco::Dynamic::Var v = value(key);
-        if (v.type() != typeid(Object::Ptr)) throw ProtocolError(name(key) + ": expected an object");
+        if (v.type() != typeid(Object::Ptr)) throw Refused(name(key) + ": expected an object");
         return Fields(v.extract<Object::Ptr>(), name(key));
     }
 
     // Calls `each` with the fields of every element, which must be objects.
     void list(const std::string& key, std::size_t most, const std::function<void(const Fields&)>& each) const {
         const Poco::Dynamic::Var v = value(key);
-        if (v.type() != typeid(Array::Ptr)) throw ProtocolError(name(key) + ": expected an array");
+        if (v.type() != typeid(Array::Ptr)) throw Refused(name(key) + ": expected an array");
         const Array::Ptr array = v.extract<Array::Ptr>();
         if (array->size() > most) {
-            throw ProtocolError(name(key) + ": more than " + std::to_string(most) + " entries");
+            throw Refused(name(key) + ": more than " + std::to_string(most) + " entries");
         }
         for (std::size_t i = 0; i < array->size(); ++i) {
             const std::string element = name(key) + "[" + std::to_string(i) + "]";
             const Poco::Dynamic::Var item = array->get(static_cast<unsigned>(i));
-            if (item.type() != typeid(Object::Ptr)) throw ProtocolError(element + ": expected an object");
+            if (item.type() != typeid(Object::Ptr)) throw Refused(element + ": expected an object");
             each(Fields(item.extract<Object::Ptr>(), element));
         }
     }
@@ -141,7 +148,7 @@ CommandKind commandKind(const Fields& fields, const std::string& key) {
     for (const auto& [kind, name] : kCommandNames) {
         if (text == name) return kind;
     }
-    throw ProtocolError(fields.name(key) + ": unknown command '" + clean(text) + "'");
+    throw Refused(fields.name(key) + ": unknown command '" + clean(text) + "'");
 }
 
 std::vector<CheckResult> readChecks(const Fields& fields) {
@@ -179,7 +186,7 @@ Heartbeat readHeartbeat(const Fields& fields) {
     h.licence.state = licence.text("state");
     bool known = false;
     for (const char* state : kLicenceStates) known = known || h.licence.state == state;
-    if (!known) throw ProtocolError(licence.name("state") + ": unknown licence state '" + clean(h.licence.state) + "'");
+    if (!known) throw Refused(licence.name("state") + ": unknown licence state '" + clean(h.licence.state) + "'");
     h.licence.detail = licence.text("detail");
     return h;
 }
@@ -276,10 +283,12 @@ std::string encodeLine(const Reply& r) {
     return line(object);
 }
 
-Message parseLine(std::string_view text) {
+namespace {
+
+Message parse(std::string_view text) {
     if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
     if (text.size() > kMaxLineBytes) {
-        throw ProtocolError("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
+        throw Refused("line longer than " + std::to_string(kMaxLineBytes) + " bytes");
     }
     Poco::Dynamic::Var root;
     try {
@@ -287,14 +296,14 @@ Message parseLine(std::string_view text) {
         parser.setDepth(kMaxJsonDepth);
         root = parser.parse(std::string(text));
     } catch (const Poco::Exception& e) {
-        throw ProtocolError("not valid JSON: " + clean(e.displayText()));
+        throw Refused("not valid JSON: " + clean(e.displayText()));
     } catch (const std::exception& e) {
-        throw ProtocolError(std::string("not valid JSON: ") + clean(e.what()));
+        throw Refused(std::string("not valid JSON: ") + clean(e.what()));
     }
-    if (root.type() != typeid(Object::Ptr)) throw ProtocolError("not a JSON object");
+    if (root.type() != typeid(Object::Ptr)) throw Refused("not a JSON object");
     const Fields fields(root.extract<Object::Ptr>(), "");
     const Poco::Dynamic::Var version = fields.value("v");
-    if (!version.isInteger() || version.isBoolean()) throw ProtocolError("v: expected an integer");
+    if (!version.isInteger() || version.isBoolean()) throw Refused("v: expected an integer");
     std::int64_t number = -1;
     try {
         number = version.convert<std::int64_t>();
@@ -302,14 +311,26 @@ Message parseLine(std::string_view text) {
         number = -1;  // too large for any version: refused below
     }
     if (number != kProtocolVersion) {
-        throw ProtocolError("unsupported protocol version " + version.toString() + " (this side speaks " +
+        throw Refused("unsupported protocol version " + version.toString() + " (this side speaks " +
                             std::to_string(kProtocolVersion) + ")");
     }
     const std::string type = fields.text("type");
     if (type == "heartbeat") return readHeartbeat(fields);
     if (type == "command") return readCommand(fields);
     if (type == "reply") return readReply(fields);
-    throw ProtocolError("type: unknown message type '" + clean(type) + "'");
+    throw Refused("type: unknown message type '" + clean(type) + "'");
+}
+
+}  // namespace
+
+ParseResult parseLine(std::string_view line) {
+    try {
+        return parse(line);
+    } catch (const Refused& e) {
+        return ProtocolError{e.what()};
+    } catch (const std::exception& e) {
+        return ProtocolError{std::string("refused: ") + clean(e.what())};
+    }
 }
 
 std::vector<LineReader::Item> LineReader::feed(std::string_view bytes) {

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     std::string line;
     const auto before = cpuTicks(agent.pid());
     for (int i = 0; i < heartbeats && std::getline(stream, line); ++i) {
-        const Heartbeat h = std::get<Heartbeat>(parseLine(line));
+        const Heartbeat h = std::get<Heartbeat>(parseLine(line).value());
         sizes.push_back(line.size() + 1);
         std::int64_t total = 0;
         for (const CheckResult& c : h.checks) total += c.elapsedMs;

@@ -88,7 +88,7 @@ TEST_CASE("healthy: every HylaFAX check passes and the version comes from hfaxd'
     CHECK(heartbeat.queues.outbound == 0);
     CHECK(heartbeat.agentRssKiB > 0);
     // What the orchestrator would read back.
-    CHECK(std::get<Heartbeat>(parseLine(encodeLine(heartbeat))).healthy);
+    CHECK(std::get<Heartbeat>(parseLine(encodeLine(heartbeat)).value()).healthy);
 }
 
 TEST_CASE("faxq killed: its check and the scheduler's fail, hfaxd still answers") {
@@ -229,13 +229,15 @@ TEST_CASE("the daemon over TCP: heartbeats, a refused garbage line, a command an
     Poco::Net::SocketStream stream(socket);
     std::string line;
     REQUIRE(std::getline(stream, line));
-    const Heartbeat first = std::get<Heartbeat>(parseLine(line));
+    const Heartbeat first = std::get<Heartbeat>(parseLine(line).value());
     CHECK(first.healthy);
     CHECK(first.checks.size() == 6);
     stream << "this is not json\n" << encodeLine(Command{"c1", CommandKind::SelfTest, 0}) << std::flush;
     std::optional<Reply> reply;
     for (int i = 0; i < 20 && !reply && std::getline(stream, line); ++i) {
-        const Message message = parseLine(line);
+        const ParseResult parsed = parseLine(line);
+        REQUIRE(parsed.has_value());
+        const Message& message = parsed.value();
         if (const Reply* r = std::get_if<Reply>(&message)) reply = *r;
     }
     REQUIRE(reply);

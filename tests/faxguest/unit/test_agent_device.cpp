@@ -33,7 +33,9 @@ bool readUntil(int fd, LineReader& reader, Wanted wanted, std::chrono::milliseco
         const ssize_t got = ::read(fd, buffer.data(), buffer.size());
         if (got <= 0) continue;
         for (const LineReader::Item& item : reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(got)))) {
-            if (!item.line.empty() && wanted(parseLine(item.line))) return true;
+            const ParseResult parsed = parseLine(item.line);
+            REQUIRE(parsed.has_value());
+            if (wanted(parsed.value())) return true;
         }
     }
     return false;

@@ -2,11 +2,12 @@
 // The guest agent's wire protocol (docs/guest-agent.md): one JSON object per line, versioned. The
 // agent in the fax VM writes heartbeats and replies; the orchestrator writes commands. Both sides
 // share this code. Whatever arrives from the other side is untrusted: parseLine() checks the size,
-// the version and every field's type and range, and throws ProtocolError naming the field; it never
-// crashes on any input.
+// the version and every field's type and range, and returns an error naming the field; it never
+// throws or crashes on any input.
 #include <cstddef>
+#include <boost/outcome/result.hpp>
+
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -24,9 +25,8 @@ inline constexpr std::size_t kMaxBoards = 8;
 inline constexpr std::size_t kMaxModems = 16;
 inline constexpr std::size_t kMaxJsonDepth = 8;
 
-class ProtocolError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+struct ProtocolError {
+    std::string message{};  // one line, naming the field: "checks[3].ok: expected a boolean"
 };
 
 struct CheckResult {
@@ -99,6 +99,9 @@ struct Reply {
 
 using Message = std::variant<Heartbeat, Command, Reply>;
 
+// A message or why the line was refused (Boost.Outcome: no exception crosses the library).
+using ParseResult = BOOST_OUTCOME_V2_NAMESPACE::result<Message, ProtocolError, BOOST_OUTCOME_V2_NAMESPACE::policy::terminate>;
+
 std::string commandName(CommandKind kind);
 
 // One line each, ending in '\n'. Text fields are cut to kMaxTextBytes and every byte outside
@@ -107,10 +110,9 @@ std::string encodeLine(const Heartbeat& heartbeat);
 std::string encodeLine(const Command& command);
 std::string encodeLine(const Reply& reply);
 
-// Parses one line (without or with its '\n'). Throws ProtocolError: too long, not JSON, not an
-// object, an unknown or missing version, an unknown type, a field missing, of the wrong type or
-// out of range (the message names it: "checks[3].ok: expected a boolean").
-Message parseLine(std::string_view line);
+// Parses one line (without or with its '\n'). Refused: too long, not JSON, not an object, an
+// unknown or missing version, an unknown type, a field missing, of the wrong type or out of range.
+ParseResult parseLine(std::string_view line);
 
 // Splits a byte stream into lines, never holding more than kMaxLineBytes: a longer line is dropped
 // up to its end and reported once. For the agent's and the orchestrator's read loops.

@@ -60,17 +60,7 @@ int main(int argc, char** argv) {
                           << HylafaxSpool::kModem << "]}\n";
     AgentProcess agent(config);
     Poco::Net::StreamSocket socket;
-    const bool connected = faxover::faxguest::test::eventually(
-        [&] {
-            try {
-                socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
-                return true;
-            } catch (const Poco::Exception&) {
-                return false;
-            }
-        },
-        std::chrono::seconds(5));
-    if (!connected) {
+    if (!faxover::faxguest::test::connectWithin(socket, port, std::chrono::seconds(5))) {
         std::cerr << "the agent does not listen\n";
         return 1;
     }

@@ -44,6 +44,19 @@ std::uint16_t freePort() {
     return probe.address().port();
 }
 
+bool connectWithin(Poco::Net::StreamSocket& socket, std::uint16_t port, std::chrono::milliseconds patience) {
+    return eventually(
+        [&] {
+            try {
+                socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+                return true;
+            } catch (const Poco::Exception&) {
+                return false;
+            }
+        },
+        patience);
+}
+
 HylafaxSpool::HylafaxSpool() {
     if (::geteuid() != 0) throw std::runtime_error("the HylaFAX tests need root (faxq and hfaxd run as uucp)");
     for (const char* program : {kFaxq, kHfaxd, kFaxmodem, kSendfax, "/usr/bin/faxstat", "/usr/lib/hylafax/bin/faxstate"}) {
@@ -80,16 +93,9 @@ HylafaxSpool::HylafaxSpool() {
     faxq_ = start({kFaxq, "-D", "-q", spool()});
     if (!eventually([&] { return fs::exists(root / "FIFO"); }, 10s)) throw std::runtime_error("faxq did not make its FIFO");
     hfaxd_ = start({kHfaxd, "-d", "-q", spool(), "-l", "127.0.0.1", "-i", std::to_string(port_)});
-    const bool listening = eventually(
-        [&] {
-            try {
-                Poco::Net::StreamSocket probe(Poco::Net::SocketAddress("127.0.0.1", port_));
-                return true;
-            } catch (const Poco::Exception&) {
-                return false;
-            }
-        },
-        10s);
+    Poco::Net::StreamSocket probe;
+    const bool listening = connectWithin(probe, port_, 10s);
+    probe.close();
     if (!listening) throw std::runtime_error("hfaxd does not listen on port " + std::to_string(port_));
     // hfaxd served the probe in a child of its own: wait until it is gone, so that the test sees
     // only the daemon it started.

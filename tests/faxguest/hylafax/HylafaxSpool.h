@@ -9,6 +9,8 @@
 // Needs root and Debian's hylafax-server: without them the constructor throws, and the test fails.
 #include "TempDir.h"
 
+#include <Poco/Net/StreamSocket.h>
+
 #include <sys/types.h>
 
 #include <chrono>
@@ -55,6 +57,9 @@ private:
 
 // A TCP port of 127.0.0.1 that nothing listens on now.
 std::uint16_t freePort();
+
+// Connects `socket` to 127.0.0.1:`port`, trying until something listens or `patience` has passed.
+bool connectWithin(Poco::Net::StreamSocket& socket, std::uint16_t port, std::chrono::milliseconds patience);
 
 // Polls `condition` every 100 ms until it holds or `patience` has passed.
 template <typename Condition>

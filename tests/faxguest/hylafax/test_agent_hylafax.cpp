@@ -215,16 +215,7 @@ TEST_CASE("the daemon over TCP: heartbeats, a refused garbage line, a command an
     faxover::faxguest::test::AgentProcess agent(config);
 
     Poco::Net::StreamSocket socket;
-    REQUIRE(eventually(
-        [&] {
-            try {
-                socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
-                return true;
-            } catch (const Poco::Exception&) {
-                return false;
-            }
-        },
-        5s));
+    REQUIRE(faxover::faxguest::test::connectWithin(socket, port, 5s));
     socket.setReceiveTimeout(Poco::Timespan(10, 0));
     Poco::Net::SocketStream stream(socket);
     std::string line;

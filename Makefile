@@ -1,6 +1,8 @@
 # The README's two commands live here: `make demo` and `make test`. Both set up what they need.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 
 # ccache (Debian's) when present: its cache lives outside the clone (CCACHE_DIR, default
@@ -13,7 +15,7 @@ export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 CMAKE_FLAGS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all setup configure build build-asan demo test test-unit test-faxguest test-lab scenarios-rewrite bench soak clean
+.PHONY: all setup configure build build-asan demo test test-unit test-faxguest fuzz-faxguest test-lab scenarios-rewrite bench soak clean
 
 all: build
 
@@ -54,6 +56,14 @@ scenarios-rewrite: build
 # The guest agent against a real HylaFAX on this machine (root, Debian's hylafax-server).
 test-faxguest: build
 	ctest --test-dir $(BUILD) -L faxguest --output-on-failure
+
+# The protocol parser under libFuzzer (Debian's clang) for FUZZ_SECONDS; not part of `make test` yet.
+fuzz-faxguest: setup
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_faxguest_protocol
+	mkdir -p $(BUILD_FUZZ)/fuzz-corpus
+	$(BUILD_FUZZ)/tests/faxguest/fuzz_faxguest_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  $(BUILD_FUZZ)/fuzz-corpus tests/faxguest/fuzz/seeds
 
 test-lab: build
 	ctest --test-dir $(BUILD) -L lab --output-on-failure

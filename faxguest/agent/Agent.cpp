@@ -69,7 +69,10 @@ Reply Agent::quiesce(const Command& command) {
 
 Reply Agent::resume(const Command& command) {
     if (!config_.hylafax) return {command.id, command.kind, false, "no hylafax section: nothing to resume", {}};
-    pending_.reset();
+    if (pending_) {
+        outbox_.push_back({pending_->id, CommandKind::Quiesce, false, "cancelled by resume " + command.id, {}});
+        pending_.reset();
+    }
     const std::string problem = setModemState(*config_.hylafax, "ready");
     if (!problem.empty()) return {command.id, command.kind, false, "modems not marked ready: " + problem, {}};
     quiesced_ = false;
@@ -86,12 +89,14 @@ Reply Agent::licenceStep(const Command& command, const Argv& argv) {
 std::optional<Reply> Agent::handle(const Command& command) {
     switch (command.kind) {
         case CommandKind::Quiesce: {
+            if (pending_) {
+                outbox_.push_back({pending_->id, CommandKind::Quiesce, false, "superseded by quiesce " + command.id, {}});
+                pending_.reset();
+            }
             Reply reply = quiesce(command);
             if (!reply.ok) return reply;
             pending_ = PendingQuiesce{command.id, Clock::now() + std::chrono::milliseconds(command.timeoutMs)};
-            const std::vector<Reply> done = poll();
-            if (!done.empty()) return done.front();
-            return std::nullopt;
+            return quiesceProgress();
         }
         case CommandKind::Resume:
             return resume(command);
@@ -114,18 +119,24 @@ std::optional<Reply> Agent::handle(const Command& command) {
     return Reply{command.id, command.kind, false, "unknown command", {}};
 }
 
-std::vector<Reply> Agent::poll() {
-    std::vector<Reply> replies;
-    if (!pending_) return replies;
+std::optional<Reply> Agent::quiesceProgress() {
+    if (!pending_) return std::nullopt;
     const std::int64_t active = activeJobs();
+    std::optional<Reply> reply;
     if (active == 0) {
-        replies.push_back({pending_->id, CommandKind::Quiesce, true, "quiesced: no call in progress", {}});
-        pending_.reset();
+        reply = Reply{pending_->id, CommandKind::Quiesce, true, "quiesced: no call in progress", {}};
     } else if (Clock::now() >= pending_->deadline) {
-        replies.push_back({pending_->id, CommandKind::Quiesce, false,
-                           "timed out with " + std::to_string(active) + " call(s) still in progress (modems stay busy)", {}});
-        pending_.reset();
+        reply = Reply{pending_->id, CommandKind::Quiesce, false,
+                      "timed out with " + std::to_string(active) + " call(s) still in progress (modems stay busy)", {}};
     }
+    if (reply) pending_.reset();
+    return reply;
+}
+
+std::vector<Reply> Agent::poll() {
+    std::vector<Reply> replies = std::move(outbox_);
+    outbox_.clear();
+    if (std::optional<Reply> quiesced = quiesceProgress()) replies.push_back(std::move(*quiesced));
     return replies;
 }
 

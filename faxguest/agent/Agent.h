@@ -1,7 +1,8 @@
 #pragma once
 // The agent's logic, apart from its transport: builds heartbeats, answers commands. A quiesce is
 // answered once the running calls have finished or its timeout has passed (poll()), so heartbeats
-// go on meanwhile.
+// go on meanwhile. Every command gets exactly one reply: a quiesce still waiting when another
+// quiesce or a resume arrives is answered "superseded" or "cancelled".
 #include "Config.h"
 
 #include "faxover/faxguest/Protocol.h"
@@ -34,6 +35,7 @@ private:
     };
 
     Reply quiesce(const Command& command);
+    std::optional<Reply> quiesceProgress();  // the pending quiesce's reply, once it has one
     Reply resume(const Command& command);
     Reply licenceStep(const Command& command, const Argv& argv);
     std::int64_t activeJobs() const;
@@ -42,6 +44,7 @@ private:
     std::int64_t seq_ = 0;
     bool quiesced_ = false;
     std::optional<PendingQuiesce> pending_{};
+    std::vector<Reply> outbox_{};  // replies poll() hands out: a pending quiesce superseded or cancelled
     std::string productVersion_{};
 };
 

@@ -7,6 +7,7 @@
 
 #include "faxover/faxguest/Protocol.h"
 
+#include <poll.h>
 #include <signal.h>
 
 #include <csignal>
@@ -39,15 +40,32 @@ void handleLine(agent::Agent& agent, agent::Transport& transport, const std::str
     if (const auto reply = agent.handle(*command)) transport.send(encodeLine(*reply));
 }
 
+// The device may appear after the agent starts (virtio_console loaded later): it is tried again
+// every heartbeat interval until it opens or the agent is stopped.
+std::unique_ptr<agent::Transport> openWhenReady(const agent::Config& config) {
+    bool reported = false;
+    while (stopRequested == 0) {
+        try {
+            return agent::openTransport(config.transport);
+        } catch (const std::exception& e) {
+            if (!reported) log(std::string(e.what()) + ": trying again every heartbeat interval");
+            reported = true;
+        }
+        ::poll(nullptr, 0, static_cast<int>(config.heartbeatInterval.count()));  // a signal ends it early
+    }
+    return nullptr;
+}
+
 int run(const agent::Config& config) {
-    std::unique_ptr<agent::Transport> transport = agent::openTransport(config.transport);
-    agent::Agent agent(config);
-    LineReader reader;
     struct sigaction action {};
     action.sa_handler = onStop;
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    std::unique_ptr<agent::Transport> transport = openWhenReady(config);
+    if (!transport) return 0;
+    agent::Agent agent(config);
+    LineReader reader;
     log("version " + std::string(agent::kAgentVersion) + " on " + transport->describe());
     auto next = Clock::now();
     std::int64_t dropped = 0;

@@ -178,9 +178,15 @@ TEST_CASE("quiesce waits for the call in progress, up to its timeout") {
     CHECK_FALSE(late.ok);
     CHECK(late.detail == "timed out with 1 call(s) still in progress (modems stay busy)");
 
+    // Every quiesce gets one reply: one still waiting is superseded by the next.
     CHECK_FALSE(agent.handle({"q2", CommandKind::Quiesce, 10000}));
+    CHECK_FALSE(agent.handle({"q3", CommandKind::Quiesce, 10000}));
+    const Reply superseded = awaitReply(agent, 1s);
+    CHECK(superseded.id == "q2");
+    CHECK_FALSE(superseded.ok);
+    CHECK(superseded.detail == "superseded by quiesce q3");
     const Reply done = awaitReply(agent, 10s);
-    CHECK(done.id == "q2");
+    CHECK(done.id == "q3");
     CHECK(done.ok);
     CHECK(countQueues(hylafax.spool()).active == 0);
 }

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
@@ -43,7 +44,7 @@ bool readUntil(int fd, LineReader& reader, Wanted wanted, std::chrono::milliseco
 
 }  // namespace
 
-TEST_CASE("the daemon on a device: heartbeats out, a command in, its reply out") {
+TEST_CASE("the daemon on a device that appears after it started: heartbeats out, a command in, its reply out") {
     int host = -1;
     int guest = -1;
     std::array<char, 128> name{};
@@ -55,11 +56,14 @@ TEST_CASE("the daemon on a device: heartbeats out, a command in, its reply out")
 
     faxover::test::TempDir dir("faxguest-");
     const std::string config = dir.file("agent.yaml");
-    std::ofstream(config) << "heartbeat_interval_ms: 200\ntransport: {device: " << name.data() << "}\n"
+    const std::string port = dir.file("org.faxover.agent.0");  // appears after the agent has started
+    std::ofstream(config) << "heartbeat_interval_ms: 200\ntransport: {device: " << port << "}\n"
                           << "product: {name: testfax, version: \"1.0\"}\n"
                           << "checks:\n  - {name: true, command: [/bin/true]}\n"
                           << "telephony: {pci_root: " << dir.path().string() << "}\n";
     faxover::faxguest::test::AgentProcess agent(config);
+    ::usleep(300 * 1000);
+    std::filesystem::create_symlink(name.data(), port);
     ::close(guest);
     LineReader reader;
     std::optional<Heartbeat> heartbeat;

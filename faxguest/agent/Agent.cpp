@@ -31,8 +31,13 @@ std::vector<CheckResult> Agent::runChecks() {
 }
 
 Heartbeat Agent::heartbeat() {
-    Heartbeat h;
+    Heartbeat h = measure();
     h.seq = ++seq_;
+    return h;
+}
+
+Heartbeat Agent::measure() {
+    Heartbeat h;
     h.agentVersion = kAgentVersion;
     h.product = config_.product;
     h.checks = runChecks();
@@ -43,7 +48,6 @@ Heartbeat Agent::heartbeat() {
         h.telephony.modems = std::move(status.modems);
         h.queues = status.queues;
     }
-    if (h.checks.size() > kMaxChecks) h.checks.resize(kMaxChecks);
     h.productVersion = productVersion_;
     h.healthy = std::all_of(h.checks.begin(), h.checks.end(), [](const CheckResult& c) { return c.ok; });
     const std::vector<ModemState> modems = std::move(h.telephony.modems);
@@ -105,7 +109,7 @@ std::optional<Reply> Agent::handle(const Command& command) {
         case CommandKind::LicenceRevoke:
             return licenceStep(command, config_.licence.revoke);
         case CommandKind::SelfTest: {
-            const Heartbeat h = heartbeat();
+            const Heartbeat h = measure();
             const auto failed = std::count_if(h.checks.begin(), h.checks.end(), [](const CheckResult& c) { return !c.ok; });
             return Reply{command.id, command.kind, failed == 0,
                          std::to_string(h.checks.size()) + " checks, " + std::to_string(failed) + " failed", h.checks};

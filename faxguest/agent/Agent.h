@@ -34,6 +34,7 @@ private:
         std::chrono::steady_clock::time_point deadline{};
     };
 
+    Heartbeat measure();  // a heartbeat without its sequence number
     Reply quiesce(const Command& command);
     std::optional<Reply> quiesceProgress();  // the pending quiesce's reply, once it has one
     Reply resume(const Command& command);

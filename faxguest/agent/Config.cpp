@@ -1,5 +1,7 @@
 #include "Config.h"
 
+#include "faxover/faxguest/Protocol.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -11,6 +13,9 @@
 
 namespace faxover::faxguest::agent {
 namespace {
+
+// A heartbeat carries at most kMaxChecks; the HylaFAX check adds five of its own.
+constexpr std::size_t kMostConfiguredChecks = kMaxChecks - 5;
 
 class Reader {
 public:
@@ -162,6 +167,11 @@ Config read(const Reader& r, const YAML::Node& root, const std::string& fileName
                 [&](const YAML::Node& n) {
                     if (!n.IsSequence()) r.fail(n.Mark(), "checks must be a list");
                     std::set<std::string> names;
+                    if (n.size() > kMostConfiguredChecks) {
+                        r.fail(n.Mark(), "at most " + std::to_string(kMostConfiguredChecks) +
+                                             " checks (a heartbeat carries " + std::to_string(kMaxChecks) +
+                                             ", the HylaFAX check's among them)");
+                    }
                     for (const auto& item : n) {
                         config.checks.push_back(readCheck(r, item));
                         if (!names.insert(config.checks.back().name).second) {

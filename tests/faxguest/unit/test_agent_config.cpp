@@ -93,4 +93,7 @@ TEST_CASE("config errors name file, line and column") {
     CHECK(errorOf("transport: {device: /dev/x}\nlicence: {apply: /bin/true}\n") ==
           "agent.yaml:2:18: licence.apply must be a list of strings");
     CHECK(errorOf("transport: [a]\n") == "agent.yaml:1:12: transport must be a mapping");
+    std::string many = "transport: {device: /dev/x}\nchecks:\n";
+    for (int i = 0; i < 28; ++i) many += "  - {name: c" + std::to_string(i) + ", process: x}\n";
+    CHECK(errorOf(many) == "agent.yaml:3:3: at most 27 checks (a heartbeat carries 32, the HylaFAX check's among them)");
 }

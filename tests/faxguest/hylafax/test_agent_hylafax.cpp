@@ -4,6 +4,7 @@
 #include "Agent.h"
 #include "AgentProcess.h"
 #include "Hylafax.h"
+#include "Run.h"
 #include "HylafaxSpool.h"
 
 #include "faxover/faxguest/Protocol.h"
@@ -113,6 +114,15 @@ TEST_CASE("hfaxd hung (SIGSTOP): the process is there, the protocol times out, t
     HylafaxSpool hylafax;
     Agent agent(configFor(hylafax));
     REQUIRE(::kill(hylafax.hfaxdPid(), SIGSTOP) == 0);
+    // kill() returns before the stop takes effect.
+    REQUIRE(eventually(
+        [&] {
+            for (const ProcessInfo& p : findProcesses("hfaxd")) {
+                if (p.pid == hylafax.hfaxdPid()) return p.state == 'T';
+            }
+            return false;
+        },
+        2s));
     const auto start = std::chrono::steady_clock::now();
     const Heartbeat heartbeat = agent.heartbeat();
     const auto took = std::chrono::steady_clock::now() - start;

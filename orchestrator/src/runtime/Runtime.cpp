@@ -56,6 +56,13 @@ void Runtime::replacePolicy(std::shared_ptr<const policy::Policy> policy) {
     });
 }
 
+void Runtime::setAnswerBound(std::chrono::milliseconds bound) { state_->answerBoundMs = bound.count(); }
+
+std::string Runtime::State::describeAnswerBound() const {
+    const auto bound = answerBoundMs.load();
+    return bound % 1000 == 0 ? std::to_string(bound / 1000) + " s" : std::to_string(bound) + " ms";
+}
+
 std::shared_ptr<const policy::Policy> Runtime::policy() const {
     std::lock_guard lock(state_->policyMutex);
     return state_->publishedPolicy;

@@ -62,8 +62,6 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
 engine::ServiceMemory fromRecord(const store::ServiceRecord& record);
 store::Intent toIntent(const engine::Action& action, WallTime now);
 
-// How long an API handler waits for the decision loop's answer: under the API's own 10 s deadline.
-inline constexpr std::chrono::milliseconds kAnswerBound{8000};
 
 struct Runtime::State {
     State(RuntimePorts p, std::shared_ptr<const policy::Policy> pol, std::string file, FenceRetry r, DecisionLoop::Mode mode)
@@ -97,7 +95,10 @@ struct Runtime::State {
     void workEnded(std::function<void()> report = {});
     // Queues an observation or a timer for the loop; dropped once stopping or killed.
     void enqueue(std::function<void()> work);
-    // An API handler's question: asked on the loop, answered within kAnswerBound or an error.
+    // How long an API handler waits for the loop's answer (Runtime::setAnswerBound).
+    std::atomic<std::chrono::milliseconds::rep> answerBoundMs{Runtime::kAnswerBound.count()};
+    std::string describeAnswerBound() const;  // "8 s", "300 ms"
+    // An API handler's question: asked on the loop, answered within the bound or an error.
     template <class T>
     hv::Result<T> ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned = {});
     // Executor work's read of the state: done on the loop, which answers it even while stopping.
@@ -195,9 +196,9 @@ struct Runtime::State {
 template <class T>
 hv::Result<T> Runtime::State::ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned) {
     if (stopping.load()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
-    auto answer = loop.call(std::move(question), kAnswerBound, std::move(onAbandoned));
+    auto answer = loop.call(std::move(question), std::chrono::milliseconds(answerBoundMs.load()), std::move(onAbandoned));
     if (answer.value) return std::move(*answer.value);
-    const std::string bound = std::to_string(kAnswerBound.count() / 1000) + " s";
+    const std::string bound = describeAnswerBound();
     if (loop.stopped()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
     if (!answer.started)
         return hv::Error{hv::ErrorKind::Timeout, "the daemon's decision thread was busy for " + bound +

@@ -95,14 +95,14 @@ hv::Result<api::ClusterStatus> Runtime::State::status() const {
 }
 
 hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command) {
-    // The verdict comes back through a future, within kAnswerBound. A command the loop had not taken
+    // The verdict comes back through a future, within the answer bound. A command the loop had not taken
     // by then is never carried out, and is audited as refused when its turn comes.
     auto* s = state_.get();
     return s->ask<api::CommandReply>([s, command] { return s->execute(command); }, [s, command] {
         if (s->ignoresInput()) return;
         s->audit(actorOf(command), subjectOf(command), api::toString(command.verb),
-                 "the daemon's decision thread was busy for " + std::to_string(kAnswerBound.count() / 1000) +
-                     " s and did not take it, so nothing was done",
+                 "the daemon's decision thread was busy for " + s->describeAnswerBound() +
+                     " and did not take it, so nothing was done",
                  "refused");
     });
 }

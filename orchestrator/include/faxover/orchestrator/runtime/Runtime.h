@@ -23,6 +23,7 @@
 #include "faxover/policies/Policy.h"
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -100,6 +101,9 @@ public:
     // outcomes are recorded), then the loop stops and is joined. Nothing runs after it returns.
     // Not from the loop's thread.
     void stop();
+    // How long the AdminApi calls wait for the decision loop: under the API's 10 s request deadline.
+    static constexpr std::chrono::milliseconds kAnswerBound{8000};
+    void setAnswerBound(std::chrono::milliseconds bound);  // tests
     // Returns once everything queued before it has been taken (Manual mode: runs it on the caller's
     // thread, and what that queues, until nothing is left).
     void drain();

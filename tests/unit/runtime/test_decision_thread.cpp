@@ -274,9 +274,14 @@ TEST_CASE("decision thread: a fence runs while every migration worker is busy", 
     CHECK(busy == 2);  // the migrations are still running
     REQUIRE(fenceStarted);
     CHECK(fenced.get() == "h1");
-    release.set_value();
-    daemon.runtime.drain();
+    // The agent's answer reaches the loop from the fence lane, after the agent returned.
+    const auto waitedFrom = Clock::now();
+    while (!daemon.log.has("fenced: status OFF") && Clock::now() - waitedFrom < 5s) {
+        daemon.runtime.drain();
+        std::this_thread::sleep_for(1ms);
+    }
     CHECK(daemon.log.has("fenced: status OFF"));
+    release.set_value();
 }
 
 TEST_CASE("decision thread: a command the loop cannot take within the bound is refused, never run, audited",

@@ -223,13 +223,15 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     const std::string owner = std::filesystem::absolute(options->storePath).lexically_normal().string();
     fence::ProcessFenceAgent fenceAgent({{process::kOwnerVariable, owner}});
     monitor::PocoTcpProber prober;
+    // Two lanes: fence agents never wait behind migrations (nor migrations behind a hung agent).
     runtime::ThreadPoolExecutor executor(4);
+    runtime::ThreadPoolExecutor fences(4);
     runtime::SystemWallClock wall;
     hv::SteadyClock clock;
     runtime::StreamStateLog log(out, [&wall] { return runtime::isoTimestamp(wall.now()); });
     licence::ProcessLicenceSteps licenceSteps;
     telco::ProcessTelcoHooks telcoHooks;
-    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, log, clock, wall, licenceSteps, telcoHooks}, policy,
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, fences, log, clock, wall, licenceSteps, telcoHooks}, policy,
                              options->policyFile);
     // Every address is bound (and checked) before the store is resumed: a daemon that cannot serve
     // must leave the store's open intents as they are. Connections wait in the backlog meanwhile.
@@ -252,6 +254,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
         err << "faxover daemon: store: " << resumed.error().message << "\n";
         return kExitCannotStart;
     }
+    // libvirt's event thread only queues the event for the decision loop: its keepalives never wait.
     hypervisor.setEventHandler([&runtime](const hv::HypervisorEvent& event) { runtime.onHypervisorEvent(event); });
     for (auto* listener : {&server, hookServer ? &*hookServer : nullptr}) {
         if (listener == nullptr) continue;
@@ -292,6 +295,8 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     if (hookServer) hookServer->stop();
     server.stop();
     hypervisor.setEventHandler({});
+    // The last decision finishes, the actions and fences under way come back, the loop is joined.
+    runtime.stop();
     return 0;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The hypervisor steps of each action, run on the Executor without the runtime's lock. Each
+// The hypervisor steps of each action, run on the Executor, away from the decision loop. Each
 // returns a one-line message for the intent's outcome, or the error that ended it.
 #include "faxover/hypervisor/Hypervisor.h"
 #include "faxover/policies/Policy.h"

@@ -1,4 +1,6 @@
 // Carrying out starts, live migrations and cold moves on the Executor; fencing is in Fencing.cpp.
+// The steps run on the executor's threads and never touch the state: what they report goes back to
+// the decision loop as queued work.
 #include "ActionSteps.h"
 #include "RuntimeState.h"
 
@@ -14,11 +16,14 @@ void Runtime::State::dispatch(store::IntentId intent, const engine::Action& acti
         if (!action.board.empty() && engine::movesVm(action.kind)) context.board = BoardSwap{action.fromBoard, action.board};
     }
     inFlight.emplace(intent, action);
-    ++workRunning;
+    workStarted();
     ports.executor.submit([this, intent, action, context] {
-        if (skipsSteps()) return workEnded([] {});
+        if (skipsSteps()) return workEnded();
         hv::Result<std::string> result = carryOut(action, context);
-        workEnded([&] { finish(intent, action, static_cast<bool>(result), result ? result.value() : result.error().message); });
+        const bool succeeded = static_cast<bool>(result);
+        workEnded([this, intent, action, succeeded, message = succeeded ? result.value() : result.error().message] {
+            finish(intent, action, succeeded, message);
+        });
     });
 }
 
@@ -29,8 +34,9 @@ hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, c
     case engine::ActionKind::LiveMigrate:
         return liveMigrate(ports.hypervisor, action.source, action.host, context,
                            [this, &action](const hv::MigrationProgress& progress) {
-                               std::lock_guard lock(mutex);
-                               services[action.service].progress = progress.fraction();
+                               loop.post([this, service = action.service, fraction = progress.fraction()] {
+                                   if (auto it = services.find(service); it != services.end()) it->second.progress = fraction;
+                               });
                            });
     case engine::ActionKind::ColdMove:
         return coldMove(ports.hypervisor, action.source, action.host, context);

@@ -55,20 +55,17 @@ void Runtime::State::addBoardWrites(store::Batch& batch, const engine::BoardLedg
 }
 
 hv::Result<std::string> Runtime::State::runTelcoHook(const engine::Action& action) {
-    // Runs on the executor: read what it needs under the lock (the policy it points into is kept
-    // alive by `current` through a reload), run the hook without it.
-    std::shared_ptr<const policy::Policy> current;
-    ports::BoardMove move;
-    {
-        std::lock_guard lock(mutex);
-        current = policy;
-        const policy::ServicePolicy* service = current->findService(action.service);
+    // Runs on the executor: the loop reads what it needs (the policy the move points into is kept
+    // alive by `current` through a reload), the hook runs here.
+    using Prepared = std::pair<std::shared_ptr<const policy::Policy>, ports::BoardMove>;
+    BOOST_OUTCOME_TRY(prepared, readState<Prepared>([this, action]() -> hv::Result<Prepared> {
+        const policy::ServicePolicy* service = policy->findService(action.service);
         if (service == nullptr || !service->telcoHook)
             return hv::Error{hv::ErrorKind::InvalidArgument, action.service + " has no telco hook in the policy any more"};
-        move = {&*service->telcoHook, service->name, service->domain.value, action.source, action.fromBoard,
-                action.host, action.board, service->trunkGroup};
-    }
-    return ports.telcoHooks.run(move);
+        return Prepared{policy, {&*service->telcoHook, service->name, service->domain.value, action.source,
+                                 action.fromBoard, action.host, action.board, service->trunkGroup}};
+    }));
+    return ports.telcoHooks.run(prepared.second);
 }
 
 void Runtime::State::noteDefinition(ServiceEntry& service, std::string xml) {
@@ -114,8 +111,11 @@ void Runtime::State::estimateOutage(api::PlannedMove& move) const {
 }
 
 hv::Result<std::vector<api::BoardView>> Runtime::boards() {
-    std::lock_guard lock(state_->mutex);
-    const auto& s = *state_;
+    return state_->ask<std::vector<api::BoardView>>([s = state_.get()] { return s->boardViews(); });
+}
+
+hv::Result<std::vector<api::BoardView>> Runtime::State::boardViews() const {
+    const auto& s = *this;
     std::vector<api::BoardView> views;
     for (const auto& host : s.policy->hosts) {
         const HostEntry& entry = s.hosts.at(host.name);

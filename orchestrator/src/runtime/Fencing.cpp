@@ -62,11 +62,12 @@ void Runtime::State::pumpFences() {
             continue;
         }
         job.running = true;
-        ++workRunning;
+        workStarted();
         std::vector<std::string> domains;
         for (const auto& service : policy->services) domains.push_back(service.domain.value);
-        ports.executor.submit([this, name = name, host, level, domains] {
-            if (skipsSteps()) return workEnded([] {});
+        // Its own lane: however many migrations hold the other executor, a fence starts at once.
+        ports.fenceExecutor.submit([this, name = name, host, level, domains] {
+            if (skipsSteps()) return workEnded();
             hv::Result<std::string> result = hv::Error{};
             if (level.method == policy::FenceMethod::Agent) {
                 auto confirmed = ports.fenceAgent.powerOff(host, level);
@@ -75,7 +76,7 @@ void Runtime::State::pumpFences() {
             } else {
                 result = destroyDomainsOn(ports.hypervisor, name, domains);
             }
-            workEnded([&] { fenceAttemptDone(name, std::move(result)); });
+            workEnded([this, name, result = std::move(result)] { fenceAttemptDone(name, result); });
         });
     }
 }

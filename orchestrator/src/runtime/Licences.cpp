@@ -37,24 +37,26 @@ void Runtime::State::addLedgerWrites(store::Batch& batch, const engine::Ledger& 
 }
 
 hv::Result<std::string> Runtime::State::runLicenceStep(const engine::Action& action) {
-    // Runs on the executor: read what it needs under the lock, run the step without it.
-    ports::LicenceStepRequest request;
-    std::shared_ptr<const policy::Policy> current;
-    {
-        std::lock_guard lock(mutex);
-        current = policy;
+    // Runs on the executor: the loop reads what it needs (the policy the request points into is
+    // kept alive by `current`), the step runs here.
+    using Prepared = std::pair<std::shared_ptr<const policy::Policy>, ports::LicenceStepRequest>;
+    BOOST_OUTCOME_TRY(prepared, readState<Prepared>([this, action]() -> hv::Result<Prepared> {
+        Prepared prepared{policy, {}};
+        ports::LicenceStepRequest& request = prepared.second;
         const auto seat = std::find_if(ledger.begin(), ledger.end(), [&](const auto& held) {
             return held.service == action.service && held.onBehalfOf == action.onBehalfOf;
         });
         if (seat == ledger.end()) return hv::Error{hv::ErrorKind::OperationInvalid, "the seat was given back meanwhile"};
-        request.licence = current->findLicence(seat->licence);
-        const policy::ServicePolicy* service = current->findService(action.service);
-        const policy::HostPolicy* host = current->findHost(action.host);
+        request.licence = policy->findLicence(seat->licence);
+        const policy::ServicePolicy* service = policy->findService(action.service);
+        const policy::HostPolicy* host = policy->findHost(action.host);
         if (request.licence == nullptr || service == nullptr)
             return hv::Error{hv::ErrorKind::OperationInvalid, "licence or service left the policy"};
         request.domain = service->domain.value;
         request.hostUri = host == nullptr ? "" : host->uri;
-    }
+        return prepared;
+    }));
+    ports::LicenceStepRequest& request = prepared.second;
     request.event = action.kind == engine::ActionKind::ApplyLicence ? ports::LicenceEvent::Apply : ports::LicenceEvent::Revoke;
     request.service = action.service;
     request.onBehalfOf = action.onBehalfOf;
@@ -120,8 +122,11 @@ Runtime::State::StartVerdict Runtime::State::permitStart(const api::StartQuery& 
 }
 
 hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& asked) {
-    std::lock_guard lock(state_->mutex);
-    auto& s = *state_;
+    return state_->ask<api::StartPermission>([s = state_.get(), asked] { return s->mayStart(asked); });
+}
+
+hv::Result<api::StartPermission> Runtime::State::mayStart(const api::StartQuery& asked) {
+    auto& s = *this;
     api::StartQuery query = asked;
     query.uuid = Poco::toLower(query.uuid);  // libvirt writes UUIDs in lower case, the policy's are read so
     const auto [permission, service] = s.permitStart(query);
@@ -149,8 +154,11 @@ void Runtime::State::writeDueHookRefusals() {
 }
 
 hv::Result<std::vector<api::LicenceView>> Runtime::licences() {
-    std::lock_guard lock(state_->mutex);
-    const auto& s = *state_;
+    return state_->ask<std::vector<api::LicenceView>>([s = state_.get()] { return s->licences(); });
+}
+
+hv::Result<std::vector<api::LicenceView>> Runtime::State::licences() const {
+    const auto& s = *this;
     std::vector<api::LicenceView> views;
     for (const auto& licence : s.policy->licences) {
         api::LicenceView view{licence.id, licence.product, licence.seats, {}};
@@ -163,9 +171,12 @@ hv::Result<std::vector<api::LicenceView>> Runtime::licences() {
 }
 
 hv::Result<std::vector<api::LicenceAuditEntry>> Runtime::licenceAudit(std::optional<WallTime> since) {
-    std::lock_guard lock(state_->mutex);
-    BOOST_OUTCOME_TRY(records, state_->ports.store.licenceAudit(since.value_or(WallTime{}),
-                                                                std::numeric_limits<std::size_t>::max()));
+    // A read of the store: the loop's too, so it never meets a commit half done.
+    return state_->ask<std::vector<api::LicenceAuditEntry>>([s = state_.get(), since] { return s->licenceAudit(since); });
+}
+
+hv::Result<std::vector<api::LicenceAuditEntry>> Runtime::State::licenceAudit(std::optional<WallTime> since) {
+    BOOST_OUTCOME_TRY(records, ports.store.licenceAudit(since.value_or(WallTime{}), std::numeric_limits<std::size_t>::max()));
     std::vector<api::LicenceAuditEntry> entries;
     entries.reserve(records.size());
     for (const auto& record : records)

@@ -21,17 +21,20 @@ void QueuedExecutor::submit(std::function<void()> work) {
 
 std::size_t QueuedExecutor::runAll() {
     std::size_t ran = 0;
-    for (;;) {
-        std::function<void()> work;
-        {
-            std::lock_guard lock(mutex_);
-            if (queue_.empty()) return ran;
-            work = std::move(queue_.front());
-            queue_.pop_front();
-        }
-        work();
-        ++ran;
+    while (runOne()) ++ran;
+    return ran;
+}
+
+bool QueuedExecutor::runOne() {
+    std::function<void()> work;
+    {
+        std::lock_guard lock(mutex_);
+        if (queue_.empty()) return false;
+        work = std::move(queue_.front());
+        queue_.pop_front();
     }
+    work();
+    return true;
 }
 
 void StreamStateLog::write(const engine::LogLine& line) {

@@ -10,36 +10,84 @@
 namespace faxover::orchestrator::runtime {
 
 Runtime::Runtime(RuntimePorts ports, std::shared_ptr<const policy::Policy> policy, std::string policyFile,
-                 FenceRetry fenceRetry)
-    : state_(std::make_unique<State>(ports, std::move(policy), std::move(policyFile), fenceRetry)) {
-    std::lock_guard lock(state_->mutex);
-    state_->adoptPolicy();
+                 FenceRetry fenceRetry, DecisionLoop::Mode mode)
+    : state_(std::make_unique<State>(ports, std::move(policy), std::move(policyFile), fenceRetry, mode)) {
+    state_->adoptPolicy();  // before any other thread can reach the state
 }
 
-Runtime::~Runtime() {
-    // Work on the executor calls back into this object: wait until all of it has come back.
-    std::unique_lock lock(state_->mutex);
-    state_->workDone.wait(lock, [&] { return state_->workRunning == 0; });
+Runtime::~Runtime() { stop(); }
+
+void Runtime::stop() {
+    auto& s = *state_;
+    if (s.loop.stopped()) return;
+    s.stopping = true;
+    // Whatever the loop is deciding now is the last decision: after this barrier nothing new starts.
+    drain();
+    {
+        // Work on the executors calls back into this object (and may ask the loop): wait for all of
+        // it while the loop still runs, then let the loop record the outcomes it sent.
+        std::unique_lock lock(s.workMutex);
+        s.workDone.wait(lock, [&] { return s.workRunning == 0; });
+    }
+    drain();
+    s.loop.stop();
+}
+
+void Runtime::drain() {
+    auto& loop = state_->loop;
+    if (loop.onLoopThread()) return;
+    (void)loop.call([] { return true; }, DecisionLoop::kNoBound);
 }
 
 hv::Result<void> Runtime::resume() {
-    std::lock_guard lock(state_->mutex);
-    return state_->load();
+    auto answer = state_->loop.call([s = state_.get()] { return s->load(); }, DecisionLoop::kNoBound);
+    if (!answer.value) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+    return std::move(*answer.value);
 }
 
 void Runtime::replacePolicy(std::shared_ptr<const policy::Policy> policy) {
-    std::lock_guard lock(state_->mutex);
-    state_->policy = std::move(policy);
-    state_->adoptPolicy();
-    state_->log("policy", "reloaded from " + state_->policyFile + ": " + std::to_string(state_->policy->hosts.size()) +
-                              " hosts, " + std::to_string(state_->policy->services.size()) + " services");
-    state_->audit("daemon", "policy", "reload", "SIGHUP", state_->policyFile);
-    state_->reconcile();
+    state_->enqueue([s = state_.get(), policy = std::move(policy)]() mutable {
+        s->policy = std::move(policy);
+        s->adoptPolicy();
+        s->log("policy", "reloaded from " + s->policyFile + ": " + std::to_string(s->policy->hosts.size()) +
+                             " hosts, " + std::to_string(s->policy->services.size()) + " services");
+        s->audit("daemon", "policy", "reload", "SIGHUP", s->policyFile);
+        s->reconcile();
+    });
+}
+
+void Runtime::setAnswerBound(std::chrono::milliseconds bound) { state_->answerBoundMs = bound.count(); }
+
+std::string Runtime::State::describeAnswerBound() const {
+    const auto bound = answerBoundMs.load();
+    return bound % 1000 == 0 ? std::to_string(bound / 1000) + " s" : std::to_string(bound) + " ms";
 }
 
 std::shared_ptr<const policy::Policy> Runtime::policy() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->policy;
+    std::lock_guard lock(state_->policyMutex);
+    return state_->publishedPolicy;
+}
+
+void Runtime::State::enqueue(std::function<void()> work) {
+    if (ignoresInput()) return;
+    loop.post([this, work = std::move(work)] {
+        if (!ignoresInput()) work();
+    });
+}
+
+void Runtime::State::workStarted() {
+    std::lock_guard lock(workMutex);
+    ++workRunning;
+}
+
+void Runtime::State::workEnded(std::function<void()> report) {
+    if (report)
+        loop.post([this, report = std::move(report)] {
+            if (!isKilled()) report();
+        });
+    std::lock_guard lock(workMutex);
+    --workRunning;
+    workDone.notify_all();
 }
 
 void Runtime::State::adoptPolicy() {
@@ -69,12 +117,16 @@ void Runtime::State::adoptPolicy() {
         keptServices.emplace(service.name, old != services.end() ? std::move(old->second) : ServiceEntry{});
     }
     services = std::move(keptServices);
+    std::lock_guard lock(policyMutex);
+    publishedPolicy = policy;
 }
 
-void Runtime::observeRound(const RoundObservation& round) {
-    std::lock_guard lock(state_->mutex);
-    if (state_->isKilled()) return;
-    auto& s = *state_;
+void Runtime::observeRound(RoundObservation round) {
+    state_->enqueue([s = state_.get(), round = std::move(round)] { s->observe(round); });
+}
+
+void Runtime::State::observe(const RoundObservation& round) {
+    auto& s = *this;
     const WallTime now = s.ports.wall.now();
     for (const auto& seen : round.hosts) {
         auto it = s.hosts.find(seen.host);
@@ -163,9 +215,11 @@ void Runtime::State::applyMaintenanceWindows() {
 }
 
 void Runtime::onHypervisorEvent(const hv::HypervisorEvent& event) {
-    std::lock_guard lock(state_->mutex);
-    if (state_->isKilled()) return;
-    auto& s = *state_;
+    state_->enqueue([s = state_.get(), event] { s->observe(event); });
+}
+
+void Runtime::State::observe(const hv::HypervisorEvent& event) {
+    auto& s = *this;
     if (const auto* hostEvent = std::get_if<hv::HostEvent>(&event)) {
         auto it = s.hosts.find(hostEvent->host);
         if (it == s.hosts.end()) return;
@@ -198,12 +252,14 @@ void Runtime::onHypervisorEvent(const hv::HypervisorEvent& event) {
 }
 
 void Runtime::tick() {
-    std::lock_guard lock(state_->mutex);
-    if (state_->isKilled()) return;
-    state_->applyMaintenanceWindows();
-    state_->pumpFences();
-    state_->writeDueHookRefusals();
-    state_->reconcile();
+    state_->enqueue([s = state_.get()] { s->onTick(); });
+}
+
+void Runtime::State::onTick() {
+    applyMaintenanceWindows();
+    pumpFences();
+    writeDueHookRefusals();
+    reconcile();
 }
 
 void Runtime::killForTest(KillPoint point) { state_->killed.store(1 + static_cast<int>(point)); }
@@ -231,6 +287,7 @@ engine::EngineInput Runtime::State::decisionInput(const std::vector<api::AdminCo
 
 std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands,
                                                              const CommandAudit* audit) {
+    if (stopping.load()) return {};  // stop() began: no new decision, nothing new starts
     engine::EngineInput input = decisionInput(commands);
     finished.clear();
 

@@ -1,13 +1,17 @@
 #pragma once
 // The runtime's state and the helpers its files share (Runtime.cpp: observations and decisions;
 // Actions.cpp: carrying actions out; Fencing.cpp: the fence executor; Persistence.cpp: the store;
-// Status.cpp: the AdminApi). Everything here is guarded by `mutex` unless it says otherwise.
+// Status.cpp: the AdminApi). Everything here belongs to the decision loop's thread (`loop`) unless
+// it says otherwise: other threads post to the loop, never touch the state themselves.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/runtime/DecisionLoop.h"
 #include "faxover/orchestrator/runtime/HookRefusalAudit.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -58,13 +62,12 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
 engine::ServiceMemory fromRecord(const store::ServiceRecord& record);
 store::Intent toIntent(const engine::Action& action, WallTime now);
 
+
 struct Runtime::State {
-    State(RuntimePorts p, std::shared_ptr<const policy::Policy> pol, std::string file, FenceRetry r)
-        : ports(p), policy(std::move(pol)), policyFile(std::move(file)), retry(r) {}
+    State(RuntimePorts p, std::shared_ptr<const policy::Policy> pol, std::string file, FenceRetry r, DecisionLoop::Mode mode)
+        : ports(p), policy(std::move(pol)), policyFile(std::move(file)), retry(r), loop(mode) {}
 
     RuntimePorts ports;
-    mutable std::mutex mutex;
-    std::condition_variable workDone;
     std::shared_ptr<const policy::Policy> policy;
     std::string policyFile;
     FenceRetry retry;
@@ -74,18 +77,39 @@ struct Runtime::State {
     engine::Ledger ledger;  // the store's licence ledger, as last committed
     engine::BoardLedger boards;  // the store's board reservations, as last committed
     std::vector<engine::FinishedAction> finished;
-    int workRunning = 0;  // submitted work not yet back: the destructor waits for it
+
+    // ---- any thread
+    mutable std::mutex policyMutex;
+    std::shared_ptr<const policy::Policy> publishedPolicy;  // `policy`, for Runtime::policy()
+    std::mutex workMutex;
+    std::condition_variable workDone;
+    int workRunning = 0;  // submitted work not yet back: stop() waits for it
+    std::atomic<bool> stopping{false};  // stop() began: nothing new is decided or started
     std::atomic<int> killed{0};  // 0 alive, else 1 + Runtime::KillPoint (killForTest)
     bool skipsSteps() const { return killed.load() == 1 + static_cast<int>(KillPoint::BeforeSteps); }
     bool isKilled() const { return killed.load() != 0; }
-    // Ends a piece of executor work: `report` runs under the lock unless the daemon was "killed".
-    template <class Report>
-    void workEnded(Report report) {
-        std::lock_guard lock(mutex);
-        if (!isKilled()) report();
-        --workRunning;
-        workDone.notify_all();
+    bool ignoresInput() const { return isKilled() || stopping.load(); }
+    void workStarted();
+    // Ends a piece of executor work (on its thread): `report` is queued for the loop, which runs it
+    // unless the daemon was "killed" meanwhile.
+    void workEnded(std::function<void()> report = {});
+    // Queues an observation or a timer for the loop; dropped once stopping or killed.
+    void enqueue(std::function<void()> work);
+    // How long an API handler waits for the loop's answer (Runtime::setAnswerBound).
+    std::atomic<std::chrono::milliseconds::rep> answerBoundMs{Runtime::kAnswerBound.count()};
+    std::string describeAnswerBound() const;  // "8 s", "300 ms"
+    // An API handler's question: asked on the loop, answered within the bound or an error.
+    template <class T>
+    hv::Result<T> ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned = {});
+    // Executor work's read of the state: done on the loop, which answers it even while stopping.
+    template <class T>
+    hv::Result<T> readState(std::function<hv::Result<T>()> read) {
+        auto answer = loop.call(std::move(read), DecisionLoop::kNoBound);
+        if (answer.value) return std::move(*answer.value);
+        return hv::Error{hv::ErrorKind::OperationFailed, "the daemon stopped before this could run"};
     }
+
+    DecisionLoop loop;  // last: it stops (and drops what it holds) before the rest goes
 
     // ---- Runtime.cpp
     void adoptPolicy();
@@ -94,13 +118,26 @@ struct Runtime::State {
         std::string actor, subject, verb;
     };
     // Decides, stores the decision (with `audit`'s row for the first verdict), then dispatches. When
-    // the store refuses, nothing runs and every verdict is a refusal that says so.
+    // the store refuses, nothing runs and every verdict is a refusal that says so. Only the loop's
+    // thread calls it: the one caller of decide() and of the store's commit for decisions.
     std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {},
                                                   const CommandAudit* audit = nullptr);
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
     void forgetCopiesOn(const std::string& host);  // what `host` was last known to run
     void log(std::string subject, std::string message, bool alert = false);
+    void observe(const RoundObservation& round);
+    void observe(const hv::HypervisorEvent& event);
+    void onTick();
+
+    // ---- Status.cpp, Licences.cpp, Boards.cpp: the AdminApi's answers, on the loop
+    hv::Result<api::CommandReply> execute(const api::AdminCommand& command);
+    hv::Result<api::ClusterStatus> status() const;
+    hv::Result<std::vector<api::PlannedMove>> plan(const api::AdminCommand& command);
+    hv::Result<api::StartPermission> mayStart(const api::StartQuery& query);
+    hv::Result<std::vector<api::LicenceView>> licences() const;
+    hv::Result<std::vector<api::BoardView>> boardViews() const;
+    hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since);
 
     // ---- Actions.cpp
     void dispatch(store::IntentId intent, const engine::Action& action);
@@ -155,5 +192,21 @@ struct Runtime::State {
                const std::string& reason, const std::string& details = "");
     void recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message);
 };
+
+template <class T>
+hv::Result<T> Runtime::State::ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned) {
+    if (stopping.load()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+    auto answer = loop.call(std::move(question), std::chrono::milliseconds(answerBoundMs.load()), std::move(onAbandoned));
+    if (answer.value) return std::move(*answer.value);
+    const std::string bound = describeAnswerBound();
+    if (loop.stopped()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+    if (!answer.started)
+        return hv::Error{hv::ErrorKind::Timeout, "the daemon's decision thread was busy for " + bound +
+                                                     " (a slow store?) and did not take this request, so nothing "
+                                                     "was done; try again"};
+    return hv::Error{hv::ErrorKind::Timeout, "the daemon's decision thread took this request but did not answer within " +
+                                                 bound + " (a slow store?); it may still take effect: see 'faxover status' "
+                                                 "and the audit log"};
+}
 
 }  // namespace faxover::orchestrator::runtime

@@ -16,10 +16,16 @@ bool isHostVerb(api::Verb verb) {
            verb == api::Verb::FenceConfirm;
 }
 
+std::string actorOf(const api::AdminCommand& command) { return command.actor.empty() ? "admin:unknown" : command.actor; }
+
+std::string subjectOf(const api::AdminCommand& command) {
+    return isHostVerb(command.verb) ? "host " + command.host : "service " + command.service;
+}
+
 // The command with its actor filled in, or why it names no host or service of the policy.
 hv::Result<api::AdminCommand> checkedCommand(const policy::Policy& policy, const api::AdminCommand& command) {
     api::AdminCommand checked = command;
-    if (checked.actor.empty()) checked.actor = "admin:unknown";
+    checked.actor = actorOf(command);
     if (isHostVerb(checked.verb) || !checked.host.empty()) {
         if (policy.findHost(checked.host) == nullptr) {
             std::string known;
@@ -53,8 +59,11 @@ std::string telephonyView(const policy::Policy& policy, const policy::ServicePol
 }  // namespace
 
 hv::Result<api::ClusterStatus> Runtime::status() {
-    std::lock_guard lock(state_->mutex);
-    const auto& s = *state_;
+    return state_->ask<api::ClusterStatus>([s = state_.get()] { return s->status(); });
+}
+
+hv::Result<api::ClusterStatus> Runtime::State::status() const {
+    const auto& s = *this;
     api::ClusterStatus status;
     status.policyFile = s.policyFile;
     for (const auto& service : s.policy->services) {
@@ -86,15 +95,26 @@ hv::Result<api::ClusterStatus> Runtime::status() {
 }
 
 hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command) {
-    std::lock_guard lock(state_->mutex);
-    auto& s = *state_;
+    // The verdict comes back through a future, within the answer bound. A command the loop had not taken
+    // by then is never carried out, and is audited as refused when its turn comes.
+    auto* s = state_.get();
+    return s->ask<api::CommandReply>([s, command] { return s->execute(command); }, [s, command] {
+        if (s->ignoresInput()) return;
+        s->audit(actorOf(command), subjectOf(command), api::toString(command.verb),
+                 "the daemon's decision thread was busy for " + s->describeAnswerBound() +
+                     " and did not take it, so nothing was done",
+                 "refused");
+    });
+}
+
+hv::Result<api::CommandReply> Runtime::State::execute(const api::AdminCommand& command) {
+    if (stopping.load()) return refused(hv::ErrorKind::OperationFailed, "the daemon is stopping, so nothing was done");
+    auto& s = *this;
     const std::string verb = api::toString(command.verb);
     auto checked = checkedCommand(*s.policy, command);
     if (!checked) {
         // Refused before any decision, and audited like every refusal (docs/daemon.md).
-        s.audit(command.actor.empty() ? "admin:unknown" : command.actor,
-                isHostVerb(command.verb) ? "host " + command.host : "service " + command.service, verb,
-                checked.error().message, "refused");
+        s.audit(actorOf(command), subjectOf(command), verb, checked.error().message, "refused");
         return checked.error();
     }
     const std::string& actor = checked.value().actor;
@@ -142,7 +162,7 @@ hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command)
         return api::CommandReply{reply};
     }
 
-    const Runtime::State::CommandAudit audit{actor, "service " + checked.value().service, verb};
+    const CommandAudit audit{actor, "service " + checked.value().service, verb};
     const auto verdicts = s.reconcile({checked.value()}, &audit);
     if (verdicts.empty()) {
         s.audit(actor, audit.subject, verb, "the engine gave no verdict", "refused");
@@ -154,8 +174,11 @@ hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command)
 }
 
 hv::Result<std::vector<api::PlannedMove>> Runtime::plan(const api::AdminCommand& command) {
-    std::lock_guard lock(state_->mutex);
-    auto& s = *state_;
+    return state_->ask<std::vector<api::PlannedMove>>([s = state_.get(), command] { return s->plan(command); });
+}
+
+hv::Result<std::vector<api::PlannedMove>> Runtime::State::plan(const api::AdminCommand& command) {
+    auto& s = *this;
     BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
     // A dry run: the decision the command would lead to, from what the runtime knows now. Host
     // verbs change the engine's view of the host; service verbs go to the engine as commands.

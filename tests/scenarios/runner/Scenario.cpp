@@ -76,9 +76,11 @@ private:
     }
 
     bool startDaemon() {
-        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, stateLog_, clock_, wall_,
-                                                  licenceSteps_, telcoHooks_};
-        runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml");
+        // One executor for both lanes: the work runs in the order it was started, as it always did.
+        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, executor_, stateLog_,
+                                                  clock_, wall_, licenceSteps_, telcoHooks_};
+        runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml", orchestrator::runtime::FenceRetry{},
+                                             orchestrator::runtime::DecisionLoop::Mode::Manual);
         monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_);
         store_->onIntent([this](const orchestrator::store::Intent& intent) {
             if (!killArmed_ || intent.action != killAtAction_) return;
@@ -101,9 +103,16 @@ private:
         line("daemon killed (kill -9)" + why);
     }
 
-    // Runs the actions the daemon started; if an armed kill went off meanwhile, the daemon dies.
+    // What the daemon's decision loop has queued (events, outcomes), run to the end on this thread.
+    void decide() {
+        if (runtime_) runtime_->drain();
+    }
+
+    // Runs the actions the daemon started, each followed by what it queued for the decision loop
+    // (its outcome, the events it caused); if an armed kill went off meanwhile, the daemon dies.
     void runWork() {
-        executor_.runAll();
+        decide();
+        while (executor_.runOne()) decide();
         if (killedAt_.empty() || !runtime_) return;
         const std::string what = std::exchange(killedAt_, "");
         killDaemon(" while it carried out " + what +
@@ -128,6 +137,7 @@ private:
             bool carriedOn = false;
             try {
                 carriedOn = command(args);
+                decide();  // the events the command caused, as a daemon takes them at once
             } catch (const std::exception& error) {  // std::stoi / std::stod on a non-number
                 carriedOn = fail("bad number in '" + text + "': " + error.what());
             }

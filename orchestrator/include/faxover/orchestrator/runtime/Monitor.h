@@ -1,7 +1,7 @@
 #pragma once
 // One monitoring round: both liveness signals of every host, what each reachable host runs, its
 // free capacity, and, once per (service, host, domain), the protected domain's definition and
-// migratability. Blocking (about one probe timeout); holds no runtime lock.
+// migratability. Blocking (about one probe timeout); never touches the runtime's state.
 //
 // The libvirt signal is active, like the TCP one: a host's libvirt answers in a round only if its
 // domain listing comes back within the probe timeout. The connection's own state lags a dead host

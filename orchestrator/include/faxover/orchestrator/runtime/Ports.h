@@ -25,7 +25,8 @@ public:
     virtual void submit(std::function<void()> work) = 0;
 };
 
-// The daemon's: a fixed pool (Boost.Asio), so a slow fence agent never delays a migration.
+// The daemon's: a fixed pool (Boost.Asio). The daemon has two, one for fences and one for the rest
+// (RuntimePorts), so a slow fence agent never delays a migration, nor a long migration a fence.
 class ThreadPoolExecutor final : public Executor {
 public:
     explicit ThreadPoolExecutor(std::size_t threads);
@@ -42,6 +43,7 @@ class QueuedExecutor final : public Executor {
 public:
     void submit(std::function<void()> work) override;
     std::size_t runAll();  // returns how many ran
+    bool runOne();         // the oldest work, if any: false when there was none
 
 private:
     std::mutex mutex_;

@@ -1,9 +1,14 @@
 #pragma once
-// The runtime carries the engine's decisions out (DESIGN.md: "the runtime never decides"). It
-// folds observations in (probe rounds from the Monitor, hypervisor events, action outcomes, admin
-// commands), asks engine::decide() what to do, writes each action to the store as an intent
-// before it runs and its outcome after (invariant 3), and runs it through its ports. It is the
-// AdminApi the local API serves. Thread-safe: one mutex; blocking work runs on the Executor.
+// The runtime carries the engine's decisions out; it never decides itself (docs/engine.md: the
+// engine is pure). It folds observations in (probe rounds from the Monitor, hypervisor events,
+// action outcomes, admin commands), asks engine::decide() what to do, writes each action to the
+// store as an intent before it runs and its outcome after (docs/invariants.md, invariant 3), and
+// runs it through its ports. It is the AdminApi the local API serves.
+//
+// Threads (docs/daemon.md, "What runs"): one decision loop (DecisionLoop.h) owns the state and is
+// the only caller of decide() and of the store's commit. Every other entry point queues its input
+// for that loop and returns at once; the AdminApi calls wait for the loop's answer, at most
+// 8 s. Blocking work runs on two executors: fences on their own, everything else on the other.
 #include "faxover/hypervisor/Hypervisor.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/engine/Decision.h"
@@ -12,14 +17,15 @@
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
 #include "faxover/orchestrator/ports/TelcoHooks.h"
+#include "faxover/orchestrator/runtime/DecisionLoop.h"
 #include "faxover/orchestrator/runtime/Ports.h"
 #include "faxover/orchestrator/store/Store.h"
 #include "faxover/policies/Policy.h"
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +36,8 @@ struct RuntimePorts {
     hv::Hypervisor& hypervisor;
     store::Store& store;
     ports::FenceAgent& fenceAgent;
-    Executor& executor;
+    Executor& executor;       // starts, migrations, cold moves, licence steps, telco hooks
+    Executor& fenceExecutor;  // fence attempts only: a long migration never delays a fence
     StateLog& log;
     const hv::Clock& clock;  // steady time: fence backoff
     const WallClock& wall;   // wall time: store, audit, "since"
@@ -38,7 +45,8 @@ struct RuntimePorts {
     ports::TelcoHooks& telcoHooks;
 };
 
-// What one monitoring round saw of one host (the Monitor gathers it without holding any lock).
+// What one monitoring round saw of one host (the Monitor gathers it on its own threads; the round
+// goes to the decision loop as a value).
 struct HostRound {
     std::string host{};
     engine::ProbeRound probe{};
@@ -83,20 +91,35 @@ struct FenceRetry {
 
 class Runtime final : public api::AdminApi {
 public:
+    // Mode::Thread: the loop has a thread of its own (the daemon). Mode::Manual: whoever drives the
+    // runtime runs the loop with drain() (the scenario simulator: deterministic).
     Runtime(RuntimePorts ports, std::shared_ptr<const policy::Policy> policy, std::string policyFile,
-            FenceRetry fenceRetry = {});
-    ~Runtime() override;
+            FenceRetry fenceRetry = {}, DecisionLoop::Mode mode = DecisionLoop::Mode::Thread);
+    ~Runtime() override;  // stop()
+
+    // Stops deciding: input is ignored from now on, the executors' work under way comes back (its
+    // outcomes are recorded), then the loop stops and is joined. Nothing runs after it returns.
+    // Not from the loop's thread.
+    void stop();
+    // How long the AdminApi calls wait for the decision loop: under the API's 10 s request deadline.
+    static constexpr std::chrono::milliseconds kAnswerBound{8000};
+    void setAnswerBound(std::chrono::milliseconds bound);  // tests
+    // Returns once everything queued before it has been taken (Manual mode: runs it on the caller's
+    // thread, and what that queues, until nothing is left).
+    void drain();
 
     // Loads what the store remembers (service states, maintenance, confirmed fences) and closes
     // the intents a killed daemon left open, keeping their targets as hosts that may run the VM.
     hv::Result<void> resume();
 
-    // A new policy (SIGHUP). Hosts and services that left it are forgotten; trackers of hosts
+    // A new policy (SIGHUP), queued for the loop. Hosts and services that left it are forgotten; trackers of hosts
     // that stay keep their counts.
     void replacePolicy(std::shared_ptr<const policy::Policy> policy);
     std::shared_ptr<const policy::Policy> policy() const;
 
-    void observeRound(const RoundObservation& round);
+    // These queue their input for the decision loop and return at once (libvirt's event thread
+    // only enqueues: its keepalives never wait for a decision or a commit).
+    void observeRound(RoundObservation round);
     void onHypervisorEvent(const hv::HypervisorEvent& event);
     // Retries fencing whose backoff ran out; called by the monitor loop between rounds too.
     void tick();

@@ -1,4 +1,4 @@
-// Verb names (the wire and the CLI share them), the argument rules of each verb, and the answers
+// The argument rules of each verb, and the answers
 // of the optional AdminApi calls for implementors that do not offer them.
 #include "faxover/orchestrator/api/AdminApi.h"
 
@@ -9,19 +9,6 @@
 namespace faxover::orchestrator::api {
 
 namespace {
-
-constexpr std::array kVerbNames = {
-    std::pair{Verb::Migrate, "migrate"},
-    std::pair{Verb::Failover, "failover"},
-    std::pair{Verb::Failback, "failback"},
-    std::pair{Verb::MaintenanceEnable, "maintenance-enable"},
-    std::pair{Verb::MaintenanceDisable, "maintenance-disable"},
-    std::pair{Verb::Suspend, "suspend"},
-    std::pair{Verb::Resume, "resume"},
-    std::pair{Verb::Stop, "stop"},
-    std::pair{Verb::FenceConfirm, "fence-confirm"},
-    std::pair{Verb::Demote, "demote"},
-};
 
 enum class Need { Required, Optional, Refused };
 
@@ -58,20 +45,6 @@ hv::Result<void> checkOne(Verb verb, const char* field, const std::string& value
 }
 
 }  // namespace
-
-const char* toString(Verb verb) {
-    for (const auto& [known, name] : kVerbNames) {
-        if (known == verb) return name;
-    }
-    return "unknown";
-}
-
-std::optional<Verb> verbNamed(const std::string& name) {
-    for (const auto& [verb, known] : kVerbNames) {
-        if (name == known) return verb;
-    }
-    return std::nullopt;
-}
 
 hv::Result<void> checkArguments(const AdminCommand& command) {
     const ArgumentRule rule = ruleFor(command.verb);

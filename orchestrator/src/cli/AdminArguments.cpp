@@ -11,7 +11,7 @@ namespace faxover::orchestrator {
 
 namespace {
 
-using api::Verb;
+using engine::Verb;
 
 // What follows a command's words on the command line.
 enum class Operands { None, Service, ServiceAndOptionalHost, Host };
@@ -75,7 +75,7 @@ hv::Result<void> commandFrom(const std::vector<std::string>& words, AdminInvocat
         invocation.query = shape->query;
         return hv::ok();
     }
-    api::AdminCommand command{*shape->verb, {}, {}, {}};
+    engine::AdminCommand command{*shape->verb, {}, {}, {}};
     if (shape->operands == Operands::Host) {
         command.host = operands[0];
     } else {

@@ -11,7 +11,7 @@ CommandVerdict accept(std::string message) { return {true, std::move(message)}; 
 
 }  // namespace
 
-CommandVerdict Decider::applyCommand(const api::AdminCommand& command) {
+CommandVerdict Decider::applyCommand(const AdminCommand& command) {
     const policy::ServicePolicy* service = servicePolicy(command.service);
     if (service == nullptr) return refuse("unknown service '" + command.service + "'");
     const std::string& name = service->name;
@@ -22,36 +22,36 @@ CommandVerdict Decider::applyCommand(const api::AdminCommand& command) {
     const std::string by = " by " + command.actor;
 
     switch (command.verb) {
-    case api::Verb::Suspend:
+    case Verb::Suspend:
         if (memory.state == ServiceState::Suspended) return refuse(name + " is already suspended");
         commanded_.insert(name);
         setState(name, ServiceState::Suspended, "monitoring suspended" + by);
         return accept(name + ": monitoring suspended; nothing will be done to it until 'faxover resume " + name + "'");
-    case api::Verb::Stop:
+    case Verb::Stop:
         if (memory.state == ServiceState::Stopped) return refuse(name + " is already stopped");
         commanded_.insert(name);
         setState(name, ServiceState::Stopped, "monitoring and sync stopped" + by);
         return accept(name + ": monitoring and sync stopped; the VM is left as it is");
-    case api::Verb::Resume:
+    case Verb::Resume:
         if (!heldByAdmin(memory.state))
             return refuse(name + " is " + state + ", not suspended, stopped or in error: nothing to resume");
         memory.restarts = memory.relocations = memory.migrationFailures = 0;
         setState(name, ServiceState::Unknown, "resumed" + by);
         return accept(name + ": monitoring resumed");  // evaluated later in this decision
-    case api::Verb::Migrate:
+    case Verb::Migrate:
         return migrateCommand(*service, command);
-    case api::Verb::Failover:
+    case Verb::Failover:
         return failoverCommand(*service, command);
-    case api::Verb::Failback:
+    case Verb::Failback:
         return failbackCommand(*service, command);
-    case api::Verb::Demote:
+    case Verb::Demote:
         return demoteCommand(*service, command);
     default:
         return refuse("not a service command");  // host verbs are the runtime's
     }
 }
 
-CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
     ServiceMemory& memory = memoryOf(name);
     if (heldByAdmin(memory.state))
@@ -74,7 +74,7 @@ CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, con
     return accept(name + ": live migration " + source + " -> " + target.host + " started");
 }
 
-CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
     ServiceMemory& memory = memoryOf(name);
     if (memory.state == ServiceState::Suspended || memory.state == ServiceState::Stopped)
@@ -103,7 +103,7 @@ CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, co
                   (target.board.empty() ? "" : " (board " + target.board + ")") + " started");
 }
 
-CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
     ServiceMemory& memory = memoryOf(name);
     if (service.preferredHosts.empty() && service.preferredSites.empty())

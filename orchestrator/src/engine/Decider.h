@@ -30,10 +30,10 @@ private:
     void resetCountersWhenStable(const policy::ServicePolicy& service);
 
     // ---- Commands.cpp
-    CommandVerdict applyCommand(const api::AdminCommand& command);
-    CommandVerdict migrateCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
-    CommandVerdict failoverCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
-    CommandVerdict failbackCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
+    CommandVerdict applyCommand(const AdminCommand& command);
+    CommandVerdict migrateCommand(const policy::ServicePolicy& service, const AdminCommand& command);
+    CommandVerdict failoverCommand(const policy::ServicePolicy& service, const AdminCommand& command);
+    CommandVerdict failbackCommand(const policy::ServicePolicy& service, const AdminCommand& command);
 
     // ---- Recovery.cpp
     void evaluateNotRunning(const policy::ServicePolicy& service);
@@ -87,7 +87,7 @@ private:
     void moveSeats(const std::string& service, const std::string& host, bool reapply, const std::string& why);
     void ledgerChange(LedgerChange change);
     void finishLicenceStep(const FinishedAction& finished);
-    CommandVerdict demoteCommand(const policy::ServicePolicy& service, const api::AdminCommand& command);
+    CommandVerdict demoteCommand(const policy::ServicePolicy& service, const AdminCommand& command);
 
     // ---- Boards.cpp (docs/boards.md, invariant 4)
     // The service's telephony, from its definition on the host it runs or last ran on (cached).

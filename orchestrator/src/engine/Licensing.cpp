@@ -346,7 +346,7 @@ void Decider::finishLicenceStep(const FinishedAction& finished) {
                  true);
 }
 
-CommandVerdict Decider::demoteCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict Decider::demoteCommand(const policy::ServicePolicy& service, const AdminCommand& command) {
     std::vector<SeatHolding> promotions;
     for (const auto& seat : seats_)
         if (seat.service == service.name && !seat.onBehalfOf.empty()) promotions.push_back(seat);

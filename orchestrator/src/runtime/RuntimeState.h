@@ -95,7 +95,7 @@ struct Runtime::State {
     };
     // Decides, stores the decision (with `audit`'s row for the first verdict), then dispatches. When
     // the store refuses, nothing runs and every verdict is a refusal that says so.
-    std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {},
+    std::vector<engine::CommandVerdict> reconcile(const std::vector<engine::AdminCommand>& commands = {},
                                                   const CommandAudit* audit = nullptr);
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
@@ -139,7 +139,7 @@ struct Runtime::State {
     // After a board move succeeded: the definition and what the engine reads from it name the new board.
     void noteBoardMoved(ServiceEntry& service, const engine::Action& action);
     void noteDefinition(ServiceEntry& service, std::string xml);  // definitionXml and its PCI hostdevs
-    engine::EngineInput decisionInput(const std::vector<api::AdminCommand>& commands);
+    engine::EngineInput decisionInput(const std::vector<engine::AdminCommand>& commands);
     // A cold move's expected outage, from the journal's last cold move of the service.
     void estimateOutage(api::PlannedMove& move) const;
 

@@ -3,6 +3,7 @@
 // local API server (Poco HTTP) exposes exactly this; the CLI is its client; the runtime
 // implements it. Plain values, no HTTP or JSON here (api/Json.h maps them to the wire).
 #include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/engine/AdminCommand.h"
 
 #include <chrono>
 #include <cstdint>
@@ -44,31 +45,12 @@ struct ClusterStatus {
     bool operator==(const ClusterStatus&) const = default;
 };
 
-enum class Verb {
-    Migrate,             // live-migrate service to host (host empty: the engine picks)
-    Failover,            // move service now, by the recovery the policy allows
-    Failback,            // move service back to its preferred host
-    MaintenanceEnable,   // drain host: live-migrate its services away, take nothing new
-    MaintenanceDisable,
-    Suspend,             // pause monitoring of service (IPFX: data sync goes on)
-    Resume,              // monitor service again
-    Stop,                // stop monitoring and sync of service (the VM is left as it is)
-    FenceConfirm,        // an admin confirms host is powered off (manual fencing)
-    Demote,              // a promoted standby gives back the seats it holds for its primaries
-};
-const char* toString(Verb verb);  // "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
-std::optional<Verb> verbNamed(const std::string& name);
-
-struct AdminCommand {
-    Verb verb = Verb::Migrate;
-    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop, Demote
-    std::string host{};     // Migrate (optional), Maintenance*, FenceConfirm
-    // Who asked, for the audit log; set by the server, never taken from the request body:
-    //   "admin:NAME"      over the unix socket, NAME from the peer's uid (SO_PEERCRED)
-    //   "tcp:admin:NAME"  over loopback TCP, NAME as the client claims it (X-Faxover-User): unverified
-    std::string actor{};
-    bool operator==(const AdminCommand&) const = default;
-};
+// The admin API carries the engine's own command and verbs (engine/AdminCommand.h): the engine
+// decides on them and must not depend on this layer. Named here too because every admin-API
+// signature, its server, client and the CLI speak of them.
+using engine::AdminCommand;
+using engine::Verb;
+using engine::verbNamed;
 
 // InvalidArgument when the verb's service or host is missing, or one is given that it does not
 // take. The server checks this before the AdminApi sees the command.

@@ -21,8 +21,7 @@ CommandVerdict AdminCommands::apply(const AdminCommand& command) {
     const std::string& name = service->name;
     ServiceMemory& memory = context_.memoryOf(name);
     const std::string state = toString(memory.state);
-    if (context_.busy(name))
-        return refuse(name + " is " + state + " (" + memory.reason + "); wait until that ends");
+    if (context_.busy(name)) return refuse(name + " is " + state + " (" + memory.reason + "); wait until that ends");
     const std::string by = " by " + command.actor;
 
     switch (command.verb) {

@@ -20,8 +20,9 @@ BoardBook::BoardBook(DecisionContext& context, BoardLedger boards) : context_(co
     for (const auto& [name, index] : context_.services()) {
         if (index.policy == nullptr) continue;
         const bool board = index.policy->telephony == policy::TelephonyMode::Board;
-        const bool seen = index.observed != nullptr &&
-                          (!index.observed->pciHostdevs.empty() || (index.observed->guest && !index.observed->guest->telephony.empty()));
+        const bool seen =
+            index.observed != nullptr && (!index.observed->pciHostdevs.empty() ||
+                                          (index.observed->guest && !index.observed->guest->telephony.empty()));
         const bool alerted = index.remembered != nullptr && !index.remembered->telephonyAlert.empty();
         if (board || seen || alerted) telephonySubjects_.push_back(index.policy);
     }
@@ -40,9 +41,9 @@ const Telephony& BoardBook::telephonyOf(const policy::ServicePolicy& service) co
     const std::string& where = copies.size() == 1 ? copies.front() : context_.current(service.name).host;
     const HostObservation* seenHost = where.empty() ? nullptr : context_.host(where);
     static const std::optional<std::vector<ObservedBoard>> kNotInventoried{};
-    Telephony telephony = detectTelephony(context_.policy(), service, seenHost == nullptr ? nullptr : context_.hostPolicy(where), seen.pciHostdevs,
-                                          seenHost == nullptr ? kNotInventoried : seenHost->boards,
-                                          seen.guest ? seen.guest->telephony : "");
+    Telephony telephony = detectTelephony(
+        context_.policy(), service, seenHost == nullptr ? nullptr : context_.hostPolicy(where), seen.pciHostdevs,
+        seenHost == nullptr ? kNotInventoried : seenHost->boards, seen.guest ? seen.guest->telephony : "");
     return telephony_.emplace(service.name, std::move(telephony)).first->second;
 }
 
@@ -56,8 +57,8 @@ void BoardBook::alertOnTelephonyDisagreement(const policy::ServicePolicy& servic
     context_.memoryOf(service.name).telephonyAlert = disagreement;
     if (!disagreement.empty())
         context_.log({"service " + service.name,
-                            "telephony: " + disagreement + "; Faxover acts on the definition: set 'telephony' in the policy",
-                            true});
+                      "telephony: " + disagreement + "; Faxover acts on the definition: set 'telephony' in the policy",
+                      true});
 }
 
 std::optional<BoardNeed> BoardBook::boardNeed(const policy::ServicePolicy& service) const {
@@ -94,7 +95,8 @@ BoardReservation* BoardBook::reservation(const std::string& hostName, const std:
     return found == boards_.end() ? nullptr : &*found;
 }
 
-void BoardBook::boardLog(const std::string& hostName, const std::string& board, const std::string& message, bool alert) {
+void BoardBook::boardLog(const std::string& hostName, const std::string& board, const std::string& message,
+                         bool alert) {
     context_.log({"board " + hostName + " " + board, message, alert});
 }
 
@@ -128,7 +130,8 @@ bool BoardBook::usedByOtherVm(const std::string& hostName, const std::string& bo
     });
 }
 
-std::optional<std::string> BoardBook::boardForRestart(const policy::ServicePolicy& service, const std::string& hostName) {
+std::optional<std::string> BoardBook::boardForRestart(const policy::ServicePolicy& service,
+                                                      const std::string& hostName) {
     const Telephony& telephony = telephonyOf(service);
     if (!telephony.board) return std::string();
     // The board its definition names there or, when Faxover has not read the definition, the one
@@ -142,9 +145,11 @@ std::optional<std::string> BoardBook::boardForRestart(const policy::ServicePolic
     if (held == nullptr) return board;
     if (held->service != service.name) return std::nullopt;
     // Its own board on its way back to the host driver: wait for the release to finish first.
-    const bool releaseUnderWay = std::any_of(context_.input().inFlight.begin(), context_.input().inFlight.end(), [&](const Action& action) {
-        return action.kind == ActionKind::ReleaseBoard && action.host == hostName && action.board == held->pciAddress;
-    });
+    const bool releaseUnderWay =
+        std::any_of(context_.input().inFlight.begin(), context_.input().inFlight.end(), [&](const Action& action) {
+            return action.kind == ActionKind::ReleaseBoard && action.host == hostName &&
+                   action.board == held->pciAddress;
+        });
     if (releaseUnderWay) return std::nullopt;
     return board;
 }
@@ -154,19 +159,19 @@ void BoardBook::rerouteTelco(const Action& move, const std::string& fromHost) {
     const bool moved = fromHost != move.host || (!move.fromBoard.empty() && move.fromBoard != move.board);
     if (service == nullptr || !service->telcoHook || !moved) return;
     context_.act(Action{ActionKind::RerouteTelco, move.service, move.host, fromHost,
-                                  "board " + move.fromBoard + " on " + fromHost + " -> " + move.board + " on " + move.host,
-                                  move.actor, "", move.board, move.fromBoard});
+                        "board " + move.fromBoard + " on " + fromHost + " -> " + move.board + " on " + move.host,
+                        move.actor, "", move.board, move.fromBoard});
 }
 
 void BoardBook::finishAction(const FinishedAction& finished) {
     const Action& action = finished.action;
     if (action.kind == ActionKind::RerouteTelco) {
         context_.log({"service " + action.service,
-                            finished.succeeded ? "telco hook after the move to " + action.host + ": " + finished.message
-                                               : "telco hook after the move to " + action.host + " failed: " +
-                                                     finished.message + "; the trunk may still point at " +
-                                                     action.source + ": reroute it by hand",
-                            !finished.succeeded});
+                      finished.succeeded
+                          ? "telco hook after the move to " + action.host + ": " + finished.message
+                          : "telco hook after the move to " + action.host + " failed: " + finished.message +
+                                "; the trunk may still point at " + action.source + ": reroute it by hand",
+                      !finished.succeeded});
         return;
     }
     BoardReservation* held = reservation(action.host, action.board);
@@ -231,12 +236,14 @@ void BoardBook::settle() {
             (where->health != HostHealthState::Ok && where->health != HostHealthState::Degraded))
             continue;
         if (mayStillUse(held)) continue;
-        const bool underWay = std::any_of(context_.input().inFlight.begin(), context_.input().inFlight.end(), [&](const Action& action) {
-            return action.kind == ActionKind::ReleaseBoard && action.host == held.host && action.board == held.pciAddress;
-        });
+        const bool underWay =
+            std::any_of(context_.input().inFlight.begin(), context_.input().inFlight.end(), [&](const Action& action) {
+                return action.kind == ActionKind::ReleaseBoard && action.host == held.host &&
+                       action.board == held.pciAddress;
+            });
         if (underWay || (held.releaseFailed && context_.now() - held.since < kReleaseRetry)) continue;
-        context_.act(Action{ActionKind::ReleaseBoard, held.service, held.host, "",
-                                      "released by " + held.service, "daemon", "", held.pciAddress, ""});
+        context_.act(Action{ActionKind::ReleaseBoard, held.service, held.host, "", "released by " + held.service,
+                            "daemon", "", held.pciAddress, ""});
     }
 }
 

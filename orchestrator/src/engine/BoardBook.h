@@ -30,7 +30,8 @@ public:
     // One alert per new disagreement between a service's policy, definition and guest.
     void alertOnTelephonyDisagreements();
     // Reserves `board` on `host` for the service; the service's other reservations are released.
-    void reserveBoard(const std::string& service, const std::string& host, const std::string& board, const std::string& why);
+    void reserveBoard(const std::string& service, const std::string& host, const std::string& board,
+                      const std::string& why);
     // The board a restart on `host` gets ("" for SR140), or nullopt when it cannot have one there.
     std::optional<std::string> boardForRestart(const policy::ServicePolicy& service, const std::string& host);
     // After a board move: the service's telco hook, beside it (it does not occupy the service).

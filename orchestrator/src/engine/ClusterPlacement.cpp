@@ -102,22 +102,24 @@ ClusterView ClusterPlacement::buildClusterView() const {
     return view;
 }
 
-ServiceToPlace ClusterPlacement::placementRequest(const policy::ServicePolicy& service, const std::string& exclude) const {
+ServiceToPlace ClusterPlacement::placementRequest(const policy::ServicePolicy& service,
+                                                  const std::string& exclude) const {
     const auto& seen = context_.observed(service.name);
     ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {}, boards_.boardNeed(service)};
     if (!exclude.empty()) request.excludedHosts.push_back(exclude);
     return request;
 }
 
-Placement ClusterPlacement::pickTarget(const policy::ServicePolicy& service, const std::string& exclude, std::string& why,
-                              const std::string& only) {
+Placement ClusterPlacement::pickTarget(const policy::ServicePolicy& service, const std::string& exclude,
+                                       std::string& why, const std::string& only) {
     // The service may still be listed on its own host in the view: harmless, since placement never
     // counts a service as conflicting with itself and that host is excluded. So no copy of the
     // whole view, only a one-host view when the choice is restricted.
     const ClusterView& whole = clusterView();
     ClusterView restricted;
     if (!only.empty())
-        if (auto slot = viewSlot_.find(only); slot != viewSlot_.end()) restricted.hosts.push_back(whole.hosts[slot->second]);
+        if (auto slot = viewSlot_.find(only); slot != viewSlot_.end())
+            restricted.hosts.push_back(whole.hosts[slot->second]);
     const PlacementPlan plan =
         planPlacement(context_.policy(), only.empty() ? whole : restricted, {placementRequest(service, exclude)});
     if (const Placement* placement = plan.placementOf(service.name)) return *placement;

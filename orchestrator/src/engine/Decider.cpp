@@ -46,7 +46,8 @@ Decision Decider::run() {
 
 void Decider::rememberNewServices() {
     for (const auto& service : context_.policy().services)
-        if (context_.indexOf(service.name)->remembered == nullptr) context_.memoryOf(service.name).since = context_.now();
+        if (context_.indexOf(service.name)->remembered == nullptr)
+            context_.memoryOf(service.name).since = context_.now();
 }
 
 void Decider::applyOutcomes() {

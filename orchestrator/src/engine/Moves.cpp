@@ -30,8 +30,9 @@ void Moves::move(const policy::ServicePolicy& service, const std::string& from, 
         boards = ", board " + (action.fromBoard.empty() ? "?" : action.fromBoard) + " -> " + to.board;
     }
     context_.act(std::move(action));
-    context_.setState(service.name, ServiceState::Migrating,
-             reason + (live ? ": live migration " : ": cold move (" + blocker + ") ") + from + " -> " + to.host + boards);
+    context_.setState(
+        service.name, ServiceState::Migrating,
+        reason + (live ? ": live migration " : ": cold move (" + blocker + ") ") + from + " -> " + to.host + boards);
 }
 
 }  // namespace faxover::orchestrator::engine

@@ -29,7 +29,9 @@ void Outcomes::apply(const FinishedAction& finished) {
         if (finished.succeeded && !action.board.empty()) boards_.rerouteTelco(action, memory.host);
         memory.host = action.host;
         if (finished.succeeded) seats_.startedOn(action.service, action.host, "started on " + action.host);
-        else context_.setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure, true);
+        else
+            context_.setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure,
+                              true);
         return;
     case ActionKind::LiveMigrate:
     case ActionKind::ColdMove: {
@@ -48,9 +50,9 @@ void Outcomes::apply(const FinishedAction& finished) {
         if (live) ++memory.migrationFailures;
         // Where it runs now is for the next evaluation to see: a failed live migration leaves it on
         // the source; a failed cold move may have stopped it there.
-        context_.setState(action.service, live ? ServiceState::Ok : ServiceState::Failure,
-                 std::string(live ? "live migration" : "cold move") + " to " + action.host + " failed" + failure,
-                 true);
+        context_.setState(
+            action.service, live ? ServiceState::Ok : ServiceState::Failure,
+            std::string(live ? "live migration" : "cold move") + " to " + action.host + " failed" + failure, true);
         return;
     }
     }

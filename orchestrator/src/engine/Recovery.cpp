@@ -55,14 +55,15 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     }
     if (!awaitingAdmin.empty()) {
         context_.setState(service.name, ServiceState::Failure,
-                 "host " + joined(awaitingAdmin) + " failed; automatic fencing is not possible: confirm it is off " +
-                     "with 'faxover fence confirm " + awaitingAdmin.front() + "'",
-                 true);
+                          "host " + joined(awaitingAdmin) +
+                              " failed; automatic fencing is not possible: confirm it is off " +
+                              "with 'faxover fence confirm " + awaitingAdmin.front() + "'",
+                          true);
         return;
     }
     if (!fencing.empty()) {
         context_.setState(service.name, ServiceState::Failure,
-                 "host " + joined(fencing) + " failed; fencing before restart elsewhere");
+                          "host " + joined(fencing) + " failed; fencing before restart elsewhere");
         // Its board elsewhere is held for it while the fence runs (placeWaitingServices).
         if (boards_.boardNeed(service)) awaitingFence_.push_back({service.name, memory.host, ""});
         return;
@@ -70,11 +71,11 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     if (!waiting.empty()) {
         if (neverPlaced) {
             context_.setState(service.name, ServiceState::Unknown,
-                     "waiting for " + joined(waiting) + " to answer before starting it anywhere");
+                              "waiting for " + joined(waiting) + " to answer before starting it anywhere");
         } else {
             context_.setState(service.name, ServiceState::Suspect,
-                     "out of sight: " + joined(waiting) +
-                         " unreachable but not failed; no restart elsewhere until it answers or is fenced");
+                              "out of sight: " + joined(waiting) +
+                                  " unreachable but not failed; no restart elsewhere until it answers or is fenced");
         }
         return;
     }
@@ -103,10 +104,10 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         return;
     }
     context_.setState(service.name, ServiceState::Error,
-             "stopped on " + memory.host + " and gave up: " + std::to_string(service.maxRestart) +
-                 " restarts in place and " + std::to_string(service.maxRelocate) +
-                 " relocations used; 'faxover failover' or 'resume' retries",
-             true);
+                      "stopped on " + memory.host + " and gave up: " + std::to_string(service.maxRestart) +
+                          " restarts in place and " + std::to_string(service.maxRelocate) +
+                          " relocations used; 'faxover failover' or 'resume' retries",
+                      true);
 }
 
 void Recovery::placeWaitingServices() {
@@ -135,11 +136,13 @@ void Recovery::placeWaitingServices() {
     }
     std::erase_if(toPlace_, [](const PlacementRequest& request) { return request.service.empty(); });
     std::vector<ServiceToPlace> requests;
-    for (const auto& request : toPlace_) requests.push_back(placement_.placementRequest(*context_.servicePolicy(request.service), request.exclude));
+    for (const auto& request : toPlace_)
+        requests.push_back(placement_.placementRequest(*context_.servicePolicy(request.service), request.exclude));
     // Boards go by priority too: a board service whose host is being fenced now takes part in the
     // plan, so that a lower-priority one does not take the board it will need in a moment. It is
     // only planned, never started, here; once its fence waits for an admin, it holds nothing.
-    const bool boardsWanted = std::any_of(requests.begin(), requests.end(), [](const auto& r) { return r.board.has_value(); });
+    const bool boardsWanted =
+        std::any_of(requests.begin(), requests.end(), [](const auto& r) { return r.board.has_value(); });
     if (boardsWanted)
         for (const auto& waiting : awaitingFence_)
             requests.push_back(placement_.placementRequest(*context_.servicePolicy(waiting.service), waiting.exclude));
@@ -160,7 +163,7 @@ void Recovery::placeWaitingServices() {
             }
             context_.act(std::move(start));
             context_.setState(request.service, ServiceState::Recovering,
-                     request.reason + ": starting on " + placement->host + board);
+                              request.reason + ": starting on " + placement->host + board);
             continue;
         }
         for (const auto& unplaced : plan.unplaced) {
@@ -169,9 +172,9 @@ void Recovery::placeWaitingServices() {
             if (seats_.promoteStandby(*context_.servicePolicy(request.service), whyNot)) continue;
             const bool fenced = !memory.host.empty() && context_.host(memory.host) != nullptr &&
                                 context_.host(memory.host)->fence == FenceStatus::Confirmed;
-            context_.setState(request.service, fenced ? ServiceState::Fenced : ServiceState::Failure,
-                     request.reason + "; stays down: " + unplaced.explain() + (whyNot.empty() ? "" : "; " + whyNot),
-                     true);
+            context_.setState(
+                request.service, fenced ? ServiceState::Fenced : ServiceState::Failure,
+                request.reason + "; stays down: " + unplaced.explain() + (whyNot.empty() ? "" : "; " + whyNot), true);
         }
     }
     // Refused once the seats are given out, so the alert names every holder.
@@ -192,8 +195,8 @@ void Recovery::restartInPlace(const policy::ServicePolicy& service, const std::s
     }
     context_.act(std::move(start));
     context_.setState(service.name, ServiceState::Recovering,
-             "stopped on " + host + "; restart in place " + std::to_string(memory.restarts) + " of " +
-                 std::to_string(service.maxRestart));
+                      "stopped on " + host + "; restart in place " + std::to_string(memory.restarts) + " of " +
+                          std::to_string(service.maxRestart));
 }
 
 void Recovery::requestFence(const std::string& hostName, const std::string& service) {

@@ -21,7 +21,7 @@ public:
     void evaluateNotRunning(const policy::ServicePolicy& service);
     // Starts what evaluateNotRunning() noted: seats first, then hosts, highest priority first.
     void placeWaitingServices();
-    // Services no host can be running (invariant 2 checked) and that are not starting now: their
+    // Services no host can be running (docs/invariants.md §2 checked) and that are not starting now: their
     // seats go back (SeatBook::settle).
     const std::set<std::string>& downForSure() const { return downForSure_; }
 

@@ -84,10 +84,10 @@ void SeatBook::ledgerChange(LedgerChange change) {
     }
     if (change.event != LedgerEvent::Refuse)  // a refusal's reason is already on the service's line
         context_.log({"licence " + change.licence,
-                            std::string(toString(change.event)) + " " + change.service +
-                                (change.onBehalfOf.empty() ? "" : " for " + change.onBehalfOf) +
-                                (change.host.empty() ? "" : " on " + change.host) + ": " + change.reason,
-                            change.event == LedgerEvent::ApplyFailed});
+                      std::string(toString(change.event)) + " " + change.service +
+                          (change.onBehalfOf.empty() ? "" : " for " + change.onBehalfOf) +
+                          (change.host.empty() ? "" : " on " + change.host) + ": " + change.reason,
+                      change.event == LedgerEvent::ApplyFailed});
     changes_.push_back(std::move(change));
 }
 
@@ -158,7 +158,8 @@ bool SeatBook::licensedOn(const policy::ServicePolicy& service, const std::strin
     const ServiceMemory& memory = context_.current(service.name);
     if (memory.reason.starts_with(applyFailedReason(licence->id, host)) && context_.now() - memory.since < kApplyRetry)
         return false;  // the alert is out; retry later
-    context_.act(Action{ActionKind::ApplyLicence, service.name, host, "", "activate licence " + licence->id + " on " + host});
+    context_.act(
+        Action{ActionKind::ApplyLicence, service.name, host, "", "activate licence " + licence->id + " on " + host});
     context_.setState(service.name, ServiceState::Recovering, applyingReason(licence->id, host));
     return false;
 }
@@ -205,14 +206,16 @@ void SeatBook::applyPromotions(const policy::ServicePolicy& standby, const std::
             context_.now() - primary.since < kApplyRetry)
             continue;
         context_.act(Action{ActionKind::ApplyLicence, standby.name, host, "",
-                   "activate licence " + seat.licence + " on " + host + " for " + seat.onBehalfOf, "daemon",
-                   seat.onBehalfOf});
-        context_.setState(seat.onBehalfOf, ServiceState::Recovering, takingReason(*holding(seat.service, seat.onBehalfOf)));
+                            "activate licence " + seat.licence + " on " + host + " for " + seat.onBehalfOf, "daemon",
+                            seat.onBehalfOf});
+        context_.setState(seat.onBehalfOf, ServiceState::Recovering,
+                          takingReason(*holding(seat.service, seat.onBehalfOf)));
     }
 }
 
 const SeatHolding* SeatBook::substitutedBy(const std::string& primary) const {
-    auto it = std::find_if(seats_.begin(), seats_.end(), [&](const SeatHolding& seat) { return seat.onBehalfOf == primary; });
+    auto it =
+        std::find_if(seats_.begin(), seats_.end(), [&](const SeatHolding& seat) { return seat.onBehalfOf == primary; });
     return it == seats_.end() ? nullptr : &*it;
 }
 
@@ -221,7 +224,8 @@ bool SeatBook::promoteStandby(const policy::ServicePolicy& primary, std::string&
     if (licence == nullptr) return false;
     std::vector<std::string> obstacles;
     for (const auto& standby : context_.policy().services) {
-        if (std::find(standby.standsInFor.begin(), standby.standsInFor.end(), primary.name) == standby.standsInFor.end())
+        if (std::find(standby.standsInFor.begin(), standby.standsInFor.end(), primary.name) ==
+            standby.standsInFor.end())
             continue;
         const auto& copies = context_.activeCopies(standby.name);
         const HostObservation* where = copies.size() == 1 ? context_.host(copies.front()) : nullptr;
@@ -236,7 +240,8 @@ bool SeatBook::promoteStandby(const policy::ServicePolicy& primary, std::string&
         if (where == nullptr) obstacle = "not running";
         else if (where->health != HostHealthState::Ok || where->libvirt != hv::Reachability::Reachable)
             obstacle = "its host " + where->name + " is not healthy";
-        else if (context_.busy(standby.name) || heldByAdmin(context_.current(standby.name).state)) obstacle = toString(context_.current(standby.name).state);
+        else if (context_.busy(standby.name) || heldByAdmin(context_.current(standby.name).state))
+            obstacle = toString(context_.current(standby.name).state);
         else if (standingIn >= standby.standbyCapacity)
             obstacle = "already stands in for " + standingFor + " (capacity " +
                        std::to_string(standby.standbyCapacity) + ")";
@@ -263,7 +268,9 @@ bool SeatBook::promoteStandby(const policy::ServicePolicy& primary, std::string&
         }
         const SeatHolding& taken = *holding(standby.name, primary.name);
         if (taken.applied) context_.setState(primary.name, ServiceState::Failure, standsInReason(taken), true);
-        else context_.setState(primary.name, ServiceState::Recovering, takingReason(taken), true);  // applyPromotions() acts
+        else
+            context_.setState(primary.name, ServiceState::Recovering, takingReason(taken),
+                              true);  // applyPromotions() acts
         return true;
     }
     if (obstacles.empty()) return false;
@@ -279,7 +286,8 @@ void SeatBook::settle(const std::set<std::string>& downForSure) {
         const policy::ServicePolicy* service = context_.servicePolicy(seat.service);
         std::string why;
         if (service == nullptr) why = seat.service + " is no longer in the policy";
-        else if (context_.policy().findLicence(seat.licence) == nullptr) why = "licence " + seat.licence + " is no longer in the policy";
+        else if (context_.policy().findLicence(seat.licence) == nullptr)
+            why = "licence " + seat.licence + " is no longer in the policy";
         else if (seat.onBehalfOf.empty() && seatLicence(*service) != context_.policy().findLicence(seat.licence))
             why = seat.service + " no longer needs licence " + seat.licence;
         else if (!seat.onBehalfOf.empty() &&
@@ -308,7 +316,9 @@ void SeatBook::moveSeats(const std::string& service, const std::string& host, bo
         const std::string from = seat.host;
         seat.host = host;
         seat.since = context_.now();
-        if (reapply) seat.applied = !context_.policy().findLicence(seat.licence) || !context_.policy().findLicence(seat.licence)->apply;
+        if (reapply)
+            seat.applied =
+                !context_.policy().findLicence(seat.licence) || !context_.policy().findLicence(seat.licence)->apply;
         ledgerChange({LedgerEvent::Transfer, seat.licence, service, seat.onBehalfOf, host, from, why});
     }
 }
@@ -322,8 +332,10 @@ void SeatBook::finishStep(const FinishedAction& finished) {
         ledgerChange({LedgerEvent::RevokeRun, licence, action.service, action.onBehalfOf, action.host, "",
                       finished.succeeded ? finished.message : "failed: " + finished.message, action.actor});
         if (!finished.succeeded)
-            context_.log({"service " + action.service, "licence " + licence + " revoke step on " + action.host +
-                                                                  " failed: " + finished.message + "; the seat is given back anyway", true});
+            context_.log({"service " + action.service,
+                          "licence " + licence + " revoke step on " + action.host + " failed: " + finished.message +
+                              "; the seat is given back anyway",
+                          true});
         ledgerChange({LedgerEvent::Revoke, licence, action.service, action.onBehalfOf, action.host, "", action.reason,
                       action.actor});
         return;
@@ -331,21 +343,25 @@ void SeatBook::finishStep(const FinishedAction& finished) {
     if (seat->host != action.host) return;  // it moved while the step ran: applied again there
     if (finished.succeeded) {
         seat->applied = true;
-        ledgerChange({LedgerEvent::Applied, licence, action.service, action.onBehalfOf, action.host, "", finished.message});
-        if (action.onBehalfOf.empty()) context_.setState(action.service, ServiceState::Ok, "licence " + licence + " applied on " + action.host);
+        ledgerChange(
+            {LedgerEvent::Applied, licence, action.service, action.onBehalfOf, action.host, "", finished.message});
+        if (action.onBehalfOf.empty())
+            context_.setState(action.service, ServiceState::Ok, "licence " + licence + " applied on " + action.host);
         else context_.setState(action.onBehalfOf, ServiceState::Failure, standsInReason(*seat));
         return;
     }
-    ledgerChange({LedgerEvent::ApplyFailed, licence, action.service, action.onBehalfOf, action.host, "", finished.message});
+    ledgerChange(
+        {LedgerEvent::ApplyFailed, licence, action.service, action.onBehalfOf, action.host, "", finished.message});
     if (action.onBehalfOf.empty())
         context_.setState(action.service, ServiceState::Failure,
-                 applyFailedReason(licence, action.host) + ": " + finished.message + "; not declared ok, retried in " +
-                     std::to_string(kApplyRetry.count()) + " s",
-                 true);
+                          applyFailedReason(licence, action.host) + ": " + finished.message +
+                              "; not declared ok, retried in " + std::to_string(kApplyRetry.count()) + " s",
+                          true);
     else
         context_.setState(action.onBehalfOf, ServiceState::Failure,
-                 standInFailedReason(action.service, licence, action.host) + ": " + finished.message + "; retried in " + std::to_string(kApplyRetry.count()) + " s",
-                 true);
+                          standInFailedReason(action.service, licence, action.host) + ": " + finished.message +
+                              "; retried in " + std::to_string(kApplyRetry.count()) + " s",
+                          true);
 }
 
 CommandVerdict SeatBook::demote(const policy::ServicePolicy& service, const std::string& actor) {

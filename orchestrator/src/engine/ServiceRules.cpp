@@ -26,7 +26,8 @@ void ServiceRules::evaluate(const policy::ServicePolicy& service) {
     if (copies.size() > 1) {
         std::string where;
         for (const auto& host : copies) where += (where.empty() ? "" : " and ") + host;
-        context_.setState(service.name, ServiceState::Error, "running on " + where + " at once: an admin must stop one", true);
+        context_.setState(service.name, ServiceState::Error, "running on " + where + " at once: an admin must stop one",
+                          true);
         return;
     }
     if (copies.size() == 1) return evaluateRunning(service, copies.front());
@@ -49,8 +50,9 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
         return;  // not ok until it holds its seat here with the licence applied
     } else if (context_.current(service.name).state != ServiceState::Ok || moved) {
         context_.setState(service.name, ServiceState::Ok,
-                 moved && !previous.empty() ? "found running on " + hostName + " (last known on " + previous + ")"
-                                            : "running on " + hostName);
+                          moved && !previous.empty()
+                              ? "found running on " + hostName + " (last known on " + previous + ")"
+                              : "running on " + hostName);
     }
     resetCountersWhenStable(service);
 
@@ -67,22 +69,24 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
     if (!why.empty()) {
         if (migrationFailures >= kMaxMigrationFailures) {
             context_.setState(service.name, ServiceState::Ok,
-                     "cannot leave " + hostName + " (" + why + "): " + std::to_string(migrationFailures) +
-                         " live migrations failed; waiting for an admin",
-                     true);
+                              "cannot leave " + hostName + " (" + why + "): " + std::to_string(migrationFailures) +
+                                  " live migrations failed; waiting for an admin",
+                              true);
             return;
         }
         std::string none;
         const Placement target = placement_.pickTarget(service, hostName, none);
         if (target.host.empty()) {
-            context_.setState(service.name, ServiceState::Ok, "cannot leave " + hostName + " (" + why + "): " + none, true);
+            context_.setState(service.name, ServiceState::Ok, "cannot leave " + hostName + " (" + why + "): " + none,
+                              true);
             return;
         }
         return moves_.move(service, hostName, target, why, "daemon");
     }
     if (service.failback && migrationFailures < kMaxMigrationFailures && moves_.liveMigrationBlocker(service).empty()) {
         const Placement better = placement_.betterPreferredHost(service, hostName);
-        if (!better.host.empty()) moves_.move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
+        if (!better.host.empty())
+            moves_.move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
     }
 }
 
@@ -94,8 +98,8 @@ void ServiceRules::resetCountersWhenStable(const policy::ServicePolicy& service)
     memory.restarts = 0;
     memory.relocations = 0;
     context_.log({"service " + service.name, "stable on " + memory.host + " for " +
-                                                       std::to_string(kStableAfter.count()) +
-                                                       " min: restart and relocation counts reset"});
+                                                 std::to_string(kStableAfter.count()) +
+                                                 " min: restart and relocation counts reset"});
 }
 
 }  // namespace faxover::orchestrator::engine

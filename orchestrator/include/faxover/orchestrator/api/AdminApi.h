@@ -45,16 +45,9 @@ struct ClusterStatus {
     bool operator==(const ClusterStatus&) const = default;
 };
 
-// The admin API carries the engine's own command and verbs (engine/AdminCommand.h): the engine
-// decides on them and must not depend on this layer. Named here too because every admin-API
-// signature, its server, client and the CLI speak of them.
-using engine::AdminCommand;
-using engine::Verb;
-using engine::verbNamed;
-
 // InvalidArgument when the verb's service or host is missing, or one is given that it does not
 // take. The server checks this before the AdminApi sees the command.
-hv::Result<void> checkArguments(const AdminCommand& command);
+hv::Result<void> checkArguments(const engine::AdminCommand& command);
 
 struct CommandReply {
     std::string message{};  // what was accepted, e.g. "fax-a: live migration lab1 -> lab2 planned"
@@ -157,7 +150,7 @@ public:
     virtual ~AdminApi() = default;
     virtual hv::Result<ClusterStatus> status() = 0;
     // Accepts or refuses at once; the work itself goes on in the daemon (watch it with status()).
-    virtual hv::Result<CommandReply> execute(const AdminCommand& command) = 0;
+    virtual hv::Result<CommandReply> execute(const engine::AdminCommand& command) = 0;
     // Every licence of the policy and who holds its seats now.
     virtual hv::Result<std::vector<LicenceView>> licences() = 0;
     // The licence audit log from `since` (everything when unset), oldest first.
@@ -169,7 +162,7 @@ public:
     virtual hv::Result<std::vector<BoardView>> boards();
     // What `command` would do now, without doing it: one PlannedMove per service it concerns.
     // The CLI asks for it before a migration or a maintenance that may move a VM cold.
-    virtual hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command);
+    virtual hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command);
 };
 
 }  // namespace faxover::orchestrator::api

@@ -1,6 +1,8 @@
 # The README's two commands live here: `make demo` and `make test`. Both set up what they need.
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 
 # ccache (Debian's) when present: its cache lives outside the clone (CCACHE_DIR, default
@@ -13,7 +15,7 @@ export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 CMAKE_FLAGS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all setup configure build build-asan demo test test-unit test-lab scenarios-rewrite bench soak clean
+.PHONY: all setup configure build build-asan demo test test-unit test-faxguest fuzz-faxguest test-lab scenarios-rewrite bench soak clean
 
 all: build
 
@@ -30,7 +32,7 @@ build: configure
 # run unsanitized).
 build-asan: setup
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON $(CMAKE_FLAGS)
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests scenario_runner fault_fuzzer
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests faxguest_unit_tests scenario_runner fault_fuzzer
 
 # Two real libvirt hosts, a Linux guest, a live migration with a progress bar. Builds only the demo
 # and what it runs (the daemon, the lab's helpers), not the test suites.
@@ -51,6 +53,18 @@ test-unit: build
 scenarios-rewrite: build
 	$(BUILD)/tests/scenarios/scenario_runner --rewrite $(patsubst %/README,%,$(wildcard tests/scenarios/*/README))
 
+# The guest agent against a real HylaFAX on this machine (root, Debian's hylafax-server).
+test-faxguest: build
+	ctest --test-dir $(BUILD) -L faxguest --output-on-failure
+
+# The protocol parser under libFuzzer (Debian's clang) for FUZZ_SECONDS; not part of `make test` yet.
+fuzz-faxguest: setup
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_faxguest_protocol
+	mkdir -p $(BUILD_FUZZ)/fuzz-corpus
+	$(BUILD_FUZZ)/tests/faxguest/fuzz_faxguest_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  $(BUILD_FUZZ)/fuzz-corpus tests/faxguest/fuzz/seeds
+
 test-lab: build
 	ctest --test-dir $(BUILD) -L lab --output-on-failure
 
@@ -62,7 +76,9 @@ bench: build
 	$(BUILD)/tests/bench/bench_placement
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine
+	$(BUILD)/tests/bench/bench_policy
 	$(BUILD)/tests/bench/bench_lab_failover
+	$(BUILD)/tests/faxguest/bench_faxguest_agent
 
 # Long soaks (not part of `make test`, which runs a short smoke of each): the licence kill -9 test
 # with 20 runs on a lab of its own, and both fault fuzzers over more sequences and seeds. Figures in

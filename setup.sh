@@ -16,10 +16,12 @@ fi
 packages=(
     # build
     build-essential make cmake pkg-config git ccache
-    libvirt-dev libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev catch2 libsqlite3-dev
+    libvirt-dev libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev catch2 libsqlite3-dev libcli11-dev
     # the lab: real libvirtd and QEMU hosts in namespaces, a tiny Linux guest
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
     linux-image-cloud-amd64 busybox-static cpio gzip iproute2 util-linux procps socat
+    # the guest agent's tests: a real HylaFAX server on this machine (make test-faxguest)
+    hylafax-server
 )
 
 missing=()

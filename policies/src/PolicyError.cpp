@@ -7,6 +7,7 @@ std::string PolicyError::toString() const {
     if (line > 0) text += ":" + std::to_string(line) + ":" + std::to_string(column);
     text += ": ";
     if (!key.empty()) text += key + ": ";
+    if (kind == PolicyErrorKind::Warning) text += "warning: ";
     return text + message;
 }
 

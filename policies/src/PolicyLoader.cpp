@@ -3,6 +3,7 @@
 #include "read/Diagnostics.h"
 #include "read/Sections.h"
 #include "read/Symbols.h"
+#include "read/TextCheck.h"
 #include "read/YamlDocument.h"
 
 #include <yaml-cpp/yaml.h>
@@ -29,13 +30,14 @@ PolicyLoad loadPolicyText(std::string_view yaml, std::string_view sourceName) {
     read::Diagnostics diagnostics(std::string(sourceName), yaml);
     // yaml-cpp throws from more places than the parser (conversions, bad subscripts, deep
     // nesting); none of it may escape, whatever the input.
+    if (!read::checkIsText(diagnostics, yaml)) return failed(diagnostics);
     try {
         auto document = read::parseSingleDocument(diagnostics, yaml);
         if (!document) return failed(diagnostics);
         read::Symbols symbols;
         read::Reader reader{diagnostics, symbols};
         Policy policy = read::readPolicy(reader, read::Field{*document, document->Mark(), ""});
-        if (!diagnostics.hasErrors()) return PolicyLoad{std::move(policy), {}};
+        if (!diagnostics.hasErrors()) return PolicyLoad{std::move(policy), {}, diagnostics.takeWarnings()};
     } catch (const YAML::Exception& error) {
         diagnostics.report(error.mark, "", "YAML error: " + error.msg);
     } catch (const std::exception& error) {

@@ -19,8 +19,8 @@ struct ArgumentRule {
 
 ArgumentRule ruleFor(engine::Verb verb) {
     switch (verb) {
-        case engine::Verb::Migrate: return {Need::Required, Need::Optional};
-        case engine::Verb::Failover:
+        case engine::Verb::Migrate:
+        case engine::Verb::Failover: return {Need::Required, Need::Optional};
         case engine::Verb::Failback:
         case engine::Verb::Suspend:
         case engine::Verb::Resume:

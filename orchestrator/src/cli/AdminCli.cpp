@@ -41,7 +41,8 @@ std::string question(const engine::AdminCommand& command, const std::string& con
                (context.empty() ? std::string() : " (" + command.service + " stands in for " + context + ")") +
                ".\nDemote " + command.service + "? [y/N] ";
     }
-    return "Fail over " + command.service + (context.empty() ? "" : " from " + context) + "? [y/N] ";
+    return "Fail over " + command.service + (context.empty() ? "" : " from " + context) +
+           (command.host.empty() ? "" : " to " + command.host) + "? [y/N] ";
 }
 
 std::string hostOf(const api::ClusterStatus& status, const std::string& service) {
@@ -180,8 +181,19 @@ int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, Cl
 int runAdminCli(const std::vector<std::string>& arguments, const std::string& defaultApiAddress, CliConsole& console) {
     auto invocation = parseAdminArguments(arguments, defaultApiAddress);
     if (!invocation) {
-        console.err << "faxover: " << invocation.error().message << "\n(faxover --help lists the commands)\n";
+        console.err << "faxover: " << invocation.error().message << "\n";
+        // A command named without what it needs ("faxover migrate", "faxover license"): its help.
+        auto arguments_help = arguments;
+        arguments_help.push_back("--help");
+        const auto named = parseAdminArguments(arguments_help, defaultApiAddress);
+        const auto top = parseAdminArguments({"--help"}, defaultApiAddress);
+        if (named && top && named.value().help != top.value().help) console.err << *named.value().help;
+        else console.err << "(faxover --help lists the commands)\n";
         return kAdminUsage;
+    }
+    if (invocation.value().help) {
+        console.out << *invocation.value().help;
+        return kAdminOk;
     }
     api::ApiClient client(invocation.value().endpoint);
     return runAdminInvocation(invocation.value(), client, console);

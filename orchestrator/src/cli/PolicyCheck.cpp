@@ -31,6 +31,7 @@ int checkOne(const std::string& file, std::ostream& out, std::ostream& err) {
     if (load.ok()) {
         out << file << ": ok (" << counted(load.policy->hosts.size(), "host") << ", "
             << counted(load.policy->services.size(), "service") << ")\n";
+        for (const auto& warning : load.warnings) out << warning.toString() << "\n";
         return kPolicyCheckOk;
     }
     if (unreadable(load)) {
@@ -55,7 +56,8 @@ int runPolicyCheck(const std::vector<std::string>& files, std::ostream& out, std
 }
 
 int runPolicyCommand(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-    if (!arguments.empty() && (arguments.front() == "--help" || arguments.front() == "-h")) {
+    const auto asksHelp = [](const std::string& word) { return word == "--help" || word == "-h"; };
+    if (std::any_of(arguments.begin(), arguments.end(), asksHelp)) {
         printPolicyUsage(out);
         return kPolicyCheckOk;
     }

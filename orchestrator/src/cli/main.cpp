@@ -2,6 +2,7 @@
 // admin commands (status, migrate, failover, ...) go to the daemon through its local API.
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/AdminCli.h"
+#include "faxover/orchestrator/Completion.h"
 #include "faxover/orchestrator/Daemon.h"
 #include "faxover/orchestrator/HostArgument.h"
 #include "faxover/orchestrator/Inventory.h"
@@ -10,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -23,6 +25,8 @@ void printUsage(std::ostream& out) {
     out << "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS [--insecure-tcp]] [--hook-listen ADDRESS:PORT]\n"
            "       faxover inventory HOST...\n"
            "       faxover policy check FILE...\n"
+           "       faxover completion bash\n"
+           "       faxover help COMMAND...   (the same as faxover COMMAND... --help)\n"
            "       faxover --version\n";
     faxover::orchestrator::printAdminUsage(out);
     out << "HOST is NAME=URI[@MIGRATION_ADDRESS], e.g. lab1=qemu+tcp://198.18.0.11/system@198.18.0.11\n"
@@ -35,6 +39,15 @@ void printUsage(std::ostream& out) {
 }
 
 int runInventory(const std::vector<std::string>& arguments) {
+    if (std::find(arguments.begin(), arguments.end(), "--help") != arguments.end() ||
+        std::find(arguments.begin(), arguments.end(), "-h") != arguments.end()) {
+        std::cout << "usage: faxover inventory HOST...\n"
+                     "HOST is NAME=URI[@MIGRATION_ADDRESS], e.g. lab1=qemu+tcp://198.18.0.11/system@198.18.0.11\n"
+                     "Connects to each host through libvirt and prints reachability, capacity, domains (with\n"
+                     "whether each can live-migrate) and PCI devices.\n"
+                     "Exit status: 0 all hosts read, 1 some host unreachable or unreadable, 2 usage error.\n";
+        return 0;
+    }
     if (arguments.empty()) {
         std::cerr << "faxover inventory: name at least one HOST\n";
         printUsage(std::cerr);
@@ -71,10 +84,22 @@ int runAdmin(const std::vector<std::string>& arguments) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::vector<std::string> arguments(argv + 1, argv + argc);
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    // `faxover help COMMAND...` is `faxover COMMAND... --help`.
+    if (!arguments.empty() && arguments.front() == "help") {
+        arguments.erase(arguments.begin());
+        arguments.push_back("--help");
+    }
     if (arguments.empty() || arguments.front() == "--help" || arguments.front() == "-h") {
         printUsage(arguments.empty() ? std::cerr : std::cout);
         return arguments.empty() ? kExitUsage : 0;
+    }
+    if (arguments.front() == "completion") return faxover::orchestrator::runCompletion({arguments.begin() + 1, arguments.end()});
+    // The completion script asks `faxover --api ADDRESS completion names ...`.
+    if (arguments.size() >= 3 && arguments.front() == "--api" && arguments[2] == "completion") {
+        std::vector<std::string> rest{"--api", arguments[1]};
+        rest.insert(rest.end(), arguments.begin() + 3, arguments.end());
+        return faxover::orchestrator::runCompletion(rest);
     }
     if (arguments.front() == "--version") {
         std::cout << "faxover 0.1.0\n";

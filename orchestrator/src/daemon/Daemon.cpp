@@ -14,6 +14,8 @@
 #include "process/OwnedProcesses.h"
 #include "faxover/policies/PolicyLoader.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <csignal>
 #include <condition_variable>
@@ -38,51 +40,61 @@ struct DaemonOptions {
     bool insecureTcp = false;  // the admin API on loopback TCP, whose callers name themselves
 };
 
-constexpr const char* kUsage =
-    "usage: faxover daemon --policy FILE [--store PATH] [--api ADDRESS [--insecure-tcp]] [--hook-listen ADDRESS:PORT]\n";
-
-std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& arguments, std::ostream& err) {
+// The daemon's options (CLI11). Nothing, after saying what is wrong, for a usage error; `help`
+// is set for --help.
+std::optional<DaemonOptions> parseOptions(const std::vector<std::string>& arguments, std::ostream& out,
+                                          std::ostream& err, bool& help) {
     DaemonOptions options;
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        const std::string& argument = arguments[i];
-        if (argument == "--insecure-tcp") {
-            options.insecureTcp = true;
-            continue;
-        }
-        auto value = [&]() -> std::optional<std::string> {
-            if (i + 1 < arguments.size()) return arguments[++i];
-            err << "faxover daemon: " << argument << " needs a value\n";
-            return std::nullopt;
-        };
-        std::string* into = argument == "--policy"        ? &options.policyFile
-                            : argument == "--store"       ? &options.storePath
-                            : argument == "--api"         ? &options.apiAddress
-                            : argument == "--hook-listen" ? &options.hookAddress
-                                                          : nullptr;
-        if (into != nullptr) {
-            auto given = value();
-            if (!given) return std::nullopt;
-            *into = *given;
-        } else {
-            err << "faxover daemon: unknown argument '" << argument << "'\n";
-            return std::nullopt;
-        }
+    CLI::App app{"Monitors the policy's hosts and recovers its services (docs/daemon.md). SIGHUP reloads the "
+                 "policy; SIGTERM stops.",
+                 "faxover daemon"};
+    app.set_help_flag("-h,--help", "show this help");
+    // An option given twice: the last one counts, as with most Unix tools (and before CLI11).
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    app.add_option("--policy", options.policyFile, "the policy file (docs/policy.md)")->type_name("FILE")->required();
+    app.add_option("--store", options.storePath, "the store (default " + std::string(kDefaultStorePath) + ")")
+        ->type_name("PATH");
+    app.add_option("--api", options.apiAddress,
+                   "the admin API: unix:/PATH (default " + std::string(api::kDefaultApiAddress) +
+                       ") or tcp:127.0.0.1:PORT with --insecure-tcp")
+        ->type_name("ADDRESS");
+    app.add_flag("--insecure-tcp", options.insecureTcp,
+                 "accept --api on TCP, whose callers name themselves without authentication");
+    app.add_option("--hook-listen", options.hookAddress, "where the hosts' libvirt hooks ask may-start (docs/hook.md)")
+        ->type_name("ADDRESS:PORT");
+    app.footer("Exit status: 0 stopped by a signal, 1 could not start, 2 usage error.\n");
+    app.allow_extras();  // a misspelt option is named below, before "--policy is required"
+    std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());  // CLI11 takes them so
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        help = true;
+        return std::nullopt;
+    } catch (const CLI::ParseError& error) {
+        const auto unknown = app.remaining();
+        err << "faxover daemon: " << (unknown.empty() ? error.what() : "unknown option '" + unknown.front() + "'") << "\n"
+            << app.help();
+        return std::nullopt;
     }
-    if (options.policyFile.empty()) {
-        err << "faxover daemon: --policy FILE is required\n";
+    if (const auto unknown = app.remaining(); !unknown.empty()) {
+        err << "faxover daemon: unknown option '" << unknown.front() << "'\n" << app.help();
         return std::nullopt;
     }
     return options;
 }
 
-// The policy, or nullptr after telling `report` every error.
+// The policy, or nullptr; `report` is told every warning and error (PolicyError::kind says which).
 std::shared_ptr<const policy::Policy> loadPolicy(const std::string& file,
-                                                 const std::function<void(const std::string&)>& report) {
+                                                 const std::function<void(const policy::PolicyError&)>& report) {
     auto loaded = policy::loadPolicyFile(file);
+    for (const auto& warning : loaded.warnings) report(warning);
     if (loaded) return std::make_shared<const policy::Policy>(std::move(*loaded.policy));
-    for (const auto& error : loaded.errors) report(error.toString());
+    for (const auto& error : loaded.errors) report(error);
     return nullptr;
 }
+
+bool isWarning(const policy::PolicyError& problem) { return problem.kind == policy::PolicyErrorKind::Warning; }
 
 // Makes the hypervisor layer's hosts those of the policy (a host whose URI changed is re-added).
 void syncHosts(hv::Hypervisor& hypervisor, const policy::Policy& policy, std::ostream& err) {
@@ -157,11 +169,9 @@ void warnAboutSecretFiles(const policy::Policy& policy, runtime::StateLog& log) 
 }  // namespace
 
 int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err) {
-    const auto options = parseOptions(arguments, err);
-    if (!options) {
-        err << kUsage;
-        return kExitUsage;
-    }
+    bool help = false;
+    const auto options = parseOptions(arguments, out, err, help);
+    if (!options) return help ? 0 : kExitUsage;
     // Signals are taken synchronously by sigwait below: block them before any thread starts, so
     // every thread inherits the mask and none is interrupted at a random point.
     sigset_t signals;
@@ -169,8 +179,9 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     for (int signal : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, signal);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    auto policy = loadPolicy(options->policyFile,
-                             [&err](const std::string& error) { err << "faxover daemon: policy refused: " << error << "\n"; });
+    auto policy = loadPolicy(options->policyFile, [&err](const policy::PolicyError& problem) {
+        err << "faxover daemon: " << (isWarning(problem) ? "policy: " : "policy refused: ") << problem.toString() << "\n";
+    });
     if (!policy) return kExitCannotStart;
     auto endpoint = api::parseApiEndpoint(options->apiAddress);
     if (!endpoint) {
@@ -266,8 +277,8 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
                 log.write({"daemon", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT")});
                 break;
             }
-            auto reloaded = loadPolicy(options->policyFile, [&log](const std::string& error) {
-                log.write({"policy", "reload refused: " + error, true});
+            auto reloaded = loadPolicy(options->policyFile, [&log](const policy::PolicyError& problem) {
+                log.write({"policy", (isWarning(problem) ? "" : "reload refused: ") + problem.toString(), !isWarning(problem)});
             });
             if (!reloaded) {
                 log.write({"policy", "the running policy stays in force", true});

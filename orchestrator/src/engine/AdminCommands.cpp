@@ -89,6 +89,12 @@ CommandVerdict AdminCommands::failover(const policy::ServicePolicy& service, con
     const auto& copies = context_.activeCopies(name);
     if (copies.size() > 1) return refuse(name + " runs on several hosts (" + memory.reason + "); stop one first");
     if (copies.empty()) {
+        // Its recovery picks the host, by the policy's rules; an admin who wants another one moves
+        // it there once it runs.
+        if (!command.host.empty())
+            return refuse(name + " is not running; 'faxover failover " + name +
+                          "' without a host restarts its recovery, then 'faxover failover " + name + " " +
+                          command.host + "' moves it");
         if (memory.state != ServiceState::Error)
             return refuse(name + " is not running and recovers by itself (" + toString(memory.state) + ": " +
                           memory.reason + ")");
@@ -100,6 +106,7 @@ CommandVerdict AdminCommands::failover(const policy::ServicePolicy& service, con
         return accept(name + ": recovery restarted with fresh restart and relocation limits");
     }
     const std::string& source = copies.front();
+    if (command.host == source) return refuse(name + " already runs on " + source);
     std::string why;
     const Placement target = placement_.pickTarget(service, source, why, command.host);
     if (target.host.empty()) return refuse("cannot fail over " + name + ": " + why);

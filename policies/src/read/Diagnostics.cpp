@@ -46,8 +46,8 @@ void Diagnostics::report(const YAML::Mark& mark, std::string key, std::string me
     errors_.push_back(PolicyError{kind, sourceName_, position.line, position.column, std::move(key), std::move(message)});
 }
 
-void Diagnostics::report(SourcePosition position, std::string key, std::string message) {
-    errors_.push_back(PolicyError{PolicyErrorKind::Invalid, sourceName_, position.line, position.column,
+void Diagnostics::report(SourcePosition position, std::string key, std::string message, PolicyErrorKind kind) {
+    errors_.push_back(PolicyError{kind, sourceName_, position.line, position.column,
                                   std::move(key), std::move(message)});
 }
 
@@ -59,6 +59,14 @@ void Diagnostics::reportAt(const std::string& key, std::string message) {
         }
     }
     report(SourcePosition{}, key, std::move(message));
+}
+
+void Diagnostics::warnAt(const std::string& key, std::string message) {
+    std::string where = key;
+    while (!where.empty() && !whereWritten(where)) where = parentOf(where);
+    const SourcePosition position = whereWritten(where).value_or(SourcePosition{});
+    warnings_.push_back(
+        PolicyError{PolicyErrorKind::Warning, sourceName_, position.line, position.column, key, std::move(message)});
 }
 
 void Diagnostics::remember(const std::string& key, const YAML::Mark& mark) {

@@ -25,9 +25,14 @@ public:
 
     void report(const YAML::Mark& mark, std::string key, std::string message,
                 PolicyErrorKind kind = PolicyErrorKind::Invalid);
-    void report(SourcePosition position, std::string key, std::string message);
+    void report(SourcePosition position, std::string key, std::string message,
+                PolicyErrorKind kind = PolicyErrorKind::Invalid);
     // At the place `key` (a dotted path) was written; at its closest written parent otherwise.
     void reportAt(const std::string& key, std::string message);
+
+    // A warning at the place `key` was written (as reportAt): kept apart, it does not fail the load.
+    void warnAt(const std::string& key, std::string message);
+    std::vector<PolicyError> takeWarnings() { return std::move(warnings_); }
 
     void remember(const std::string& key, const YAML::Mark& mark);
     std::optional<SourcePosition> whereWritten(const std::string& key) const;
@@ -44,6 +49,7 @@ private:
     std::vector<std::size_t> lineStarts_;  // byte offset of each line, as yaml-cpp counts lines
     std::map<std::string, SourcePosition, std::less<>> written_;
     std::vector<PolicyError> errors_;
+    std::vector<PolicyError> warnings_;
 };
 
 }  // namespace faxover::policy::read

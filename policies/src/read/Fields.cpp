@@ -47,11 +47,17 @@ std::string quoteForMessage(std::string_view text) {
         const char c = text[i];
         quoted += (static_cast<unsigned char>(c) < ' ' || c == 0x7f) ? '?' : c;
     }
-    if (text.size() > kLongestQuotedValue) quoted += "...";
-    return quoted + "'";
+    if (text.size() <= kLongestQuotedValue) return quoted + "'";
+    return quoted + "...' (" + std::to_string(text.size()) + " characters)";
 }
 
-YAML::Mark Field::mark() const { return empty() ? keyMark : node.Mark(); }
+YAML::Mark Field::mark() const {
+    if (empty()) return keyMark;
+    // An alias's node is its anchor's, marked where the anchor is written, before the key that uses
+    // it: point at the use, where the value does not fit.
+    const YAML::Mark value = node.Mark();
+    return !keyMark.is_null() && value.pos < keyMark.pos ? keyMark : value;
+}
 
 bool Field::empty() const { return isEmptyValue(node); }
 
@@ -77,7 +83,7 @@ std::string joinNames(const std::vector<std::string>& names) {
 }
 
 MappingReader::MappingReader(Diagnostics& diagnostics, const Field& mapping, std::vector<std::string> allowedKeys,
-                             KeyHints hints)
+                             KeyHints hints, Extensions extensions)
     : diagnostics_(diagnostics), mapping_(mapping) {
     if (mapping.empty()) {
         isMapping_ = true;
@@ -91,6 +97,7 @@ MappingReader::MappingReader(Diagnostics& diagnostics, const Field& mapping, std
     }
     isMapping_ = true;
     std::vector<std::pair<std::string, YAML::Mark>> seen;
+    std::vector<Field> merged;
     for (auto entry = mapping.node.begin(); entry != mapping.node.end(); ++entry) {
         const YAML::Node key = entry->first;  // a copy: `entry->` yields a temporary proxy
         if (!key.IsScalar()) {
@@ -101,13 +108,46 @@ MappingReader::MappingReader(Diagnostics& diagnostics, const Field& mapping, std
         const std::string path = childPath(mapping.path, name);
         if (reportDuplicate(diagnostics_, seen, name, key.Mark(), path)) continue;
         seen.emplace_back(name, key.Mark());
-        if (std::find(allowedKeys.begin(), allowedKeys.end(), name) == allowedKeys.end()) {
-            reportUnknownKey(diagnostics_, key.Mark(), path, name, allowedKeys, hints);
+        if (name == kMergeKey) {
+            merged.push_back(Field{entry->second, key.Mark(), path});
             continue;
         }
-        Field value{entry->second, key.Mark(), path};
-        diagnostics_.remember(path, value.mark());
-        entries_.emplace_back(name, std::move(value));
+        if (extensions == Extensions::Allowed && name.starts_with(kExtensionPrefix)) continue;
+        accept(key, entry->second, allowedKeys, hints);
+    }
+    for (const Field& merge : merged) mergeDefaults(merge, allowedKeys, hints);
+}
+
+void MappingReader::accept(const YAML::Node& key, const YAML::Node& value, const std::vector<std::string>& allowedKeys,
+                           const KeyHints& hints) {
+    const std::string name = key.Scalar();
+    const std::string path = childPath(mapping_.path, name);
+    if (std::find(allowedKeys.begin(), allowedKeys.end(), name) == allowedKeys.end()) {
+        reportUnknownKey(diagnostics_, key.Mark(), path, name, allowedKeys, hints);
+        return;
+    }
+    Field field{value, key.Mark(), path};
+    diagnostics_.remember(path, field.mark());
+    entries_.emplace_back(name, std::move(field));
+}
+
+void MappingReader::mergeDefaults(const Field& merge, const std::vector<std::string>& allowedKeys, const KeyHints& hints) {
+    // `<<: *defaults` or `<<: [*a, *b]`: keys written here win, then the first mapping listed.
+    std::vector<YAML::Node> sources;
+    if (merge.node.IsMap()) sources.push_back(merge.node);
+    if (merge.node.IsSequence())
+        for (const auto& item : merge.node) sources.push_back(item);
+    if (sources.empty() || std::any_of(sources.begin(), sources.end(), [](const YAML::Node& node) { return !node.IsMap(); })) {
+        diagnostics_.report(merge.mark(), merge.path,
+                            "expected a mapping to merge (<<: *anchor) or a list of them; found " + describe(merge.node));
+        return;
+    }
+    for (const YAML::Node& source : sources) {
+        for (auto entry = source.begin(); entry != source.end(); ++entry) {
+            const YAML::Node key = entry->first;
+            // Errors in a merged value point where it is written: in the anchored mapping.
+            if (key.IsScalar() && !find(key.Scalar())) accept(key, entry->second, allowedKeys, hints);
+        }
     }
 }
 

@@ -27,7 +27,8 @@ struct Field {
 std::string childPath(const std::string& parent, std::string_view key);
 std::string itemPath(const std::string& parent, std::size_t index);
 
-// Text quoted for a message: 'text', cut at 60 characters, control characters as '?'.
+// Text quoted for a message: 'text', cut at 60 characters (then its length is given), control
+// characters as '?'.
 std::string quoteForMessage(std::string_view text);
 // How a value is named in "found ..." messages: 'text', nothing, a mapping, a list.
 std::string describe(const YAML::Node& node);
@@ -38,11 +39,17 @@ class MappingReader {
 public:
     // A special message for a key that is not allowed, used instead of "unknown key".
     using KeyHints = std::vector<std::pair<std::string_view, std::string_view>>;
+    // Whether keys starting "x-" are passed over: a place for anchors that other parts of the policy
+    // merge or alias (the top level only; docs/policy.md "Anchors, aliases and merge keys").
+    enum class Extensions { Refused, Allowed };
+    static constexpr std::string_view kExtensionPrefix = "x-";
+    // YAML's merge key: `<<: *anchor` takes the anchored mapping's keys that are not written here.
+    static constexpr std::string_view kMergeKey = "<<";
 
     // Reports a value that is not a mapping (an empty value counts as an empty mapping), keys that
     // are not plain scalars, unknown keys (with the closest allowed key) and duplicate keys.
     MappingReader(Diagnostics& diagnostics, const Field& mapping, std::vector<std::string> allowedKeys,
-                  KeyHints hints = {});
+                  KeyHints hints = {}, Extensions extensions = Extensions::Refused);
 
     bool isMapping() const { return isMapping_; }
     const Field& field() const { return mapping_; }
@@ -53,6 +60,11 @@ public:
     std::vector<std::string> presentKeys() const;
 
 private:
+    void mergeDefaults(const Field& merge, const std::vector<std::string>& allowedKeys, const KeyHints& hints);
+    // Keeps `key: value` as an entry when the key is allowed, else reports it as unknown.
+    void accept(const YAML::Node& key, const YAML::Node& value, const std::vector<std::string>& allowedKeys,
+                const KeyHints& hints);
+
     Diagnostics& diagnostics_;
     Field mapping_;
     bool isMapping_ = false;

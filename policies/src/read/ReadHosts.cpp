@@ -2,6 +2,9 @@
 #include "read/Sections.h"
 #include "read/Syntax.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace faxover::policy::read {
 
 namespace {
@@ -50,14 +53,16 @@ void readUri(Reader& reader, const MappingReader& map, HostPolicy& host, std::op
     if (!field) return;
     auto text = readText(reader.diagnostics, *field, kUriExpected);
     if (!text) return;
-    uri = parseLibvirtUri(*text);
-    if (!uri) {
+    auto reading = parseLibvirtUri(*text);
+    if (!reading.uri) {
         reader.diagnostics.report(field->mark(), field->path,
-                                  "expected " + std::string(kUriExpected) + "; found " + describe(field->node));
+                                  "expected " + std::string(kUriExpected) + "; found " + describe(field->node) +
+                                      (reading.problem.empty() ? "" : ": " + reading.problem));
         return;
     }
+    uri = std::move(reading.uri);
     host.uri = *text;
-    reader.symbols.define(SymbolKind::HostUri, *text, field->path);
+    reader.symbols.define(SymbolKind::HostUri, uri->identity, field->path);
 }
 
 void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& host,
@@ -79,7 +84,11 @@ void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& 
                                   "expected " + std::string(kExpected) + "; found " + describe(field->node));
         return;
     }
-    if (text) host.migrationAddress = *text;
+    if (!text) return;
+    host.migrationAddress = *text;
+    std::string address = *text;
+    std::transform(address.begin(), address.end(), address.begin(), [](unsigned char c) { return std::tolower(c); });
+    reader.symbols.define(SymbolKind::MigrationAddress, address, field->path);
 }
 
 // The probe's address defaults to the host the URI names: the same machine libvirtd runs on, but

@@ -20,8 +20,10 @@ std::optional<Value> readFormatted(Reader& reader, const Field& field, std::stri
     if (!text) return std::nullopt;
     auto value = parse(*text);
     if (!value) {
+        const std::string mistake = calendarMistake(*text);
         reader.diagnostics.report(field.mark(), field.path,
-                                  "expected " + std::string(expected) + "; found " + describe(field.node));
+                                  "expected " + std::string(expected) + "; found " + describe(field.node) +
+                                      (mistake.empty() ? "" : " (" + mistake + ")"));
     }
     return value;
 }

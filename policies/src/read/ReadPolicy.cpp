@@ -1,6 +1,8 @@
 #include "read/Scalars.h"
 #include "read/Sections.h"
 
+#include <algorithm>
+
 namespace faxover::policy::read {
 
 namespace {
@@ -19,6 +21,27 @@ void readVersion(Reader& reader, const MappingReader& map, Policy& policy) {
     policy.version = kPolicyFormatVersion;
 }
 
+// A service whose required labels no host has can never run: valid, since the host it needs may be
+// added later, but worth saying now.
+void warnUnplaceableServices(Diagnostics& diagnostics, const Policy& policy) {
+    for (std::size_t index = 0; index < policy.services.size(); ++index) {
+        const ServicePolicy& service = policy.services[index];
+        if (service.requiredLabels.empty()) continue;
+        const bool someHost = std::any_of(policy.hosts.begin(), policy.hosts.end(), [&](const HostPolicy& host) {
+            return std::all_of(service.requiredLabels.begin(), service.requiredLabels.end(), [&](const auto& label) {
+                const auto found = host.labels.find(label.first);
+                return found != host.labels.end() && found->second == label.second;
+            });
+        });
+        if (someHost) continue;
+        std::string wanted;
+        for (const auto& [key, value] : service.requiredLabels) wanted += (wanted.empty() ? "" : ", ") + key + ": " + value;
+        diagnostics.warnAt("services[" + std::to_string(index) + "].required_labels",
+                           "no host has all of " + wanted + ", so " + service.name +
+                               " can run nowhere until one has (a host's site is not a label)");
+    }
+}
+
 }  // namespace
 
 Policy readPolicy(Reader& reader, const Field& root) {
@@ -28,7 +51,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
                                   "the policy is empty; expected a mapping with keys " + joinNames(kTopLevelKeys));
         return policy;
     }
-    MappingReader map(reader.diagnostics, root, kTopLevelKeys);
+    MappingReader map(reader.diagnostics, root, kTopLevelKeys, {}, MappingReader::Extensions::Allowed);
     if (!map.isMapping()) return policy;
     readVersion(reader, map, policy);
     // Hosts inherit the cluster's monitoring profile and fencing defaults: read those first.
@@ -44,6 +67,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
     reader.symbols.check(reader.diagnostics);
     checkStandbys(reader.diagnostics, policy);
     checkBoardServices(reader.diagnostics, policy);
+    warnUnplaceableServices(reader.diagnostics, policy);
     return policy;
 }
 

@@ -23,7 +23,7 @@ const std::vector<std::string> kServiceKeys{
     "telco_hook",    "shutdown_timeout"};
 
 constexpr std::string_view kDomainExpected =
-    "the libvirt domain's name (no '/' or control characters) or its UUID";
+    "the libvirt domain's name (at most 255 characters, no '/' or control characters) or its UUID";
 
 // libvirt accepts almost any domain name; '/' is what it refuses (names become file names).
 bool isDomainName(std::string_view text) {
@@ -123,6 +123,10 @@ void readLicensing(Reader& reader, const MappingReader& map, ServicePolicy& serv
         if (auto value = readChoice(diagnostics, *role, {ServiceRole::Active, ServiceRole::Standby})) service.role = *value;
     }
     const bool standby = service.role == ServiceRole::Standby;
+    if (standby && !service.licence.empty())
+        diagnostics.warnAt(childPath(map.field().path, "licence"),
+                           "a standby holds no seat of its own (standing in, it takes its primary's seat): this "
+                           "licence has no effect; remove it");
     if (auto primaries = map.find("stands_in_for")) {
         if (!standby) diagnostics.report(primaries->keyMark, primaries->path, "applies to role standby only");
         else service.standsInFor = readReferences(reader, map, "stands_in_for", SymbolKind::Service, "service names", service.name);

@@ -19,6 +19,7 @@ KindText textOf(SymbolKind kind) {
     switch (kind) {
         case SymbolKind::Host: return {"host", "under hosts", true};
         case SymbolKind::HostUri: return {"libvirt URI", "under hosts", true};
+        case SymbolKind::MigrationAddress: return {"migration address", "under hosts", true};
         case SymbolKind::Site: return {"site", "as a host's site", false};
         case SymbolKind::Service: return {"service", "under services", true};
         case SymbolKind::Domain: return {"domain", "as a service's domain", true};
@@ -34,6 +35,7 @@ KindText textOf(SymbolKind kind) {
 }  // namespace
 
 void Symbols::define(SymbolKind kind, std::string name, std::string path) {
+    firstDefinition_.try_emplace({kind, name}, definitions_.size());
     definitions_.push_back(Entry{kind, std::move(name), std::move(path)});
 }
 
@@ -42,16 +44,14 @@ void Symbols::refer(SymbolKind kind, std::string name, std::string path) {
 }
 
 bool Symbols::defined(SymbolKind kind, const std::string& name) const {
-    return std::any_of(definitions_.begin(), definitions_.end(),
-                       [&](const Entry& entry) { return entry.kind == kind && entry.name == name; });
+    return firstDefinition_.contains({kind, name});
 }
 
 std::vector<std::string> Symbols::namesOf(SymbolKind kind) const {
     std::vector<std::string> names;
-    for (const Entry& entry : definitions_) {
-        if (entry.kind == kind && std::find(names.begin(), names.end(), entry.name) == names.end()) {
-            names.push_back(entry.name);
-        }
+    for (std::size_t index = 0; index < definitions_.size(); ++index) {
+        const Entry& entry = definitions_[index];
+        if (entry.kind == kind && firstDefinition_.at({kind, entry.name}) == index) names.push_back(entry.name);
     }
     return names;
 }
@@ -62,12 +62,12 @@ void Symbols::check(Diagnostics& diagnostics) const {
 }
 
 void Symbols::checkDuplicates(Diagnostics& diagnostics) const {
-    for (auto entry = definitions_.begin(); entry != definitions_.end(); ++entry) {
+    for (std::size_t index = 0; index < definitions_.size(); ++index) {
+        const Entry* entry = &definitions_[index];
         if (!textOf(entry->kind).unique) continue;
-        auto first = std::find_if(definitions_.begin(), entry, [&](const Entry& earlier) {
-            return earlier.kind == entry->kind && earlier.name == entry->name;
-        });
-        if (first == entry) continue;
+        const std::size_t firstIndex = firstDefinition_.at({entry->kind, entry->name});
+        if (firstIndex == index) continue;
+        const Entry* first = &definitions_[firstIndex];
         auto firstPosition = diagnostics.whereWritten(first->path);
         diagnostics.reportAt(entry->path, std::string("duplicate ") + textOf(entry->kind).noun + " '" + entry->name +
                                               "'; already used by " + first->path +

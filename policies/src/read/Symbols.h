@@ -5,7 +5,9 @@
 // the file does not matter.
 #include "read/Diagnostics.h"
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace faxover::policy::read {
@@ -13,6 +15,7 @@ namespace faxover::policy::read {
 enum class SymbolKind {
     Host,         // unique
     HostUri,      // unique: two entries for one libvirt host would fight over its domains
+    MigrationAddress,  // unique: a migration sent to one host's address would land on the other
     Site,         // defined by each host that names it
     Service,      // unique
     Domain,       // unique: one domain protected by two services would be started twice
@@ -44,6 +47,9 @@ private:
 
     std::vector<Entry> definitions_;
     std::vector<Entry> references_;
+    // The first definition of each (kind, name), so that checks stay linear in the policy's size:
+    // a policy of 80,000 services took 23 s with a scan per definition.
+    std::map<std::pair<SymbolKind, std::string>, std::size_t> firstDefinition_;
 };
 
 }  // namespace faxover::policy::read

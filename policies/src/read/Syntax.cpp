@@ -1,5 +1,8 @@
 #include "read/Syntax.h"
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include <array>
 #include <cstdio>
 #include <iomanip>
@@ -57,24 +60,70 @@ bool isName(std::string_view text) {
     return true;
 }
 
-std::optional<LibvirtUri> parseLibvirtUri(std::string_view text) {
+namespace {
+
+// The port libvirt's client uses when the URI names none.
+int defaultPort(std::string_view transport) {
+    if (transport == "tcp") return 16509;
+    if (transport == "tls") return 16514;
+    if (transport == "ssh" || transport == "libssh" || transport == "libssh2") return 22;
+    return 0;
+}
+
+bool isTransport(std::string_view transport) {
+    for (std::string_view known : {"", "tcp", "tls", "ssh", "libssh", "libssh2", "unix", "ext"})
+        if (transport == known) return true;
+    return false;
+}
+
+std::string lowered(std::string text) {
+    for (char& c : text) c = lower(c);
+    return text;
+}
+
+}  // namespace
+
+LibvirtUriReading parseLibvirtUri(std::string_view text) {
     const auto separator = text.find("://");
-    if (separator == std::string_view::npos || separator == 0) return std::nullopt;
+    if (separator == std::string_view::npos || separator == 0) return {};
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return {};
+    }
     LibvirtUri uri;
     uri.scheme = std::string(text.substr(0, separator));
-    if (!isAlpha(uri.scheme.front())) return std::nullopt;
+    if (!isAlpha(uri.scheme.front())) return {};
     for (char c : uri.scheme) {
-        if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.') return std::nullopt;
+        if (!isAlpha(c) && !isDigit(c) && c != '+' && c != '-' && c != '.') return {};
     }
+    Poco::URI parsed;
+    try {
+        parsed = Poco::URI(std::string(text));
+    } catch (const Poco::SyntaxException& error) {
+        // Poco says "bad or invalid port number: 99999".
+        const std::string said = error.message();
+        if (said.find("port") != std::string::npos && said.rfind(": ") != std::string::npos)
+            return {std::nullopt, "port " + said.substr(said.rfind(": ") + 2) + " is not a TCP port (1 to 65535)"};
+        return {std::nullopt, error.displayText()};
+    }
+    const std::string scheme = lowered(uri.scheme);
+    if (scheme == "http" || scheme == "https")
+        return {std::nullopt, "this is a web address (a management web interface?), not the address of libvirtd"};
+    const auto plus = scheme.find('+');
+    const std::string driver = scheme.substr(0, plus);
+    const std::string transport = plus == std::string::npos ? "" : scheme.substr(plus + 1);
+    if (driver != "qemu" && driver != "test")
+        return {std::nullopt, "Faxover drives QEMU/KVM virtual machines: the driver must be qemu, not '" + driver + "'"};
+    if (!isTransport(transport))
+        return {std::nullopt, "'" + transport + "' is not a libvirt transport (tcp, tls, ssh, libssh, libssh2, unix, ext)"};
     const std::string_view rest = text.substr(separator + 3);
     const auto slash = rest.find('/');
-    if (slash == std::string_view::npos) return std::nullopt;  // libvirt needs a path: /system, /default, ...
+    if (slash == std::string_view::npos) return {};  // libvirt needs a path: /system, /default, ...
     uri.authority = std::string(rest.substr(0, slash));
-    uri.path = std::string(rest.substr(slash));
-    for (char c : text) {
-        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return std::nullopt;
-    }
-    return uri;
+    uri.path = parsed.getPath();
+    const int port = parsed.getSpecifiedPort() != 0 ? parsed.getSpecifiedPort() : defaultPort(transport);
+    const std::string host = lowered(uri.host());
+    uri.identity = scheme + "://" + host + (host.empty() || port == 0 ? "" : ":" + std::to_string(port)) + uri.path;
+    return {uri, ""};
 }
 
 std::string LibvirtUri::host() const {
@@ -211,6 +260,25 @@ std::optional<std::chrono::sys_seconds> parseTimestamp(std::string_view text) {
     const std::chrono::sys_seconds instant = std::chrono::sys_days(date) + *timeOfDay + std::chrono::seconds(seconds) - offset;
     if (instant < std::chrono::sys_seconds{}) return std::nullopt;  // before 1970: a typo, never a plan
     return instant;
+}
+
+std::string calendarMistake(std::string_view text) {
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-') return "";
+    auto year = fixedDigits(text.substr(0, 4), 4);
+    auto month = fixedDigits(text.substr(5, 2), 2);
+    auto day = fixedDigits(text.substr(8, 2), 2);
+    if (!year || !month || !day) return "";
+    const std::string date(text.substr(0, 10));
+    if (*month < 1 || *month > 12) return date + " is not a date: there is no month " + twoDigits(*month);
+    static constexpr std::array<const char*, 12> kMonths{"January", "February", "March",     "April",   "May",      "June",
+                                                         "July",    "August",   "September", "October", "November", "December"};
+    const std::chrono::year_month_day_last last{std::chrono::year(*year) / std::chrono::month(static_cast<unsigned>(*month)) /
+                                                std::chrono::last};
+    const auto days = static_cast<int>(static_cast<unsigned>(last.day()));
+    if (*day < 1 || *day > days)
+        return date + " is not a date: " + kMonths[static_cast<std::size_t>(*month - 1)] + " " + std::to_string(*year) +
+               " has " + std::to_string(days) + " days";
+    return "";
 }
 
 std::string formatTimestamp(std::chrono::sys_seconds instant) {

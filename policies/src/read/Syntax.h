@@ -16,7 +16,8 @@ bool isName(std::string_view text);
 inline constexpr std::string_view kNameGrammar =
     "a name (letters, digits, '.', '_', '-'; starting with a letter or digit; at most 63 characters)";
 
-// A libvirt URI as far as Faxover needs to know it: DRIVER[+TRANSPORT]://[USER@][HOST[:PORT]]/PATH[?QUERY].
+// A libvirt URI as far as Faxover needs to know it: DRIVER[+TRANSPORT]://[USER@][HOST[:PORT]]/PATH[?QUERY],
+// DRIVER qemu (or libvirt's test driver), read as RFC 3986 by Poco::URI.
 struct LibvirtUri {
     std::string scheme{};     // e.g. qemu+tcp
     std::string authority{};  // e.g. root@10.0.0.11:16509; empty for a local URI
@@ -24,8 +25,16 @@ struct LibvirtUri {
     bool remote() const { return !authority.empty(); }
     // The authority without USER@ and :PORT: "root@[fd00::11]:16509" -> "[fd00::11]".
     std::string host() const;
+    // One spelling per libvirt host, to find two entries for it: scheme and host in lower case, the
+    // transport's default port written out ("QEMU+TCP://HV1/system" -> "qemu+tcp://hv1:16509/system").
+    std::string identity{};
 };
-std::optional<LibvirtUri> parseLibvirtUri(std::string_view text);
+// The URI, or why it is not one Faxover can use ("port 99999 is not a TCP port (1 to 65535)").
+struct LibvirtUriReading {
+    std::optional<LibvirtUri> uri{};
+    std::string problem{};  // "" when it is simply not shaped like a URI
+};
+LibvirtUriReading parseLibvirtUri(std::string_view text);
 
 // A host name, IPv4 address or bracketed IPv6 address, with no scheme, path or port.
 bool isNetworkAddress(std::string_view text);
@@ -48,6 +57,9 @@ std::string formatUtcOffset(std::chrono::minutes offset);
 
 // ISO 8601 / RFC 3339 instant with an explicit offset: YYYY-MM-DDTHH:MM[:SS](Z|+HH:MM|-HH:MM).
 std::optional<std::chrono::sys_seconds> parseTimestamp(std::string_view text);
+// For a timestamp parseTimestamp refuses although it is shaped like one: the calendar's reason
+// ("2027-02-30 is not a date: February 2027 has 28 days"); "" otherwise.
+std::string calendarMistake(std::string_view text);
 std::string formatTimestamp(std::chrono::sys_seconds instant);  // always UTC, "...Z"
 
 // "512MiB", "64GiB", "2TiB" -> MiB. Binary units only: memory is counted in them.

@@ -1,5 +1,8 @@
 #include "read/YamlDocument.h"
 
+#include <yaml-cpp/depthguard.h>
+
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -39,6 +42,62 @@ private:
     std::vector<YAML::Mark> roots_;
 };
 
+// What stands at `position` in the text: the rest of its line, quoted and cut short.
+std::string foundAt(std::string_view yaml, std::size_t position) {
+    if (position >= yaml.size()) return "the end of the file";
+    std::string_view rest = yaml.substr(position);
+    rest = rest.substr(0, rest.find_first_of("\r\n"));
+    while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+    if (rest.empty()) return "the end of the line";
+    constexpr std::size_t kShown = 40;
+    return "'" + std::string(rest.substr(0, kShown)) + (rest.size() > kShown ? "...'" : "'");
+}
+
+// yaml-cpp's words for the mistakes admins make, as "expected ...; found ...". Anything else keeps
+// the parser's own words.
+std::string explainSyntaxError(const std::string& parserMessage, std::string_view yaml, const YAML::Mark& mark) {
+    struct Explanation {
+        const char* parserSays;
+        const char* expected;
+        const char* hint;
+        bool wholeLine = false;  // the parser points inside the line (at its ':'): show all of it
+    };
+    static constexpr Explanation kExplanations[] = {
+        {YAML::ErrorMsg::END_OF_MAP, "the next 'key: value' of this mapping, indented like the keys above it",
+         " (a wrong indentation, or a stray ','?)"},
+        {YAML::ErrorMsg::END_OF_SEQ, "the next '- ' item of this list, indented like the items above it",
+         " (check this line's indentation)"},
+        {YAML::ErrorMsg::END_OF_MAP_FLOW, "',' or '}' in this { } mapping", " (a '}' missing above?)", true},
+        {YAML::ErrorMsg::END_OF_SEQ_FLOW, "',' or ']' in this [ ] list", " (a ']' missing above?)", true},
+        {YAML::ErrorMsg::MAP_VALUE, "a 'key: value' line indented like the keys beside it",
+         " (check this line's indentation)", true},
+        {YAML::ErrorMsg::BLOCK_ENTRY, "a '- ' item only where a list may start", " (check this line's indentation)"},
+        {YAML::ErrorMsg::MAP_KEY, "a plain key", ""},
+        {YAML::ErrorMsg::TAB_IN_INDENTATION, "spaces for indentation", " (YAML does not take tabs there)"},
+    };
+    const auto position = mark.is_null() ? yaml.size() : static_cast<std::size_t>(mark.pos);
+    for (const Explanation& explanation : kExplanations) {
+        if (parserMessage != explanation.parserSays) continue;
+        std::size_t shown = position;
+        if (explanation.wholeLine && position < yaml.size()) {
+            const std::size_t newline = position == 0 ? std::string_view::npos : yaml.rfind('\n', position - 1);
+            const std::size_t lineStart = newline == std::string_view::npos ? 0 : newline + 1;
+            shown = std::min(position, yaml.find_first_not_of(' ', lineStart));
+        }
+        return std::string("YAML syntax error: expected ") + explanation.expected + "; found " + foundAt(yaml, shown) +
+               explanation.hint;
+    }
+    return "YAML syntax error: " + parserMessage + "; found " + foundAt(yaml, position);
+}
+
+// The line of the '---' that starts the document whose first node is at `position` (1-based), or
+// 0 when the document has none (a second document after a '...').
+int separatorLine(std::string_view yaml, std::size_t position) {
+    const std::size_t separator = yaml.substr(0, position).rfind("---");
+    if (separator == std::string_view::npos || (separator > 0 && yaml[separator - 1] != '\n')) return 0;
+    return 1 + static_cast<int>(std::count(yaml.begin(), yaml.begin() + static_cast<std::ptrdiff_t>(separator), '\n'));
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parseSingleDocument(Diagnostics& diagnostics, std::string_view yaml) {
@@ -60,14 +119,24 @@ std::optional<YAML::Node> parseSingleDocument(Diagnostics& diagnostics, std::str
             return std::nullopt;
         }
         if (roots.size() >= 2) {
-            diagnostics.report(roots[1], "",
-                               "expected one YAML document; found a second one here (remove the second '---' and "
-                               "what follows, or merge the documents)");
+            const std::string remedy = "remove it and what follows, or merge the two documents)";
+            if (const int line = separatorLine(yaml, static_cast<std::size_t>(roots[1].pos)); line > 0) {
+                diagnostics.report(SourcePosition{line, 1}, "",
+                                   "expected one YAML document; found a second one, started by this '---' (" + remedy);
+            } else {
+                diagnostics.report(roots[1], "", "expected one YAML document; found a second one here (" + remedy);
+            }
             return std::nullopt;
         }
         return YAML::Load(std::string(yaml));  // the one document, now known to parse
+    } catch (const YAML::DeepRecursion& error) {
+        diagnostics.report(error.mark, "",
+                           "YAML syntax error: expected nesting a few levels deep (a policy needs at most 6); found "
+                           "more than " + std::to_string(error.depth()) + " levels here",
+                           PolicyErrorKind::YamlSyntax);
+        return std::nullopt;
     } catch (const YAML::ParserException& error) {
-        diagnostics.report(error.mark, "", "YAML syntax error: " + error.msg, PolicyErrorKind::YamlSyntax);
+        diagnostics.report(error.mark, "", explainSyntaxError(error.msg, yaml, error.mark), PolicyErrorKind::YamlSyntax);
         return std::nullopt;
     }
 }

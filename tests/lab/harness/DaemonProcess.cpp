@@ -86,6 +86,27 @@ void DaemonProcess::terminate() {
     child_->wait();
 }
 
+CommandOutput DaemonProcess::runSecondOnSameStore(std::chrono::seconds limit) {
+    const auto out = dir_ / "second.log";
+    const auto err = dir_ / "second.err";
+    bp::child second(bp::exe = FAXOVER_BINARY,
+                     bp::args = {"daemon", "--policy", (dir_ / "policy.yaml").string(), "--store",
+                                 (dir_ / "faxover.db").string(), "--api", "unix:" + (dir_ / "second.sock").string()},
+                     bp::std_out > out.string(), bp::std_err > err.string(), bp::std_in < bp::null,
+                     bp::extend::on_exec_setup = [](auto&) { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    CommandOutput result;
+    if (second.wait_for(limit)) {
+        result.exitCode = second.exit_code();
+    } else {
+        ::kill(second.id(), SIGKILL);
+        second.wait();
+        result.exitCode = -1;
+    }
+    result.out = readFile(out);
+    result.err = readFile(err);
+    return result;
+}
+
 int DaemonProcess::pid() const { return child_ ? child_->id() : 0; }
 
 std::string DaemonProcess::serviceState() {

@@ -36,6 +36,9 @@ public:
     void terminate();  // SIGTERM and wait
 
     int pid() const;  // of the running (or last started) daemon; 0 before start()
+    // Starts a second `faxover daemon` on this one's policy and store (with an API socket of its own)
+    // and returns how it ended; killed (exit code -1) if it still runs after `limit`.
+    CommandOutput runSecondOnSameStore(std::chrono::seconds limit);
     orchestrator::api::ApiClient& api() { return *client_; }
     // The service's state and host as the daemon reports them ("" when the API does not answer).
     std::string serviceState();

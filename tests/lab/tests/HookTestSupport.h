@@ -1,6 +1,7 @@
 #pragma once
 // Pieces of the hook and lock-manager lab tests (docs/hook.md): enrolling a lab host with the qemu
 // hook for one test, starting a domain and reading libvirt's refusal, times for override lines.
+#include "DaemonProcess.h"
 #include "LabTestSupport.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -121,5 +122,52 @@ inline bool isRunning(LabSession& session, const std::string& host, const std::s
     auto info = session.hypervisor->domainInfo(host, domain);
     return info && info.value().active();
 }
+
+// A protected guest on lab1 under a real daemon with a hook listener, every lab host enrolled with
+// that daemon. Members go in reverse order: hosts unenrolled, daemon stopped, lab1 restored, guest
+// removed.
+struct EnrolledCluster {
+    explicit EnrolledCluster(const std::string& domain)
+        : guest(runGuest(session, host, lab::Guest::Diskless, domain)),
+          restore([this] {
+              session.lab.powerOn(host);
+              (void)eventually([&] { return isReachable(*session.hypervisor, host); }, 15s);
+          }),
+          daemon(session.lab, domain) {
+        daemon.addArguments({"--hook-listen", listen});
+        daemon.start();
+        REQUIRE(eventually([&] { return daemon.serviceState() == "ok" && daemon.serviceHost() == host; }, 10s));
+        for (const auto& each : session.lab.hosts())
+            enrolled.push_back(std::make_unique<EnrolledHost>(session.lab, each.name, "http://" + listen));
+    }
+    // Waits until the daemon runs the service elsewhere; then the new host's hook must have asked
+    // the daemon and been allowed. Returns how long it waited.
+    std::chrono::steady_clock::duration requireMovedThroughHook(const std::string& domain) {
+        const auto started = std::chrono::steady_clock::now();
+        const bool moved = eventually(
+            [&] {
+                return daemon.serviceState() == "ok" && !daemon.serviceHost().empty() && daemon.serviceHost() != host;
+            },
+            40s);
+        const auto took = std::chrono::steady_clock::now() - started;
+        INFO(daemon.log());
+        REQUIRE(moved);
+        for (std::size_t i = 0; i < session.lab.hosts().size(); ++i) {
+            if (session.lab.host(i).name != daemon.serviceHost()) continue;
+            CHECK_THAT(enrolled[i]->log(),
+                       Catch::Matchers::Contains(domain) &&
+                           Catch::Matchers::Contains("allowed (orchestrator http://" + listen + ")"));
+        }
+        return took;
+    }
+
+    LabSession session;
+    const std::string host = session.hostName(0);
+    const std::string listen = "198.18.0.1:" + std::to_string(freePort("198.18.0.1"));
+    std::unique_ptr<OnExit> guest;
+    OnExit restore;
+    lab::DaemonProcess daemon;
+    std::vector<std::unique_ptr<EnrolledHost>> enrolled;
+};
 
 }  // namespace faxover::labtest

@@ -18,6 +18,7 @@ TEST_CASE("admin command lines parse into commands", "[api][cli]") {
     CHECK(parsed({"migrate", "fax-a", "lab2"}).command == AdminCommand{Verb::Migrate, "fax-a", "lab2", ""});
     CHECK(parsed({"failover", "fax-a", "--yes"}).command == AdminCommand{Verb::Failover, "fax-a", "", ""});
     CHECK(parsed({"failover", "fax-a", "--yes"}).yes);
+    CHECK(parsed({"failover", "fax-a", "lab3", "--yes"}).command == AdminCommand{Verb::Failover, "fax-a", "lab3", ""});
     CHECK(parsed({"failback", "fax-a"}).command == AdminCommand{Verb::Failback, "fax-a", "", ""});
     CHECK(parsed({"maintenance", "enable", "lab1"}).command == AdminCommand{Verb::MaintenanceEnable, "", "lab1", ""});
     CHECK(parsed({"maintenance", "enable", "lab1", "--no-wait"}).noWait);
@@ -40,7 +41,8 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK(usageError({"explode"}) == "unknown command 'explode'");
     CHECK(usageError({"migrate"}) == "usage: faxover migrate SERVICE [HOST] [--yes]");
     CHECK(usageError({"migrate", "a", "b", "c"}) == "usage: faxover migrate SERVICE [HOST] [--yes]");
-    CHECK(usageError({"failover", "fax-a", "lab2"}) == "usage: faxover failover SERVICE [--yes]");
+    CHECK(usageError({"failover", "fax-a", "lab2", "lab3"}) == "usage: faxover failover SERVICE [HOST] [--yes]");
+    CHECK(usageError({"failback", "fax-a", "lab2"}) == "usage: faxover failback SERVICE [--yes]");
     CHECK(usageError({"status", "now"}) == "usage: faxover status");
     CHECK_THAT(usageError({"maintenance", "lab1"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
@@ -159,6 +161,12 @@ TEST_CASE("failover on a terminal asks first and names the current host", "[api]
     }
     CHECK(runCli({"failover", "fax-a"}, fake, {"YES\n", true}).status == kAdminOk);
     CHECK(fake.received().size() == 2);
+
+    // With a target host, the question names it and the command carries it.
+    run = runCli({"failover", "fax-b", "lab3"}, fake, {"y\n", true});
+    CHECK(run.out == "Fail over fax-b from lab1 to lab3? [y/N] " + fake.reply.message + "\n");
+    REQUIRE(fake.received().size() == 3);
+    CHECK(fake.received().back() == AdminCommand{Verb::Failover, "fax-b", "lab3", ""});
 }
 
 TEST_CASE("fence confirm explains the risk before asking", "[api][cli]") {

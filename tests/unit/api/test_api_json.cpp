@@ -120,7 +120,8 @@ TEST_CASE("each verb takes exactly the arguments it needs", "[api]") {
     CHECK(checkArguments({Verb::Migrate, "fax-a", "", ""}));
     CHECK(checkArguments({Verb::Migrate, "fax-a", "lab2", ""}));
     CHECK(refusal(checkArguments({Verb::Migrate, "", "lab2", ""})) == "migrate needs a service");
-    CHECK(refusal(checkArguments({Verb::Failover, "fax-a", "lab2", ""})) == "failover takes no host (got 'lab2')");
+    CHECK(checkArguments({Verb::Failover, "fax-a", "lab2", ""}));
+    CHECK(refusal(checkArguments({Verb::Failback, "fax-a", "lab2", ""})) == "failback takes no host (got 'lab2')");
     CHECK(refusal(checkArguments({Verb::MaintenanceEnable, "", "", ""})) == "maintenance-enable needs a host");
     CHECK(refusal(checkArguments({Verb::FenceConfirm, "fax-a", "lab1", ""})).find("takes no service") != std::string::npos);
     CHECK(checkArguments({Verb::Stop, "fax-a", "", ""}));

@@ -2,6 +2,7 @@
 // TCP with an ephemeral port, with a scripted AdminApi behind the server.
 #include "api_server_support.h"
 #include "api_test_support.h"
+#include "HostileClients.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 #include "faxover/orchestrator/api/ApiServer.h"
 #include "faxover/orchestrator/api/Json.h"
@@ -346,39 +347,6 @@ TEST_CASE("stop returns promptly with idle connections open", "[api][server]") {
     CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
 }
 
-namespace {
-
-// A connection that sends the start of a request and then one more byte every `every`, as a client
-// attacking with slow requests does: Poco's per-read timeout never fires on it.
-class TricklingClient {
-public:
-    TricklingClient(const ApiEndpoint& endpoint, const std::string& from)
-        : socket_(Poco::Net::SocketAddress::IPv4) {
-        if (!from.empty()) socket_.impl()->bind(Poco::Net::SocketAddress(from, 0), true);
-        socket_.connect(socketAddressOf(endpoint));
-        const std::string start = "GET /v1/hook/may-start?host=h1&name=fax-a HTTP/1.1\r\nHost: x\r\n";
-        socket_.sendBytes(start.data(), static_cast<int>(start.size()));
-    }
-    // One more header byte; false once the server has closed or answered.
-    bool trickle() {
-        try {
-            socket_.setReceiveTimeout(Poco::Timespan(0, 1000));
-            char answer[512];
-            try {
-                if (socket_.receiveBytes(answer, sizeof answer) >= 0) return false;  // an answer, or closed
-            } catch (const Poco::TimeoutException&) {
-            }
-            return socket_.sendBytes("X", 1) == 1;
-        } catch (const Poco::Exception&) {
-            return false;
-        }
-    }
-
-private:
-    Poco::Net::StreamSocket socket_;
-};
-
-}  // namespace
 
 TEST_CASE("slow clients hold neither the hook listener nor its workers: a deadline per request, a limit per client", "[api][server][hostile]") {
     FakeAdminApi fake;
@@ -388,8 +356,8 @@ TEST_CASE("slow clients hold neither the hook listener nor its workers: a deadli
 
     // 200 slow connections from one address (127.0.0.1): it gets 8, the rest are answered 429 at once.
     const auto started = std::chrono::steady_clock::now();
-    std::vector<std::unique_ptr<TricklingClient>> attackers;
-    for (int i = 0; i < 200; ++i) attackers.push_back(std::make_unique<TricklingClient>(endpoint, "127.0.0.1"));
+    std::vector<std::unique_ptr<faxover::hostile::TricklingClient>> attackers;
+    for (int i = 0; i < 200; ++i) attackers.push_back(std::make_unique<faxover::hostile::TricklingClient>(socketAddressOf(endpoint), "127.0.0.1"));
     int held = 0;
     std::vector<std::chrono::milliseconds> answeredIn;
     while (std::chrono::steady_clock::now() - started < std::chrono::seconds(12)) {
@@ -425,17 +393,7 @@ TEST_CASE("a request with an impossible length or none is answered at once, not 
     FakeAdminApi fake;
     RunningServer running(fake, unixEndpoint(folder.file("faxover.sock")));
     const auto answerTo = [&](const std::string& head) {
-        Poco::Net::StreamSocket socket(socketAddressOf(running.endpoint()));
-        socket.sendBytes(head.data(), static_cast<int>(head.size()));  // and the connection stays open
-        socket.setReceiveTimeout(Poco::Timespan(3, 0));
-        std::string answer;
-        char chunk[1024];
-        try {
-            for (int got = 0; (got = socket.receiveBytes(chunk, sizeof chunk)) > 0;) answer.append(chunk, static_cast<std::size_t>(got));
-        } catch (const Poco::TimeoutException&) {
-            answer += "(no more within 3 s)";
-        }
-        return answer;
+        return faxover::hostile::rawExchange(socketAddressOf(running.endpoint()), "", head);
     };
     const auto before = std::chrono::steady_clock::now();
     const std::string huge = answerTo("POST /v1/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551616\r\n\r\n");

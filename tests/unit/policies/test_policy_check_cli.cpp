@@ -91,3 +91,13 @@ TEST_CASE("policy check: usage errors exit 2", "[policy]") {
     CHECK(help.status == 0);
     CHECK_THAT(help.out, Catch::StartsWith("usage: faxover policy check FILE..."));
 }
+
+TEST_CASE("policy check prints warnings after ok and still exits 0", "[policy][cli]") {
+    TempPolicy policy(std::string(faxover::policy::test::kMinimalPolicy) +
+                      "services:\n  - {name: fax1, domain: fax1, required_labels: {rack: b}}\n");
+    const Run result = run({"check", policy.path()});
+    CHECK(result.status == 0);
+    CHECK(result.out == policy.path() + ": ok (1 host, 1 service)\n" + policy.path() +
+                            ":8:49: services[0].required_labels: warning: no host has all of rack: b, so fax1 can run "
+                            "nowhere until one has (a host's site is not a label)\n");
+}

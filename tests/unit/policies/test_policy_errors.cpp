@@ -16,7 +16,7 @@ TEST_CASE("a YAML syntax error stops reading and points where the parser stopped
     CHECK(error.kind == PolicyErrorKind::YamlSyntax);
     CHECK(error.line == 3);
     CHECK(error.column == 9);
-    CHECK(error.toString() == "p.yaml:3:9: YAML syntax error: end of sequence flow not found");
+    CHECK(error.toString() == "p.yaml:3:9: YAML syntax error: expected ',' or ']' in this [ ] list; found 'services: []' (a ']' missing above?)");
 }
 
 TEST_CASE("a YAML indentation error is a syntax error at its line", "[policy]") {
@@ -27,10 +27,12 @@ TEST_CASE("a YAML indentation error is a syntax error at its line", "[policy]") 
 }
 
 TEST_CASE("a second YAML document is refused rather than ignored", "[policy]") {
+    // At its '---' (line 7), not at the second document's first node; the file has one '---'.
     auto error = onlyError(minimalWith("---\nversion: 1\n"));
     CHECK(error.toString() ==
-          "p.yaml:8:1: expected one YAML document; found a second one here (remove the second '---' and what "
-          "follows, or merge the documents)");
+          "p.yaml:7:1: expected one YAML document; found a second one, started by this '---' (remove it and what "
+          "follows, or merge the two documents)");
+    CHECK(onlyError(minimalWith("---\n\n# the DR site\nversion: 1\n")).line == 7);
 }
 
 TEST_CASE("a stray comma at the top level is a syntax error, not an endless parse", "[policy]") {
@@ -173,16 +175,46 @@ TEST_CASE("a migration address is an address, not a URI", "[policy]") {
     CHECK(error.key == "hosts[0].migration_address");
 }
 
-TEST_CASE("two hosts with one name, or one URI", "[policy]") {
+TEST_CASE("two hosts with one name, one URI or one migration address", "[policy]") {
     const std::string yaml =
         "version: 1\n"
         "hosts:\n"
         "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n"
-        "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n";
+        "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: A, fence: {method: manual}}\n";
     CHECK(errorsOf(yaml) == std::vector<std::string>{
                                 "p.yaml:4:12: hosts[1].name: duplicate host 'hv1'; already used by hosts[0].name at line 3",
-                                "p.yaml:4:22: hosts[1].uri: duplicate libvirt URI 'qemu+tcp://a/system'; already used by "
-                                "hosts[0].uri at line 3"});
+                                "p.yaml:4:22: hosts[1].uri: duplicate libvirt URI 'qemu+tcp://a:16509/system'; already "
+                                "used by hosts[0].uri at line 3",
+                                "p.yaml:4:64: hosts[1].migration_address: duplicate migration address 'a'; already used "
+                                "by hosts[0].migration_address at line 3"});
+    // One libvirtd, spelled another way: letter case, the default port written out.
+    for (const char* same : {"QEMU+TCP://A/system", "qemu+tcp://a:16509/system", "qemu+tcp://root@a/system"}) {
+        INFO(same);
+        const auto errors = errorsOf("version: 1\nhosts:\n"
+                                     "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n"
+                                     "  - {name: hv2, uri: '" + std::string(same) + "', migration_address: b, fence: {method: manual}}\n");
+        REQUIRE(errors.size() == 1);
+        CHECK_THAT(errors.front(), Catch::Contains("duplicate libvirt URI 'qemu+tcp://a:16509/system'"));
+    }
+    // Another port or transport is another libvirtd.
+    loadValid("version: 1\nhosts:\n"
+              "  - {name: hv1, uri: 'qemu+tcp://a/system', migration_address: a, fence: {method: manual}}\n"
+              "  - {name: hv2, uri: 'qemu+tls://a/system', migration_address: b, fence: {method: manual}}\n");
+}
+
+TEST_CASE("a URI Faxover cannot use says why", "[policy]") {
+    const auto uriError = [](const std::string& uri) {
+        return onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: '" + uri +
+                         "'\n    migration_address: a\n    fence: {method: manual}\n").message;
+    };
+    CHECK_THAT(uriError("https://hv1:8006/"),
+               Catch::EndsWith("found 'https://hv1:8006/': this is a web address (a management web interface?), not "
+                               "the address of libvirtd"));
+    CHECK_THAT(uriError("http://host/"), Catch::Contains("this is a web address"));
+    CHECK_THAT(uriError("qemu+tcp://hv1:99999/system"), Catch::EndsWith(": port 99999 is not a TCP port (1 to 65535)"));
+    CHECK_THAT(uriError("xen+ssh://hv1/system"),
+               Catch::EndsWith("Faxover drives QEMU/KVM virtual machines: the driver must be qemu, not 'xen'"));
+    CHECK_THAT(uriError("qemu+telnet://hv1/system"), Catch::Contains("'telnet' is not a libvirt transport"));
 }
 
 TEST_CASE("an enum value outside its set lists the allowed values", "[policy]") {
@@ -233,8 +265,8 @@ TEST_CASE("a value of the wrong shape says which shape was found", "[policy]") {
 
 TEST_CASE("an empty value is pointed at through its key", "[policy]") {
     auto error = onlyError(minimalWith("services:\n  - name: fax1\n    domain:\n    priority: 5\n"));
-    CHECK(error.toString() == "p.yaml:9:5: services[0].domain: expected the libvirt domain's name (no '/' or control "
-                              "characters) or its UUID; found nothing");
+    CHECK(error.toString() == "p.yaml:9:5: services[0].domain: expected the libvirt domain's name (at most 255 "
+                              "characters, no '/' or control characters) or its UUID; found nothing");
 }
 
 TEST_CASE("services: unique names and domains", "[policy]") {
@@ -340,4 +372,106 @@ TEST_CASE("a byte order mark and CRLF line ends do not shift positions", "[polic
     std::string yaml = "\xEF\xBB\xBF" "version: 2\r\nhosts:\r\n  - {name: hv1, uri: 'qemu:///system', fence: {method: manual}}\r\n";
     CHECK(onlyError(yaml).toString() ==
           "p.yaml:1:10: version: expected 1, the policy format version this Faxover reads; found '2'");
+}
+
+TEST_CASE("a file that is not UTF-8 text is refused at its first bad byte", "[policy]") {
+    auto latin1 = onlyError("version: 1\n# caf\xe9 du commerce\nhosts: []\n");
+    CHECK(latin1.kind == PolicyErrorKind::YamlSyntax);
+    CHECK(latin1.toString() == "p.yaml:2:6: expected UTF-8 text; found byte 0xE9, which is not UTF-8 (a Latin-1 or "
+                               "Windows-1252 '\xc3\xa9'?): save the file as UTF-8");
+    CHECK(onlyError(std::string("version: 1\n\x00\x01\x02\xff\xfe garbage\n", 22)).toString() ==
+          "p.yaml:2:1: expected UTF-8 text; found byte 0x00, a control character: this is not a text file (is it the "
+          "policy?)");
+    // Columns count characters: the bad byte after two UTF-8 characters is at column 4.
+    CHECK(onlyError("# \xc3\xa9\xc3\xa9\xff\n").column == 5);
+    // Overlong forms and surrogates are not UTF-8 either.
+    CHECK(onlyError("# \xc0\xaf\n").message == "expected UTF-8 text; found byte 0xC0, which is not UTF-8 (a Latin-1 or "
+                                              "Windows-1252 '\xc3\x80'?): save the file as UTF-8");
+    CHECK_THAT(onlyError("# \xed\xa0\x80\n").message, Catch::StartsWith("expected UTF-8 text; found byte 0xED"));
+    // Tabs, carriage returns and a byte order mark are text.
+    loadValid("\xef\xbb\xbf" + std::string(kMinimalPolicy) + "# a\tcomment\r\n");
+}
+
+TEST_CASE("YAML syntax errors say what was expected and what was found", "[policy]") {
+    // A key indented one space too far under a list item.
+    CHECK(onlyError("version: 1\nhosts:\n  - name: hv1\n     uri: x\n").message ==
+          "YAML syntax error: expected a 'key: value' line indented like the keys beside it; found 'uri: x' (check this "
+          "line's indentation)");
+    // A service key indented one space less than its siblings.
+    CHECK(onlyError(minimalWith("services:\n  - name: fax1\n    domain: fax1\n   priority: 3\n")).toString() ==
+          "p.yaml:10:4: YAML syntax error: expected the next '- ' item of this list, indented like the items above "
+          "it; found 'priority: 3' (check this line's indentation)");
+    // A stray comma, as in JSON.
+    CHECK(onlyError(minimalWith("services:\n  - name: fax1\n    domain: fax1,\n    , priority: 3\n")).message ==
+          "YAML syntax error: expected the next 'key: value' of this mapping, indented like the keys above it; found ', "
+          "priority: 3' (a wrong indentation, or a stray ','?)");
+    // Deep nesting stops the parser with a reason, not "bad file".
+    auto deep = onlyError("x: " + std::string(20000, '[') + std::string(20000, ']') + "\n");
+    CHECK(deep.kind == PolicyErrorKind::YamlSyntax);
+    CHECK_THAT(deep.message, Catch::StartsWith("YAML syntax error: expected nesting a few levels deep (a policy needs at "
+                                               "most 6); found more than "));
+}
+
+TEST_CASE("a value too long to show gives its length", "[policy]") {
+    auto error = onlyError(minimalWith("services:\n  - name: fax1\n    domain: " + std::string(1024 * 1024, 'a') + "\n"));
+    CHECK_THAT(error.message, Catch::StartsWith("expected the libvirt domain's name (at most 255 characters"));
+    CHECK_THAT(error.message, Catch::EndsWith("...' (1048576 characters)"));
+}
+
+TEST_CASE("anchors, aliases and merge keys", "[policy]") {
+    // A shared fence block under an x- key, merged into each host; a key written beside the merge wins.
+    auto loaded = loadValid(
+        "version: 1\n"
+        "x-ipmi: &ipmi\n"
+        "  method: agent\n"
+        "  command: /usr/sbin/fence_ipmilan\n"
+        "  timeout: 20s\n"
+        "hosts:\n"
+        "  - name: hv1\n"
+        "    uri: qemu+tcp://10.0.0.11/system\n"
+        "    migration_address: 10.0.0.11\n"
+        "    fence: {<<: *ipmi, parameters: {ip: 10.1.0.11}}\n"
+        "  - name: hv2\n"
+        "    uri: qemu+tcp://10.0.0.12/system\n"
+        "    migration_address: 10.0.0.12\n"
+        "    fence:\n"
+        "      <<: *ipmi\n"
+        "      timeout: 40s\n");
+    REQUIRE(loaded.hosts.size() == 2);
+    REQUIRE(loaded.hosts[0].fence.size() == 1);
+    REQUIRE(loaded.hosts[1].fence.size() == 1);
+    CHECK(loaded.hosts[0].fence[0].command == "/usr/sbin/fence_ipmilan");
+    CHECK(loaded.hosts[0].fence[0].parameters.at("ip") == "10.1.0.11");
+    CHECK(loaded.hosts[0].fence[0].timeout == std::chrono::seconds(20));
+    CHECK(loaded.hosts[1].fence[0].timeout == std::chrono::seconds(40));
+    // A type error through an alias is reported where the alias is used (line 6), not at the anchor.
+    auto error = onlyError(minimalWith("x-defaults: &defaults\n  max_restart: many\nservices:\n  - name: fax1\n"
+                                       "    domain: fax1\n    max_restart: *defaults\n"));
+    CHECK(error.toString() == "p.yaml:12:5: services[0].max_restart: expected a whole number from 0 to 100; found a mapping");
+    // x- keys are passed over only at the top level.
+    CHECK_THAT(onlyError(minimalWith("services:\n  - {name: fax1, domain: fax1, x-note: hi}\n")).message,
+               Catch::StartsWith("unknown key"));
+    // A merge of something that is not a mapping.
+    CHECK_THAT(onlyError(minimalWith("services:\n  - {name: fax1, domain: fax1, <<: 3}\n")).message,
+               Catch::StartsWith("expected a mapping to merge (<<: *anchor) or a list of them; found '3'"));
+}
+
+TEST_CASE("a service that no host can take is a warning, not an error", "[policy]") {
+    const auto loaded = load(minimalWith("services:\n  - name: fax1\n    domain: fax1\n    required_labels: {rack: b}\n"));
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.warnings.size() == 1);
+    CHECK(loaded.warnings.front().toString() ==
+          "p.yaml:10:22: services[0].required_labels: warning: no host has all of rack: b, so fax1 can run nowhere until "
+          "one has (a host's site is not a label)");
+    CHECK(load(kMinimalPolicy).warnings.empty());
+}
+
+TEST_CASE("a standby's licence has no effect, and the check says so", "[policy]") {
+    const auto loaded = load(minimalWith("services:\n  - {name: fax1, domain: fax1, licence: l}\n"
+                                         "  - {name: fax2, domain: fax2, role: standby, licence: l, stands_in_for: [fax1]}\n"
+                                         "licences:\n  - {id: l, product: p, key_file: /k, seats: 1}\n"));
+    REQUIRE(loaded.ok());
+    REQUIRE(loaded.warnings.size() == 1);
+    CHECK(loaded.warnings.front().key == "services[1].licence");
+    CHECK_THAT(loaded.warnings.front().message, Catch::StartsWith("a standby holds no seat of its own"));
 }

@@ -79,10 +79,19 @@ TEST_CASE("times, days, offsets and instants follow their grammars", "[policy]")
         INFO(bad);
         auto error = onlyError(withMaintenance("  - name: w\n    hosts: all\n    start: \"" + std::string(bad) +
                                                "\"\n    end: 2030-01-01T00:00:00Z\n"));
+        const std::string why = std::string(bad) == "2026-02-30T10:00:00Z"
+                                    ? " (2026-02-30 is not a date: February 2026 has 28 days)"
+                                    : "";
         CHECK(error.toString() ==
               "p.yaml:10:12: maintenance[0].start: expected an ISO 8601 date and time with its offset, such as "
-              "2026-12-24T22:00:00Z or 2026-12-24T22:00+10:00; found '" + std::string(bad) + "'");
+              "2026-12-24T22:00:00Z or 2026-12-24T22:00+10:00; found '" + std::string(bad) + "'" + why);
     }
+    CHECK_THAT(onlyError(withMaintenance("  - name: w\n    hosts: all\n    start: 2027-13-01T00:00:00Z\n"
+                                         "    end: 2030-01-01T00:00:00Z\n")).message,
+               Catch::EndsWith("(2027-13-01 is not a date: there is no month 13)"));
+    CHECK_THAT(onlyError(withMaintenance("  - name: w\n    hosts: all\n    start: 2027-04-31T00:00:00Z\n"
+                                         "    end: 2030-01-01T00:00:00Z\n")).message,
+               Catch::EndsWith("(2027-04-31 is not a date: April 2027 has 30 days)"));
     loadValid(withMaintenance("  - name: leap\n    hosts: all\n    start: 2028-02-29T00:00:00Z\n"
                               "    end: 2028-03-01T00:00:00Z\n"));
 }

@@ -52,6 +52,7 @@ struct AdminInvocation {
     AdminQuery query = AdminQuery::Status;
     AuditSince since{};                        // license audit --since
     AuditFormat format = AuditFormat::Table;   // license audit --format (--json means Json)
+    std::optional<std::string> help{};         // --help (or `faxover help ...`): print this, do nothing else
     bool operator==(const AdminInvocation&) const = default;
 };
 

@@ -14,7 +14,7 @@
 //   fenced      the same host confirmed off, with the memory the "unfenced" decision left: the
 //               decision places and starts its 10 services on the 999 others;
 //   drain       nothing failed, host hv1 put in maintenance: its 10 services are live-migrated off,
-//               each target picked alone (Decider::pickTarget, a cluster view per service).
+//               each target picked alone (ClusterPlacement::pickTarget, a cluster view per service).
 // And the same cluster with fax boards (docs/boards.md): two TR1034 boards per host on its site's
 // trunk group, the first service of each host (1,000 of them) in board mode holding the first:
 //   boards-steady   nothing failed: 1,000 reservations checked against what runs;

@@ -1,4 +1,4 @@
-// Verb names (the wire and the CLI share them), the argument rules of each verb, and the answers
+// The argument rules of each verb, and the answers
 // of the optional AdminApi calls for implementors that do not offer them.
 #include "faxover/orchestrator/api/AdminApi.h"
 
@@ -10,19 +10,6 @@ namespace faxover::orchestrator::api {
 
 namespace {
 
-constexpr std::array kVerbNames = {
-    std::pair{Verb::Migrate, "migrate"},
-    std::pair{Verb::Failover, "failover"},
-    std::pair{Verb::Failback, "failback"},
-    std::pair{Verb::MaintenanceEnable, "maintenance-enable"},
-    std::pair{Verb::MaintenanceDisable, "maintenance-disable"},
-    std::pair{Verb::Suspend, "suspend"},
-    std::pair{Verb::Resume, "resume"},
-    std::pair{Verb::Stop, "stop"},
-    std::pair{Verb::FenceConfirm, "fence-confirm"},
-    std::pair{Verb::Demote, "demote"},
-};
-
 enum class Need { Required, Optional, Refused };
 
 struct ArgumentRule {
@@ -30,23 +17,23 @@ struct ArgumentRule {
     Need host;
 };
 
-ArgumentRule ruleFor(Verb verb) {
+ArgumentRule ruleFor(engine::Verb verb) {
     switch (verb) {
-        case Verb::Migrate:
-        case Verb::Failover: return {Need::Required, Need::Optional};
-        case Verb::Failback:
-        case Verb::Suspend:
-        case Verb::Resume:
-        case Verb::Stop:
-        case Verb::Demote: return {Need::Required, Need::Refused};
-        case Verb::MaintenanceEnable:
-        case Verb::MaintenanceDisable:
-        case Verb::FenceConfirm: return {Need::Refused, Need::Required};
+        case engine::Verb::Migrate:
+        case engine::Verb::Failover: return {Need::Required, Need::Optional};
+        case engine::Verb::Failback:
+        case engine::Verb::Suspend:
+        case engine::Verb::Resume:
+        case engine::Verb::Stop:
+        case engine::Verb::Demote: return {Need::Required, Need::Refused};
+        case engine::Verb::MaintenanceEnable:
+        case engine::Verb::MaintenanceDisable:
+        case engine::Verb::FenceConfirm: return {Need::Refused, Need::Required};
     }
     return {Need::Optional, Need::Optional};
 }
 
-hv::Result<void> checkOne(Verb verb, const char* field, const std::string& value, Need need) {
+hv::Result<void> checkOne(engine::Verb verb, const char* field, const std::string& value, Need need) {
     if (need == Need::Required && value.empty()) {
         return hv::Error{hv::ErrorKind::InvalidArgument, std::string(toString(verb)) + " needs a " + field};
     }
@@ -59,21 +46,7 @@ hv::Result<void> checkOne(Verb verb, const char* field, const std::string& value
 
 }  // namespace
 
-const char* toString(Verb verb) {
-    for (const auto& [known, name] : kVerbNames) {
-        if (known == verb) return name;
-    }
-    return "unknown";
-}
-
-std::optional<Verb> verbNamed(const std::string& name) {
-    for (const auto& [verb, known] : kVerbNames) {
-        if (name == known) return verb;
-    }
-    return std::nullopt;
-}
-
-hv::Result<void> checkArguments(const AdminCommand& command) {
+hv::Result<void> checkArguments(const engine::AdminCommand& command) {
     const ArgumentRule rule = ruleFor(command.verb);
     BOOST_OUTCOME_TRY(checkOne(command.verb, "service", command.service, rule.service));
     return checkOne(command.verb, "host", command.host, rule.host);
@@ -83,7 +56,7 @@ hv::Result<std::vector<BoardView>> AdminApi::boards() {
     return hv::Error{hv::ErrorKind::NotSupported, "this daemon does not list fax boards"};
 }
 
-hv::Result<std::vector<PlannedMove>> AdminApi::plan(const AdminCommand& command) {
+hv::Result<std::vector<PlannedMove>> AdminApi::plan(const engine::AdminCommand& command) {
     return hv::Error{hv::ErrorKind::NotSupported,
                      std::string("this daemon cannot plan ") + toString(command.verb) + " without doing it"};
 }

@@ -66,7 +66,7 @@ hv::Result<ClusterStatus> ApiClient::status() {
     return status;
 }
 
-hv::Result<CommandReply> ApiClient::execute(const AdminCommand& command) {
+hv::Result<CommandReply> ApiClient::execute(const engine::AdminCommand& command) {
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/commands", toJson(command), HTTPResponse::HTTP_ACCEPTED));
     auto reply = commandReplyFromJson(body);
     if (!reply) {
@@ -108,7 +108,7 @@ hv::Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
 
 hv::Result<std::vector<BoardView>> ApiClient::boards() { return get("/v1/boards", "boards", boardsFromJson); }
 
-hv::Result<std::vector<PlannedMove>> ApiClient::plan(const AdminCommand& command) {
+hv::Result<std::vector<PlannedMove>> ApiClient::plan(const engine::AdminCommand& command) {
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/plan", toJson(command), HTTPResponse::HTTP_OK));
     auto moves = planFromJson(body);
     if (!moves) {

@@ -158,7 +158,7 @@ void ApiRequestHandler::servePlan(HTTPServerRequest& request, const std::string&
     sendJson(response, HTTPResponse::HTTP_OK, toJson(moves.value()));
 }
 
-hv::Result<AdminCommand> ApiRequestHandler::commandOf(HTTPServerRequest& request, const std::string& body) const {
+hv::Result<engine::AdminCommand> ApiRequestHandler::commandOf(HTTPServerRequest& request, const std::string& body) const {
     BOOST_OUTCOME_TRY(command, adminCommandFromJson(body));
     BOOST_OUTCOME_TRY(checkArguments(command));
     // The actor comes from the connection, never from the body.

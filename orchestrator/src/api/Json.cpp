@@ -105,7 +105,7 @@ std::string toJson(const ClusterStatus& status, JsonStyle style) {
     return stringify(object, style);
 }
 
-std::string toJson(const AdminCommand& command) {
+std::string toJson(const engine::AdminCommand& command) {
     Object::Ptr object = orderedObject();
     object->set("verb", std::string(toString(command.verb)));
     object->set("service", command.service);
@@ -141,17 +141,17 @@ hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
     });
 }
 
-hv::Result<AdminCommand> adminCommandFromJson(std::string_view text) {
-    return guarded("command", [&]() -> hv::Result<AdminCommand> {
+hv::Result<engine::AdminCommand> adminCommandFromJson(std::string_view text) {
+    return guarded("command", [&]() -> hv::Result<engine::AdminCommand> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "command"));
         const JsonFields fields(object, "");
         BOOST_OUTCOME_TRY(verbName, fields.requiredString("verb"));
-        const auto verb = verbNamed(verbName);
+        const auto verb = engine::verbNamed(verbName);
         if (!verb) return hv::Error{hv::ErrorKind::InvalidArgument, "verb: unknown verb '" + verbName + "'"};
         BOOST_OUTCOME_TRY(service, fields.optionalString("service"));
         BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
         BOOST_OUTCOME_TRY(actor, fields.optionalString("actor"));
-        return AdminCommand{*verb, service, host, actor};
+        return engine::AdminCommand{*verb, service, host, actor};
     });
 }
 

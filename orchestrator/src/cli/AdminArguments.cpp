@@ -14,7 +14,7 @@ namespace faxover::orchestrator {
 
 namespace {
 
-using api::Verb;
+using engine::Verb;
 
 // What follows a command's words on the command line.
 enum class Operands { None, Service, ServiceAndOptionalHost, Host };
@@ -154,7 +154,7 @@ public:
         if (!command.shape->verb) {
             invocation.query = command.shape->query;
         } else {
-            api::AdminCommand admin{*command.shape->verb, {}, {}, {}};
+            engine::AdminCommand admin{*command.shape->verb, {}, {}, {}};
             if (command.shape->operands == Operands::Host) {
                 admin.host = command.operands.at(0);
             } else {

@@ -21,7 +21,7 @@ namespace faxover::orchestrator {
 
 namespace {
 
-using api::Verb;
+using engine::Verb;
 
 std::string joined(const std::vector<std::string>& names) {
     std::string text;
@@ -29,7 +29,7 @@ std::string joined(const std::vector<std::string>& names) {
     return text;
 }
 
-std::string question(const api::AdminCommand& command, const std::string& context) {
+std::string question(const engine::AdminCommand& command, const std::string& context) {
     if (command.verb == Verb::FenceConfirm) {
         return "This tells Faxover that " + command.host +
                " is powered off, so its VMs may be started on other hosts.\n"
@@ -68,7 +68,7 @@ std::vector<std::string> primariesOf(const std::vector<api::LicenceView>& licenc
 
 // What the question mentions besides the command: the service's host (failover) or the primaries
 // a standby stands in for (demote). Empty for fence confirm.
-hv::Result<std::string> questionContext(const api::AdminCommand& command, api::AdminApi& api) {
+hv::Result<std::string> questionContext(const engine::AdminCommand& command, api::AdminApi& api) {
     if (command.verb == Verb::Failover) {
         BOOST_OUTCOME_TRY(status, api.status());
         return hostOf(status, command.service);
@@ -81,8 +81,8 @@ hv::Result<std::string> questionContext(const api::AdminCommand& command, api::A
 }
 
 // kAdminOk when the admin said yes; otherwise the exit code to end with.
-int confirm(const api::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
-    const std::string what = std::string(api::toString(command.verb)) + " " +
+int confirm(const engine::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
+    const std::string what = std::string(engine::toString(command.verb)) + " " +
                              (command.verb == Verb::FenceConfirm ? command.host : command.service);
     if (!console.inputIsTerminal) {
         console.err << "faxover: " << what << " needs a confirmation and there is no terminal to ask on: pass --yes\n";
@@ -160,7 +160,7 @@ int showQuery(const AdminInvocation& invocation, api::AdminApi& api, CliConsole&
 
 int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, CliConsole& console) {
     if (!invocation.command) return showQuery(invocation, api, console);
-    const api::AdminCommand& command = *invocation.command;
+    const engine::AdminCommand& command = *invocation.command;
     if (asksFirst(command.verb) && !invocation.yes) {
         if (const int answer = confirm(command, api, console); answer != kAdminOk) return answer;
     }

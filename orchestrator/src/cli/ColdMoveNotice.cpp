@@ -24,15 +24,15 @@ std::string boardPart(const api::PlannedMove& move) {
     return ", board " + named(move.fromBoard) + " -> " + named(move.toBoard);
 }
 
-std::string question(const api::AdminCommand& command) {
-    if (command.verb == api::Verb::MaintenanceEnable) return "Put " + command.host + " in maintenance? [y/N] ";
-    if (command.verb == api::Verb::Failback) return "Fail back " + command.service + "? [y/N] ";
+std::string question(const engine::AdminCommand& command) {
+    if (command.verb == engine::Verb::MaintenanceEnable) return "Put " + command.host + " in maintenance? [y/N] ";
+    if (command.verb == engine::Verb::Failback) return "Fail back " + command.service + "? [y/N] ";
     return "Migrate " + command.service + "? [y/N] ";
 }
 
-std::string commandWords(const api::AdminCommand& command) {
-    if (command.verb == api::Verb::MaintenanceEnable) return "maintenance enable " + command.host;
-    return std::string(api::toString(command.verb)) + " " + command.service;
+std::string commandWords(const engine::AdminCommand& command) {
+    if (command.verb == engine::Verb::MaintenanceEnable) return "maintenance enable " + command.host;
+    return std::string(engine::toString(command.verb)) + " " + command.service;
 }
 
 }  // namespace
@@ -55,7 +55,7 @@ std::string coldMoveLine(const api::PlannedMove& move) {
     return line;
 }
 
-hv::Result<std::vector<std::string>> coldMoveNotice(const api::AdminCommand& command, api::AdminApi& api) {
+hv::Result<std::vector<std::string>> coldMoveNotice(const engine::AdminCommand& command, api::AdminApi& api) {
     auto moves = api.plan(command);
     // A daemon older than this CLI cannot plan: go on as the CLI did before it asked.
     if (!moves && moves.error().kind == hv::ErrorKind::NotSupported) return std::vector<std::string>{};
@@ -65,7 +65,7 @@ hv::Result<std::vector<std::string>> coldMoveNotice(const api::AdminCommand& com
     return lines;
 }
 
-int confirmColdMoves(const api::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
+int confirmColdMoves(const engine::AdminCommand& command, api::AdminApi& api, CliConsole& console) {
     auto notice = coldMoveNotice(command, api);
     if (!notice) return reportError(notice.error(), console.err);
     if (notice.value().empty()) return kAdminOk;

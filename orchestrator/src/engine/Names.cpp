@@ -1,3 +1,4 @@
+#include "faxover/orchestrator/engine/AdminCommand.h"
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/ServiceState.h"
 
@@ -7,6 +8,19 @@
 namespace faxover::orchestrator::engine {
 
 namespace {
+constexpr std::array kVerbNames = {
+    std::pair{Verb::Migrate, "migrate"},
+    std::pair{Verb::Failover, "failover"},
+    std::pair{Verb::Failback, "failback"},
+    std::pair{Verb::MaintenanceEnable, "maintenance-enable"},
+    std::pair{Verb::MaintenanceDisable, "maintenance-disable"},
+    std::pair{Verb::Suspend, "suspend"},
+    std::pair{Verb::Resume, "resume"},
+    std::pair{Verb::Stop, "stop"},
+    std::pair{Verb::FenceConfirm, "fence-confirm"},
+    std::pair{Verb::Demote, "demote"},
+};
+
 constexpr std::array<std::pair<ServiceState, const char*>, 10> kServiceStates{{
     {ServiceState::Unknown, "unknown"},
     {ServiceState::Ok, "ok"},
@@ -20,6 +34,18 @@ constexpr std::array<std::pair<ServiceState, const char*>, 10> kServiceStates{{
     {ServiceState::Error, "error"},
 }};
 }  // namespace
+
+const char* toString(Verb verb) {
+    for (const auto& [known, name] : kVerbNames)
+        if (known == verb) return name;
+    return "unknown";
+}
+
+std::optional<Verb> verbNamed(const std::string& name) {
+    for (const auto& [verb, known] : kVerbNames)
+        if (name == known) return verb;
+    return std::nullopt;
+}
 
 const char* toString(ServiceState state) {
     for (const auto& [value, name] : kServiceStates)

@@ -268,7 +268,7 @@ void Runtime::State::log(std::string subject, std::string message, bool alert) {
     ports.log.write({std::move(subject), std::move(message), alert});
 }
 
-engine::EngineInput Runtime::State::decisionInput(const std::vector<api::AdminCommand>& commands) {
+engine::EngineInput Runtime::State::decisionInput(const std::vector<engine::AdminCommand>& commands) {
     engine::EngineInput input;
     input.policy = policy.get();
     input.now = ports.wall.now();
@@ -285,7 +285,7 @@ engine::EngineInput Runtime::State::decisionInput(const std::vector<api::AdminCo
     return input;
 }
 
-std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<api::AdminCommand>& commands,
+std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<engine::AdminCommand>& commands,
                                                              const CommandAudit* audit) {
     if (stopping.load()) return {};  // stop() began: no new decision, nothing new starts
     engine::EngineInput input = decisionInput(commands);

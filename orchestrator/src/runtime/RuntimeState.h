@@ -120,7 +120,7 @@ struct Runtime::State {
     // Decides, stores the decision (with `audit`'s row for the first verdict), then dispatches. When
     // the store refuses, nothing runs and every verdict is a refusal that says so. Only the loop's
     // thread calls it: the one caller of decide() and of the store's commit for decisions.
-    std::vector<engine::CommandVerdict> reconcile(const std::vector<api::AdminCommand>& commands = {},
+    std::vector<engine::CommandVerdict> reconcile(const std::vector<engine::AdminCommand>& commands = {},
                                                   const CommandAudit* audit = nullptr);
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
@@ -131,9 +131,9 @@ struct Runtime::State {
     void onTick();
 
     // ---- Status.cpp, Licences.cpp, Boards.cpp: the AdminApi's answers, on the loop
-    hv::Result<api::CommandReply> execute(const api::AdminCommand& command);
+    hv::Result<api::CommandReply> execute(const engine::AdminCommand& command);
     hv::Result<api::ClusterStatus> status() const;
-    hv::Result<std::vector<api::PlannedMove>> plan(const api::AdminCommand& command);
+    hv::Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command);
     hv::Result<api::StartPermission> mayStart(const api::StartQuery& query);
     hv::Result<std::vector<api::LicenceView>> licences() const;
     hv::Result<std::vector<api::BoardView>> boardViews() const;
@@ -176,7 +176,7 @@ struct Runtime::State {
     // After a board move succeeded: the definition and what the engine reads from it name the new board.
     void noteBoardMoved(ServiceEntry& service, const engine::Action& action);
     void noteDefinition(ServiceEntry& service, std::string xml);  // definitionXml and its PCI hostdevs
-    engine::EngineInput decisionInput(const std::vector<api::AdminCommand>& commands);
+    engine::EngineInput decisionInput(const std::vector<engine::AdminCommand>& commands);
     // A cold move's expected outage, from the journal's last cold move of the service.
     void estimateOutage(api::PlannedMove& move) const;
 

@@ -11,20 +11,20 @@ namespace {
 
 hv::Error refused(hv::ErrorKind kind, std::string message) { return hv::Error{kind, std::move(message)}; }
 
-bool isHostVerb(api::Verb verb) {
-    return verb == api::Verb::MaintenanceEnable || verb == api::Verb::MaintenanceDisable ||
-           verb == api::Verb::FenceConfirm;
+bool isHostVerb(engine::Verb verb) {
+    return verb == engine::Verb::MaintenanceEnable || verb == engine::Verb::MaintenanceDisable ||
+           verb == engine::Verb::FenceConfirm;
 }
 
-std::string actorOf(const api::AdminCommand& command) { return command.actor.empty() ? "admin:unknown" : command.actor; }
+std::string actorOf(const engine::AdminCommand& command) { return command.actor.empty() ? "admin:unknown" : command.actor; }
 
-std::string subjectOf(const api::AdminCommand& command) {
+std::string subjectOf(const engine::AdminCommand& command) {
     return isHostVerb(command.verb) ? "host " + command.host : "service " + command.service;
 }
 
 // The command with its actor filled in, or why it names no host or service of the policy.
-hv::Result<api::AdminCommand> checkedCommand(const policy::Policy& policy, const api::AdminCommand& command) {
-    api::AdminCommand checked = command;
+hv::Result<engine::AdminCommand> checkedCommand(const policy::Policy& policy, const engine::AdminCommand& command) {
+    engine::AdminCommand checked = command;
     checked.actor = actorOf(command);
     if (isHostVerb(checked.verb) || !checked.host.empty()) {
         if (policy.findHost(checked.host) == nullptr) {
@@ -94,23 +94,23 @@ hv::Result<api::ClusterStatus> Runtime::State::status() const {
     return status;
 }
 
-hv::Result<api::CommandReply> Runtime::execute(const api::AdminCommand& command) {
+hv::Result<api::CommandReply> Runtime::execute(const engine::AdminCommand& command) {
     // The verdict comes back through a future, within the answer bound. A command the loop had not taken
     // by then is never carried out, and is audited as refused when its turn comes.
     auto* s = state_.get();
     return s->ask<api::CommandReply>([s, command] { return s->execute(command); }, [s, command] {
         if (s->ignoresInput()) return;
-        s->audit(actorOf(command), subjectOf(command), api::toString(command.verb),
+        s->audit(actorOf(command), subjectOf(command), engine::toString(command.verb),
                  "the daemon's decision thread was busy for " + s->describeAnswerBound() +
                      " and did not take it, so nothing was done",
                  "refused");
     });
 }
 
-hv::Result<api::CommandReply> Runtime::State::execute(const api::AdminCommand& command) {
+hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand& command) {
     if (stopping.load()) return refused(hv::ErrorKind::OperationFailed, "the daemon is stopping, so nothing was done");
     auto& s = *this;
-    const std::string verb = api::toString(command.verb);
+    const std::string verb = engine::toString(command.verb);
     auto checked = checkedCommand(*s.policy, command);
     if (!checked) {
         // Refused before any decision, and audited like every refusal (docs/daemon.md).
@@ -129,9 +129,9 @@ hv::Result<api::CommandReply> Runtime::State::execute(const api::AdminCommand& c
         };
         std::string reply;
         switch (checked.value().verb) {
-        case api::Verb::MaintenanceEnable:
-        case api::Verb::MaintenanceDisable: {
-            const bool enable = checked.value().verb == api::Verb::MaintenanceEnable;
+        case engine::Verb::MaintenanceEnable:
+        case engine::Verb::MaintenanceDisable: {
+            const bool enable = checked.value().verb == engine::Verb::MaintenanceEnable;
             if (host.adminMaintenance == enable)
                 return refused(hv::ErrorKind::OperationInvalid,
                                hostName + (enable ? " is already" : " is not") + " in maintenance");
@@ -173,20 +173,20 @@ hv::Result<api::CommandReply> Runtime::State::execute(const api::AdminCommand& c
     return api::CommandReply{verdict.message};
 }
 
-hv::Result<std::vector<api::PlannedMove>> Runtime::plan(const api::AdminCommand& command) {
+hv::Result<std::vector<api::PlannedMove>> Runtime::plan(const engine::AdminCommand& command) {
     return state_->ask<std::vector<api::PlannedMove>>([s = state_.get(), command] { return s->plan(command); });
 }
 
-hv::Result<std::vector<api::PlannedMove>> Runtime::State::plan(const api::AdminCommand& command) {
+hv::Result<std::vector<api::PlannedMove>> Runtime::State::plan(const engine::AdminCommand& command) {
     auto& s = *this;
     BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
     // A dry run: the decision the command would lead to, from what the runtime knows now. Host
     // verbs change the engine's view of the host; service verbs go to the engine as commands.
-    engine::EngineInput input = s.decisionInput(isHostVerb(checked.verb) ? std::vector<api::AdminCommand>{}
-                                                                          : std::vector<api::AdminCommand>{checked});
-    if (checked.verb == api::Verb::MaintenanceEnable) input.hosts[checked.host].maintenance = true;
-    if (checked.verb == api::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;
-    if (checked.verb == api::Verb::FenceConfirm) input.hosts[checked.host].fence = engine::FenceStatus::Confirmed;
+    engine::EngineInput input = s.decisionInput(isHostVerb(checked.verb) ? std::vector<engine::AdminCommand>{}
+                                                                          : std::vector<engine::AdminCommand>{checked});
+    if (checked.verb == engine::Verb::MaintenanceEnable) input.hosts[checked.host].maintenance = true;
+    if (checked.verb == engine::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;
+    if (checked.verb == engine::Verb::FenceConfirm) input.hosts[checked.host].fence = engine::FenceStatus::Confirmed;
     const engine::Decision decision = engine::decide(input);
     if (!decision.verdicts.empty() && !decision.verdicts.front().accepted)
         return refused(hv::ErrorKind::OperationInvalid, decision.verdicts.front().message);
@@ -202,7 +202,7 @@ hv::Result<std::vector<api::PlannedMove>> Runtime::State::plan(const api::AdminC
         moves.push_back(std::move(move));
     }
     // What must leave a host in maintenance and cannot: it stays, and the admin sees why.
-    if (checked.verb == api::Verb::MaintenanceEnable)
+    if (checked.verb == engine::Verb::MaintenanceEnable)
         for (const auto& [name, entry] : s.services) {
             const auto& copies = entry.observation.copies;
             const bool there = std::any_of(copies.begin(), copies.end(),

@@ -149,7 +149,7 @@ TEST_CASE("daemon: maintenance enable live-migrates the VM off the host", "[lab]
     const std::string& host = protectedGuest.host;
     auto& daemon = protectedGuest.daemon;
 
-    auto reply = daemon.api().execute({orchestrator::api::Verb::MaintenanceEnable, "", host, ""});
+    auto reply = daemon.api().execute({orchestrator::engine::Verb::MaintenanceEnable, "", host, ""});
     INFO((reply ? reply.value().message : reply.error().message));
     REQUIRE(reply);
     const Duration took = timeUntil([&] { return runsElsewhere(daemon, host); }, 30s);
@@ -159,7 +159,7 @@ TEST_CASE("daemon: maintenance enable live-migrates the VM off the host", "[lab]
     CHECK(daemon.logContains("live migration " + host + " -> "));
     CHECK(session.lab.qemuPids(host).empty());
     CHECK(hostsRunningQemu(session.lab) == std::vector<std::string>{daemon.serviceHost()});
-    CHECK(daemon.api().execute({orchestrator::api::Verb::MaintenanceDisable, "", host, ""}));
+    CHECK(daemon.api().execute({orchestrator::engine::Verb::MaintenanceDisable, "", host, ""}));
 }
 
 // Issue 12, found in a lab Faxover did not build: the destination of a live migration was first read
@@ -169,7 +169,7 @@ TEST_CASE("daemon: a VM live-migrated onto a host it had not read before live-mi
     ProtectedGuest protectedGuest("labtest-daemon-remigrate");
     const std::string& first = protectedGuest.host;
     auto& daemon = protectedGuest.daemon;
-    using orchestrator::api::Verb;
+    using orchestrator::engine::Verb;
 
     REQUIRE(daemon.api().execute({Verb::MaintenanceEnable, "", first, ""}));
     REQUIRE(eventually([&] { return runsElsewhere(daemon, first); }, 30s));

@@ -134,12 +134,12 @@ TEST_CASE("hook: the real daemon's ledger refuses a second start, and its answer
 
 TEST_CASE("hook: a live migration the daemon makes is allowed by the target's hook", "[lab][hook][daemon]") {
     EnrolledCluster cluster("labtest-hook-maint");
-    auto reply = cluster.daemon.api().execute({orchestrator::api::Verb::MaintenanceEnable, "", cluster.host, ""});
+    auto reply = cluster.daemon.api().execute({orchestrator::engine::Verb::MaintenanceEnable, "", cluster.host, ""});
     INFO((reply ? reply.value().message : reply.error().message));
     REQUIRE(reply);
     cluster.requireMovedThroughHook("labtest-hook-maint");
     CHECK(cluster.daemon.logContains("live migration " + cluster.host + " -> "));
-    CHECK(cluster.daemon.api().execute({orchestrator::api::Verb::MaintenanceDisable, "", cluster.host, ""}));
+    CHECK(cluster.daemon.api().execute({orchestrator::engine::Verb::MaintenanceDisable, "", cluster.host, ""}));
 }
 
 TEST_CASE("hook: a failover restart the daemon makes is allowed by the target's hook", "[lab][hook][daemon]") {

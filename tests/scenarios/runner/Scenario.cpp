@@ -345,17 +345,17 @@ private:
 
     bool admin(const std::vector<std::string>& args) {
         if (!runtime_) return fail("the daemon is not running");
-        orchestrator::api::AdminCommand command;
+        orchestrator::engine::AdminCommand command;
         command.actor = "admin:scenario";
         const std::string& verb = args[0];
         if (verb == "maintenance" && args.size() == 3) {
-            command.verb = args[1] == "enable" ? orchestrator::api::Verb::MaintenanceEnable
-                                               : orchestrator::api::Verb::MaintenanceDisable;
+            command.verb = args[1] == "enable" ? orchestrator::engine::Verb::MaintenanceEnable
+                                               : orchestrator::engine::Verb::MaintenanceDisable;
             command.host = args[2];
         } else if (verb == "fence-confirm" && args.size() == 2) {
-            command.verb = orchestrator::api::Verb::FenceConfirm;
+            command.verb = orchestrator::engine::Verb::FenceConfirm;
             command.host = args[1];
-        } else if (auto named = orchestrator::api::verbNamed(verb); named && args.size() >= 2 && args.size() <= 3) {
+        } else if (auto named = orchestrator::engine::verbNamed(verb); named && args.size() >= 2 && args.size() <= 3) {
             command.verb = *named;
             command.service = args[1];
             if (args.size() == 3) command.host = args[2];

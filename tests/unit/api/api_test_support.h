@@ -86,7 +86,7 @@ public:
         return next;
     }
 
-    hv::Result<CommandReply> execute(const AdminCommand& command) override {
+    hv::Result<CommandReply> execute(const engine::AdminCommand& command) override {
         std::this_thread::sleep_for(executeDelay);
         std::lock_guard lock(mutex_);
         received_.push_back(command);
@@ -120,7 +120,7 @@ public:
 
     // Plans like a daemon of issue #5 unless `plans` is false: then AdminApi's own answer
     // (NotSupported), as from an implementor that does not offer plans.
-    hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command) override {
+    hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override {
         if (!plans) return AdminApi::plan(command);
         std::lock_guard lock(mutex_);
         planned_.push_back(command);
@@ -128,7 +128,7 @@ public:
         return planMoves;
     }
 
-    std::vector<AdminCommand> planned() const {
+    std::vector<engine::AdminCommand> planned() const {
         std::lock_guard lock(mutex_);
         return planned_;
     }
@@ -142,7 +142,7 @@ public:
         return startQueries_;
     }
 
-    std::vector<AdminCommand> received() const {
+    std::vector<engine::AdminCommand> received() const {
         std::lock_guard lock(mutex_);
         return received_;
     }
@@ -170,11 +170,11 @@ public:
 
 private:
     mutable std::mutex mutex_;
-    std::vector<AdminCommand> received_{};
+    std::vector<engine::AdminCommand> received_{};
     int statusCalls_ = 0;
     std::vector<std::optional<WallTime>> auditSinces_{};
     std::vector<StartQuery> startQueries_{};
-    std::vector<AdminCommand> planned_{};
+    std::vector<engine::AdminCommand> planned_{};
 };
 
 using faxover::test::TempDir;

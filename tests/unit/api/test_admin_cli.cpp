@@ -7,6 +7,8 @@
 using namespace faxover::orchestrator;
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
+using faxover::orchestrator::engine::AdminCommand;
+using faxover::orchestrator::engine::Verb;
 using faxover::hv::ErrorKind;
 
 TEST_CASE("admin command lines parse into commands", "[api][cli]") {

@@ -10,6 +10,7 @@
 
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
+using faxover::orchestrator::engine::Verb;
 using faxover::hv::ErrorKind;
 
 TEST_CASE("the client reads the boards and a plan through the server", "[api][server][boards]") {

@@ -10,6 +10,8 @@
 
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
+using faxover::orchestrator::engine::AdminCommand;
+using faxover::orchestrator::engine::Verb;
 using faxover::hv::ErrorKind;
 
 namespace {

@@ -24,6 +24,9 @@
 
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
+using faxover::orchestrator::engine::AdminCommand;
+using faxover::orchestrator::engine::Verb;
+using faxover::orchestrator::engine::verbNamed;
 using faxover::hv::ErrorKind;
 
 namespace {

@@ -123,7 +123,7 @@ TEST_CASE("engine: admin commands on a busy service are refused with the reason"
     input.services["fax-a"].copies = {{"h1", hv::DomainState::Running}};
     input.inFlight = {engine::Action{ActionKind::LiveMigrate, "fax-a", "h2", "h1", "maintenance"}};
     input.memory["fax-a"].state = engine::ServiceState::Migrating;
-    input.commands = {{faxover::orchestrator::api::Verb::Suspend, "fax-a", "", "admin:test"}};
+    input.commands = {{faxover::orchestrator::engine::Verb::Suspend, "fax-a", "", "admin:test"}};
     const auto decision = engine::decide(input);
     REQUIRE(decision.verdicts.size() == 1);
     CHECK_FALSE(decision.verdicts.front().accepted);

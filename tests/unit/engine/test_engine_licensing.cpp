@@ -231,7 +231,7 @@ TEST_CASE("licensing: demoting a standby runs the revoke step before the seat is
     input.memory["fax-a"] = {engine::ServiceState::Failure, "h1"};
     input.memory["fax-b"] = {engine::ServiceState::Failure, "h1"};
     input.ledger = {seat("dr", "h3", true, "fax-a")};
-    input.commands = {{faxover::orchestrator::api::Verb::Demote, "dr", "", "admin:alice"}};
+    input.commands = {{faxover::orchestrator::engine::Verb::Demote, "dr", "", "admin:alice"}};
     auto decision = engine::decide(input);
     REQUIRE(decision.verdicts.front().accepted);
     const auto* revoke = action(decision, ActionKind::RevokeLicence, "dr");

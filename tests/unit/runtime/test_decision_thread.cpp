@@ -293,8 +293,8 @@ TEST_CASE("decision thread: a command the loop cannot take within the bound is r
     daemon.runtime.replacePolicy(testPolicy());  // a 2 s commit holds the loop
     while (daemon.store.slowCommitsBegun == 0) std::this_thread::sleep_for(1ms);
 
-    faxover::orchestrator::api::AdminCommand command;
-    command.verb = faxover::orchestrator::api::Verb::Stop;
+    faxover::orchestrator::engine::AdminCommand command;
+    command.verb = faxover::orchestrator::engine::Verb::Stop;
     command.service = "fax-a";
     command.actor = "admin:test";
     const auto asked = Clock::now();

@@ -36,9 +36,9 @@ private:
 
 class RecordingGuests final : public ports::GuestHealthProbe {
 public:
-    std::optional<ports::GuestHealth> check(const std::string& host, const std::string& domain) override {
+    std::optional<faxover::orchestrator::engine::GuestHealth> check(const std::string& host, const std::string& domain) override {
         asked.push_back(host + "/" + domain);
-        return ports::GuestHealth{true, false, "faxq not running"};
+        return faxover::orchestrator::engine::GuestHealth{true, false, "faxq not running"};
     }
     std::vector<std::string> asked;
 };

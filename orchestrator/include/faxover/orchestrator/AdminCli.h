@@ -48,7 +48,7 @@ struct AdminInvocation {
     bool yes = false;             // --yes: do not ask (failover, fence confirm, demote, and the cold
                                   // moves of migrate and maintenance enable)
     bool noWait = false;          // --no-wait: do not follow a maintenance drain
-    std::optional<api::AdminCommand> command{};  // empty: the query
+    std::optional<engine::AdminCommand> command{};  // empty: the query
     AdminQuery query = AdminQuery::Status;
     AuditSince since{};                        // license audit --since
     AuditFormat format = AuditFormat::Table;   // license audit --format (--json means Json)
@@ -57,12 +57,12 @@ struct AdminInvocation {
 };
 
 // True for the verbs that ask the admin first unless --yes: failover, fence confirm, demote.
-bool asksFirst(api::Verb verb);
+bool asksFirst(engine::Verb verb);
 
 // True for the verbs that ask the daemon for a dry run first and, when it moves a board-mode VM
 // cold (an outage), show the expected outage and ask unless --yes: migrate, failback, maintenance
 // enable.
-bool asksBeforeColdMoves(api::Verb verb);
+bool asksBeforeColdMoves(engine::Verb verb);
 
 // True for the first word of an admin command; main() hands those (and --api/--json) here.
 bool isAdminCommand(const std::string& word);

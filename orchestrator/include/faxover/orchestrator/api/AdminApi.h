@@ -3,6 +3,7 @@
 // local API server (Poco HTTP) exposes exactly this; the CLI is its client; the runtime
 // implements it. Plain values, no HTTP or JSON here (api/Json.h maps them to the wire).
 #include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/engine/AdminCommand.h"
 
 #include <chrono>
 #include <cstdint>
@@ -44,35 +45,9 @@ struct ClusterStatus {
     bool operator==(const ClusterStatus&) const = default;
 };
 
-enum class Verb {
-    Migrate,             // live-migrate service to host (host empty: the engine picks)
-    Failover,            // move service now, by the recovery the policy allows
-    Failback,            // move service back to its preferred host
-    MaintenanceEnable,   // drain host: live-migrate its services away, take nothing new
-    MaintenanceDisable,
-    Suspend,             // pause monitoring of service (IPFX: data sync goes on)
-    Resume,              // monitor service again
-    Stop,                // stop monitoring and sync of service (the VM is left as it is)
-    FenceConfirm,        // an admin confirms host is powered off (manual fencing)
-    Demote,              // a promoted standby gives back the seats it holds for its primaries
-};
-const char* toString(Verb verb);  // "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
-std::optional<Verb> verbNamed(const std::string& name);
-
-struct AdminCommand {
-    Verb verb = Verb::Migrate;
-    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop, Demote
-    std::string host{};     // Migrate (optional), Maintenance*, FenceConfirm
-    // Who asked, for the audit log; set by the server, never taken from the request body:
-    //   "admin:NAME"      over the unix socket, NAME from the peer's uid (SO_PEERCRED)
-    //   "tcp:admin:NAME"  over loopback TCP, NAME as the client claims it (X-Faxover-User): unverified
-    std::string actor{};
-    bool operator==(const AdminCommand&) const = default;
-};
-
 // InvalidArgument when the verb's service or host is missing, or one is given that it does not
 // take. The server checks this before the AdminApi sees the command.
-hv::Result<void> checkArguments(const AdminCommand& command);
+hv::Result<void> checkArguments(const engine::AdminCommand& command);
 
 struct CommandReply {
     std::string message{};  // what was accepted, e.g. "fax-a: live migration lab1 -> lab2 planned"
@@ -175,7 +150,7 @@ public:
     virtual ~AdminApi() = default;
     virtual hv::Result<ClusterStatus> status() = 0;
     // Accepts or refuses at once; the work itself goes on in the daemon (watch it with status()).
-    virtual hv::Result<CommandReply> execute(const AdminCommand& command) = 0;
+    virtual hv::Result<CommandReply> execute(const engine::AdminCommand& command) = 0;
     // Every licence of the policy and who holds its seats now.
     virtual hv::Result<std::vector<LicenceView>> licences() = 0;
     // The licence audit log from `since` (everything when unset), oldest first.
@@ -187,7 +162,7 @@ public:
     virtual hv::Result<std::vector<BoardView>> boards();
     // What `command` would do now, without doing it: one PlannedMove per service it concerns.
     // The CLI asks for it before a migration or a maintenance that may move a VM cold.
-    virtual hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command);
+    virtual hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command);
 };
 
 }  // namespace faxover::orchestrator::api

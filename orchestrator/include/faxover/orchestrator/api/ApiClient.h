@@ -23,14 +23,14 @@ public:
     void setClaimedUserForTcp(std::string name);
 
     hv::Result<ClusterStatus> status() override;
-    hv::Result<CommandReply> execute(const AdminCommand& command) override;
+    hv::Result<CommandReply> execute(const engine::AdminCommand& command) override;
     hv::Result<std::vector<LicenceView>> licences() override;
     hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
     // query.asker is not sent: the server sets it from the connection.
     hv::Result<StartPermission> mayStart(const StartQuery& query) override;
     hv::Result<std::vector<BoardView>> boards() override;
     // NotSupported when the daemon predates plans (it answers 501).
-    hv::Result<std::vector<PlannedMove>> plan(const AdminCommand& command) override;
+    hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override;
 
 private:
     // GETs `path` (expecting 200) and reads the answer with `read`; `document` names it in errors.

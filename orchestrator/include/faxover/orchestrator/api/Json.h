@@ -33,7 +33,7 @@ inline bool fitsWallTime(const std::chrono::year_month_day& date) {
 enum class JsonStyle { Compact, Indented };
 
 std::string toJson(const ClusterStatus& status, JsonStyle style = JsonStyle::Compact);
-std::string toJson(const AdminCommand& command);
+std::string toJson(const engine::AdminCommand& command);
 std::string toJson(const CommandReply& reply);
 // {"error": {"kind": "OperationInvalid", "message": "..."}}; kind is the ErrorKind's C++ name.
 std::string toJson(const hv::Error& error);
@@ -46,7 +46,7 @@ std::string toJson(const std::vector<BoardView>& boards, JsonStyle style = JsonS
 std::string toJson(const std::vector<PlannedMove>& moves, JsonStyle style = JsonStyle::Compact);
 
 hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text);
-hv::Result<AdminCommand> adminCommandFromJson(std::string_view text);
+hv::Result<engine::AdminCommand> adminCommandFromJson(std::string_view text);
 hv::Result<CommandReply> commandReplyFromJson(std::string_view text);
 hv::Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
 hv::Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);

@@ -1,5 +1,5 @@
 #pragma once
-// Fax boards passed through by PCI (issue #5, docs/boards.md; invariant 4: a board belongs to at
+// Fax boards passed through by PCI (issue #5, docs/boards.md; docs/invariants.md §4: a board belongs to at
 // most one VM at a time). The store keeps the reservations; the engine reads them as input and
 // returns them changed, with the board moves, reattaches and telco hooks as actions.
 #include "faxover/policies/Policy.h"

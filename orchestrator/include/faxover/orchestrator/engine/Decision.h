@@ -3,12 +3,12 @@
 // monitors saw, what it persisted and what is under way, calls decide() and carries out the
 // actions; the log lines it gets back are the fixed-format record of every state change.
 #include "faxover/hypervisor/Types.h"
-#include "faxover/orchestrator/api/AdminApi.h"
+#include "faxover/orchestrator/engine/AdminCommand.h"
 #include "faxover/orchestrator/engine/Boards.h"
+#include "faxover/orchestrator/engine/GuestHealth.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/engine/Ledger.h"
 #include "faxover/orchestrator/engine/ServiceState.h"
-#include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/policies/Policy.h"
 
 #include <chrono>
@@ -61,8 +61,8 @@ struct ServiceObservation {
     int vcpus = 0;
     // Why the running copy cannot live-migrate ("" when it can or it is not known yet).
     std::string liveMigrationBlocker{};
-    // What the guest agent said in the last round (ports/GuestHealthProbe.h); unset without one.
-    std::optional<ports::GuestHealth> guest{};
+    // What the guest agent said in the last round (engine/GuestHealth.h); unset without one.
+    std::optional<GuestHealth> guest{};
     // The PCI hostdev sources in the domain's definition (canonical addresses): which is a fax
     // board tells its telephony mode under `auto` and the board it holds (docs/boards.md).
     std::vector<std::string> pciHostdevs{};
@@ -135,7 +135,7 @@ struct EngineInput {
     std::map<std::string, ServiceMemory> memory{};         // absent: never seen
     std::vector<Action> inFlight{};                        // started, not finished
     std::vector<FinishedAction> finished{};                // finished since the last decision
-    std::vector<api::AdminCommand> commands{};             // service commands to apply now
+    std::vector<AdminCommand> commands{};             // service commands to apply now
     Ledger ledger{};                                       // every seat held now (the store's)
     BoardLedger boards{};                                  // every board reserved now (the store's)
 };

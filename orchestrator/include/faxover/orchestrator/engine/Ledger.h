@@ -1,5 +1,5 @@
 #pragma once
-// The licence ledger (issue #4, invariant 1): who holds each seat of each licence. The store keeps
+// The licence ledger (issue #4, docs/invariants.md §1): who holds each seat of each licence. The store keeps
 // it (the single source of truth); the engine reads it as input and returns the changes it
 // decided, which the runtime commits in the same transaction as the decision's intents.
 #include <chrono>

@@ -1,5 +1,6 @@
 #pragma once
-// The state of a protected service as admins see it (the IPFX failover console's words, DESIGN.md).
+// The state of a protected service as admins see it, in the words of the IPFX failover console that
+// fax admins know; docs/engine.md says when each applies.
 #include <optional>
 #include <string_view>
 

@@ -71,7 +71,7 @@ struct DomainDetails {
 // What the guest health hook said this round about a running protected domain.
 struct GuestReport {
     std::string service{};
-    ports::GuestHealth health{};
+    engine::GuestHealth health{};
 };
 
 struct RoundObservation {
@@ -126,12 +126,12 @@ public:
 
     // ---- api::AdminApi
     hv::Result<api::ClusterStatus> status() override;
-    hv::Result<api::CommandReply> execute(const api::AdminCommand& command) override;
+    hv::Result<api::CommandReply> execute(const engine::AdminCommand& command) override;
     hv::Result<std::vector<api::LicenceView>> licences() override;
     hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
     hv::Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
     hv::Result<std::vector<api::BoardView>> boards() override;
-    hv::Result<std::vector<api::PlannedMove>> plan(const api::AdminCommand& command) override;
+    hv::Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command) override;
 
     // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
     // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its

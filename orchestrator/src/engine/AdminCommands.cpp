@@ -1,6 +1,6 @@
 // Admin verbs that concern one service. Host verbs (maintenance, fence confirm) change host
 // observations and are the runtime's; unknown names are refused by the runtime before this.
-#include "Decider.h"
+#include "AdminCommands.h"
 
 namespace faxover::orchestrator::engine {
 
@@ -11,75 +11,82 @@ CommandVerdict accept(std::string message) { return {true, std::move(message)}; 
 
 }  // namespace
 
-CommandVerdict Decider::applyCommand(const api::AdminCommand& command) {
-    const policy::ServicePolicy* service = servicePolicy(command.service);
+AdminCommands::AdminCommands(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
+                             Recovery& recovery)
+    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery) {}
+
+CommandVerdict AdminCommands::apply(const AdminCommand& command) {
+    const policy::ServicePolicy* service = context_.servicePolicy(command.service);
     if (service == nullptr) return refuse("unknown service '" + command.service + "'");
     const std::string& name = service->name;
-    ServiceMemory& memory = memoryOf(name);
+    ServiceMemory& memory = context_.memoryOf(name);
     const std::string state = toString(memory.state);
-    if (busy(name))
-        return refuse(name + " is " + state + " (" + memory.reason + "); wait until that ends");
+    if (context_.busy(name)) return refuse(name + " is " + state + " (" + memory.reason + "); wait until that ends");
     const std::string by = " by " + command.actor;
 
     switch (command.verb) {
-    case api::Verb::Suspend:
+    case Verb::Suspend:
         if (memory.state == ServiceState::Suspended) return refuse(name + " is already suspended");
         commanded_.insert(name);
-        setState(name, ServiceState::Suspended, "monitoring suspended" + by);
+        context_.setState(name, ServiceState::Suspended, "monitoring suspended" + by);
         return accept(name + ": monitoring suspended; nothing will be done to it until 'faxover resume " + name + "'");
-    case api::Verb::Stop:
+    case Verb::Stop:
         if (memory.state == ServiceState::Stopped) return refuse(name + " is already stopped");
         commanded_.insert(name);
-        setState(name, ServiceState::Stopped, "monitoring and sync stopped" + by);
+        context_.setState(name, ServiceState::Stopped, "monitoring and sync stopped" + by);
         return accept(name + ": monitoring and sync stopped; the VM is left as it is");
-    case api::Verb::Resume:
+    case Verb::Resume:
         if (!heldByAdmin(memory.state))
             return refuse(name + " is " + state + ", not suspended, stopped or in error: nothing to resume");
         memory.restarts = memory.relocations = memory.migrationFailures = 0;
-        setState(name, ServiceState::Unknown, "resumed" + by);
+        context_.setState(name, ServiceState::Unknown, "resumed" + by);
         return accept(name + ": monitoring resumed");  // evaluated later in this decision
-    case api::Verb::Migrate:
-        return migrateCommand(*service, command);
-    case api::Verb::Failover:
-        return failoverCommand(*service, command);
-    case api::Verb::Failback:
-        return failbackCommand(*service, command);
-    case api::Verb::Demote:
-        return demoteCommand(*service, command);
+    case Verb::Migrate:
+        return migrate(*service, command);
+    case Verb::Failover:
+        return failover(*service, command);
+    case Verb::Failback:
+        return failback(*service, command);
+    case Verb::Demote:
+        {
+        CommandVerdict verdict = seats_.demote(*service, command.actor);
+        if (verdict.accepted) commanded_.insert(name);
+        return verdict;
+    }
     default:
         return refuse("not a service command");  // host verbs are the runtime's
     }
 }
 
-CommandVerdict Decider::migrateCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict AdminCommands::migrate(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
-    ServiceMemory& memory = memoryOf(name);
+    ServiceMemory& memory = context_.memoryOf(name);
     if (heldByAdmin(memory.state))
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto& copies = activeCopies(name);
+    const auto& copies = context_.activeCopies(name);
     if (copies.size() != 1)
         return refuse(name + " is not running on one reachable host (" + toString(memory.state) + ": " +
                       memory.reason + "); nothing to migrate");
     const std::string& source = copies.front();
-    if (const std::string blocker = liveMigrationBlocker(service); !blocker.empty())
+    if (const std::string blocker = moves_.liveMigrationBlocker(service); !blocker.empty())
         return refuse("cannot live-migrate " + name + ": " + blocker + "; 'faxover failover " + name +
                       "' moves it cold");
     if (command.host == source) return refuse(name + " already runs on " + source);
     std::string why;
-    const Placement target = pickTarget(service, source, why, command.host);
+    const Placement target = placement_.pickTarget(service, source, why, command.host);
     if (target.host.empty()) return refuse("cannot migrate " + name + ": " + why);
     memory.migrationFailures = 0;
     commanded_.insert(name);
-    move(service, source, target, "migration requested by " + command.actor, command.actor);
+    moves_.move(service, source, target, "migration requested by " + command.actor, command.actor);
     return accept(name + ": live migration " + source + " -> " + target.host + " started");
 }
 
-CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict AdminCommands::failover(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
-    ServiceMemory& memory = memoryOf(name);
+    ServiceMemory& memory = context_.memoryOf(name);
     if (memory.state == ServiceState::Suspended || memory.state == ServiceState::Stopped)
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto& copies = activeCopies(name);
+    const auto& copies = context_.activeCopies(name);
     if (copies.size() > 1) return refuse(name + " runs on several hosts (" + memory.reason + "); stop one first");
     if (copies.empty()) {
         // Its recovery picks the host, by the policy's rules; an admin who wants another one moves
@@ -93,41 +100,41 @@ CommandVerdict Decider::failoverCommand(const policy::ServicePolicy& service, co
                           memory.reason + ")");
         // Out of error: a fresh set of restarts and relocations, decided now like any recovery.
         memory.restarts = memory.relocations = memory.migrationFailures = 0;
-        setState(name, ServiceState::Failure, "failover requested by " + command.actor);
+        context_.setState(name, ServiceState::Failure, "failover requested by " + command.actor);
         commanded_.insert(name);
-        evaluateNotRunning(service);
+        recovery_.evaluateNotRunning(service);
         return accept(name + ": recovery restarted with fresh restart and relocation limits");
     }
     const std::string& source = copies.front();
     if (command.host == source) return refuse(name + " already runs on " + source);
     std::string why;
-    const Placement target = pickTarget(service, source, why, command.host);
+    const Placement target = placement_.pickTarget(service, source, why, command.host);
     if (target.host.empty()) return refuse("cannot fail over " + name + ": " + why);
     commanded_.insert(name);
-    move(service, source, target, "failover requested by " + command.actor, command.actor);
-    const bool live = out_.actions.back().kind == ActionKind::LiveMigrate;
+    moves_.move(service, source, target, "failover requested by " + command.actor, command.actor);
+    const bool live = context_.actions().back().kind == ActionKind::LiveMigrate;
     return accept(name + ": " + (live ? "live migration " : "cold move ") + source + " -> " + target.host +
                   (target.board.empty() ? "" : " (board " + target.board + ")") + " started");
 }
 
-CommandVerdict Decider::failbackCommand(const policy::ServicePolicy& service, const api::AdminCommand& command) {
+CommandVerdict AdminCommands::failback(const policy::ServicePolicy& service, const AdminCommand& command) {
     const std::string& name = service.name;
-    ServiceMemory& memory = memoryOf(name);
+    ServiceMemory& memory = context_.memoryOf(name);
     if (service.preferredHosts.empty() && service.preferredSites.empty())
         return refuse(name + " has no preferred hosts or sites to fail back to");
     if (heldByAdmin(memory.state))
         return refuse(name + " is " + toString(memory.state) + "; 'faxover resume " + name + "' first");
-    const auto& copies = activeCopies(name);
+    const auto& copies = context_.activeCopies(name);
     if (copies.size() != 1) return refuse(name + " is not running on one reachable host; nothing to fail back");
-    if (const std::string blocker = liveMigrationBlocker(service); !blocker.empty())
+    if (const std::string blocker = moves_.liveMigrationBlocker(service); !blocker.empty())
         return refuse("cannot live-migrate " + name + ": " + blocker + "; use 'faxover failover " + name +
                       " HOST'");
-    const Placement better = betterPreferredHost(service, copies.front());
+    const Placement better = placement_.betterPreferredHost(service, copies.front());
     if (better.host.empty())
         return refuse(name + " already runs on " + copies.front() + ", the most preferred host that can take it now");
     memory.migrationFailures = 0;
     commanded_.insert(name);
-    move(service, copies.front(), better, "failback requested by " + command.actor, command.actor);
+    moves_.move(service, copies.front(), better, "failback requested by " + command.actor, command.actor);
     return accept(name + ": failback " + copies.front() + " -> " + better.host + " started");
 }
 

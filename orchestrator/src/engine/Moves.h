@@ -1,0 +1,28 @@
+#pragma once
+// How a running service leaves its host (live migration or cold move), for the rules and for
+// admin commands alike. Internal to the engine.
+#include "BoardBook.h"
+#include "DecisionContext.h"
+#include "faxover/orchestrator/engine/Placement.h"
+
+#include <string>
+
+namespace faxover::orchestrator::engine {
+
+class Moves {
+public:
+    Moves(DecisionContext& context, BoardBook& boards);
+
+    // Why the service cannot live-migrate now; "" when it can.
+    std::string liveMigrationBlocker(const policy::ServicePolicy& service) const;
+    // Live migration if the policy and the domain allow it, else a cold move; reserves the
+    // target's board for a board-mode service.
+    void move(const policy::ServicePolicy& service, const std::string& from, const Placement& to,
+              const std::string& reason, const std::string& actor);
+
+private:
+    DecisionContext& context_;
+    BoardBook& boards_;
+};
+
+}  // namespace faxover::orchestrator::engine

@@ -1,0 +1,52 @@
+#pragma once
+// Recovery of services that run nowhere (docs/invariants.md §2): who might still run one, the
+// fences that must come first, restarts in place and relocations, and the placement of all the
+// services that must start, by priority, once every service has been looked at. Internal to the engine.
+#include "BoardBook.h"
+#include "ClusterPlacement.h"
+#include "DecisionContext.h"
+#include "SeatBook.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace faxover::orchestrator::engine {
+
+class Recovery {
+public:
+    Recovery(DecisionContext& context, SeatBook& seats, BoardBook& boards, ClusterPlacement& placement);
+
+    // A service no reachable host runs: fence first, wait, or note it for placement.
+    void evaluateNotRunning(const policy::ServicePolicy& service);
+    // Starts what evaluateNotRunning() noted: seats first, then hosts, highest priority first.
+    void placeWaitingServices();
+    // Services no host can be running (docs/invariants.md §2 checked) and that are not starting now: their
+    // seats go back (SeatBook::settle).
+    const std::set<std::string>& downForSure() const { return downForSure_; }
+
+private:
+    void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board);
+    // Fences `hostName` once, on behalf of `service` (the first that needs it).
+    void requestFence(const std::string& hostName, const std::string& service);
+    // Whether `host` has said that `service` does not run there.
+    bool answeredOff(const std::string& service, const HostObservation& host) const;
+    bool canRestartIn(const HostObservation& host) const;
+
+    DecisionContext& context_;
+    SeatBook& seats_;
+    BoardBook& boards_;
+    ClusterPlacement& placement_;
+    struct PlacementRequest {
+        std::string service{};
+        std::string exclude{};  // never this host (where it crashed too often)
+        std::string reason{};
+        std::string restartOn{};  // a restart in place on this host: no placement, but a seat all the same
+    };
+    std::vector<PlacementRequest> toPlace_;        // restarts in place, and starts on a host placement picks
+    std::vector<PlacementRequest> awaitingFence_;  // board services whose host is being fenced now
+    std::set<std::string> fenceAsked_;             // hosts whose fencing this decision requested
+    std::set<std::string> downForSure_;
+};
+
+}  // namespace faxover::orchestrator::engine

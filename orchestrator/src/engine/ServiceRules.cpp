@@ -1,0 +1,105 @@
+// The rules for one service that nothing else decided for this round: held by an admin, running
+// twice, running (stay, or leave a drained or degraded host, or fail back), or not running
+// (Recovery). docs/engine.md states them.
+#include "ServiceRules.h"
+
+#include "faxover/orchestrator/engine/Engine.h"
+
+#include <string>
+
+namespace faxover::orchestrator::engine {
+
+namespace {
+// Live migrations that may fail in a row before the engine stops trying on its own (an admin's
+// `migrate` starts the count again): a migration that keeps failing would otherwise be retried
+// every round, loading the network and the guest for nothing.
+constexpr int kMaxMigrationFailures = 3;
+}  // namespace
+
+ServiceRules::ServiceRules(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
+                           Recovery& recovery)
+    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery) {}
+
+void ServiceRules::evaluate(const policy::ServicePolicy& service) {
+    if (heldByAdmin(context_.current(service.name).state)) return seats_.keepSeatWhileHeld(service);
+    const auto& copies = context_.activeCopies(service.name);
+    if (copies.size() > 1) {
+        std::string where;
+        for (const auto& host : copies) where += (where.empty() ? "" : " and ") + host;
+        context_.setState(service.name, ServiceState::Error, "running on " + where + " at once: an admin must stop one",
+                          true);
+        return;
+    }
+    if (copies.size() == 1) return evaluateRunning(service, copies.front());
+    recovery_.evaluateNotRunning(service);
+}
+
+void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const std::string& hostName) {
+    const HostObservation& where = *context_.host(hostName);
+    const std::string previous = context_.current(service.name).host;
+    const bool moved = previous != hostName;
+    if (moved || !context_.current(service.name).target.empty()) {
+        ServiceMemory& memory = context_.memoryOf(service.name);
+        memory.host = hostName;
+        memory.target.clear();
+    }
+
+    if (where.health == HostHealthState::Suspect) {
+        context_.setState(service.name, ServiceState::Suspect, "host " + hostName + " is suspect");
+    } else if (!seats_.licensedOn(service, hostName)) {
+        return;  // not ok until it holds its seat here with the licence applied
+    } else if (context_.current(service.name).state != ServiceState::Ok || moved) {
+        context_.setState(service.name, ServiceState::Ok,
+                          moved && !previous.empty()
+                              ? "found running on " + hostName + " (last known on " + previous + ")"
+                              : "running on " + hostName);
+    }
+    resetCountersWhenStable(service);
+
+    // Reasons to move it while it runs: drain, a degraded host, failback.
+    std::string why;
+    if (where.maintenance) {
+        why = "maintenance of " + hostName;
+    } else if (where.health == HostHealthState::Degraded && where.libvirt == hv::Reachability::Reachable &&
+               where.roundsInState >= context_.hostPolicy(hostName)->monitoring.warnCount &&
+               moves_.liveMigrationBlocker(service).empty()) {
+        why = "host " + hostName + " degraded: its management address does not answer";
+    }
+    const int migrationFailures = context_.current(service.name).migrationFailures;
+    if (!why.empty()) {
+        if (migrationFailures >= kMaxMigrationFailures) {
+            context_.setState(service.name, ServiceState::Ok,
+                              "cannot leave " + hostName + " (" + why + "): " + std::to_string(migrationFailures) +
+                                  " live migrations failed; waiting for an admin",
+                              true);
+            return;
+        }
+        std::string none;
+        const Placement target = placement_.pickTarget(service, hostName, none);
+        if (target.host.empty()) {
+            context_.setState(service.name, ServiceState::Ok, "cannot leave " + hostName + " (" + why + "): " + none,
+                              true);
+            return;
+        }
+        return moves_.move(service, hostName, target, why, "daemon");
+    }
+    if (service.failback && migrationFailures < kMaxMigrationFailures && moves_.liveMigrationBlocker(service).empty()) {
+        const Placement better = placement_.betterPreferredHost(service, hostName);
+        if (!better.host.empty())
+            moves_.move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
+    }
+}
+
+void ServiceRules::resetCountersWhenStable(const policy::ServicePolicy& service) {
+    const ServiceMemory& seen = context_.current(service.name);
+    if (seen.state != ServiceState::Ok || (seen.restarts == 0 && seen.relocations == 0)) return;
+    if (context_.now() - seen.since < kStableAfter) return;
+    ServiceMemory& memory = context_.memoryOf(service.name);
+    memory.restarts = 0;
+    memory.relocations = 0;
+    context_.log({"service " + service.name, "stable on " + memory.host + " for " +
+                                                 std::to_string(kStableAfter.count()) +
+                                                 " min: restart and relocation counts reset"});
+}
+
+}  // namespace faxover::orchestrator::engine

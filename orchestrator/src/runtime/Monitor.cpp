@@ -134,8 +134,19 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
                 continue;
             DomainDetails details{service->name, host};
             if (auto xml = hypervisor_.domainXml(host, domain.uuid)) details.xml = std::move(xml.value());
-            if (auto migratable = hypervisor_.checkMigratable(host, domain.uuid))
+            if (auto migratable = hypervisor_.checkMigratable(host, domain.uuid)) {
+                // Only what the definition decides is kept. The domain's state is observed on every
+                // round and by events, and these details are kept until the monitor sees the state
+                // change: a state blocker ("domain is paused", as a live migration's destination is
+                // until the switch-over) was stale from the moment the domain ran, and a drain asked
+                // for in that window moved the VM cold (found by the lab's re-migration test). libvirt
+                // live-migrates a paused domain too; one that is not running is not a copy to move.
+                std::erase_if(migratable.value().blockers, [](const hv::MigrationBlocker& blocker) {
+                    return blocker.kind == hv::MigrationBlocker::Kind::Paused ||
+                           blocker.kind == hv::MigrationBlocker::Kind::NotRunning;
+                });
                 details.liveMigrationBlocker = migratable.value().explain();
+            }
             details.uuid = domain.uuid;
             details.state = domain.state;
             reading.details.push_back(std::move(details));

@@ -162,6 +162,34 @@ TEST_CASE("daemon: maintenance enable live-migrates the VM off the host", "[lab]
     CHECK(daemon.api().execute({orchestrator::engine::Verb::MaintenanceDisable, "", host, ""}));
 }
 
+// Issue 12, found in a lab Faxover did not build: the destination of a live migration was first read
+// while the incoming domain was paused, and "cannot live-migrate: domain is paused" stuck until the
+// daemon restarted, so draining that host next was a cold move.
+TEST_CASE("daemon: a VM live-migrated onto a host it had not read before live-migrates off it again", "[lab][daemon]") {
+    ProtectedGuest protectedGuest("labtest-daemon-remigrate");
+    const std::string& first = protectedGuest.host;
+    auto& daemon = protectedGuest.daemon;
+    using orchestrator::engine::Verb;
+
+    REQUIRE(daemon.api().execute({Verb::MaintenanceEnable, "", first, ""}));
+    if (!eventually([&] { return runsElsewhere(daemon, first); }, 30s))
+        FAIL("not moved off " << first << "; the daemon's log now:\n" << daemon.log());
+    const std::string second = daemon.serviceHost();
+    REQUIRE(daemon.logContains("live migration " + first + " -> " + second));
+    REQUIRE(daemon.api().execute({Verb::MaintenanceDisable, "", first, ""}));
+
+    auto drained = daemon.api().execute({Verb::MaintenanceEnable, "", second, ""});
+    INFO((drained ? drained.value().message : drained.error().message));
+    REQUIRE(drained);
+    const OnExit endMaintenance([&] { (void)daemon.api().execute({Verb::MaintenanceDisable, "", second, ""}); });
+    const bool moved = eventually([&] { return runsElsewhere(daemon, second); }, 30s);
+    if (!moved) FAIL("not moved off " << second << "; the daemon's log now:\n" << daemon.log());
+    CHECK(daemon.logContains("live migration " + second + " -> "));
+    CHECK_FALSE(daemon.logContains("cold move"));
+    CHECK_FALSE(daemon.logContains("domain is paused"));
+    CHECK(hostsRunningQemu(protectedGuest.session.lab) == std::vector<std::string>{daemon.serviceHost()});
+}
+
 TEST_CASE("daemon: killed with -9 during a recovery and restarted it completes with one copy", "[lab][daemon]") {
     ProtectedGuest protectedGuest("labtest-daemon-kill");
     auto& session = protectedGuest.session;

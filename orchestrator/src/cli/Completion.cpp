@@ -11,22 +11,28 @@ namespace faxover::orchestrator {
 std::string bashCompletionScript() {
     // Admin words from docs/cli.md; names come from the daemon named by --api, else FAXOVER_API.
     return R"BASH(# bash completion for faxover: faxover completion bash > /etc/bash_completion.d/faxover
-_faxover_names() {
-    local api=() i
-    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
-        if [[ ${COMP_WORDS[i]} == --api ]]; then api=(--api "${COMP_WORDS[i + 1]}"); fi
-        if [[ ${COMP_WORDS[i]} == --api=* ]]; then api=("${COMP_WORDS[i]}"); fi
-    done
-    COMPREPLY=($(compgen -W "$(faxover "${api[@]}" completion names "$1" 2>/dev/null)" -- "$2"))
-}
+# The line is read from COMP_LINE, split at blanks only: bash's COMP_WORDS also splits at ':' and
+# '=', which would cut --api unix:/PATH into pieces.
+# Names from the daemon the line names (--api), else $FAXOVER_API; none when it does not answer.
+# `api` and `cur` are _faxover's locals (bash scopes them dynamically).
+_faxover_names() { COMPREPLY=($(compgen -W "$(faxover completion names "$1" "${api[@]}" 2>/dev/null)" -- "$cur")); }
 _faxover() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local cur=${COMP_WORDS[COMP_CWORD]} words
+    if [[ -n ${COMP_LINE-} ]]; then
+        read -ra words <<<"${COMP_LINE:0:COMP_POINT}"
+        if [[ ${COMP_LINE:0:COMP_POINT} == *[[:blank:]] ]]; then words+=(""); fi
+    else
+        words=("${COMP_WORDS[@]:0:COMP_CWORD + 1}")
+    fi
+    local prev=${words[${#words[@]} - 2]}
     local commands="status migrate failover failback maintenance suspend resume stop fence demote license boards daemon inventory policy help completion"
-    local i word command="" operands=()
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        word=${COMP_WORDS[i]}
+    local i word command="" operands=() api=()
+    for ((i = 1; i < ${#words[@]} - 1; i++)); do
+        word=${words[i]}
         case $word in
-            --api | --since | --format | --policy | --store | --hook-listen) ((i++)) ;;
+            --api) api=(--api "${words[i + 1]}"); ((i++)) ;;
+            --api=*) api=(--api "${word#--api=}") ;;
+            --since | --format | --policy | --store | --hook-listen) ((i++)) ;;
             -*) ;;
             *) if [[ -z $command ]]; then command=$word; else operands+=("$word"); fi ;;
         esac
@@ -42,10 +48,10 @@ _faxover() {
     fi
     case $command in
         "" | help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
-        migrate | failover) if ((${#operands[@]} == 0)); then _faxover_names services "$cur"; elif ((${#operands[@]} == 1)); then _faxover_names hosts "$cur"; fi ;;
-        failback | suspend | resume | stop | demote) if ((${#operands[@]} == 0)); then _faxover_names services "$cur"; fi ;;
-        maintenance) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "enable disable" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts "$cur"; fi ;;
-        fence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "confirm" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts "$cur"; fi ;;
+        migrate | failover) if ((${#operands[@]} == 0)); then _faxover_names services; elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
+        failback | suspend | resume | stop | demote) if ((${#operands[@]} == 0)); then _faxover_names services; fi ;;
+        maintenance) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "enable disable" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
+        fence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "confirm" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
         license | licence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "status audit" -- "$cur")); fi ;;
         policy) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "check" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi ;;
         completion) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "bash" -- "$cur")); fi ;;
@@ -70,21 +76,16 @@ int runCompletion(const std::vector<std::string>& arguments) {
         std::cout << bashCompletionScript();
         return 0;
     }
-    // [--api ADDRESS] names services|hosts (the script passes the command line's --api on).
-    std::vector<std::string> rest = arguments;
+    // names services|hosts [--api ADDRESS] (the script passes the completed line's --api on).
     std::string address;
     if (const char* fromEnvironment = std::getenv("FAXOVER_API"); fromEnvironment != nullptr) address = fromEnvironment;
     if (address.empty()) address = api::kDefaultApiAddress;
-    if (rest.size() >= 2 && rest[0] == "--api") {
-        address = rest[1];
-        rest.erase(rest.begin(), rest.begin() + 2);
-    } else if (!rest.empty() && rest[0].starts_with("--api=")) {
-        address = rest[0].substr(6);
-        rest.erase(rest.begin());
-    }
-    if (rest.size() != 2 || rest[0] != "names" || (rest[1] != "services" && rest[1] != "hosts")) {
+    const bool withApi = arguments.size() == 4 && arguments[2] == "--api";
+    if (withApi) address = arguments[3];
+    if ((arguments.size() != 2 && !withApi) || arguments[0] != "names" ||
+        (arguments[1] != "services" && arguments[1] != "hosts")) {
         std::cerr << "usage: faxover completion bash\n"
-                     "       faxover [--api ADDRESS] completion names services|hosts\n"
+                     "       faxover completion names services|hosts [--api ADDRESS]\n"
                      "bash: prints a bash completion script (faxover completion bash > "
                      "/etc/bash_completion.d/faxover)\n";
         return 2;
@@ -92,7 +93,7 @@ int runCompletion(const std::vector<std::string>& arguments) {
     auto endpoint = api::parseApiEndpoint(address);
     if (!endpoint) return 2;
     api::ApiClient client(endpoint.value());
-    return printNames(client, rest[1], std::cout) ? 0 : 1;
+    return printNames(client, arguments[1], std::cout) ? 0 : 1;
 }
 
 }  // namespace faxover::orchestrator

@@ -95,12 +95,6 @@ int main(int argc, char** argv) {
         return arguments.empty() ? kExitUsage : 0;
     }
     if (arguments.front() == "completion") return faxover::orchestrator::runCompletion({arguments.begin() + 1, arguments.end()});
-    // The completion script asks `faxover --api ADDRESS completion names ...`.
-    if (arguments.size() >= 3 && arguments.front() == "--api" && arguments[2] == "completion") {
-        std::vector<std::string> rest{"--api", arguments[1]};
-        rest.insert(rest.end(), arguments.begin() + 3, arguments.end());
-        return faxover::orchestrator::runCompletion(rest);
-    }
     if (arguments.front() == "--version") {
         std::cout << "faxover 0.1.0\n";
         return 0;

@@ -91,11 +91,11 @@ TEST_CASE("bash completion completes commands, and names from the running daemon
     std::ofstream(script) << printed.out;
 
     // Completes COMP_WORDS as bash would, with this build's faxover first on PATH.
-    const auto complete = [&](const std::string& words, int current) {
+    const auto complete = [&](const std::string& words, int current, const std::string& apiInEnvironment = "") {
         auto environment = boost::this_process::environment();
         environment["PATH"] = std::filesystem::path(FAXOVER_BINARY).parent_path().string() + ":" +
                               environment["PATH"].to_string();
-        environment["FAXOVER_API"] = "unix:" + folder.file("faxover.sock");
+        environment["FAXOVER_API"] = apiInEnvironment.empty() ? "unix:" + folder.file("faxover.sock") : apiInEnvironment;
         const Ran ran = runProgram(bp::search_path("bash").string(),
                                    {"-c", "source '" + script + "'; COMP_WORDS=(" + words + "); COMP_CWORD=" +
                                               std::to_string(current) + "; _faxover; echo \"${COMPREPLY[*]}\""},
@@ -112,4 +112,23 @@ TEST_CASE("bash completion completes commands, and names from the running daemon
     CHECK(complete("faxover license a", 2) == "audit\n");
     CHECK(complete("faxover status --js", 2) == "--json\n");
     CHECK(complete("faxover license audit --format c", 4) == "csv\n");
+    // The line's own --api, in both spellings, wins over FAXOVER_API. Bash would split
+    // 'unix:/PATH' at ':' in COMP_WORDS; the script reads COMP_LINE, as bash sets it.
+    const auto completeLine = [&](const std::string& line) {
+        auto environment = boost::this_process::environment();
+        environment["PATH"] = std::filesystem::path(FAXOVER_BINARY).parent_path().string() + ":" +
+                              environment["PATH"].to_string();
+        environment["FAXOVER_API"] = "unix:" + folder.file("nobody.sock");
+        return runProgram(bp::search_path("bash").string(),
+                          {"-c", "source '" + script + "'; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE}; "
+                                 "COMP_WORDS=(''); COMP_CWORD=0; _faxover; echo \"${COMPREPLY[*]}\""},
+                          environment)
+            .out;
+    };
+    CHECK(completeLine("faxover --api unix:" + folder.file("faxover.sock") + " migrate fax-a ") == "lab1 lab2\n");
+    const std::string elsewhere = "unix:" + folder.file("nobody.sock");
+    const std::string socket = "unix:" + folder.file("faxover.sock");
+    CHECK(complete("faxover migrate ''", 2, elsewhere) == "\n");
+    CHECK(complete("faxover --api " + socket + " migrate ''", 4, elsewhere) == "fax-a fax-b\n");
+    CHECK(complete("faxover --api=" + socket + " suspend ''", 3, elsewhere) == "fax-a fax-b\n");
 }

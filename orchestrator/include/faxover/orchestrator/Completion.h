@@ -1,6 +1,7 @@
 #pragma once
 // `faxover completion bash`: a bash completion script for faxover, whose service and host names
-// come from the running daemon through `faxover completion names services|hosts` (docs/cli.md).
+// come from the running daemon through `faxover completion names services|hosts [--api ADDRESS]`
+// (docs/cli.md).
 #include "faxover/orchestrator/api/AdminApi.h"
 
 #include <iosfwd>

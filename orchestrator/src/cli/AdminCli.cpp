@@ -183,9 +183,9 @@ int runAdminCli(const std::vector<std::string>& arguments, const std::string& de
     if (!invocation) {
         console.err << "faxover: " << invocation.error().message << "\n";
         // A command named without what it needs ("faxover migrate", "faxover license"): its help.
-        auto arguments_help = arguments;
-        arguments_help.push_back("--help");
-        const auto named = parseAdminArguments(arguments_help, defaultApiAddress);
+        auto askingHelp = arguments;
+        askingHelp.push_back("--help");
+        const auto named = parseAdminArguments(askingHelp, defaultApiAddress);
         const auto top = parseAdminArguments({"--help"}, defaultApiAddress);
         if (named && top && named.value().help != top.value().help) console.err << *named.value().help;
         else console.err << "(faxover --help lists the commands)\n";

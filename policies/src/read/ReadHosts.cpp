@@ -2,8 +2,6 @@
 #include "read/Sections.h"
 #include "read/Syntax.h"
 
-#include <algorithm>
-#include <cctype>
 
 namespace faxover::policy::read {
 
@@ -86,9 +84,7 @@ void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& 
     }
     if (!text) return;
     host.migrationAddress = *text;
-    std::string address = *text;
-    std::transform(address.begin(), address.end(), address.begin(), [](unsigned char c) { return std::tolower(c); });
-    reader.symbols.define(SymbolKind::MigrationAddress, address, field->path);
+    reader.symbols.define(SymbolKind::MigrationAddress, lowered(*text), field->path);
 }
 
 // The probe's address defaults to the host the URI names: the same machine libvirtd runs on, but

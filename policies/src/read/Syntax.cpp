@@ -76,12 +76,12 @@ bool isTransport(std::string_view transport) {
     return false;
 }
 
+}  // namespace
+
 std::string lowered(std::string text) {
     for (char& c : text) c = lower(c);
     return text;
 }
-
-}  // namespace
 
 LibvirtUriReading parseLibvirtUri(std::string_view text) {
     const auto separator = text.find("://");

@@ -36,6 +36,9 @@ struct LibvirtUriReading {
 };
 LibvirtUriReading parseLibvirtUri(std::string_view text);
 
+// `text` with ASCII letters in lower case (host names and addresses compare without case).
+std::string lowered(std::string text);
+
 // A host name, IPv4 address or bracketed IPv6 address, with no scheme, path or port.
 bool isNetworkAddress(std::string_view text);
 

@@ -185,6 +185,18 @@ void writeBoardModels(YamlLines& yaml, const Policy& policy) {
     }
 }
 
+// Only what is set: an absent key and its default read the same.
+void writeEvents(YamlLines& yaml, const EventSettings& events) {
+    if (events == EventSettings{}) return;
+    yaml.line(0, "events:");
+    if (!events.stateLog.empty()) yaml.pair(2, "state_log", quoted(events.stateLog));
+    if (!events.alertCommand) return;
+    std::vector<std::string> argv{events.alertCommand->command};
+    argv.insert(argv.end(), events.alertCommand->arguments.begin(), events.alertCommand->arguments.end());
+    yaml.pair(2, "alert_command", quotedList(argv));
+    yaml.pair(2, "alert_timeout", quoted(formatDuration(events.alertCommand->timeout)));
+}
+
 }  // namespace
 
 std::string formatPolicy(const Policy& policy) {
@@ -203,6 +215,7 @@ std::string formatPolicy(const Policy& policy) {
     for (const MaintenanceWindow& window : policy.maintenance) writeWindow(yaml, window);
     writeLicences(yaml, policy);
     writeBoardModels(yaml, policy);
+    writeEvents(yaml, policy.events);
     return yaml.str();
 }
 

@@ -97,9 +97,9 @@ void ServiceRules::resetCountersWhenStable(const policy::ServicePolicy& service)
     ServiceMemory& memory = context_.memoryOf(service.name);
     memory.restarts = 0;
     memory.relocations = 0;
-    context_.log({"service " + service.name, "stable on " + memory.host + " for " +
-                                                 std::to_string(kStableAfter.count()) +
-                                                 " min: restart and relocation counts reset"});
+    context_.log(Event::aboutService(service.name, "stable on " + memory.host + " for " +
+                                                       std::to_string(kStableAfter.count()) +
+                                                       " min: restart and relocation counts reset"));
 }
 
 }  // namespace faxover::orchestrator::engine

@@ -145,8 +145,9 @@ hv::Result<api::StartPermission> Runtime::State::mayStart(const api::StartQuery&
 
 void Runtime::State::writeHookRefusal(const store::LicenceAuditRecord& row) {
     auto written = ports.store.commit(store::Batch{}.add(store::AppendLicenceAudit{row}));
-    if (!written) log("store", "cannot write the licence audit log: " + written.error().message, true);
-    log("host " + row.host, "libvirt hook refused a start: " + row.reason.substr(kHookRefusalPrefix.size()), true);
+    if (!written) reportStoreFailure("cannot write the licence audit log", written.error().message);
+    report(engine::Event::aboutHost(row.host, "libvirt hook refused a start: " + row.reason.substr(kHookRefusalPrefix.size()))
+               .alert());
 }
 
 void Runtime::State::writeDueHookRefusals() {

@@ -85,10 +85,10 @@ hv::Result<void> Runtime::State::load() {
         recordOutcome(entry.id, store::OutcomeStatus::Abandoned,
                       "the daemon stopped while this ran; re-decided from what the hosts report");
     }
-    log("daemon", "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
+    report(engine::Event::about(engine::EventKind::Daemon, "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
                       (ledger.empty() ? "" : std::to_string(ledger.size()) + " licence seats held, ") +
                       (boards.empty() ? "" : std::to_string(boards.size()) + " fax boards reserved, ") +
-                      std::to_string(open.size()) + " interrupted actions closed");
+                      std::to_string(open.size()) + " interrupted actions closed"));
     audit("daemon", "daemon", "resume", "start", std::to_string(open.size()) + " interrupted actions closed");
     applyMaintenanceWindows();
     return hv::ok();
@@ -109,7 +109,7 @@ hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bo
 
 void Runtime::State::saveHost(HostEntry& host) {
     auto saved = storeHost(host, host.adminMaintenance, host.observation.fence == engine::FenceStatus::Confirmed);
-    if (!saved) log("store", "cannot save host " + host.observation.name + ": " + saved.error().message, true);
+    if (!saved) reportStoreFailure("cannot save host " + host.observation.name, saved.error().message);
 }
 
 store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std::string& subject,
@@ -121,13 +121,13 @@ store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std:
 void Runtime::State::audit(const std::string& actor, const std::string& subject, const std::string& action,
                            const std::string& reason, const std::string& details) {
     auto written = ports.store.commit(store::Batch{}.add(auditRow(actor, subject, action, reason, details)));
-    if (!written) log("store", "cannot write the audit log: " + written.error().message, true);
+    if (!written) reportStoreFailure("cannot write the audit log", written.error().message);
 }
 
 void Runtime::State::recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message) {
     auto recorded = ports.store.recordOutcome(intent, {status, message, ports.wall.now()});
-    if (!recorded) log("store", "cannot record the outcome of intent " + std::to_string(intent) + ": " +
-                                    recorded.error().message, true);
+    if (!recorded)
+        reportStoreFailure("cannot record the outcome of intent " + std::to_string(intent), recorded.error().message);
 }
 
 }  // namespace faxover::orchestrator::runtime

@@ -95,6 +95,10 @@ struct Runtime::State {
     void workEnded(std::function<void()> report = {});
     // Queues an observation or a timer for the loop; dropped once stopping or killed.
     void enqueue(std::function<void()> work);
+    // As enqueue(), but false when the decision queue is full (DecisionLoop::offer): for readings.
+    bool offer(std::function<void()> work);
+    std::function<void()> unlessIgnoringInput(std::function<void()> work);
+    std::atomic<std::uint64_t> droppedRounds{0};  // monitor readings the full queue turned away, not yet reported
     // How long an API handler waits for the loop's answer (Runtime::setAnswerBound).
     std::atomic<std::chrono::milliseconds::rep> answerBoundMs{Runtime::kAnswerBound.count()};
     std::string describeAnswerBound() const;  // "8 s", "300 ms"
@@ -125,7 +129,9 @@ struct Runtime::State {
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
     void forgetCopiesOn(const std::string& host);  // what `host` was last known to run
-    void log(std::string subject, std::string message, bool alert = false);
+    // To the event sinks, stamped with the wall clock (docs/daemon.md, "Events").
+    void report(engine::Event event);
+    void reportStoreFailure(const std::string& what, const std::string& error);  // an alert
     void observe(const RoundObservation& round);
     void observe(const hv::HypervisorEvent& event);
     void onTick();
@@ -196,6 +202,10 @@ struct Runtime::State {
 template <class T>
 hv::Result<T> Runtime::State::ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned) {
     if (stopping.load()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+    if (loop.full())
+        return hv::Error{hv::ErrorKind::Timeout, "the decision queue is full (" + std::to_string(loop.capacity()) +
+                                                     " waiting: the daemon is not keeping up, a slow store?), so "
+                                                     "nothing was done; try again"};
     auto answer = loop.call(std::move(question), std::chrono::milliseconds(answerBoundMs.load()), std::move(onAbandoned));
     if (answer.value) return std::move(*answer.value);
     const std::string bound = describeAnswerBound();

@@ -141,8 +141,10 @@ hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand
                                       store::Batch{}.add(s.auditRow(actor, subject, verb, reply)));
             if (!stored) return notRecorded(stored.error());
             host.adminMaintenance = enable;
-            s.log(subject, std::string("maintenance ") + (enable ? "enabled" : "disabled") + " by " + actor +
-                               (enable ? ": its services leave, nothing new starts there" : ""));
+            s.report(engine::Event::aboutHost(hostName, std::string("maintenance ") + (enable ? "enabled" : "disabled") +
+                                                            " by " + actor +
+                                                            (enable ? ": its services leave, nothing new starts there" : ""))
+                         .with("actor", actor));
             break;
         }
         default: {  // FenceConfirm

@@ -234,6 +234,16 @@ struct BoardModel {
 
 // ---- the whole policy -----------------------------------------------------------------------
 
+// ---- events ---------------------------------------------------------------------------------
+
+// Where the daemon's events go besides nothing (docs/daemon.md, "Events"; docs/policy.md, "events").
+struct EventSettings {
+    std::string stateLog{};                     // an absolute path; "" for the daemon's standard output
+    std::optional<CommandStep> alertCommand{};  // run once per alert, the event in its environment
+
+    bool operator==(const EventSettings&) const = default;
+};
+
 inline constexpr int kPolicyFormatVersion = 1;
 
 struct Policy {
@@ -245,6 +255,7 @@ struct Policy {
     std::vector<MaintenanceWindow> maintenance{};
     std::vector<Licence> licences{};
     std::vector<BoardModel> boardModels{};
+    EventSettings events{};
 
     const Licence* findLicence(std::string_view id) const;
     const BoardModel* findBoardModel(std::string_view name) const;

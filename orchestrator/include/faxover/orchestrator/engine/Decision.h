@@ -5,6 +5,7 @@
 #include "faxover/hypervisor/Types.h"
 #include "faxover/orchestrator/engine/AdminCommand.h"
 #include "faxover/orchestrator/engine/Boards.h"
+#include "faxover/orchestrator/engine/Event.h"
 #include "faxover/orchestrator/engine/GuestHealth.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/engine/Ledger.h"
@@ -140,15 +141,6 @@ struct EngineInput {
     BoardLedger boards{};                                  // every board reserved now (the store's)
 };
 
-// One line of the state-change log: "service fax-a: ok -> migrating: maintenance of lab1".
-struct LogLine {
-    std::string subject{};  // "service fax-a", "host lab1"
-    std::string message{};
-    bool alert = false;     // needs an admin's attention (mail, hook)
-    std::string text() const { return subject + ": " + message; }
-    bool operator==(const LogLine&) const = default;
-};
-
 struct CommandVerdict {
     bool accepted = false;
     std::string message{};
@@ -157,7 +149,7 @@ struct CommandVerdict {
 struct Decision {
     std::map<std::string, ServiceMemory> memory{};  // the services whose memory changed (or is new)
     std::vector<Action> actions{};                  // to start now, in this order
-    std::vector<LogLine> log{};
+    std::vector<Event> log{};                       // what changed, for the event sinks
     std::vector<CommandVerdict> verdicts{};         // one per input command, same order
     std::vector<LedgerChange> ledger{};             // in order; committed with the intents
     Ledger seats{};                                 // the whole ledger after the changes

@@ -1,9 +1,10 @@
 #pragma once
 // The runtime's own ports (besides the Hypervisor, the Store and the FenceAgent): where blocking
-// work runs, where state-change lines go, and what time it is on the wall. Each has a real
+// work runs, the state log's line format, and what time it is on the wall. Each has a real
 // implementation for the daemon and a deterministic one for the scenario simulator.
 #include "faxover/hypervisor/Clock.h"
 #include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/ports/EventSink.h"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -76,25 +77,20 @@ private:
     hv::TimePoint origin_;
 };
 
-// Where the one-line-per-state-change record goes.
-class StateLog {
+// The state log: one line per event, "<time> <subject>: <message>", alerts as
+// "<time> ALERT <subject>: <message>", warnings as "<time> WARNING <subject>: <message>". The
+// event's time is formatted by the caller's function: ISO 8601 in the daemon, seconds since start
+// in scenarios.
+class StateLogSink final : public ports::EventSink {
 public:
-    virtual ~StateLog() = default;
-    virtual void write(const engine::LogLine& line) = 0;
-};
-
-// "<time> <subject>: <message>", alerts as "<time> ALERT <subject>: <message>". The time is
-// formatted by the caller's function: ISO 8601 in the daemon, seconds since start in scenarios.
-class StreamStateLog final : public StateLog {
-public:
-    StreamStateLog(std::ostream& out, std::function<std::string()> timestamp)
+    StateLogSink(std::ostream& out, std::function<std::string(WallTime)> timestamp)
         : out_(out), timestamp_(std::move(timestamp)) {}
-    void write(const engine::LogLine& line) override;
+    void deliver(const engine::Event& event) override;
 
 private:
     std::mutex mutex_;
     std::ostream& out_;
-    std::function<std::string()> timestamp_;
+    std::function<std::string(WallTime)> timestamp_;
 };
 
 std::string isoTimestamp(WallTime time);  // 2026-11-22T10:15:02.125Z

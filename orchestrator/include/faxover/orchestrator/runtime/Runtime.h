@@ -13,6 +13,7 @@
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/ports/EventSink.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
@@ -38,7 +39,7 @@ struct RuntimePorts {
     ports::FenceAgent& fenceAgent;
     Executor& executor;       // starts, migrations, cold moves, licence steps, telco hooks
     Executor& fenceExecutor;  // fence attempts only: a long migration never delays a fence
-    StateLog& log;
+    ports::EventSink& events;  // the EventQueue in the daemon (EventQueue.h)
     const hv::Clock& clock;  // steady time: fence backoff
     const WallClock& wall;   // wall time: store, audit, "since"
     ports::LicenceSteps& licenceSteps;

@@ -1,9 +1,10 @@
 #pragma once
-// The runtime's own ports (besides the Hypervisor, the Store and the FenceAgent): where blocking
-// work runs, where state-change lines go, and what time it is on the wall. Each has a real
-// implementation for the daemon and a deterministic one for the scenario simulator.
+// The standard implementations of the runtime's ports (ports/Executor.h, WallClock.h, StateLog.h):
+// a real one for the daemon and a deterministic one for the scenario simulator.
 #include "faxover/hypervisor/Clock.h"
-#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/ports/Executor.h"
+#include "faxover/orchestrator/ports/StateLog.h"
+#include "faxover/orchestrator/ports/WallClock.h"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -16,14 +17,10 @@
 
 namespace faxover::orchestrator::runtime {
 
-using WallTime = std::chrono::system_clock::time_point;
-
-// Runs blocking actions (migrations, fence agents, starts) away from the thread that decides.
-class Executor {
-public:
-    virtual ~Executor() = default;
-    virtual void submit(std::function<void()> work) = 0;
-};
+using ports::Executor;
+using ports::StateLog;
+using ports::WallClock;
+using ports::WallTime;
 
 // The daemon's: a fixed pool (Boost.Asio). The daemon has two, one for fences and one for the rest
 // (RuntimePorts), so a slow fence agent never delays a migration, nor a long migration a fence.
@@ -50,13 +47,6 @@ private:
     std::deque<std::function<void()>> queue_;
 };
 
-// The wall time written to the store, the audit log and "since" fields.
-class WallClock {
-public:
-    virtual ~WallClock() = default;
-    virtual WallTime now() const = 0;
-};
-
 class SystemWallClock final : public WallClock {
 public:
     WallTime now() const override { return std::chrono::system_clock::now(); }
@@ -74,13 +64,6 @@ private:
     const hv::ManualClock& clock_;
     WallTime start_;
     hv::TimePoint origin_;
-};
-
-// Where the one-line-per-state-change record goes.
-class StateLog {
-public:
-    virtual ~StateLog() = default;
-    virtual void write(const engine::LogLine& line) = 0;
 };
 
 // "<time> <subject>: <message>", alerts as "<time> ALERT <subject>: <message>". The time is

@@ -237,8 +237,12 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         const bool inTime =
             reading != readings.end() && reading->second.reading.wait_until(deadline) == std::future_status::ready;
         if (!inTime) {
-            // Silent this round: Reachability::Unknown is not an answer (HostHealth.h).
-            if (reading != readings.end()) outstanding_.emplace(name, reading->second.reading);
+            // Silent this round: Reachability::Unknown is not an answer (HostHealth.h). Its details,
+            // read after the listing by the same task, count as out too.
+            if (reading != readings.end()) {
+                outstanding_.emplace(name, reading->second.reading);
+                detailsOut_.emplace(name, reading->second.details);
+            }
             round.hosts.push_back(std::move(host));
             continue;
         }

@@ -68,7 +68,7 @@ std::vector<std::string> primariesOf(const std::vector<api::LicenceView>& licenc
 
 // What the question mentions besides the command: the service's host (failover) or the primaries
 // a standby stands in for (demote). Empty for fence confirm.
-hv::Result<std::string> questionContext(const engine::AdminCommand& command, api::AdminApi& api) {
+Result<std::string> questionContext(const engine::AdminCommand& command, api::AdminApi& api) {
     if (command.verb == Verb::Failover) {
         BOOST_OUTCOME_TRY(status, api.status());
         return hostOf(status, command.service);

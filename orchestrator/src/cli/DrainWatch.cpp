@@ -2,6 +2,7 @@
 
 #include "cli/CliErrors.h"
 #include "cli/Percent.h"
+#include "faxover/orchestrator/engine/ServiceState.h"
 
 #include <algorithm>
 #include <map>
@@ -22,7 +23,10 @@ struct Progress {
     std::string line;  // what the admin sees for this service now
 };
 
-bool staysPut(const std::string& state) { return state == "stopped" || state == "suspended"; }
+bool staysPut(const std::string& state) {
+    const auto named = engine::serviceStateNamed(state);
+    return named == engine::ServiceState::Stopped || named == engine::ServiceState::Suspended;
+}
 
 std::string bar(double fraction) {
     const auto filled = static_cast<std::size_t>(std::clamp(fraction, 0.0, 1.0) * kBarWidth);
@@ -37,7 +41,7 @@ std::string percent(std::optional<double> fraction) {
 
 Progress progressOf(const std::string& name, const api::ServiceView* service, const std::string& host) {
     if (service == nullptr) return {Phase::Left, name + ": no longer in the policy"};
-    if (service->state == "error") return {Phase::Failed, name + ": error: " + service->reason};
+    if (engine::serviceStateNamed(service->state) == engine::ServiceState::Error) return {Phase::Failed, name + ": error: " + service->reason};
     if (service->host != host) return {Phase::Left, name + ": moved to " + service->host + " (" + service->state + ")"};
     if (staysPut(service->state)) return {Phase::Stays, name + ": stays on " + host + " (" + service->state + ")"};
     const std::string where = service->targetHost.empty() ? "" : " -> " + service->targetHost;

@@ -61,7 +61,7 @@ hv::Result<void> Runtime::State::load() {
         if (it == hosts.end()) continue;
         it->second.adminMaintenance = record.maintenance;
         it->second.revision = record.revision;
-        if (record.fence == "confirmed") it->second.observation.fence = engine::FenceStatus::Confirmed;
+        if (engine::fenceStatusNamed(record.fence) == engine::FenceStatus::Confirmed) it->second.observation.fence = engine::FenceStatus::Confirmed;
     }
     BOOST_OUTCOME_TRY(seats, ports.store.seats());
     ledger.clear();
@@ -76,8 +76,8 @@ hv::Result<void> Runtime::State::load() {
     BOOST_OUTCOME_TRY(open, ports.store.openIntents());
     for (const auto& entry : open) {
         auto it = services.find(entry.intent.service);
-        const bool movedVm = entry.intent.action == "start" || entry.intent.action == "live-migrate" ||
-                             entry.intent.action == "cold-move";
+        const auto action = engine::actionKindNamed(entry.intent.action);
+        const bool movedVm = action && engine::movesVm(*action);
         if (it != services.end() && it->second.memory.target.empty() && movedVm) {
             it->second.memory.target = entry.intent.targetHost;
             it->second.remembered = true;
@@ -97,7 +97,7 @@ hv::Result<void> Runtime::State::load() {
 hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bool fenceConfirmed, store::Batch also) {
     store::HostRecord record;
     record.maintenance = maintenance;
-    record.fence = fenceConfirmed ? "confirmed" : "";
+    record.fence = engine::toString(fenceConfirmed ? engine::FenceStatus::Confirmed : engine::FenceStatus::None);
     record.since = ports.wall.now();
     store::Batch batch;
     batch.add(store::PutHostState{host.observation.name, record, host.revision});

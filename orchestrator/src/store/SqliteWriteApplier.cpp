@@ -1,6 +1,7 @@
 #include "SqliteWriteApplier.h"
 
 #include "SqliteTime.h"
+#include "faxover/orchestrator/engine/Decision.h"
 
 #include <Poco/Data/Session.h>
 
@@ -100,7 +101,8 @@ Result<void> WriteApplier::operator()(const PutServiceState& write) {
 
 Result<void> WriteApplier::operator()(const PutHostState& write) {
     const HostRecord& record = write.record;
-    if (!record.fence.empty() && record.fence != "confirmed") {
+    const auto fence = engine::fenceStatusNamed(record.fence);
+    if (fence != engine::FenceStatus::None && fence != engine::FenceStatus::Confirmed) {
         return Error{ErrorKind::InvalidArgument,
                      "host " + write.host + ": fence must be empty or \"confirmed\"; got \"" + record.fence + "\""};
     }

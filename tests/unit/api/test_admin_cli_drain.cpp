@@ -7,7 +7,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -99,7 +99,7 @@ TEST_CASE("maintenance enable --no-wait and maintenance disable return at once",
 TEST_CASE("maintenance enable exits 3 when the daemon goes away mid-drain", "[api][cli]") {
     FakeAdminApi fake;
     fake.statuses = drainOfLab1();
-    fake.statusError = faxover::hv::Error{ErrorKind::HostUnreachable, "lost the connection to unix:/x"};
+    fake.statusError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "lost the connection to unix:/x"};
     const auto run = runCli({"maintenance", "enable", "lab1"}, fake);
     CHECK(run.status == kAdminUnreachable);
     CHECK_THAT(run.err, Catch::Contains("lost the connection"));

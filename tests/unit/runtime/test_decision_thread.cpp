@@ -301,7 +301,7 @@ TEST_CASE("decision thread: a command the loop cannot take within the bound is r
     auto reply = daemon.runtime.execute(command);
     CHECK(Clock::now() - asked < 1s);
     REQUIRE_FALSE(reply);
-    CHECK(reply.error().kind == hv::ErrorKind::Timeout);
+    CHECK(reply.error().kind == faxover::orchestrator::ErrorKind::Busy);
     CHECK(reply.error().message ==
           "the daemon's decision thread was busy for 300 ms (a slow store?) and did not take this request, so "
           "nothing was done; try again");

@@ -31,6 +31,7 @@ enum class FenceStatus {
     Confirmed,      // the host is off (agent status OFF, or an admin confirmed it)
 };
 const char* toString(FenceStatus status);  // "", "pending", "awaiting-admin", "confirmed"
+std::optional<FenceStatus> fenceStatusNamed(std::string_view name);
 
 struct HostObservation {
     std::string name{};
@@ -95,6 +96,7 @@ enum class ActionKind {
 };
 // "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board", "reroute-telco"
 const char* toString(ActionKind kind);
+std::optional<ActionKind> actionKindNamed(std::string_view name);
 // Whether the action starts or moves a VM (and so takes room on its target host).
 inline bool movesVm(ActionKind kind) {
     return kind == ActionKind::Start || kind == ActionKind::LiveMigrate || kind == ActionKind::ColdMove;

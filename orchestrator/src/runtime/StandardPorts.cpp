@@ -1,4 +1,4 @@
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 
 #include <boost/asio/post.hpp>
 

@@ -1,10 +1,11 @@
 #pragma once
-// The runtime's own ports (besides the Hypervisor, the Store and the FenceAgent): where blocking
-// work runs, the state log's line format, and what time it is on the wall. Each has a real
-// implementation for the daemon and a deterministic one for the scenario simulator.
+// The standard implementations of the runtime's ports (ports/Executor.h, WallClock.h, EventSink.h):
+// a real one for the daemon and a deterministic one for the scenario simulator.
 #include "faxover/hypervisor/Clock.h"
-#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/Event.h"
 #include "faxover/orchestrator/ports/EventSink.h"
+#include "faxover/orchestrator/ports/Executor.h"
+#include "faxover/orchestrator/ports/WallClock.h"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -17,14 +18,9 @@
 
 namespace faxover::orchestrator::runtime {
 
-using WallTime = std::chrono::system_clock::time_point;
-
-// Runs blocking actions (migrations, fence agents, starts) away from the thread that decides.
-class Executor {
-public:
-    virtual ~Executor() = default;
-    virtual void submit(std::function<void()> work) = 0;
-};
+using ports::Executor;
+using ports::WallClock;
+using ports::WallTime;
 
 // The daemon's: a fixed pool (Boost.Asio). The daemon has two, one for fences and one for the rest
 // (RuntimePorts), so a slow fence agent never delays a migration, nor a long migration a fence.
@@ -49,13 +45,6 @@ public:
 private:
     std::mutex mutex_;
     std::deque<std::function<void()>> queue_;
-};
-
-// The wall time written to the store, the audit log and "since" fields.
-class WallClock {
-public:
-    virtual ~WallClock() = default;
-    virtual WallTime now() const = 0;
 };
 
 class SystemWallClock final : public WallClock {

@@ -133,6 +133,8 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.pair(4, "max_restart", std::to_string(service.maxRestart));
     yaml.pair(4, "max_relocate", std::to_string(service.maxRelocate));
     yaml.pair(4, "failback", service.failback ? "on" : "off");
+    yaml.pair(4, "retry_delay", quoted(formatDuration(service.retryDelay)));
+    yaml.pair(4, "return_after_maintenance", service.returnAfterMaintenance ? "on" : "off");
     if (!service.licence.empty()) yaml.pair(4, "licence", quoted(service.licence));
     yaml.pair(4, "role", quoted(toString(service.role)));
     if (service.role == ServiceRole::Standby) {

@@ -24,6 +24,7 @@ Object::Ptr serviceObject(const ServiceView& service) {
     object->set("reason", service.reason);
     object->set("targetHost", service.targetHost);
     if (service.progress) object->set("progress", *service.progress);
+    object->set("returnsTo", service.returnsTo);
     return object;
 }
 
@@ -48,7 +49,8 @@ Result<ServiceView> serviceFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
     BOOST_OUTCOME_TRY(targetHost, fields.optionalString("targetHost"));
     BOOST_OUTCOME_TRY(progress, fields.optionalFraction("progress"));
-    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress};
+    BOOST_OUTCOME_TRY(returnsTo, fields.optionalString("returnsTo"));
+    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress, returnsTo};
 }
 
 Result<HostView> hostFrom(const JsonFields& fields) {

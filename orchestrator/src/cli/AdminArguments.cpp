@@ -39,7 +39,7 @@ constexpr std::array kCommands = {
                  "move SERVICE back to its most preferred host"},
     CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host,
                  "maintenance enable HOST [--no-wait] [--yes]", "drain HOST and keep new VMs off it"},
-    CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST",
+    CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST [--no-wait]",
                  "let HOST take VMs again"},
     CommandShape{"suspend", Verb::Suspend, {}, Operands::Service, "suspend SERVICE", "stop monitoring SERVICE (no failover)"},
     CommandShape{"resume", Verb::Resume, {}, Operands::Service, "resume SERVICE", "monitor SERVICE again"},
@@ -83,7 +83,8 @@ Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optio
     if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
         return usage("--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     }
-    if (invocation.noWait && verb != Verb::MaintenanceEnable) return usage("--no-wait goes with maintenance enable");
+    if (invocation.noWait && verb != Verb::MaintenanceEnable && verb != Verb::MaintenanceDisable)
+        return usage("--no-wait goes with maintenance enable and disable");
     const bool audit = !verb && invocation.query == AdminQuery::LicenceAudit;
     if (sinceGiven && !audit) return usage("--since goes with license audit");
     if (format && !audit) return usage("--format goes with license audit");
@@ -113,7 +114,7 @@ public:
             ->type_name("ADDRESS");
         app_.add_flag("--json", json_, "print the daemon's answer as JSON");
         app_.add_flag("-y,--yes", yes_, "do not ask for confirmation (failover, fence confirm, demote; cold moves)");
-        app_.add_flag("--no-wait", noWait_, "maintenance enable: do not follow the drain");
+        app_.add_flag("--no-wait", noWait_, "maintenance enable|disable: do not follow the drain or the return");
         since_ = app_.add_option("--since", sinceText_,
                                  "license audit: from T, an ISO 8601 date or date-time with its zone (2024-05-01, "
                                  "2024-05-01T12:00Z) or a span back from now (24h, 7d)")

@@ -175,6 +175,7 @@ int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, Cl
     }
     console.out << reply.value().message << '\n';
     if (command.verb == Verb::MaintenanceEnable && !invocation.noWait) return watchDrain(api, command.host, console);
+    if (command.verb == Verb::MaintenanceDisable && !invocation.noWait) return watchReturn(api, command.host, console);
     return kAdminOk;
 }
 

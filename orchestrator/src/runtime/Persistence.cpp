@@ -13,6 +13,10 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
     record.restarts = memory.restarts;
     record.relocations = memory.relocations;
     record.definitionXml = definitionXml;
+    record.triedHosts = memory.triedHosts;
+    record.failedOverFrom = memory.failedOverFrom;
+    record.maintenanceHost = memory.maintenanceHost;
+    record.nextAttempt = memory.nextAttempt;
     return record;
 }
 
@@ -25,6 +29,10 @@ engine::ServiceMemory fromRecord(const store::ServiceRecord& record) {
     memory.reason = record.reason;
     memory.restarts = record.restarts;
     memory.relocations = record.relocations;
+    memory.triedHosts = record.triedHosts;
+    memory.failedOverFrom = record.failedOverFrom;
+    memory.maintenanceHost = record.maintenanceHost;
+    memory.nextAttempt = record.nextAttempt;
     return memory;
 }
 

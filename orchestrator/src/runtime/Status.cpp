@@ -77,6 +77,7 @@ Result<api::ClusterStatus> Runtime::State::status() const {
         view.reason = entry.memory.reason;
         view.targetHost = entry.memory.target;
         view.progress = entry.progress;
+        if (service.returnAfterMaintenance) view.returnsTo = entry.memory.maintenanceHost;
         status.services.push_back(std::move(view));
     }
     for (const auto& host : s.policy->hosts) {
@@ -135,6 +136,10 @@ Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand& co
             if (host.adminMaintenance == enable)
                 return refused(ErrorKind::Refused,
                                hostName + (enable ? " is already" : " is not") + " in maintenance");
+            if (const std::string down = engine::maintenanceRefusal(host.observation); enable && !down.empty()) {
+                s.audit(actor, subject, verb, down, "refused");
+                return refused(hv::ErrorKind::OperationInvalid, down);
+            }
             reply = hostName + ": maintenance " + (enable ? "enabled" : "disabled");
             // The change and its audit row are one transaction: a change nobody could audit is not made.
             auto stored = s.storeHost(host, enable, host.observation.fence == engine::FenceStatus::Confirmed,
@@ -186,7 +191,11 @@ Result<std::vector<api::PlannedMove>> Runtime::State::plan(const engine::AdminCo
     // verbs change the engine's view of the host; service verbs go to the engine as commands.
     engine::EngineInput input = s.decisionInput(isHostVerb(checked.verb) ? std::vector<engine::AdminCommand>{}
                                                                           : std::vector<engine::AdminCommand>{checked});
-    if (checked.verb == engine::Verb::MaintenanceEnable) input.hosts[checked.host].maintenance = true;
+    if (checked.verb == engine::Verb::MaintenanceEnable) {
+        if (const std::string down = engine::maintenanceRefusal(input.hosts[checked.host]); !down.empty())
+            return refused(hv::ErrorKind::OperationInvalid, down);
+        input.hosts[checked.host].maintenance = true;
+    }
     if (checked.verb == engine::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;
     if (checked.verb == engine::Verb::FenceConfirm) input.hosts[checked.host].fence = engine::FenceStatus::Confirmed;
     const engine::Decision decision = engine::decide(input);

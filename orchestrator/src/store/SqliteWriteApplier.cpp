@@ -1,5 +1,6 @@
 #include "SqliteWriteApplier.h"
 
+#include "SqliteNameList.h"
 #include "SqliteTime.h"
 #include "faxover/orchestrator/engine/Decision.h"
 
@@ -90,11 +91,13 @@ Result<void> WriteApplier::operator()(const PutServiceState& write) {
     BOOST_OUTCOME_TRY(next, nextRevision(session_, kServiceStates, write.service, write.expectedRevision));
     const ServiceRecord& record = write.record;
     session_ << "INSERT OR REPLACE INTO service_states"
-                " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml,"
+                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(write.service), bind(record.state), bind(record.host), bind(toNanos(record.since)), bind(next),
         bind(record.restarts), bind(record.relocations), bind(record.reason), bind(record.target),
-        bind(record.definitionXml), now;
+        bind(record.definitionXml), bind(joinedLines(record.triedHosts)), bind(record.failedOverFrom),
+        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), now;
     result_.revisions.push_back(next);
     return hv::ok();
 }

@@ -49,7 +49,7 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
     CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
-    CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable");
+    CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable and disable");
     CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
     CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");
     CHECK_THAT(usageError({"--api", "ftp://x", "status"}), Catch::Contains("API address 'ftp://x'"));

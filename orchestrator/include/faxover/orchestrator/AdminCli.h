@@ -42,7 +42,7 @@ struct AdminInvocation {
     bool json = false;            // --json: print the daemon's JSON (and do not follow a drain)
     bool yes = false;             // --yes: do not ask (failover, fence confirm, demote, and the cold
                                   // moves of migrate and maintenance enable)
-    bool noWait = false;          // --no-wait: do not follow a maintenance drain
+    bool noWait = false;          // --no-wait: do not follow a maintenance drain or return
     std::optional<engine::AdminCommand> command{};  // empty: the query
     AdminQuery query = AdminQuery::Status;
     AuditSince since{};                        // license audit --since

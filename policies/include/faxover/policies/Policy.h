@@ -156,6 +156,9 @@ struct ServicePolicy {
     int maxRestart = 1;   // restarts on the same host after a failed start before relocating
     int maxRelocate = 1;  // other hosts tried after that before giving up (state "error")
     bool failback = false;  // move back to a preferred host or site when it returns
+    // Pause between two restarts or relocations of one recovery (docs/policy.md, restart budget).
+    Milliseconds retryDelay{5000};
+    bool returnAfterMaintenance = true;  // back to the host it left when that host's maintenance ends
     std::string licence{};  // a Licence's id, empty when none: an active service with one needs a seat
     ServiceRole role = ServiceRole::Active;
     std::vector<std::string> standsInFor{};  // standby: the primaries it may be promoted for

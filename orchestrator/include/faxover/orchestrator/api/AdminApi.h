@@ -24,6 +24,8 @@ struct ServiceView {
     std::string reason{};      // why it is in that state, one line
     std::string targetHost{};  // during migrating/recovering: where it goes
     std::optional<double> progress{};  // during a live migration: 0..1
+    // The host it goes back to when that host's maintenance ends (return_after_maintenance), "" when none.
+    std::string returnsTo{};
     bool operator==(const ServiceView&) const = default;
 };
 

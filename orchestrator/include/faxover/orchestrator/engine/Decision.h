@@ -79,9 +79,29 @@ struct ServiceMemory {
     std::string reason{};
     int restarts = 0;      // starts in place since the service was last stable
     int relocations = 0;   // starts on another host after a crash since it was last stable
+    // Hosts this recovery tried (a start there failed, or it crashed there), in name order:
+    // placement takes every untried host first (persisted; cleared with the counters).
+    std::vector<std::string> triedHosts{};
+    // The host it ran on before a failover moved it: `failback: on` without preferences returns
+    // it there (persisted).
+    std::string failedOverFrom{};
+    // The host a maintenance drain moved it off: it goes back there when that maintenance ends
+    // (`return_after_maintenance`, persisted).
+    std::string maintenanceHost{};
+    // No restart or relocation before this instant: the policy's retry_delay after the last start
+    // this recovery tried (persisted).
+    WallTime nextAttempt{};
+    // Its last start failed (the next restart retries a start, it does not follow a crash); not persisted.
+    bool lastStartFailed = false;
     int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
     std::string telephonyAlert{};  // the telephony disagreement last alerted on, "" when none (not persisted)
     bool operator==(const ServiceMemory&) const = default;
+    // A new recovery: no restart, relocation or tried host counts any more.
+    void forgetRecovery() {
+        restarts = relocations = 0;
+        triedHosts.clear();
+        nextAttempt = {};
+    }
 };
 
 enum class ActionKind {

@@ -1,6 +1,6 @@
 #include "faxover/orchestrator/events/AlertCommandSink.h"
 
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 #include "process/ChildProcess.h"
 
 #include <cctype>

@@ -138,7 +138,7 @@ Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand& co
                                hostName + (enable ? " is already" : " is not") + " in maintenance");
             if (const std::string down = engine::maintenanceRefusal(host.observation); enable && !down.empty()) {
                 s.audit(actor, subject, verb, down, "refused");
-                return refused(hv::ErrorKind::OperationInvalid, down);
+                return refused(ErrorKind::Refused, down);
             }
             reply = hostName + ": maintenance " + (enable ? "enabled" : "disabled");
             // The change and its audit row are one transaction: a change nobody could audit is not made.
@@ -193,7 +193,7 @@ Result<std::vector<api::PlannedMove>> Runtime::State::plan(const engine::AdminCo
                                                                           : std::vector<engine::AdminCommand>{checked});
     if (checked.verb == engine::Verb::MaintenanceEnable) {
         if (const std::string down = engine::maintenanceRefusal(input.hosts[checked.host]); !down.empty())
-            return refused(hv::ErrorKind::OperationInvalid, down);
+            return refused(ErrorKind::Refused, down);
         input.hosts[checked.host].maintenance = true;
     }
     if (checked.verb == engine::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;

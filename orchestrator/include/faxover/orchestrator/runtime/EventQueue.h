@@ -8,7 +8,7 @@
 // Synchronous mode has no thread: deliver() passes the event to the sinks at once, on the caller's
 // thread, so the scenario simulator's logs stay deterministic (nothing is ever dropped).
 #include "faxover/orchestrator/ports/EventSink.h"
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 
 #include <condition_variable>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // times) and take the rest as empty when absent.
 #include "faxover/orchestrator/api/Json.h"
 
-#include "JsonSupport.h"
+#include "JsonMapping.h"
 
 #include <utility>
 
@@ -11,71 +11,39 @@ namespace faxover::orchestrator::api {
 
 namespace {
 
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-Object::Ptr serviceObject(const ServiceView& service) {
-    Object::Ptr object = orderedObject();
-    object->set("name", service.name);
-    object->set("state", service.state);
-    object->set("host", service.host);
-    object->set("telephony", service.telephony);
-    object->set("since", toIsoUtc(service.since));
-    object->set("reason", service.reason);
-    object->set("targetHost", service.targetHost);
-    if (service.progress) object->set("progress", *service.progress);
-    object->set("returnsTo", service.returnsTo);
-    return object;
-}
+// A field of a view is one line here: the writer and the reader both go by these lists.
 
-Object::Ptr hostObject(const HostView& host) {
-    Object::Ptr object = orderedObject();
-    object->set("name", host.name);
-    object->set("health", host.health);
-    object->set("libvirt", host.libvirt);
-    object->set("maintenance", host.maintenance);
-    object->set("fence", host.fence);
-    object->set("since", toIsoUtc(host.since));
-    object->set("reason", host.reason);
-    return object;
-}
+const auto kServiceMapping = mappingOf<ServiceView>(
+    field("name", &ServiceView::name, Text{Presence::Required}),
+    field("state", &ServiceView::state, Text{Presence::Required}),
+    field("host", &ServiceView::host, Text{}),
+    field("telephony", &ServiceView::telephony, Text{}),
+    field("since", &ServiceView::since, Instant{}),
+    field("reason", &ServiceView::reason, Text{}),
+    field("targetHost", &ServiceView::targetHost, Text{}),
+    field("progress", &ServiceView::progress, Fraction{}),
+    field("returnsTo", &ServiceView::returnsTo, Text{}));
 
-Result<ServiceView> serviceFrom(const JsonFields& fields) {
-    BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
-    BOOST_OUTCOME_TRY(state, fields.requiredString("state"));
-    BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
-    BOOST_OUTCOME_TRY(telephony, fields.optionalString("telephony"));
-    BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
-    BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
-    BOOST_OUTCOME_TRY(targetHost, fields.optionalString("targetHost"));
-    BOOST_OUTCOME_TRY(progress, fields.optionalFraction("progress"));
-    BOOST_OUTCOME_TRY(returnsTo, fields.optionalString("returnsTo"));
-    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress, returnsTo};
-}
+const auto kHostMapping = mappingOf<HostView>(
+    field("name", &HostView::name, Text{Presence::Required}),
+    field("health", &HostView::health, Text{Presence::Required}),
+    field("libvirt", &HostView::libvirt, Text{}),
+    field("maintenance", &HostView::maintenance, Flag{Presence::Required}),
+    field("fence", &HostView::fence, Text{}),
+    field("since", &HostView::since, Instant{}),
+    field("reason", &HostView::reason, Text{}));
 
-Result<HostView> hostFrom(const JsonFields& fields) {
-    BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
-    BOOST_OUTCOME_TRY(health, fields.requiredString("health"));
-    BOOST_OUTCOME_TRY(libvirt, fields.optionalString("libvirt"));
-    BOOST_OUTCOME_TRY(maintenance, fields.requiredBool("maintenance"));
-    BOOST_OUTCOME_TRY(fence, fields.optionalString("fence"));
-    BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
-    BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
-    return HostView{name, health, libvirt, maintenance, fence, since, reason};
-}
+const auto kStatusMapping = mappingOf<ClusterStatus>(
+    field("policyFile", &ClusterStatus::policyFile, Text{}),
+    field("services", &ClusterStatus::services, listOf(kServiceMapping)),
+    field("hosts", &ClusterStatus::hosts, listOf(kHostMapping)));
 
 }  // namespace
 
 std::string toJson(const ClusterStatus& status, JsonStyle style) {
-    Array::Ptr services = new Array;
-    for (const auto& service : status.services) services->add(serviceObject(service));
-    Array::Ptr hosts = new Array;
-    for (const auto& host : status.hosts) hosts->add(hostObject(host));
-    Object::Ptr object = orderedObject();
-    object->set("policyFile", status.policyFile);
-    object->set("services", services);
-    object->set("hosts", hosts);
-    return stringify(object, style);
+    return stringify(kStatusMapping.write(status), style);
 }
 
 std::string toJson(const engine::AdminCommand& command) {
@@ -105,11 +73,7 @@ std::string toJson(const Error& error) {
 Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
     return guarded("status", [&]() -> Result<ClusterStatus> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "status"));
-        const JsonFields fields(object, "");
-        BOOST_OUTCOME_TRY(policyFile, fields.optionalString("policyFile"));
-        BOOST_OUTCOME_TRY(services, listFrom<ServiceView>(fields, "services", serviceFrom));
-        BOOST_OUTCOME_TRY(hosts, listFrom<HostView>(fields, "hosts", hostFrom));
-        return ClusterStatus{std::move(services), std::move(hosts), policyFile};
+        return kStatusMapping.read(JsonFields(object, ""));
     });
 }
 

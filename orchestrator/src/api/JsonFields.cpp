@@ -76,6 +76,11 @@ Result<bool> JsonFields::requiredBool(const std::string& key) const {
     return value.extract<bool>();
 }
 
+Result<bool> JsonFields::optionalBool(const std::string& key) const {
+    if (object_->get(key).isEmpty()) return false;
+    return requiredBool(key);
+}
+
 Result<std::optional<double>> JsonFields::optionalFraction(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return std::optional<double>{};

@@ -27,6 +27,7 @@ public:
     Result<std::string> requiredString(const std::string& key) const;
     Result<std::string> optionalString(const std::string& key) const;  // missing or null: ""
     Result<bool> requiredBool(const std::string& key) const;
+    Result<bool> optionalBool(const std::string& key) const;  // missing or null: false
     Result<std::optional<double>> optionalFraction(const std::string& key) const;  // 0..1
     // A JSON integer (not 3.0, not true) from `least` to `most`.
     Result<std::int64_t> requiredInteger(const std::string& key, std::int64_t least, std::int64_t most) const;

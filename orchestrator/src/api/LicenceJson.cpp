@@ -1,7 +1,7 @@
 // The licence documents (issue #4) <-> JSON: the ledger as `faxover license status` shows it, the
 // licence audit log, and the answer to the libvirt hook. Same rules as Json.cpp: writers emit
 // every field, readers require what a value cannot do without.
-#include "JsonSupport.h"
+#include "JsonMapping.h"
 
 #include <limits>
 
@@ -15,86 +15,42 @@ using Poco::JSON::Object;
 // Far above any real licence; a bound keeps a corrupt document from reading as a huge count.
 constexpr std::int64_t kMostSeats = 1'000'000;
 
-Object::Ptr holderObject(const LicenceHolderView& holder) {
-    Object::Ptr object = orderedObject();
-    object->set("service", holder.service);
-    object->set("onBehalfOf", holder.onBehalfOf);
-    object->set("host", holder.host);
-    object->set("since", toIsoUtc(holder.since));
-    object->set("applied", holder.applied);
-    return object;
-}
+const auto kHolderMapping = mappingOf<LicenceHolderView>(
+    field("service", &LicenceHolderView::service, Text{Presence::Required}),
+    field("onBehalfOf", &LicenceHolderView::onBehalfOf, Text{}),
+    field("host", &LicenceHolderView::host, Text{}),
+    field("since", &LicenceHolderView::since, Instant{}),
+    field("applied", &LicenceHolderView::applied, Flag{Presence::Required}));
 
-Object::Ptr licenceObject(const LicenceView& licence) {
-    Array::Ptr holders = new Array;
-    for (const auto& holder : licence.holders) holders->add(holderObject(holder));
-    Object::Ptr object = orderedObject();
-    object->set("id", licence.id);
-    object->set("product", licence.product);
-    object->set("seats", licence.seats);
-    object->set("holders", holders);
-    return object;
-}
+const auto kLicenceMapping = mappingOf<LicenceView>(
+    field("id", &LicenceView::id, Text{Presence::Required}),
+    field("product", &LicenceView::product, Text{}),
+    field("seats", &LicenceView::seats, Whole<int>{0, kMostSeats}),
+    field("holders", &LicenceView::holders, listOf(kHolderMapping)));
 
-Object::Ptr auditObject(const LicenceAuditEntry& entry) {
-    Object::Ptr object = orderedObject();
-    object->set("sequence", static_cast<Poco::Int64>(entry.sequence));
-    object->set("at", toIsoUtc(entry.at));
-    object->set("event", entry.event);
-    object->set("licence", entry.licence);
-    object->set("service", entry.service);
-    object->set("onBehalfOf", entry.onBehalfOf);
-    object->set("host", entry.host);
-    object->set("fromHost", entry.fromHost);
-    object->set("actor", entry.actor);
-    object->set("reason", entry.reason);
-    return object;
-}
-
-Result<LicenceHolderView> holderFrom(const JsonFields& fields) {
-    BOOST_OUTCOME_TRY(service, fields.requiredString("service"));
-    BOOST_OUTCOME_TRY(onBehalfOf, fields.optionalString("onBehalfOf"));
-    BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
-    BOOST_OUTCOME_TRY(since, fields.requiredTime("since"));
-    BOOST_OUTCOME_TRY(applied, fields.requiredBool("applied"));
-    return LicenceHolderView{service, onBehalfOf, host, since, applied};
-}
-
-Result<LicenceView> licenceFrom(const JsonFields& fields) {
-    BOOST_OUTCOME_TRY(id, fields.requiredString("id"));
-    BOOST_OUTCOME_TRY(product, fields.optionalString("product"));
-    BOOST_OUTCOME_TRY(seats, fields.requiredInteger("seats", 0, kMostSeats));
-    BOOST_OUTCOME_TRY(holders, listFrom<LicenceHolderView>(fields, "holders", holderFrom));
-    return LicenceView{id, product, static_cast<int>(seats), std::move(holders)};
-}
-
-Result<LicenceAuditEntry> auditEntryFrom(const JsonFields& fields) {
-    LicenceAuditEntry entry;
-    BOOST_OUTCOME_TRY(sequence, fields.requiredInteger("sequence", 0, std::numeric_limits<std::int64_t>::max()));
-    BOOST_OUTCOME_TRY(at, fields.requiredTime("at"));
-    BOOST_OUTCOME_TRY(event, fields.requiredString("event"));
-    entry.sequence = sequence;
-    entry.at = at;
-    entry.event = std::move(event);
-    // The rest depends on the event (a refusal names no holder, a transfer names two hosts).
-    for (auto [key, into] : {std::pair{"licence", &entry.licence}, std::pair{"service", &entry.service},
-                             std::pair{"onBehalfOf", &entry.onBehalfOf}, std::pair{"host", &entry.host},
-                             std::pair{"fromHost", &entry.fromHost}, std::pair{"actor", &entry.actor},
-                             std::pair{"reason", &entry.reason}}) {
-        BOOST_OUTCOME_TRY(value, fields.optionalString(key));
-        *into = std::move(value);
-    }
-    return entry;
-}
+// Only sequence, at and event are required: the rest depends on the event (a refusal names no
+// holder, a transfer names two hosts).
+const auto kAuditMapping = mappingOf<LicenceAuditEntry>(
+    field("sequence", &LicenceAuditEntry::sequence,
+          Whole<std::int64_t>{0, std::numeric_limits<std::int64_t>::max()}),
+    field("at", &LicenceAuditEntry::at, Instant{}),
+    field("event", &LicenceAuditEntry::event, Text{Presence::Required}),
+    field("licence", &LicenceAuditEntry::licence, Text{}),
+    field("service", &LicenceAuditEntry::service, Text{}),
+    field("onBehalfOf", &LicenceAuditEntry::onBehalfOf, Text{}),
+    field("host", &LicenceAuditEntry::host, Text{}),
+    field("fromHost", &LicenceAuditEntry::fromHost, Text{}),
+    field("actor", &LicenceAuditEntry::actor, Text{}),
+    field("reason", &LicenceAuditEntry::reason, Text{}));
 
 }  // namespace
 
 std::string toJson(const std::vector<LicenceView>& licences, JsonStyle style) {
-    return arrayJson(licences, licenceObject, style);
+    return kLicenceMapping.writeArray(licences, style);
 }
 
 std::string toJson(const std::vector<LicenceAuditEntry>& entries, JsonStyle style) {
-    return arrayJson(entries, auditObject, style);
+    return kAuditMapping.writeArray(entries, style);
 }
 
 std::string toJson(const StartPermission& permission) {
@@ -110,14 +66,14 @@ std::string toJson(const StartPermission& permission) {
 Result<std::vector<LicenceView>> licencesFromJson(std::string_view text) {
     return guarded("licences", [&]() -> Result<std::vector<LicenceView>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "licences"));
-        return readList<LicenceView>(*array, "licences", licenceFrom);
+        return kLicenceMapping.readArray(*array, "licences");
     });
 }
 
 Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text) {
     return guarded("audit", [&]() -> Result<std::vector<LicenceAuditEntry>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "audit"));
-        return readList<LicenceAuditEntry>(*array, "audit", auditEntryFrom);
+        return kAuditMapping.readArray(*array, "audit");
     });
 }
 

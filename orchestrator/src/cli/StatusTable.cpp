@@ -7,14 +7,12 @@
 #include <iomanip>
 #include <ostream>
 #include <sstream>
-#include <vector>
 
 namespace faxover::orchestrator {
 
 namespace {
 
 using namespace std::chrono;
-using Row = TableRow;
 
 std::string twoDigits(long long value) {
     std::ostringstream text;
@@ -48,21 +46,25 @@ std::string relativeAge(api::WallTime since, api::WallTime now) {
 }
 
 void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std::ostream& out) {
+    using Service = api::ServiceView;
+    using Host = api::HostView;
     if (!status.policyFile.empty()) out << "policy: " << status.policyFile << "\n\n";
-    std::vector<Row> services;
-    for (const auto& service : status.services) {
-        services.push_back({service.name, stateCell(service), hostCell(service), orDash(service.telephony),
-                            relativeAge(service.since, now), orDash(service.reason)});
-    }
     out << "SERVICES\n";
-    printTable({"NAME", "STATE", "HOST", "MODE", "SINCE", "REASON"}, services, out);
-    std::vector<Row> hosts;
-    for (const auto& host : status.hosts) {
-        hosts.push_back({host.name, orDash(host.health), orDash(host.libvirt), host.maintenance ? "yes" : "no",
-                         orDash(host.fence), relativeAge(host.since, now)});
-    }
+    printColumns<Service>({{"NAME", [](const Service& service) { return service.name; }},
+                           {"STATE", stateCell},
+                           {"HOST", hostCell},
+                           {"MODE", [](const Service& service) { return orDash(service.telephony); }},
+                           {"SINCE", [&](const Service& service) { return relativeAge(service.since, now); }},
+                           {"REASON", [](const Service& service) { return orDash(service.reason); }}},
+                          status.services, out);
     out << "\nHOSTS\n";
-    printTable({"NAME", "HEALTH", "LIBVIRT", "MAINT", "FENCE", "SINCE"}, hosts, out);
+    printColumns<Host>({{"NAME", [](const Host& host) { return host.name; }},
+                        {"HEALTH", [](const Host& host) { return orDash(host.health); }},
+                        {"LIBVIRT", [](const Host& host) { return orDash(host.libvirt); }},
+                        {"MAINT", [](const Host& host) { return std::string(host.maintenance ? "yes" : "no"); }},
+                        {"FENCE", [](const Host& host) { return orDash(host.fence); }},
+                        {"SINCE", [&](const Host& host) { return relativeAge(host.since, now); }}},
+                       status.hosts, out);
 }
 
 }  // namespace faxover::orchestrator

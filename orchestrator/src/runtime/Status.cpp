@@ -56,6 +56,40 @@ std::string telephonyView(const policy::Policy& policy, const policy::ServicePol
     return service.telephony == policy::TelephonyMode::Auto ? "auto: " + text : text;
 }
 
+// The copy from what the runtime keeps to what `faxover status` shows: the one place a field of
+// api::ServiceView or api::HostView is filled. The two sides stay distinct types: the engine's
+// values are typed (enums, hosts' boards, counters the admin never sees) and may change with any
+// rule, while the views are the wire contract (names as strings, docs/cli.md) that scripts and an
+// older or newer CLI read; and a view mixes the engine's observation with the runtime's own
+// bookkeeping (when and why health last changed, a fence job's retries). The engine may not
+// include api/ (dependencies point inward), so the copy lives here.
+api::ServiceView serviceView(const policy::Policy& policy, const policy::ServicePolicy& service,
+                             const ServiceEntry& entry, const std::map<std::string, HostEntry>& hosts) {
+    return api::ServiceView{
+        .name = service.name,
+        .state = engine::toString(entry.memory.state),
+        .host = entry.memory.host,
+        .telephony = telephonyView(policy, service, entry, hosts),
+        .since = entry.memory.since,
+        .reason = entry.memory.reason,
+        .targetHost = entry.memory.target,
+        .progress = entry.progress,
+        .returnsTo = service.returnAfterMaintenance ? entry.memory.maintenanceHost : "",
+    };
+}
+
+api::HostView hostView(const std::string& name, const HostEntry& entry) {
+    return api::HostView{
+        .name = name,
+        .health = engine::toString(entry.observation.health),
+        .libvirt = hv::toString(entry.observation.libvirt),
+        .maintenance = entry.observation.maintenance,
+        .fence = entry.fence && entry.fence->passes > 0 ? "retrying" : engine::toString(entry.observation.fence),
+        .since = entry.healthSince,
+        .reason = entry.healthReason,
+    };
+}
+
 }  // namespace
 
 Result<api::ClusterStatus> Runtime::status() {
@@ -63,35 +97,11 @@ Result<api::ClusterStatus> Runtime::status() {
 }
 
 Result<api::ClusterStatus> Runtime::State::status() const {
-    const auto& s = *this;
     api::ClusterStatus status;
-    status.policyFile = s.policyFile;
-    for (const auto& service : s.policy->services) {
-        const ServiceEntry& entry = s.services.at(service.name);
-        api::ServiceView view;
-        view.name = service.name;
-        view.state = engine::toString(entry.memory.state);
-        view.host = entry.memory.host;
-        view.telephony = telephonyView(*s.policy, service, entry, s.hosts);
-        view.since = entry.memory.since;
-        view.reason = entry.memory.reason;
-        view.targetHost = entry.memory.target;
-        view.progress = entry.progress;
-        if (service.returnAfterMaintenance) view.returnsTo = entry.memory.maintenanceHost;
-        status.services.push_back(std::move(view));
-    }
-    for (const auto& host : s.policy->hosts) {
-        const HostEntry& entry = s.hosts.at(host.name);
-        api::HostView view;
-        view.name = host.name;
-        view.health = engine::toString(entry.observation.health);
-        view.libvirt = hv::toString(entry.observation.libvirt);
-        view.maintenance = entry.observation.maintenance;
-        view.fence = entry.fence && entry.fence->passes > 0 ? "retrying" : engine::toString(entry.observation.fence);
-        view.since = entry.healthSince;
-        view.reason = entry.healthReason;
-        status.hosts.push_back(std::move(view));
-    }
+    status.policyFile = policyFile;
+    for (const auto& service : policy->services)
+        status.services.push_back(serviceView(*policy, service, services.at(service.name), hosts));
+    for (const auto& host : policy->hosts) status.hosts.push_back(hostView(host.name, hosts.at(host.name)));
     return status;
 }
 

@@ -32,14 +32,23 @@ std::vector<ClusterStatus> drainOfLab1() {
     };
 }
 
+// Runs `words` off a terminal against a daemon that answers `reply` and then shows `statuses` in
+// turn; the command must succeed.
+CliRun followed(FakeAdminApi& fake, const std::vector<std::string>& words, const std::string& reply,
+                     std::vector<ClusterStatus> statuses) {
+    fake.reply.message = reply;
+    fake.statuses = std::move(statuses);
+    const auto run = runCli(words, fake);
+    CHECK(run.status == kAdminOk);
+    return run;
+}
+
 }  // namespace
 
 TEST_CASE("maintenance enable follows the drain with one line per service off a terminal", "[api][cli]") {
     FakeAdminApi fake;
-    fake.reply.message = "lab1: maintenance on, moving fax-a, fax-b";
-    fake.statuses = drainOfLab1();
-    const auto run = runCli({"maintenance", "enable", "lab1"}, fake);
-    CHECK(run.status == kAdminOk);
+    const auto run = followed(fake, {"maintenance", "enable", "lab1"}, "lab1: maintenance on, moving fax-a, fax-b",
+                              drainOfLab1());
     CHECK(run.out ==
           "lab1: maintenance on, moving fax-a, fax-b\n"
           "draining lab1 (Ctrl-C stops watching; the drain goes on)\n"
@@ -98,15 +107,13 @@ TEST_CASE("maintenance enable and disable with --no-wait return at once", "[api]
 
 TEST_CASE("maintenance disable follows the services going back to the host", "[api][cli]") {
     FakeAdminApi fake;
-    fake.reply.message = "lab1: maintenance disabled";
     ServiceView waiting = service("fax-b", "ok", "lab3", "", std::nullopt, "running on lab3");
     waiting.returnsTo = "lab1";
     ServiceView returning = service("fax-a", "migrating", "lab2", "lab1", 0.5);
     returning.returnsTo = "lab1";
-    fake.statuses = {statusOf({returning, waiting, service("fax-c", "ok", "lab2")}),
-                     statusOf({service("fax-a", "ok", "lab1"), waiting, service("fax-c", "ok", "lab2")})};
-    const auto run = runCli({"maintenance", "disable", "lab1"}, fake);
-    CHECK(run.status == kAdminOk);
+    const auto run = followed(fake, {"maintenance", "disable", "lab1"}, "lab1: maintenance disabled",
+                              {statusOf({returning, waiting, service("fax-c", "ok", "lab2")}),
+                               statusOf({service("fax-a", "ok", "lab1"), waiting, service("fax-c", "ok", "lab2")})});
     CHECK(run.out ==
           "lab1: maintenance disabled\n"
           "bringing services back to lab1 (Ctrl-C stops watching; the return goes on)\n"

@@ -200,6 +200,24 @@ hv::DomainInfo running(const std::string& name) {
     return domain;
 }
 
+faxover::orchestrator::engine::AdminCommand stopFaxA() {
+    faxover::orchestrator::engine::AdminCommand command;
+    command.verb = faxover::orchestrator::engine::Verb::Stop;
+    command.service = "fax-a";
+    command.actor = "admin:test";
+    return command;
+}
+
+// The command's answer while the loop is held: a refusal, within a second.
+faxover::orchestrator::Result<faxover::orchestrator::api::CommandReply> refusedAtOnce(
+    Daemon& daemon, const faxover::orchestrator::engine::AdminCommand& command) {
+    const auto asked = Clock::now();
+    auto reply = daemon.runtime.execute(command);
+    CHECK(Clock::now() - asked < 1s);
+    REQUIRE_FALSE(reply);
+    return reply;
+}
+
 }  // namespace
 
 TEST_CASE("decision thread: while a commit takes 2 s, libvirt's event thread delivers every event at once",
@@ -293,14 +311,8 @@ TEST_CASE("decision thread: a command the loop cannot take within the bound is r
     daemon.runtime.replacePolicy(testPolicy());  // a 2 s commit holds the loop
     while (daemon.store.slowCommitsBegun == 0) std::this_thread::sleep_for(1ms);
 
-    faxover::orchestrator::engine::AdminCommand command;
-    command.verb = faxover::orchestrator::engine::Verb::Stop;
-    command.service = "fax-a";
-    command.actor = "admin:test";
-    const auto asked = Clock::now();
-    auto reply = daemon.runtime.execute(command);
-    CHECK(Clock::now() - asked < 1s);
-    REQUIRE_FALSE(reply);
+    const auto command = stopFaxA();
+    auto reply = refusedAtOnce(daemon, command);
     CHECK(reply.error().kind == faxover::orchestrator::ErrorKind::Busy);
     CHECK(reply.error().message ==
           "the daemon's decision thread was busy for 300 ms (a slow store?) and did not take this request, so "
@@ -329,14 +341,8 @@ TEST_CASE("decision thread: a full decision queue drops readings, counts them, a
     for (std::size_t i = 0; i < capacity + 5; ++i)
         daemon.runtime.observeRound({{answering("h1", {running("fax-a")}), answering("h2", {})}});
 
-    faxover::orchestrator::engine::AdminCommand command;
-    command.verb = faxover::orchestrator::engine::Verb::Stop;
-    command.service = "fax-a";
-    command.actor = "admin:test";
-    const auto asked = Clock::now();
-    auto reply = daemon.runtime.execute(command);
-    CHECK(Clock::now() - asked < 1s);
-    REQUIRE_FALSE(reply);
+    const auto command = stopFaxA();
+    auto reply = refusedAtOnce(daemon, command);
     CHECK(reply.error().message == "the decision queue is full (1000 waiting: the daemon is not keeping up, a slow "
                                    "store?), so nothing was done; try again");
 

@@ -114,6 +114,28 @@ std::shared_ptr<const policy::Policy> withQuickRounds(hv::sim::SimulatedHypervis
     return current;
 }
 
+// What a test of a held call reads with: the simulated two hosts at quick rounds, a prober that
+// only h1's address answers, and two reading threads.
+struct QuickRounds {
+    hv::ManualClock clock;
+    hv::sim::SimulatedHypervisor simulated{clock};
+    std::shared_ptr<const policy::Policy> current = withQuickRounds(simulated);
+    AnswersFor prober{"10.0.0.1"};
+    faxover::orchestrator::runtime::ThreadPoolExecutor readings{2};
+};
+
+// Whether `round` comes true within a generous bound, asked every 5 ms. How soon a released thread
+// runs is up to the scheduler, so a test repeats rounds rather than count them.
+template <class Round>
+bool eventually(Round round) {
+    const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < giveUp) {
+        if (round()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+}
+
 // Holds the calls that pass through it until released.
 class Gate {
 public:
@@ -135,61 +157,59 @@ private:
     bool released_ = false;
 };
 
+// The simulated hypervisor, except that the calls a subclass sends to hold() wait until release().
+class HoldingHypervisor : public faxover::test::ForwardingHypervisor {
+public:
+    using ForwardingHypervisor::ForwardingHypervisor;
+    void release() { gate_.release(); }
+    int held() const { return held_; }  // calls held so far, released or not
+
+protected:
+    void hold() {
+        ++held_;
+        gate_.pass();
+    }
+
+private:
+    Gate gate_;
+    std::atomic<int> held_{0};
+};
+
 // The simulated hypervisor, except that listings on `hungHost` block until released: a host whose
 // libvirtd stopped answering while the connection still looks up (the keepalive has not noticed).
-class HangingListings final : public faxover::test::ForwardingHypervisor {
+class HangingListings final : public HoldingHypervisor {
 public:
     HangingListings(hv::Hypervisor& inner, std::string hungHost)
-        : ForwardingHypervisor(inner), hungHost_(std::move(hungHost)) {}
-    void release() { gate_.release(); }
-    int listingsOfHungHost() const { return listings_; }
+        : HoldingHypervisor(inner), hungHost_(std::move(hungHost)) {}
 
     hv::Result<std::vector<hv::DomainInfo>> listDomains(const std::string& host) override {
-        if (host == hungHost_) {
-            ++listings_;
-            gate_.pass();
-        }
+        if (host == hungHost_) hold();
         return ForwardingHypervisor::listDomains(host);
     }
 
 private:
     std::string hungHost_;
-    Gate gate_;
-    std::atomic<int> listings_{0};
 };
 
 }  // namespace
 
 TEST_CASE("monitor: a listing that does not come back in time silences libvirt without a second call", "[runtime]") {
-    hv::ManualClock clock;
-    hv::sim::SimulatedHypervisor simulated(clock);
-    const auto current = withQuickRounds(simulated);
-    HangingListings hypervisor(simulated, "h2");
-    AnswersFor prober("10.0.0.1");
-    faxover::orchestrator::runtime::ThreadPoolExecutor readings(2);
+    QuickRounds setUp;
+    HangingListings hypervisor(setUp.simulated, "h2");
     {
-        Monitor monitor(hypervisor, prober, &readings);
+        Monitor monitor(hypervisor, setUp.prober, &setUp.readings);
         for (int round = 0; round < 3; ++round) {
-            const auto observed = monitor.collect(current);
+            const auto observed = monitor.collect(setUp.current);
             CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
             CHECK(observed.hosts[1].probe.libvirt == hv::Reachability::Unknown);  // connected, but silent
             CHECK_FALSE(observed.hosts[1].domains);
         }
-        CHECK(hypervisor.listingsOfHungHost() == 1);
+        CHECK(hypervisor.held() == 1);  // h2 was listed once
         hypervisor.release();
-        // The late answer is stale: a round after it came back asks again and then hears it. How
-        // soon the released thread runs is up to the scheduler, so rounds repeat (a round with no
-        // reading to wait for returns at once) until a generous bound, not for a fixed count.
-        const bool heard = [&] {
-            const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (std::chrono::steady_clock::now() < giveUp) {
-                if (monitor.collect(current).hosts[1].probe.libvirt == hv::Reachability::Reachable) return true;
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            }
-            return false;
-        }();
-        CHECK(heard);
-        CHECK(hypervisor.listingsOfHungHost() >= 2);
+        // The late answer is stale: a round after it came back asks again and then hears it (a
+        // round with no reading to wait for returns at once).
+        CHECK(eventually([&] { return monitor.collect(setUp.current).hosts[1].probe.libvirt == hv::Reachability::Reachable; }));
+        CHECK(hypervisor.held() >= 2);
     }
 }
 
@@ -325,38 +345,27 @@ namespace {
 
 // The simulated hypervisor, except that reading a domain's migratability blocks until released: libvirt
 // holds such a call while a job runs on the domain (a start, the incoming half of a migration).
-class BusyDomain final : public faxover::test::ForwardingHypervisor {
+class BusyDomain final : public HoldingHypervisor {
 public:
-    using ForwardingHypervisor::ForwardingHypervisor;
-    void release() { gate_.release(); }
-    int checks() const { return checks_; }
+    using HoldingHypervisor::HoldingHypervisor;
 
     hv::Result<hv::Migratability> checkMigratable(const std::string& host, const std::string& domain) override {
-        ++checks_;
-        gate_.pass();
+        hold();
         return ForwardingHypervisor::checkMigratable(host, domain);
     }
-
-private:
-    Gate gate_;
-    std::atomic<int> checks_{0};
 };
 
 }  // namespace
 
 TEST_CASE("monitor: a domain's details read during a job keep the host answering and arrive later", "[runtime]") {
-    hv::ManualClock clock;
-    hv::sim::SimulatedHypervisor simulated(clock);
-    const auto current = withQuickRounds(simulated);
-    REQUIRE(simulated.defineDomain("h1", kDomainXml));
-    REQUIRE(simulated.startDomain("h1", "fax-a"));
-    BusyDomain hypervisor(simulated);
-    AnswersFor prober("10.0.0.1");
-    faxover::orchestrator::runtime::ThreadPoolExecutor readings(2);
+    QuickRounds setUp;
+    REQUIRE(setUp.simulated.defineDomain("h1", kDomainXml));
+    REQUIRE(setUp.simulated.startDomain("h1", "fax-a"));
+    BusyDomain hypervisor(setUp.simulated);
     {
-        Monitor monitor(hypervisor, prober, &readings);
+        Monitor monitor(hypervisor, setUp.prober, &setUp.readings);
         for (int round = 0; round < 3; ++round) {
-            const auto observed = monitor.collect(current);
+            const auto observed = monitor.collect(setUp.current);
             // Before the fix the whole reading waited for the details, and h1 read as silent
             // ("degraded (missed 0): libvirt connection not established") on every such round.
             CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
@@ -364,18 +373,12 @@ TEST_CASE("monitor: a domain's details read during a job keep the host answering
             CHECK(observed.hosts[0].domains->size() == 1);
             CHECK(observed.details.empty());
         }
-        CHECK(hypervisor.checks() == 1);  // no second read while the first is out
+        CHECK(hypervisor.held() == 1);  // no second read while the first is out
         hypervisor.release();
-        const bool arrived = [&] {
-            const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (std::chrono::steady_clock::now() < giveUp) {
-                const auto observed = monitor.collect(current);
-                CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
-                if (!observed.details.empty()) return observed.details[0].service == "fax-a";
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            }
-            return false;
-        }();
-        CHECK(arrived);
+        CHECK(eventually([&] {
+            const auto observed = monitor.collect(setUp.current);
+            CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
+            return !observed.details.empty() && observed.details[0].service == "fax-a";
+        }));
     }
 }

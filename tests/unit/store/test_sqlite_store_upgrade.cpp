@@ -44,56 +44,62 @@ void writeVersion1Store(const std::string& path) {
            " VALUES ('fax1', 'recovering', 'hv2', 1790000001000000000, 3)", now;
 }
 
+// Moves the store at `path` up to `version` as that version's upgrade did: the `schema` statements
+// and the new version number; then `data`, a row that the upgrades after it must keep.
+void upgradeAs(const std::string& path, int version, const std::vector<std::string>& schema, const std::string& data) {
+    Poco::Data::Session raw("SQLite", path);
+    for (const auto& statement : schema) raw << statement, now;
+    raw << "UPDATE schema_version SET version = " + std::to_string(version), now;
+    raw << data, now;
+}
+
 // Version 2 as Faxover created it (upgradeToVersion2), on top of version 1, with a host state.
 void writeVersion2Store(const std::string& path) {
     writeVersion1Store(path);
-    Poco::Data::Session raw("SQLite", path);
-    raw << "ALTER TABLE service_states ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0 CHECK (restarts >= 0)", now;
-    raw << "ALTER TABLE service_states ADD COLUMN relocations INTEGER NOT NULL DEFAULT 0 CHECK (relocations >= 0)", now;
-    raw << "ALTER TABLE service_states ADD COLUMN reason TEXT NOT NULL DEFAULT ''", now;
-    raw << "ALTER TABLE service_states ADD COLUMN target TEXT NOT NULL DEFAULT ''", now;
-    raw << "ALTER TABLE service_states ADD COLUMN definition_xml TEXT NOT NULL DEFAULT ''", now;
-    raw << "CREATE TABLE host_states (host TEXT PRIMARY KEY,"
-           " maintenance INTEGER NOT NULL CHECK (maintenance IN (0, 1)),"
-           " fence TEXT NOT NULL CHECK (fence IN ('', 'confirmed')),"
-           " since_ns INTEGER NOT NULL, reason TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))", now;
-    raw << "UPDATE schema_version SET version = 2", now;
-    raw << "INSERT INTO host_states (host, maintenance, fence, since_ns, reason, revision)"
-           " VALUES ('hv3', 1, '', 1790000001000000000, 'disk swap', 2)", now;
+    upgradeAs(path, 2,
+              {"ALTER TABLE service_states ADD COLUMN restarts INTEGER NOT NULL DEFAULT 0 CHECK (restarts >= 0)",
+               "ALTER TABLE service_states ADD COLUMN relocations INTEGER NOT NULL DEFAULT 0 CHECK (relocations >= 0)",
+               "ALTER TABLE service_states ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+               "ALTER TABLE service_states ADD COLUMN target TEXT NOT NULL DEFAULT ''",
+               "ALTER TABLE service_states ADD COLUMN definition_xml TEXT NOT NULL DEFAULT ''",
+               "CREATE TABLE host_states (host TEXT PRIMARY KEY,"
+               " maintenance INTEGER NOT NULL CHECK (maintenance IN (0, 1)),"
+               " fence TEXT NOT NULL CHECK (fence IN ('', 'confirmed')),"
+               " since_ns INTEGER NOT NULL, reason TEXT NOT NULL, revision INTEGER NOT NULL CHECK (revision > 0))"},
+              "INSERT INTO host_states (host, maintenance, fence, since_ns, reason, revision)"
+              " VALUES ('hv3', 1, '', 1790000001000000000, 'disk swap', 2)");
 }
 
 // Version 3 as Faxover created it (upgradeToVersion3, issue #4), on top of version 2, with a seat.
 void writeVersion3Store(const std::string& path) {
     writeVersion2Store(path);
-    Poco::Data::Session raw("SQLite", path);
-    raw << "CREATE TABLE seats (licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL,"
-           " host TEXT NOT NULL, since_ns INTEGER NOT NULL, applied INTEGER NOT NULL CHECK (applied IN (0, 1)),"
-           " granted_seq INTEGER NOT NULL, PRIMARY KEY (licence, service, on_behalf_of))", now;
-    raw << "CREATE TABLE licence_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
-           " event TEXT NOT NULL CHECK (event IN ('grant', 'transfer', 'revoke', 'refuse', 'applied',"
-           " 'apply-failed', 'revoke-run')),"
-           " licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL, host TEXT NOT NULL,"
-           " from_host TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)", now;
-    raw << "CREATE INDEX licence_audit_by_at ON licence_audit(at_ns)", now;
-    raw << "CREATE TRIGGER licence_audit_no_update BEFORE UPDATE ON licence_audit"
-           " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
-    raw << "CREATE TRIGGER licence_audit_no_delete BEFORE DELETE ON licence_audit"
-           " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END", now;
-    raw << "UPDATE schema_version SET version = 3", now;
-    raw << "INSERT INTO seats (licence, service, on_behalf_of, host, since_ns, applied, granted_seq)"
-           " VALUES ('lic', 'fax1', '', 'hv2', 1790000001000000000, 1, 1)", now;
+    upgradeAs(path, 3,
+              {"CREATE TABLE seats (licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL,"
+               " host TEXT NOT NULL, since_ns INTEGER NOT NULL, applied INTEGER NOT NULL CHECK (applied IN (0, 1)),"
+               " granted_seq INTEGER NOT NULL, PRIMARY KEY (licence, service, on_behalf_of))",
+               "CREATE TABLE licence_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ns INTEGER NOT NULL,"
+               " event TEXT NOT NULL CHECK (event IN ('grant', 'transfer', 'revoke', 'refuse', 'applied',"
+               " 'apply-failed', 'revoke-run')),"
+               " licence TEXT NOT NULL, service TEXT NOT NULL, on_behalf_of TEXT NOT NULL, host TEXT NOT NULL,"
+               " from_host TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)",
+               "CREATE INDEX licence_audit_by_at ON licence_audit(at_ns)",
+               "CREATE TRIGGER licence_audit_no_update BEFORE UPDATE ON licence_audit"
+               " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END",
+               "CREATE TRIGGER licence_audit_no_delete BEFORE DELETE ON licence_audit"
+               " BEGIN SELECT RAISE(ABORT, 'the licence audit log is append-only'); END"},
+              "INSERT INTO seats (licence, service, on_behalf_of, host, since_ns, applied, granted_seq)"
+              " VALUES ('lic', 'fax1', '', 'hv2', 1790000001000000000, 1, 1)");
 }
 
 // Version 4 as Faxover created it (upgradeToVersion4, issue #5), on top of version 3, with a board.
 void writeVersion4Store(const std::string& path) {
     writeVersion3Store(path);
-    Poco::Data::Session raw("SQLite", path);
-    raw << "CREATE TABLE board_reservations (host TEXT NOT NULL, pci_address TEXT NOT NULL, service TEXT NOT NULL,"
-           " since_ns INTEGER NOT NULL, releasing INTEGER NOT NULL CHECK (releasing IN (0, 1)),"
-           " reserved_seq INTEGER NOT NULL, PRIMARY KEY (host, pci_address))", now;
-    raw << "UPDATE schema_version SET version = 4", now;
-    raw << "INSERT INTO board_reservations (host, pci_address, service, since_ns, releasing, reserved_seq)"
-           " VALUES ('hv2', '0000:03:00.0', 'fax1', 1790000001000000000, 0, 1)", now;
+    upgradeAs(path, 4,
+              {"CREATE TABLE board_reservations (host TEXT NOT NULL, pci_address TEXT NOT NULL, service TEXT NOT NULL,"
+               " since_ns INTEGER NOT NULL, releasing INTEGER NOT NULL CHECK (releasing IN (0, 1)),"
+               " reserved_seq INTEGER NOT NULL, PRIMARY KEY (host, pci_address))"},
+              "INSERT INTO board_reservations (host, pci_address, service, since_ns, releasing, reserved_seq)"
+              " VALUES ('hv2', '0000:03:00.0', 'fax1', 1790000001000000000, 0, 1)");
 }
 
 void writeStoreAtVersion(const std::string& path, int version) {

@@ -25,6 +25,7 @@ Object::Ptr serviceObject(const ServiceView& service) {
     object->set("targetHost", service.targetHost);
     if (service.progress) object->set("progress", *service.progress);
     object->set("returnsTo", service.returnsTo);
+    object->set("requested", service.requested);
     return object;
 }
 
@@ -50,7 +51,8 @@ Result<ServiceView> serviceFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(targetHost, fields.optionalString("targetHost"));
     BOOST_OUTCOME_TRY(progress, fields.optionalFraction("progress"));
     BOOST_OUTCOME_TRY(returnsTo, fields.optionalString("returnsTo"));
-    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress, returnsTo};
+    BOOST_OUTCOME_TRY(requested, fields.optionalString("requested"));
+    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress, returnsTo, requested};
 }
 
 Result<HostView> hostFrom(const JsonFields& fields) {

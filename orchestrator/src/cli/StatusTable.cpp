@@ -51,11 +51,11 @@ void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std:
     if (!status.policyFile.empty()) out << "policy: " << status.policyFile << "\n\n";
     std::vector<Row> services;
     for (const auto& service : status.services) {
-        services.push_back({service.name, stateCell(service), hostCell(service), orDash(service.telephony),
-                            relativeAge(service.since, now), orDash(service.reason)});
+        services.push_back({service.name, stateCell(service), orDash(service.requested), hostCell(service),
+                            orDash(service.telephony), relativeAge(service.since, now), orDash(service.reason)});
     }
     out << "SERVICES\n";
-    printTable({"NAME", "STATE", "HOST", "MODE", "SINCE", "REASON"}, services, out);
+    printTable({"NAME", "STATE", "REQUESTED", "HOST", "MODE", "SINCE", "REASON"}, services, out);
     std::vector<Row> hosts;
     for (const auto& host : status.hosts) {
         hosts.push_back({host.name, orDash(host.health), orDash(host.libvirt), host.maintenance ? "yes" : "no",

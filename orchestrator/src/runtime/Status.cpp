@@ -78,6 +78,7 @@ Result<api::ClusterStatus> Runtime::State::status() const {
         view.targetHost = entry.memory.target;
         view.progress = entry.progress;
         if (service.returnAfterMaintenance) view.returnsTo = entry.memory.maintenanceHost;
+        view.requested = engine::toString(entry.memory.requested);
         status.services.push_back(std::move(view));
     }
     for (const auto& host : s.policy->hosts) {

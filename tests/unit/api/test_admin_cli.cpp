@@ -67,9 +67,9 @@ TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]
           "policy: /etc/faxover/policy.yaml\n"
           "\n"
           "SERVICES\n"
-          "NAME   STATE          HOST          MODE   SINCE      REASON\n"
-          "fax-a  ok             lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
-          "fax-b  migrating 45%  lab1 -> lab2  board  4s ago     maintenance on lab1\n"
+          "NAME   STATE          REQUESTED  HOST          MODE   SINCE      REASON\n"
+          "fax-a  ok             started    lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
+          "fax-b  migrating 45%  started    lab1 -> lab2  board  4s ago     maintenance on lab1\n"
           "\n"
           "HOSTS\n"
           "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE\n"
@@ -94,7 +94,7 @@ TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
         INFO(age);
         CHECK_THAT(out, Catch::Contains(age));
     }
-    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  HOST  MODE  SINCE  REASON\n\nHOSTS"));
+    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  REQUESTED  HOST  MODE  SINCE  REASON\n\nHOSTS"));
 }
 
 TEST_CASE("status --json prints the ClusterStatus document", "[api][cli]") {

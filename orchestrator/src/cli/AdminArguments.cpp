@@ -89,8 +89,8 @@ Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optio
                                  bool sinceGiven) {
     const auto verb = invocation.command ? std::optional<Verb>(invocation.command->verb) : std::nullopt;
     if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
-        return usage("--yes goes with failover, failback, fence confirm, demote, vm stop, disable, migrate and "
-                     "maintenance enable");
+        return usage("--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate "
+                     "and maintenance enable");
     }
     if (invocation.noWait && verb != Verb::MaintenanceEnable && verb != Verb::MaintenanceDisable)
         return usage("--no-wait goes with maintenance enable and disable");

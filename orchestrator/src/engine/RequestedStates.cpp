@@ -98,6 +98,9 @@ void RequestedStates::holdOff(const policy::ServicePolicy& service, const std::s
     }
     std::string outOfSight;
     if (!recovery_.confirmDown(service, outOfSight)) {
+        // Seen off already: its host going out of sight afterwards changes nothing to say (if it is
+        // found running when the host answers, it is shut down then).
+        if (memory.state == off) return;
         // It may still run there: its seat stays (docs/licensing.md, rule 1), and it is not fenced for
         // it, since nothing will start it elsewhere. Said when it starts to wait, not every round.
         const std::string waiting = outOfSight + " out of sight: shut down there once it answers";

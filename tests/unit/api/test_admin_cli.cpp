@@ -48,7 +48,9 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
-    CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
+    CHECK(usageError({"status", "--yes"}) ==
+          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate and "
+          "maintenance enable");
     CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable and disable");
     CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
     CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");

@@ -18,7 +18,8 @@ TEST_CASE("vm stop, vm start, disable and enable parse into their own verbs, not
     CHECK(usageError({"vm", "stop"}) == "usage: faxover vm stop SERVICE [--yes]");
     CHECK(usageError({"vm", "start", "fax-a", "lab1"}) == "usage: faxover vm start SERVICE");
     CHECK(usageError({"enable", "fax-a", "--yes"}) ==
-          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable, migrate and maintenance enable");
+          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate and "
+          "maintenance enable");
     CHECK(isAdminCommand("vm"));
     CHECK(isAdminCommand("disable"));
     CHECK(isAdminCommand("enable"));

@@ -75,15 +75,25 @@ TEST_CASE("requested state: vm stop shuts a running VM down in the same decision
 
 TEST_CASE("requested state: a VM asked to be off on a failed host is neither fenced for nor started", "[engine]") {
     OneService cluster;
-    cluster.offOnH1(RequestedState::Stopped);
-    cluster.input.services["fax-a"].copies.clear();
+    cluster.input.memory["fax-a"].state = ServiceState::Suspect;  // h1 went silent while fax-a ran there
     cluster.input.hosts["h1"].health = engine::HostHealthState::Failed;
     cluster.input.hosts["h1"].libvirt = hv::Reachability::Unreachable;
+    cluster.command(Verb::VmStop);
     const auto decision = engine::decide(cluster.input);
+    REQUIRE(decision.verdicts.size() == 1);
+    CHECK(decision.verdicts.front().accepted);
     CHECK(decision.actions.empty());
-    REQUIRE(decision.memory.contains("fax-a"));
     CHECK(decision.memory.at("fax-a").state == ServiceState::ShuttingDown);
     CHECK_THAT(decision.memory.at("fax-a").reason, Catch::Contains("h1 out of sight"));
+
+    // Seen off before its host went silent: it stays vm-stopped, and nothing is said or done.
+    cluster.offOnH1(RequestedState::Stopped);
+    cluster.input.services["fax-a"].copies.clear();
+    cluster.input.commands.clear();
+    const auto later = engine::decide(cluster.input);
+    CHECK(later.actions.empty());
+    CHECK(later.log.empty());
+    CHECK_FALSE(later.memory.contains("fax-a"));
 }
 
 TEST_CASE("requested state: a copy found running while asked to be off is shut down, even in error", "[engine]") {

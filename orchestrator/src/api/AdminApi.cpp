@@ -25,7 +25,11 @@ ArgumentRule ruleFor(engine::Verb verb) {
         case engine::Verb::Suspend:
         case engine::Verb::Resume:
         case engine::Verb::Stop:
-        case engine::Verb::Demote: return {Need::Required, Need::Refused};
+        case engine::Verb::Demote:
+        case engine::Verb::VmStop:
+        case engine::Verb::VmStart:
+        case engine::Verb::Disable:
+        case engine::Verb::Enable: return {Need::Required, Need::Refused};
         case engine::Verb::MaintenanceEnable:
         case engine::Verb::MaintenanceDisable:
         case engine::Verb::FenceConfirm: return {Need::Refused, Need::Required};

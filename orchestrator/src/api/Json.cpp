@@ -24,7 +24,8 @@ const auto kServiceMapping = mappingOf<ServiceView>(
     field("reason", &ServiceView::reason, Text{}),
     field("targetHost", &ServiceView::targetHost, Text{}),
     field("progress", &ServiceView::progress, Fraction{}),
-    field("returnsTo", &ServiceView::returnsTo, Text{}));
+    field("returnsTo", &ServiceView::returnsTo, Text{}),
+    field("requested", &ServiceView::requested, Text{}));
 
 const auto kHostMapping = mappingOf<HostView>(
     field("name", &HostView::name, Text{Presence::Required}),

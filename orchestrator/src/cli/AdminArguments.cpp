@@ -49,6 +49,14 @@ constexpr std::array kCommands = {
                  "tell the daemon HOST is powered off (asks first)"},
     CommandShape{"demote", Verb::Demote, {}, Operands::Service, "demote SERVICE [--yes]",
                  "a standby gives back the seats it holds for its primaries (asks first)"},
+    CommandShape{"vm stop", Verb::VmStop, {}, Operands::Service, "vm stop SERVICE [--yes]",
+                 "shut SERVICE's VM down (graceful, then forced); it stays off until vm start (asks first)"},
+    CommandShape{"vm start", Verb::VmStart, {}, Operands::Service, "vm start SERVICE",
+                 "start a VM stopped by vm stop; recovery looks after it again"},
+    CommandShape{"disable", Verb::Disable, {}, Operands::Service, "disable SERVICE [--yes]",
+                 "shut SERVICE's VM down and take it out of service until enable (asks first)"},
+    CommandShape{"enable", Verb::Enable, {}, Operands::Service, "enable SERVICE",
+                 "put a disabled SERVICE back in service: it starts"},
     CommandShape{"license status", std::nullopt, AdminQuery::Licences, Operands::None, "license status",
                  "licences, their seats and who holds them"},
     CommandShape{"license audit", std::nullopt, AdminQuery::LicenceAudit, Operands::None,
@@ -81,7 +89,8 @@ Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optio
                                  bool sinceGiven) {
     const auto verb = invocation.command ? std::optional<Verb>(invocation.command->verb) : std::nullopt;
     if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
-        return usage("--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
+        return usage("--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate "
+                     "and maintenance enable");
     }
     if (invocation.noWait && verb != Verb::MaintenanceEnable && verb != Verb::MaintenanceDisable)
         return usage("--no-wait goes with maintenance enable and disable");
@@ -113,7 +122,8 @@ public:
                             std::string(api::kDefaultApiAddress) + ", or $FAXOVER_API)")
             ->type_name("ADDRESS");
         app_.add_flag("--json", json_, "print the daemon's answer as JSON");
-        app_.add_flag("-y,--yes", yes_, "do not ask for confirmation (failover, fence confirm, demote; cold moves)");
+        app_.add_flag("-y,--yes", yes_,
+                      "do not ask for confirmation (failover, fence confirm, demote, vm stop, disable; cold moves)");
         app_.add_flag("--no-wait", noWait_, "maintenance enable|disable: do not follow the drain or the return");
         since_ = app_.add_option("--since", sinceText_,
                                  "license audit: from T, an ISO 8601 date or date-time with its zone (2024-05-01, "
@@ -209,6 +219,7 @@ private:
     static std::string groupDescription(const std::string& group) {
         if (group == "maintenance") return "Drain a host for maintenance, or end it: maintenance enable|disable HOST.";
         if (group == "fence") return "Confirm a host is off: fence confirm HOST.";
+        if (group == "vm") return "Stop or start a service's VM (not its monitoring): vm stop|start SERVICE.";
         return "Licences: license status, license audit.";
     }
 
@@ -227,6 +238,7 @@ private:
             const std::string group = at->get_name();
             if (group == "maintenance") return usage("maintenance takes enable or disable, then a HOST");
             if (group == "fence") return usage("fence takes confirm, then a HOST");
+            if (group == "vm") return usage("vm takes stop or start, then a SERVICE");
             return usage("license takes status or audit");
         }
         const auto& [first, second] = operands_.at(at);
@@ -256,14 +268,17 @@ private:
     std::string formatText_;
     CLI::Option* since_ = nullptr;
     CLI::Option* format_ = nullptr;
-    std::map<std::string, CLI::App*> groups_;  // "maintenance", "fence", "license"
+    std::map<std::string, CLI::App*> groups_;  // "maintenance", "fence", "vm", "license"
     std::map<const CLI::App*, const CommandShape*> shapes_;
     std::map<const CLI::App*, std::pair<std::string, std::string>> operands_;
 };
 
 }  // namespace
 
-bool asksFirst(Verb verb) { return verb == Verb::Failover || verb == Verb::FenceConfirm || verb == Verb::Demote; }
+bool asksFirst(Verb verb) {
+    return verb == Verb::Failover || verb == Verb::FenceConfirm || verb == Verb::Demote || verb == Verb::VmStop ||
+           verb == Verb::Disable;
+}
 
 bool asksBeforeColdMoves(Verb verb) {
     return verb == Verb::Migrate || verb == Verb::Failback || verb == Verb::MaintenanceEnable;

@@ -41,6 +41,13 @@ std::string question(const engine::AdminCommand& command, const std::string& con
                (context.empty() ? std::string() : " (" + command.service + " stands in for " + context + ")") +
                ".\nDemote " + command.service + "? [y/N] ";
     }
+    if (command.verb == Verb::VmStop || command.verb == Verb::Disable) {
+        const bool disable = command.verb == Verb::Disable;
+        return "This shuts " + command.service + "'s VM down (ACPI, then forced after its shutdown timeout): no faxes " +
+               "until 'faxover " + (disable ? "enable " : "vm start ") + command.service +
+               "', and its licence seat is given back.\n" + (disable ? "Disable " : "Stop the VM of ") +
+               command.service + "? [y/N] ";
+    }
     return "Fail over " + command.service + (context.empty() ? "" : " from " + context) +
            (command.host.empty() ? "" : " to " + command.host) + "? [y/N] ";
 }

@@ -25,7 +25,7 @@ _faxover() {
         words=("${COMP_WORDS[@]:0:COMP_CWORD + 1}")
     fi
     local prev=${words[${#words[@]} - 2]}
-    local commands="status migrate failover failback maintenance suspend resume stop fence demote license boards daemon inventory policy help completion"
+    local commands="status migrate failover failback maintenance suspend resume stop vm disable enable fence demote license boards daemon inventory policy help completion"
     local i word command="" operands=() api=()
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
         word=${words[i]}
@@ -49,8 +49,9 @@ _faxover() {
     case $command in
         "" | help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         migrate | failover) if ((${#operands[@]} == 0)); then _faxover_names services; elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
-        failback | suspend | resume | stop | demote) if ((${#operands[@]} == 0)); then _faxover_names services; fi ;;
+        failback | suspend | resume | stop | demote | disable | enable) if ((${#operands[@]} == 0)); then _faxover_names services; fi ;;
         maintenance) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "enable disable" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
+        vm) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "stop start" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names services; fi ;;
         fence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "confirm" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
         license | licence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "status audit" -- "$cur")); fi ;;
         policy) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "check" -- "$cur")); else COMPREPLY=($(compgen -f -- "$cur")); fi ;;

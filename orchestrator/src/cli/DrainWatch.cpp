@@ -24,9 +24,13 @@ struct Progress {
     std::string line;  // what the admin sees for this service now
 };
 
+// Held by an admin: monitoring off, or the VM off by request (`vm start` or `enable` starts it
+// where placement puts it then).
 bool staysPut(const std::string& state) {
+    using engine::ServiceState;
     const auto named = engine::serviceStateNamed(state);
-    return named == engine::ServiceState::Stopped || named == engine::ServiceState::Suspended;
+    return named == ServiceState::Stopped || named == ServiceState::Suspended || named == ServiceState::VmStopped ||
+           named == ServiceState::Disabled;
 }
 
 std::string bar(double fraction) {

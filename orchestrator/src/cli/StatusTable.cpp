@@ -52,6 +52,7 @@ void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std:
     out << "SERVICES\n";
     printColumns<Service>({{"NAME", [](const Service& service) { return service.name; }},
                            {"STATE", stateCell},
+                           {"REQUESTED", [](const Service& service) { return orDash(service.requested); }},
                            {"HOST", hostCell},
                            {"MODE", [](const Service& service) { return orDash(service.telephony); }},
                            {"SINCE", [&](const Service& service) { return relativeAge(service.since, now); }},

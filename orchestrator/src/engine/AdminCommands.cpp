@@ -12,8 +12,9 @@ CommandVerdict accept(std::string message) { return {true, std::move(message)}; 
 }  // namespace
 
 AdminCommands::AdminCommands(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                             Recovery& recovery)
-    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery) {}
+                             Recovery& recovery, RequestedStates& requested)
+    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery),
+      requested_(requested) {}
 
 CommandVerdict AdminCommands::apply(const AdminCommand& command) {
     const policy::ServicePolicy* service = context_.servicePolicy(command.service);
@@ -23,6 +24,18 @@ CommandVerdict AdminCommands::apply(const AdminCommand& command) {
     const std::string state = toString(memory.state);
     if (context_.busy(name)) return refuse(name + " is " + state + " (" + memory.reason + "); wait until that ends");
     const std::string by = " by " + command.actor;
+    const bool requestedStateVerb = command.verb == Verb::VmStop || command.verb == Verb::VmStart ||
+                                    command.verb == Verb::Disable || command.verb == Verb::Enable;
+    if (requestedStateVerb) {
+        CommandVerdict verdict = requested_.apply(*service, command);
+        // A stop is decided now; a start is left to the rules later in this decision.
+        if (verdict.accepted && (command.verb == Verb::VmStop || command.verb == Verb::Disable)) commanded_.insert(name);
+        return verdict;
+    }
+    // An admin asked for the VM to be off: nothing else moves, starts or watches it until it is started.
+    if (memory.requested != RequestedState::Started)
+        return refuse(name + " is " + state + " by request; 'faxover " + startVerb(memory.requested) + " " + name +
+                      "' first");
 
     switch (command.verb) {
     case Verb::Suspend:

@@ -1,10 +1,11 @@
 #pragma once
 // Admin verbs that concern one service (suspend, stop, resume, migrate, failover, failback,
-// demote). Internal to the engine.
+// demote; vm stop, vm start, disable and enable through RequestedStates). Internal to the engine.
 #include "ClusterPlacement.h"
 #include "DecisionContext.h"
 #include "Moves.h"
 #include "Recovery.h"
+#include "RequestedStates.h"
 #include "SeatBook.h"
 
 #include <set>
@@ -15,7 +16,7 @@ namespace faxover::orchestrator::engine {
 class AdminCommands {
 public:
     AdminCommands(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                  Recovery& recovery);
+                  Recovery& recovery, RequestedStates& requested);
 
     CommandVerdict apply(const AdminCommand& command);
     // Whether a command decided what happens to `service` in this decision: the rules leave it alone.
@@ -31,6 +32,7 @@ private:
     ClusterPlacement& placement_;
     Moves& moves_;
     Recovery& recovery_;
+    RequestedStates& requested_;
     std::set<std::string> commanded_;
 };
 

@@ -35,9 +35,10 @@ Decider::Decider(const EngineInput& input)
       placement_(context_, boards_),
       moves_(context_, boards_),
       recovery_(context_, seats_, boards_, placement_),
+      requested_(context_, recovery_),
       outcomes_(context_, seats_, boards_),
-      commands_(context_, seats_, placement_, moves_, recovery_),
-      rules_(context_, seats_, placement_, moves_, recovery_) {}
+      commands_(context_, seats_, placement_, moves_, recovery_, requested_),
+      rules_(context_, seats_, placement_, moves_, recovery_, requested_) {}
 
 Decision Decider::run() {
     for (const Phase& phase : kPhases) (this->*phase.step)();

@@ -17,6 +17,7 @@
 #include "Moves.h"
 #include "Outcomes.h"
 #include "Recovery.h"
+#include "RequestedStates.h"
 #include "SeatBook.h"
 #include "ServiceRules.h"
 
@@ -51,6 +52,7 @@ private:
     ClusterPlacement placement_;
     Moves moves_;
     Recovery recovery_;
+    RequestedStates requested_;
     Outcomes outcomes_;
     AdminCommands commands_;
     ServiceRules rules_;

@@ -9,7 +9,7 @@ namespace faxover::orchestrator::engine {
 
 namespace {
 
-constexpr EnumNames<Verb, 10> kVerbNames{{
+constexpr EnumNames<Verb, 14> kVerbNames{{
     {Verb::Migrate, "migrate"},
     {Verb::Failover, "failover"},
     {Verb::Failback, "failback"},
@@ -20,9 +20,13 @@ constexpr EnumNames<Verb, 10> kVerbNames{{
     {Verb::Stop, "stop"},
     {Verb::FenceConfirm, "fence-confirm"},
     {Verb::Demote, "demote"},
+    {Verb::VmStop, "vm-stop"},
+    {Verb::VmStart, "vm-start"},
+    {Verb::Disable, "disable"},
+    {Verb::Enable, "enable"},
 }};
 
-constexpr EnumNames<ServiceState, 10> kServiceStates{{
+constexpr EnumNames<ServiceState, 13> kServiceStates{{
     {ServiceState::Unknown, "unknown"},
     {ServiceState::Ok, "ok"},
     {ServiceState::Suspect, "suspect"},
@@ -33,6 +37,15 @@ constexpr EnumNames<ServiceState, 10> kServiceStates{{
     {ServiceState::Suspended, "suspended"},
     {ServiceState::Stopped, "stopped"},
     {ServiceState::Error, "error"},
+    {ServiceState::ShuttingDown, "shutting-down"},
+    {ServiceState::VmStopped, "vm-stopped"},
+    {ServiceState::Disabled, "disabled"},
+}};
+
+constexpr EnumNames<RequestedState, 3> kRequestedStates{{
+    {RequestedState::Started, "started"},
+    {RequestedState::Stopped, "stopped"},
+    {RequestedState::Disabled, "disabled"},
 }};
 
 constexpr EnumNames<HostHealthState, 5> kHostHealthStates{{
@@ -51,7 +64,7 @@ constexpr EnumNames<FenceStatus, 4> kFenceStatuses{{
     {FenceStatus::Confirmed, "confirmed"},
 }};
 
-constexpr EnumNames<ActionKind, 8> kActionKinds{{
+constexpr EnumNames<ActionKind, 9> kActionKinds{{
     {ActionKind::Fence, "fence"},
     {ActionKind::Start, "start"},
     {ActionKind::LiveMigrate, "live-migrate"},
@@ -60,6 +73,7 @@ constexpr EnumNames<ActionKind, 8> kActionKinds{{
     {ActionKind::RevokeLicence, "revoke-licence"},
     {ActionKind::ReleaseBoard, "release-board"},
     {ActionKind::RerouteTelco, "reroute-telco"},
+    {ActionKind::Shutdown, "shutdown"},
 }};
 
 constexpr EnumNames<LedgerEvent, 7> kLedgerEvents{{
@@ -79,6 +93,9 @@ std::optional<Verb> verbNamed(std::string_view name) { return valueIn(kVerbNames
 
 const char* toString(ServiceState state) { return nameIn(kServiceStates, state, "unknown"); }
 std::optional<ServiceState> serviceStateNamed(std::string_view name) { return valueIn(kServiceStates, name); }
+
+const char* toString(RequestedState requested) { return nameIn(kRequestedStates, requested, "started"); }
+std::optional<RequestedState> requestedStateNamed(std::string_view name) { return valueIn(kRequestedStates, name); }
 
 const char* toString(HostHealthState state) { return nameIn(kHostHealthStates, state, "unknown"); }
 std::optional<HostHealthState> hostHealthStateNamed(std::string_view name) { return valueIn(kHostHealthStates, name); }
@@ -104,6 +121,7 @@ std::string Action::describe() const {
                " on " + host;
     case ActionKind::ReleaseBoard: return "release-board " + board + " on " + host + " (was " + service + "'s)";
     case ActionKind::RerouteTelco: return "reroute-telco " + service + " " + source + " -> " + host;
+    case ActionKind::Shutdown: return "shutdown " + service + " on " + host;
     }
     return "?";
 }

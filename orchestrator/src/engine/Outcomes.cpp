@@ -34,6 +34,21 @@ void Outcomes::apply(const FinishedAction& finished) {
             context_.setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure,
                               true);
         return;
+    case ActionKind::Shutdown:
+        // Off as asked; the rules confirm it (and give its seat back) in this decision, the runtime
+        // having marked the copy off. A failed shutdown leaves it running: the rules try again
+        // after the service's retry_delay.
+        if (finished.succeeded) {
+            context_.setState(action.service,
+                              memory.requested == RequestedState::Disabled ? ServiceState::Disabled
+                                                                           : ServiceState::VmStopped,
+                              finished.message);
+            return;
+        }
+        memory.nextAttempt = context_.now() + context_.servicePolicy(action.service)->retryDelay;
+        context_.setState(action.service, ServiceState::ShuttingDown,
+                          "shutdown on " + action.host + " failed" + failure, true);
+        return;
     case ActionKind::LiveMigrate:
     case ActionKind::ColdMove: {
         const bool live = action.kind == ActionKind::LiveMigrate;

@@ -36,17 +36,10 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     ServiceMemory& memory = context_.memoryOf(service.name);
 
     // Invariant 2: every host that might still run it must have answered "not running" or be
-    // fenced. Never placed (nor remembered after a crash of the daemon): any host might.
-    std::vector<std::string> suspects;
-    for (const auto* name : {&memory.host, &memory.target})
-        if (!name->empty() && std::find(suspects.begin(), suspects.end(), *name) == suspects.end())
-            suspects.push_back(*name);
-    const bool neverPlaced = suspects.empty();
-    if (neverPlaced)
-        for (const auto& hostPolicy : context_.policy().hosts) suspects.push_back(hostPolicy.name);
-
+    // fenced.
+    const bool neverPlaced = memory.host.empty() && memory.target.empty();
     std::vector<std::string> fencing, awaitingAdmin, waiting;
-    for (const auto& name : suspects) {
+    for (const auto& name : hostsThatMightRun(memory)) {
         const HostObservation* suspect = context_.host(name);
         if (suspect == nullptr) {
             waiting.push_back(name + " (no longer in the policy)");
@@ -94,6 +87,12 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     const HostObservation* last = memory.host.empty() ? nullptr : context_.host(memory.host);
     const bool stoppedOnLiveHost = last != nullptr && answeredOff(service.name, *last);
     if (neverPlaced) return placeNeverRun(service);
+    if (startsRequested_.contains(service.name)) {
+        // An admin's vm start or enable: a start, not a restart; where it stopped if that host can take it.
+        const bool inPlace = stoppedOnLiveHost && canRestartIn(*last);
+        toPlace_.push_back({service.name, "", memory.reason, inPlace ? memory.host : "", {}, false});
+        return;
+    }
     if (!stoppedOnLiveHost) {
         // A failover: its host is fenced. `failback: on` without preferences brings it back there.
         memory.failedOverFrom = memory.host;
@@ -153,6 +152,29 @@ void Recovery::placeNeverRun(const policy::ServicePolicy& service) {
     toPlace_.push_back(std::move(request));
 }
 
+bool Recovery::confirmDown(const policy::ServicePolicy& service, std::string& outOfSight) {
+    outOfSight.clear();
+    for (const auto& name : hostsThatMightRun(context_.current(service.name))) {
+        const HostObservation* suspect = context_.host(name);
+        if (suspect != nullptr && (answeredOff(service.name, *suspect) || suspect->fence == FenceStatus::Confirmed))
+            continue;
+        outOfSight += (outOfSight.empty() ? "" : ", ") + name;
+    }
+    if (!outOfSight.empty()) return false;
+    downForSure_.insert(service.name);
+    return true;
+}
+
+std::vector<std::string> Recovery::hostsThatMightRun(const ServiceMemory& memory) const {
+    std::vector<std::string> hosts;
+    for (const auto* name : {&memory.host, &memory.target})
+        if (!name->empty() && std::find(hosts.begin(), hosts.end(), *name) == hosts.end()) hosts.push_back(*name);
+    // Never placed (nor remembered after a crash of the daemon): any host might.
+    if (hosts.empty())
+        for (const auto& hostPolicy : context_.policy().hosts) hosts.push_back(hostPolicy.name);
+    return hosts;
+}
+
 void Recovery::placeWaitingServices() {
     if (toPlace_.empty()) return;
     // Seats first, highest priority first: a service that cannot have a seat takes no host.
@@ -169,7 +191,8 @@ void Recovery::placeWaitingServices() {
     for (auto& request : toPlace_) {
         if (request.restartOn.empty()) continue;
         if (const auto board = boards_.boardForRestart(*context_.servicePolicy(request.service), request.restartOn)) {
-            restartInPlace(*context_.servicePolicy(request.service), request.restartOn, *board, request.reason);
+            restartInPlace(*context_.servicePolicy(request.service), request.restartOn, *board, request.reason,
+                           request.counted);
             request.service.clear();  // decided
             continue;
         }
@@ -230,23 +253,27 @@ void Recovery::placeWaitingServices() {
 }
 
 void Recovery::restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board,
-                              const std::string& why) {
+                              const std::string& why, bool counted) {
     ServiceMemory& memory = context_.memoryOf(service.name);
-    seats_.claimSeat(service, host, "restart in place on " + host);  // available: checked before
-    ++memory.restarts;
+    const std::string what = counted ? "restart in place on " + host : "start on " + host;
+    seats_.claimSeat(service, host, what);  // available: checked before
+    if (counted) ++memory.restarts;
+    const std::string count = std::to_string(memory.restarts) + " of " + std::to_string(service.maxRestart);
     memory.target = host;
     memory.nextAttempt = context_.now() + service.retryDelay;
     memory.lastStartFailed = false;
     Action start{ActionKind::Start, service.name, host, "",
-                 "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)};
+                 counted ? "restart in place " + std::to_string(memory.restarts) + "/" +
+                               std::to_string(service.maxRestart)
+                         : why};
     if (!board.empty()) {
-        boards_.reserveBoard(service.name, host, board, "restart in place on " + host);  // checked before
+        boards_.reserveBoard(service.name, host, board, what);  // checked before
         start.board = board;  // the definition is pointed at it: a stale one may name another
         start.fromBoard = boards_.telephonyOf(service).boardAddress;
     }
     context_.act(std::move(start));
     context_.setState(service.name, ServiceState::Recovering,
-                      why + " " + std::to_string(memory.restarts) + " of " + std::to_string(service.maxRestart));
+                      counted ? why + " " + count : why + ": starting on " + host);
 }
 
 void Recovery::requestFence(const std::string& hostName, const std::string& service) {

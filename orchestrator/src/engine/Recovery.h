@@ -24,11 +24,21 @@ public:
     // Services no host can be running (docs/invariants.md §2 checked) and that are not starting now: their
     // seats go back (SeatBook::settle).
     const std::set<std::string>& downForSure() const { return downForSure_; }
+    // A service an admin stopped (engine.md, rule 2): whether every host that might run it has
+    // answered or is fenced, so that it is down for sure (its seat goes back); otherwise those
+    // hosts, in `outOfSight`. Never fences: nothing will start it.
+    bool confirmDown(const policy::ServicePolicy& service, std::string& outOfSight);
+    // An admin's `vm start` or `enable` in this decision: evaluateNotRunning() starts it as a start,
+    // not a restart (it counts against no limit), in place where it stopped when that host can take it.
+    void startRequested(const std::string& service) { startsRequested_.insert(service); }
 
 private:
-    // `why`: "stopped on h1; restart in place" or "start on h1 failed; restart in place".
+    // The hosts it ran on or was sent to; every host when neither is known.
+    std::vector<std::string> hostsThatMightRun(const ServiceMemory& memory) const;
+    // `why`: "stopped on h1; restart in place" or "start on h1 failed; restart in place", counted
+    // against max_restart; or an admin's start (`counted` false).
     void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board,
-                        const std::string& why);
+                        const std::string& why, bool counted);
     // A service never seen running: placed on a host that holds its definition when one does.
     void placeNeverRun(const policy::ServicePolicy& service);
     // Fences `hostName` once, on behalf of `service` (the first that needs it).
@@ -47,9 +57,11 @@ private:
         std::string reason{};
         std::string restartOn{};  // a restart in place on this host: no placement, but a seat all the same
         std::vector<std::string> alsoExcluded{};  // never these either (hosts without its definition)
+        bool counted = true;  // a restart in place counts against max_restart; an admin's start does not
     };
     std::vector<PlacementRequest> toPlace_;        // restarts in place, and starts on a host placement picks
     std::vector<PlacementRequest> awaitingFence_;  // board services whose host is being fenced now
+    std::set<std::string> startsRequested_;        // services an admin started in this decision
     std::set<std::string> fenceAsked_;             // hosts whose fencing this decision requested
     std::set<std::string> downForSure_;
 };

@@ -1,4 +1,4 @@
-// The rules for one service that nothing else decided for this round: held by an admin, running
+// The rules for one service that nothing else decided for this round: asked to be off, held by an admin, running
 // twice, running (stay, or leave a drained or degraded host, or fail back), or not running
 // (Recovery). docs/engine.md states them.
 #include "ServiceRules.h"
@@ -17,10 +17,13 @@ constexpr int kMaxMigrationFailures = 3;
 }  // namespace
 
 ServiceRules::ServiceRules(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                           Recovery& recovery)
-    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery) {}
+                           Recovery& recovery, RequestedStates& requested)
+    : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery),
+      requested_(requested) {}
 
 void ServiceRules::evaluate(const policy::ServicePolicy& service) {
+    // An admin's vm stop or disable outranks everything else, error and two copies included.
+    if (context_.current(service.name).requested != RequestedState::Started) return requested_.holdOff(service, "daemon");
     if (heldByAdmin(context_.current(service.name).state)) return seats_.keepSeatWhileHeld(service);
     const auto& copies = context_.activeCopies(service.name);
     if (copies.size() > 1) {

@@ -4,6 +4,7 @@
 #include "DecisionContext.h"
 #include "Moves.h"
 #include "Recovery.h"
+#include "RequestedStates.h"
 #include "SeatBook.h"
 
 #include <string>
@@ -13,7 +14,7 @@ namespace faxover::orchestrator::engine {
 class ServiceRules {
 public:
     ServiceRules(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                 Recovery& recovery);
+                 Recovery& recovery, RequestedStates& requested);
 
     void evaluate(const policy::ServicePolicy& service);
 
@@ -34,6 +35,7 @@ private:
     ClusterPlacement& placement_;
     Moves& moves_;
     Recovery& recovery_;
+    RequestedStates& requested_;
 };
 
 }  // namespace faxover::orchestrator::engine

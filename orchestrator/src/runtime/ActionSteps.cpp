@@ -108,15 +108,20 @@ hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::strin
     return message;
 }
 
+hv::Result<std::string> shutDown(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
+    BOOST_OUTCOME_TRY(hypervisor.shutdownDomain(host, context.domain, context.shutdownTimeout));
+    BOOST_OUTCOME_TRY(info, hypervisor.domainInfo(host, context.domain));
+    if (info.active())
+        return hv::Error{hv::ErrorKind::OperationFailed,
+                         context.domain + " still " + hv::toString(info.state) + " on " + host + " after shutdown", host};
+    return "shut down on " + host;
+}
+
 hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
                                  ActionContext context) {
     // The freshest definition is the one on the source, read before it is stopped.
     if (auto xml = hypervisor.domainXml(from, context.domain)) context.definitionXml = xml.value();
-    BOOST_OUTCOME_TRY(hypervisor.shutdownDomain(from, context.domain, context.shutdownTimeout));
-    BOOST_OUTCOME_TRY(info, hypervisor.domainInfo(from, context.domain));
-    if (info.active())
-        return hv::Error{hv::ErrorKind::OperationFailed,
-                         context.domain + " still " + hv::toString(info.state) + " on " + from + " after shutdown", from};
+    BOOST_OUTCOME_TRY(shutDown(hypervisor, from, context));
     BOOST_OUTCOME_TRY(started, startOn(hypervisor, to, context));
     std::string message = "stopped on " + from + ", " + started;
     if (auto undefined = hypervisor.undefineDomain(from, context.domain); !undefined)

@@ -20,7 +20,7 @@ struct ActionContext {
     std::string domain{};         // name or UUID, as the policy names it
     std::string definitionXml{};  // last definition read from a host
     policy::DomainXmlSource xmlSource{};
-    hv::Duration shutdownTimeout{120000};  // graceful shutdown before destroy, in cold moves
+    hv::Duration shutdownTimeout{120000};  // graceful shutdown before destroy (cold moves, shutdowns)
     std::optional<BoardSwap> board{};
 };
 
@@ -39,6 +39,10 @@ hv::Result<std::string> liveMigrate(hv::Hypervisor& hypervisor, const std::strin
 // undefines it on `from` so that no stale definition can be started there by hand.
 hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
                                  ActionContext context);
+
+// Shuts the domain down on `host` as an admin asked (vm stop, disable): graceful, destroyed after
+// the timeout. It stays defined there, so that a start brings it back where it was.
+hv::Result<std::string> shutDown(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context);
 
 // Gives a released board back to its host driver; says which driver has it now when the host tells.
 hv::Result<std::string> giveBoardBack(hv::Hypervisor& hypervisor, const std::string& host, const std::string& board);

@@ -1,4 +1,4 @@
-// Carrying out starts, live migrations and cold moves on the Executor; fencing is in Fencing.cpp.
+// Carrying out starts, live migrations, cold moves and shutdowns on the Executor; fencing is in Fencing.cpp.
 // The steps run on the executor's threads and never touch the state: what they report goes back to
 // the decision loop as queued work.
 #include "ActionSteps.h"
@@ -43,6 +43,8 @@ hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, c
     case engine::ActionKind::ApplyLicence:
     case engine::ActionKind::RevokeLicence:
         return runLicenceStep(action);
+    case engine::ActionKind::Shutdown:
+        return shutDown(ports.hypervisor, action.host, context);
     case engine::ActionKind::ReleaseBoard:
         return giveBoardBack(ports.hypervisor, action.host, action.board);
     case engine::ActionKind::RerouteTelco:
@@ -73,6 +75,9 @@ void Runtime::State::finish(store::IntentId intent, const engine::Action& action
             if (auto source = hosts.find(action.source); source != hosts.end() && source->second.observation.freeMemoryMiB)
                 *source->second.observation.freeMemoryMiB += memory;
         }
+        if (succeeded && action.kind == engine::ActionKind::Shutdown)
+            for (auto& copy : it->second.observation.copies)
+                if (copy.host == action.host) copy.state = hv::DomainState::Shutoff;
     }
     finished.push_back({action, succeeded, std::move(message)});
     reconcile();

@@ -17,6 +17,7 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
     record.failedOverFrom = memory.failedOverFrom;
     record.maintenanceHost = memory.maintenanceHost;
     record.nextAttempt = memory.nextAttempt;
+    record.requested = engine::toString(memory.requested);
     return record;
 }
 
@@ -33,6 +34,7 @@ engine::ServiceMemory fromRecord(const store::ServiceRecord& record) {
     memory.failedOverFrom = record.failedOverFrom;
     memory.maintenanceHost = record.maintenanceHost;
     memory.nextAttempt = record.nextAttempt;
+    memory.requested = engine::requestedStateNamed(record.requested).value_or(engine::RequestedState::Started);
     return memory;
 }
 

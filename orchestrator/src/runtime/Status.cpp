@@ -75,6 +75,7 @@ api::ServiceView serviceView(const policy::Policy& policy, const policy::Service
         .targetHost = entry.memory.target,
         .progress = entry.progress,
         .returnsTo = service.returnAfterMaintenance ? entry.memory.maintenanceHost : "",
+        .requested = engine::toString(entry.memory.requested),
     };
 }
 

@@ -102,6 +102,13 @@ void upgradeToVersion5(Poco::Data::Session& session) {
     session << "ALTER TABLE service_states ADD COLUMN next_attempt_ns INTEGER NOT NULL DEFAULT 0", now;
 }
 
+// Version 6: the requested state of each service's VM (issue 12: vm stop, disable). Existing rows
+// are "started", which is what every service was before an admin could ask otherwise.
+void upgradeToVersion6(Poco::Data::Session& session) {
+    session << "ALTER TABLE service_states ADD COLUMN requested_state TEXT NOT NULL DEFAULT 'started'"
+               " CHECK (requested_state IN ('started', 'stopped', 'disabled'))", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -112,6 +119,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
         upgradeToVersion3,            // 2 -> 3
         upgradeToVersion4,            // 3 -> 4
         upgradeToVersion5,            // 4 -> 5
+        upgradeToVersion6,            // 5 -> 6
     };
     return steps;
 }

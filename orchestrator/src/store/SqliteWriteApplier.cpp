@@ -88,16 +88,21 @@ Result<void> WriteApplier::operator()(const PutServiceState& write) {
         return Error{ErrorKind::InvalidArgument, "service " + write.service + ": restart and relocation counts "
                                                                               "cannot be negative"};
     }
+    if (!engine::requestedStateNamed(write.record.requested)) {
+        return Error{ErrorKind::InvalidArgument, "service " + write.service +
+                                                     ": requested state must be \"started\", \"stopped\" or "
+                                                     "\"disabled\"; got \"" + write.record.requested + "\""};
+    }
     BOOST_OUTCOME_TRY(next, nextRevision(session_, kServiceStates, write.service, write.expectedRevision));
     const ServiceRecord& record = write.record;
     session_ << "INSERT OR REPLACE INTO service_states"
                 " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml,"
-                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns, requested_state)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(write.service), bind(record.state), bind(record.host), bind(toNanos(record.since)), bind(next),
         bind(record.restarts), bind(record.relocations), bind(record.reason), bind(record.target),
         bind(record.definitionXml), bind(joinedLines(record.triedHosts)), bind(record.failedOverFrom),
-        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), now;
+        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), bind(record.requested), now;
     result_.revisions.push_back(next);
     return hv::ok();
 }

@@ -119,7 +119,7 @@ std::string StepGenerator::adminStep(const scenario::ReplayView& view) {
     const auto off = hostsWhere(cluster_, [&](const auto& h) { return view.faults.poweredOff.contains(h); });
     const auto& service = pick(random_, cluster_.services);
     const auto& host = pick(random_, cluster_.hosts);
-    switch (uniform(random_, 0, 10)) {
+    switch (uniform(random_, 0, 14)) {
         case 0: return "admin migrate " + service + (chance(random_, 0.5) ? " " + host : "");
         case 1: return "admin failover " + service;
         case 2: return "admin failback " + service;
@@ -128,7 +128,11 @@ std::string StepGenerator::adminStep(const scenario::ReplayView& view) {
         case 5: return "admin suspend " + service;
         case 6: return "admin resume " + service;
         case 7: return "admin stop " + service;
-        case 8:
+        case 8: return "admin vm-stop " + service;
+        case 9: return "admin vm-start " + service;
+        case 10: return "admin disable " + service;
+        case 11: return "admin enable " + service;
+        case 12:
             if (options_.demote && !cluster_.standbys.empty()) return "admin demote " + pick(random_, cluster_.standbys);
             [[fallthrough]];
         default:
@@ -138,8 +142,8 @@ std::string StepGenerator::adminStep(const scenario::ReplayView& view) {
 
 // Settled: the daemon runs with no kill armed, no host is cut, off, probe-blocked or without libvirtd, no fence waits
 // for an admin (the admin powers the host off first if it is not), no host is in maintenance and no
-// service is suspended or stopped. Each pass repairs what it finds and runs 10 s; a pass with
-// nothing to repair ends it with 20 s more. Services in `error` stay as they are.
+// service is suspended or stopped, nor asked to be off (vm stop, disable). Each pass repairs what it finds and runs
+// 10 s; a pass with nothing to repair ends it with 20 s more. Services in `error` stay as they are.
 void StepGenerator::settle(const scenario::ReplayView& view) {
     const auto& faults = view.faults;
     std::vector<std::string> repairs;
@@ -163,8 +167,11 @@ void StepGenerator::settle(const scenario::ReplayView& view) {
                 }
                 if (host.maintenance) repairs.push_back("admin maintenance disable " + host.name);
             }
-            for (const auto& service : status.value().services)
+            for (const auto& service : status.value().services) {
                 if (service.state == "suspended" || service.state == "stopped") repairs.push_back("admin resume " + service.name);
+                if (service.requested == "stopped") repairs.push_back("admin vm-start " + service.name);
+                if (service.requested == "disabled") repairs.push_back("admin enable " + service.name);
+            }
         }
     }
     for (const auto& host : cluster_.hosts)

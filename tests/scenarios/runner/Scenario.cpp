@@ -444,8 +444,10 @@ private:
         for (const auto& service : status.value().services) {
             const auto running = hypervisor_.hostsRunningForTest(policy_->findService(service.name)->domain.value);
             std::string truth = running.empty() ? "nowhere" : running.front();
+            // The requested state only when an admin asked for the VM to be off.
+            const std::string requested = service.requested == "started" ? "" : ", requested " + service.requested;
             line(label + ": service " + service.name + " " + service.state + " on " +
-                 (service.host.empty() ? "-" : service.host) + " (runs on " + truth + ")");
+                 (service.host.empty() ? "-" : service.host) + " (runs on " + truth + ")" + requested);
         }
         for (const auto& host : status.value().hosts)
             line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +

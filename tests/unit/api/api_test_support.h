@@ -22,9 +22,10 @@ inline ClusterStatus sampleStatus() {
     ClusterStatus status;
     status.policyFile = "/etc/faxover/policy.yaml";
     status.services.push_back(
-        {"fax-a", "ok", "lab1", "sr140", sampleNow() - 192s, "heartbeat and fax health ok", "", std::nullopt});
+        {"fax-a", "ok", "lab1", "sr140", sampleNow() - 192s, "heartbeat and fax health ok", "", std::nullopt, "",
+         "started"});
     status.services.push_back({"fax-b", "migrating", "lab1", "board", sampleNow() - 4s - 250ms,
-                               "maintenance on lab1", "lab2", 0.45});
+                               "maintenance on lab1", "lab2", 0.45, "", "started"});
     status.hosts.push_back({"lab1", "ok", "reachable", true, "", sampleNow() - 3720s, "admin drains it"});
     status.hosts.push_back({"lab2", "suspect", "unreachable", false, "pending", sampleNow() - 7s, "no keepalive"});
     return status;

@@ -48,7 +48,9 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
-    CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
+    CHECK(usageError({"status", "--yes"}) ==
+          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate and "
+          "maintenance enable");
     CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable and disable");
     CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
     CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");
@@ -67,9 +69,9 @@ TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]
           "policy: /etc/faxover/policy.yaml\n"
           "\n"
           "SERVICES\n"
-          "NAME   STATE          HOST          MODE   SINCE      REASON\n"
-          "fax-a  ok             lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
-          "fax-b  migrating 45%  lab1 -> lab2  board  4s ago     maintenance on lab1\n"
+          "NAME   STATE          REQUESTED  HOST          MODE   SINCE      REASON\n"
+          "fax-a  ok             started    lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
+          "fax-b  migrating 45%  started    lab1 -> lab2  board  4s ago     maintenance on lab1\n"
           "\n"
           "HOSTS\n"
           "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE\n"
@@ -94,7 +96,7 @@ TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
         INFO(age);
         CHECK_THAT(out, Catch::Contains(age));
     }
-    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  HOST  MODE  SINCE  REASON\n\nHOSTS"));
+    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  REQUESTED  HOST  MODE  SINCE  REASON\n\nHOSTS"));
 }
 
 TEST_CASE("status --json prints the ClusterStatus document", "[api][cli]") {

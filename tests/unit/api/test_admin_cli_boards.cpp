@@ -83,7 +83,9 @@ TEST_CASE("boards reports a daemon without boards or an unreachable one with the
     fake.boardsError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "cannot connect to unix:/x"};
     CHECK(runCli({"boards"}, fake).status == kAdminUnreachable);
     CHECK(usageError({"boards", "lab1"}) == "usage: faxover boards");
-    CHECK(usageError({"boards", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
+    CHECK(usageError({"boards", "--yes"}) ==
+          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate and "
+          "maintenance enable");
     CHECK(parsed({"boards", "--json"}).query == AdminQuery::Boards);
 }
 
@@ -92,7 +94,8 @@ TEST_CASE("migrate and maintenance enable take --yes", "[api][cli][boards]") {
     CHECK(parsed({"migrate", "fax-b", "lab2", "-y"}).command == AdminCommand{Verb::Migrate, "fax-b", "lab2", ""});
     CHECK(parsed({"maintenance", "enable", "lab1", "--yes", "--no-wait"}).yes);
     CHECK(usageError({"maintenance", "disable", "lab1", "--yes"}) ==
-          "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
+          "--yes goes with failover, failback, fence confirm, demote, vm stop, disable SERVICE, migrate and "
+          "maintenance enable");
     CHECK(usageError({"migrate"}) == "usage: faxover migrate SERVICE [HOST] [--yes]");
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
 }

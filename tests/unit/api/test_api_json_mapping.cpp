@@ -15,7 +15,7 @@ namespace {
 // Every field differs from its default, so a field either side leaves out shows.
 ServiceView everyServiceField() {
     return {"fax-a", "migrating", "lab1", "auto: board 0000:03:00.0 (TR1034)", sampleNow() - 5s, "maintenance on lab1",
-            "lab2", 0.25, "lab1"};
+            "lab2", 0.25, "lab1", "stopped"};
 }
 
 HostView everyHostField() { return {"lab1", "degraded", "reachable", true, "retrying", sampleNow() - 61s, "TCP silent"}; }

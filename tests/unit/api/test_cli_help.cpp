@@ -46,6 +46,7 @@ TEST_CASE("every command answers --help, and faxover help COMMAND is the same", 
     const std::vector<std::vector<std::string>> commands{
         {"status"}, {"migrate"}, {"failover"}, {"failback"}, {"maintenance"}, {"maintenance", "enable"},
         {"maintenance", "disable"}, {"suspend"}, {"resume"}, {"stop"}, {"fence"}, {"fence", "confirm"}, {"demote"},
+        {"vm"}, {"vm", "stop"}, {"vm", "start"}, {"disable"}, {"enable"},
         {"license"}, {"licence"}, {"license", "status"}, {"license", "audit"}, {"boards"}, {"daemon"}, {"inventory"},
         {"policy"}, {"policy", "check"}};
     for (const auto& words : commands) {

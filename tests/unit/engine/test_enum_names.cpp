@@ -35,7 +35,8 @@ bool everyOne(Verb verb) {
     switch (verb) {
     case Verb::Migrate: case Verb::Failover: case Verb::Failback: case Verb::MaintenanceEnable:
     case Verb::MaintenanceDisable: case Verb::Suspend: case Verb::Resume: case Verb::Stop:
-    case Verb::FenceConfirm: case Verb::Demote: return true;
+    case Verb::FenceConfirm: case Verb::Demote: case Verb::VmStop: case Verb::VmStart: case Verb::Disable:
+    case Verb::Enable: return true;
     }
     return false;
 }
@@ -43,7 +44,14 @@ bool everyOne(ServiceState state) {
     switch (state) {
     case ServiceState::Unknown: case ServiceState::Ok: case ServiceState::Suspect: case ServiceState::Failure:
     case ServiceState::Fenced: case ServiceState::Migrating: case ServiceState::Recovering:
-    case ServiceState::Suspended: case ServiceState::Stopped: case ServiceState::Error: return true;
+    case ServiceState::Suspended: case ServiceState::Stopped: case ServiceState::Error:
+    case ServiceState::ShuttingDown: case ServiceState::VmStopped: case ServiceState::Disabled: return true;
+    }
+    return false;
+}
+bool everyOne(RequestedState requested) {
+    switch (requested) {
+    case RequestedState::Started: case RequestedState::Stopped: case RequestedState::Disabled: return true;
     }
     return false;
 }
@@ -65,7 +73,7 @@ bool everyOne(ActionKind kind) {
     switch (kind) {
     case ActionKind::Fence: case ActionKind::Start: case ActionKind::LiveMigrate: case ActionKind::ColdMove:
     case ActionKind::ApplyLicence: case ActionKind::RevokeLicence: case ActionKind::ReleaseBoard:
-    case ActionKind::RerouteTelco: return true;
+    case ActionKind::RerouteTelco: case ActionKind::Shutdown: return true;
     }
     return false;
 }
@@ -88,15 +96,17 @@ std::vector<Enum> enumerators() {
 }  // namespace
 
 TEST_CASE("enum names: each enumerator has its own name and reads back as itself", "[engine]") {
-    CHECK(enumerators<Verb>().size() == 10);
+    CHECK(enumerators<Verb>().size() == 14);
     checkNames(enumerators<Verb>(), verbNamed);
-    CHECK(enumerators<ServiceState>().size() == 10);
+    CHECK(enumerators<ServiceState>().size() == 13);
     checkNames(enumerators<ServiceState>(), serviceStateNamed);
+    CHECK(enumerators<RequestedState>().size() == 3);
+    checkNames(enumerators<RequestedState>(), requestedStateNamed);
     CHECK(enumerators<HostHealthState>().size() == 5);
     checkNames(enumerators<HostHealthState>(), hostHealthStateNamed);
     CHECK(enumerators<FenceStatus>().size() == 4);
     checkNames(enumerators<FenceStatus>(), fenceStatusNamed);
-    CHECK(enumerators<ActionKind>().size() == 8);
+    CHECK(enumerators<ActionKind>().size() == 9);
     checkNames(enumerators<ActionKind>(), actionKindNamed);
     CHECK(enumerators<LedgerEvent>().size() == 7);
     checkNames(enumerators<LedgerEvent>(), ledgerEventNamed);
@@ -109,4 +119,6 @@ TEST_CASE("enum names: the names the store, the API and the CLI rely on", "[engi
     CHECK(std::string(toString(ServiceState::Error)) == "error");
     CHECK(std::string(toString(HostHealthState::Degraded)) == "degraded");
     CHECK(std::string(toString(LedgerEvent::Refuse)) == "refuse");
+    CHECK(std::string(toString(RequestedState::Started)) == "started");  // the store's column default
+    CHECK(std::string(toString(Verb::VmStop)) == "vm-stop");
 }

@@ -1,4 +1,4 @@
-// A store written by an older Faxover (schema 1, 2, 3 or 4) opens in place: data kept, new columns and
+// A store written by an older Faxover (schema 1 to 5) opens in place: data kept, new columns and
 // tables usable.
 #include "store_test_support.h"
 
@@ -102,11 +102,25 @@ void writeVersion4Store(const std::string& path) {
               " VALUES ('hv2', '0000:03:00.0', 'fax1', 1790000001000000000, 0, 1)");
 }
 
+// Version 5 as Faxover created it (upgradeToVersion5, issue 12), on top of version 4, with a
+// recovery's memory.
+void writeVersion5Store(const std::string& path) {
+    writeVersion4Store(path);
+    Poco::Data::Session raw("SQLite", path);
+    raw << "ALTER TABLE service_states ADD COLUMN tried_hosts TEXT NOT NULL DEFAULT ''", now;
+    raw << "ALTER TABLE service_states ADD COLUMN failed_over_from TEXT NOT NULL DEFAULT ''", now;
+    raw << "ALTER TABLE service_states ADD COLUMN maintenance_host TEXT NOT NULL DEFAULT ''", now;
+    raw << "ALTER TABLE service_states ADD COLUMN next_attempt_ns INTEGER NOT NULL DEFAULT 0", now;
+    raw << "UPDATE schema_version SET version = 5", now;
+    raw << "UPDATE service_states SET failed_over_from = 'hv1' WHERE service = 'fax1'", now;
+}
+
 void writeStoreAtVersion(const std::string& path, int version) {
     if (version == 1) writeVersion1Store(path);
     if (version == 2) writeVersion2Store(path);
     if (version == 3) writeVersion3Store(path);
     if (version == 4) writeVersion4Store(path);
+    if (version == 5) writeVersion5Store(path);
 }
 
 int schemaVersion(const std::string& path) {
@@ -119,14 +133,14 @@ int schemaVersion(const std::string& path) {
 }  // namespace
 
 TEST_CASE("store: a version-1 file is upgraded in place to the current version", "[store]") {
-    static_assert(kSqliteSchemaVersion == 5, "add an upgrade test for the new version");
+    static_assert(kSqliteSchemaVersion == 6, "add an upgrade test for the new version");
     TempDir dir;
     const std::string path = dir.file("v1.db");
     writeVersion1Store(path);
     REQUIRE(schemaVersion(path) == 1);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 5);
+    CHECK(schemaVersion(path) == 6);
     // Old rows read back with the new fields at their defaults.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     REQUIRE(db->openIntents().value().size() == 1);
@@ -153,18 +167,30 @@ TEST_CASE("store: a version-1 file is upgraded in place to the current version",
     CHECK(db->putServiceState("fax1", recovering, 4).value() == 5);
     recovering.revision = 5;
     CHECK(db->serviceStates().value().at("fax1") == recovering);
+    // Version 6: the requested state, "started" for every old row; only its three names are taken.
+    CHECK(recovering.requested == "started");
+    recovering.state = "vm-stopped";
+    recovering.requested = "stopped";
+    CHECK(db->putServiceState("fax1", recovering, 5).value() == 6);
+    CHECK(db->serviceStates().value().at("fax1").requested == "stopped");
+    recovering.requested = "paused";
+    const auto refused = db->putServiceState("fax1", recovering, 6);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == faxover::hv::ErrorKind::InvalidArgument);
+    CHECK_THAT(refused.error().message, Catch::Contains("\"paused\""));
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
 
     // Reopening an upgraded file changes nothing more.
     auto again = openOrFail(path);
-    CHECK(schemaVersion(path) == 5);
+    CHECK(schemaVersion(path) == 6);
     CHECK(again->serviceStates().value().at("fax1").triedHosts == std::vector<std::string>{"hv1", "hv2"});
+    CHECK(again->serviceStates().value().at("fax1").requested == "stopped");
     CHECK(again->boardReservations().value().size() == 1);
 }
 
-TEST_CASE("store: version-2, 3 and 4 files are upgraded in place to version 5", "[store]") {
-    const int oldVersion = GENERATE(2, 3, 4);
+TEST_CASE("store: version-2 to 5 files are upgraded in place to version 6", "[store]") {
+    const int oldVersion = GENERATE(2, 3, 4, 5);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string path = dir.file("old.db");
@@ -172,12 +198,14 @@ TEST_CASE("store: version-2, 3 and 4 files are upgraded in place to version 5", 
     REQUIRE(schemaVersion(path) == oldVersion);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 5);
+    CHECK(schemaVersion(path) == 6);
     // Everything the old file held reads back unchanged.
-    CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
+    ServiceRecord old{"recovering", "hv2", at(1), 3, 0, 0, ""};
+    if (oldVersion == 5) old.failedOverFrom = "hv1";
+    CHECK(db->serviceStates().value().at("fax1") == old);  // requested "started", as every service was
     CHECK(db->hostStates().value().at("hv3") == HostRecord{true, "", at(1), "disk swap", 2});
     CHECK(db->seats().value().size() == (oldVersion >= 3 ? 1U : 0U));
-    CHECK(db->boardReservations().value().size() == (oldVersion == 4 ? 1U : 0U));
+    CHECK(db->boardReservations().value().size() == (oldVersion >= 4 ? 1U : 0U));
 
     REQUIRE(db->commit(Batch{}
                            .add(PutBoardReservation{{"hv2", "0000:03:00.0", "fax1", at(2), false}})
@@ -187,11 +215,11 @@ TEST_CASE("store: version-2, 3 and 4 files are upgraded in place to version 5", 
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
     CHECK(openOrFail(path)->boardReservations().value().size() == 1);
-    CHECK(schemaVersion(path) == 5);
+    CHECK(schemaVersion(path) == 6);
 }
 
 TEST_CASE("store: a new file and an upgraded file have the same schema", "[store]") {
-    const int oldVersion = GENERATE(1, 2, 3, 4);
+    const int oldVersion = GENERATE(1, 2, 3, 4, 5);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string upgraded = dir.file("old.db");

@@ -26,6 +26,8 @@ struct ServiceView {
     std::optional<double> progress{};  // during a live migration: 0..1
     // The host it goes back to when that host's maintenance ends (return_after_maintenance), "" when none.
     std::string returnsTo{};
+    // What an admin wants of its VM: started, stopped (vm stop) or disabled (docs/cli.md, "Requested state").
+    std::string requested{};
     bool operator==(const ServiceView&) const = default;
 };
 

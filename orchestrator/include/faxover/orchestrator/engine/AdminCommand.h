@@ -19,14 +19,20 @@ enum class Verb {
     Stop,                // stop monitoring and sync of service (the VM is left as it is)
     FenceConfirm,        // an admin confirms host is powered off (manual fencing)
     Demote,              // a promoted standby gives back the seats it holds for its primaries
+    // Requested state (docs/cli.md, "Requested state"): what should run, apart from monitoring.
+    VmStop,              // shut service's VM down (graceful, forced after its shutdown timeout); recovery leaves it off
+    VmStart,             // start a VM stopped by VmStop: recovery looks after it again
+    Disable,             // like VmStop, and out of service: only Enable brings it back
+    Enable,              // start a disabled service: recovery looks after it again
 };
-// The wire and the CLI share these names: "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
+// The wire and the CLI share these names: "migrate", "failover", ..., "maintenance-enable", "fence-confirm",
+// "vm-stop", "vm-start", "disable", "enable"
 const char* toString(Verb verb);
 std::optional<Verb> verbNamed(std::string_view name);
 
 struct AdminCommand {
     Verb verb = Verb::Migrate;
-    std::string service{};  // Migrate, Failover, Failback, Suspend, Resume, Stop, Demote
+    std::string service{};  // every verb but Maintenance* and FenceConfirm
     std::string host{};     // Migrate (optional), Maintenance*, FenceConfirm
     // Who asked, for the audit log; set by the server, never taken from the request body:
     //   "admin:NAME"      over the unix socket, NAME from the peer's uid (SO_PEERCRED)

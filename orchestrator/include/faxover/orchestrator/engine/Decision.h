@@ -95,6 +95,7 @@ struct ServiceMemory {
     bool lastStartFailed = false;
     int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
     std::string telephonyAlert{};  // the telephony disagreement last alerted on, "" when none (not persisted)
+    RequestedState requested = RequestedState::Started;  // an admin's vm stop, disable, vm start, enable
     bool operator==(const ServiceMemory&) const = default;
     // A new recovery: no restart, relocation or tried host counts any more.
     void forgetRecovery() {
@@ -113,8 +114,10 @@ enum class ActionKind {
     RevokeLicence,  // run the licence's revoke step; the seat is given back when it has run
     ReleaseBoard,   // give `board` on `host` back to its host driver; the reservation ends when it has
     RerouteTelco,   // run `service`'s telco hook: its board moved from `source` to `host`
+    Shutdown,       // shut `service` down on `host`: graceful, destroyed after its shutdown timeout
 };
-// "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board", "reroute-telco"
+// "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board",
+// "reroute-telco", "shutdown"
 const char* toString(ActionKind kind);
 std::optional<ActionKind> actionKindNamed(std::string_view name);
 // Whether the action starts or moves a VM (and so takes room on its target host).

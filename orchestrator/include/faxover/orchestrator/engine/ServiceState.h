@@ -17,10 +17,22 @@ enum class ServiceState {
     Suspended,   // an admin paused monitoring; nothing is done to it
     Stopped,     // an admin stopped monitoring and sync; nothing is done to it
     Error,       // recovery gave up (limits reached, two copies seen); needs an admin
+    ShuttingDown,  // its VM is being shut down because an admin asked (vm stop, disable)
+    VmStopped,     // its VM is off because an admin asked (vm stop); never restarted by recovery
+    Disabled,      // its VM is off and out of service (disable); never restarted by recovery
 };
 
 const char* toString(ServiceState state);  // "ok", "failure", ...
 std::optional<ServiceState> serviceStateNamed(std::string_view name);
+
+// What an admin wants of the VM, apart from monitoring (persisted; docs/engine.md, rule 2).
+enum class RequestedState {
+    Started,   // running: recovery restarts it wherever the policy allows (the default)
+    Stopped,   // off until `vm start`
+    Disabled,  // off until `enable`
+};
+const char* toString(RequestedState requested);  // "started", "stopped", "disabled"
+std::optional<RequestedState> requestedStateNamed(std::string_view name);
 
 // States in which the engine takes no automatic action for the service.
 inline bool heldByAdmin(ServiceState state) {

@@ -70,6 +70,9 @@ struct ServiceRecord {
     std::string failedOverFrom{};
     std::string maintenanceHost{};
     TimePoint nextAttempt{};
+    // Schema version 6: what an admin wants of the VM, "started", "stopped" or "disabled"
+    // (docs/engine.md, rule 2): a VM an admin stopped stays off across a daemon restart.
+    std::string requested = "started";
     bool operator==(const ServiceRecord&) const = default;
 };
 

@@ -183,6 +183,15 @@ private:
             faults_.cut.erase(args[1]);
             return checked(hypervisor_.healNetwork(args[1]));
         }
+        if ((verb == "orchestrator-link-down" || verb == "orchestrator-link-up") && need(0)) {
+            faults_.orchestratorCut = verb == "orchestrator-link-down";
+            hypervisor_.setOrchestratorLink(!faults_.orchestratorCut);
+            return true;
+        }
+        if ((verb == "witness-down" || verb == "witness-up") && need(0)) {
+            faults_.witnessDown = verb == "witness-down";
+            return true;
+        }
         if (verb == "block-probe" && need(1)) {
             faults_.probeBlocked.insert(args[1]);
             return true;
@@ -371,6 +380,10 @@ private:
     void checkInvariants() {
         checkLicences();
         checkBoards();
+        for (const auto& violation : fenceAgent_->takeIsolationViolations()) {
+            line(violation);
+            violations_.push_back(where_ + ": " + violation);
+        }
         for (const auto& service : policy_->services) {
             const auto running = hypervisor_.hostsRunningForTest(service.domain.value);
             if (running.size() <= 1) continue;

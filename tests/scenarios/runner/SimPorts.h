@@ -11,17 +11,22 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace faxover::scenario {
 
-// What the scenario did to each host, as far as the network can tell.
+// What the scenario did to each host, and to the orchestrator's own link, as far as the network can tell.
 struct HostFaults {
     std::set<std::string> poweredOff;
     std::set<std::string> cut;
     std::set<std::string> probeBlocked;  // a firewall drops the management port; libvirt still answers
+    bool orchestratorCut = false;        // the orchestrator's own link is down: nothing answers it
+    bool witnessDown = false;            // the policy's fencing.witness does not answer
     bool answers(const std::string& host) const {
-        return !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
+        return !orchestratorCut && !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
     }
+    bool witnessAnswers() const { return !orchestratorCut && !witnessDown; }
 };
 
 class SimTcpProber final : public orchestrator::ports::TcpProber {
@@ -40,6 +45,9 @@ public:
     SimFenceAgent(hv::sim::SimulatedHypervisor& hypervisor, HostFaults& faults)
         : hypervisor_(hypervisor), faults_(faults) {}
     void failNext(const std::string& host, int count) { failuresLeft_[host] = count; }
+    // Fences of a powered, connected host while only the orchestrator's own link was down: the
+    // isolation invariant (docs/invariants.md) says there are none. Taken once by the checker.
+    std::vector<std::string> takeIsolationViolations() { return std::exchange(isolationViolations_, {}); }
     hv::Result<orchestrator::ports::FenceConfirmation> powerOff(const policy::HostPolicy& host,
                                                                  const policy::FenceLevel& level) override;
 
@@ -47,6 +55,7 @@ private:
     hv::sim::SimulatedHypervisor& hypervisor_;
     HostFaults& faults_;
     std::map<std::string, int> failuresLeft_;
+    std::vector<std::string> isolationViolations_;
 };
 
 // Licence apply and revoke steps: they succeed unless a scenario says `licence-step-fails N`.

@@ -79,6 +79,7 @@ void runsOn(engine::EngineInput& input, const std::string& service, const std::s
 // The host is powered off and its fence confirmed: what runs there is down for sure.
 void fencedOff(engine::EngineInput& input, const std::string& host) {
     input.hosts[host].health = engine::HostHealthState::Failed;
+    input.hosts[host].missedRounds = 7;
     input.hosts[host].libvirt = hv::Reachability::Unreachable;
     input.hosts[host].fence = engine::FenceStatus::Confirmed;
     for (auto& [name, seen] : input.services)
@@ -444,6 +445,7 @@ TEST_CASE("boards: a free board is held for a higher-priority service while its 
     runsOn(input, "fax-b", "h1", "0000:03:00.0");  // priority 50: its host is confirmed off
     fencedOff(input, "h1");
     input.hosts["h2"].health = engine::HostHealthState::Failed;
+    input.hosts["h2"].missedRounds = 7;
     input.hosts["h2"].libvirt = hv::Reachability::Unreachable;
     input.hosts["h2"].fence = engine::FenceStatus::InProgress;
     input.services["fax-a"].copies.clear();

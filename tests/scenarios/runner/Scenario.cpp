@@ -173,6 +173,7 @@ private:
         }
         if (verb == "power-on" && need(1)) {
             faults_.poweredOff.erase(args[1]);
+            faults_.libvirtdDown.erase(args[1]);  // a boot starts libvirtd
             return checked(hypervisor_.powerOn(args[1]));
         }
         if (verb == "cut" && need(1)) {
@@ -200,8 +201,14 @@ private:
             faults_.probeBlocked.erase(args[1]);
             return true;
         }
-        if (verb == "crash-libvirtd" && need(1)) return checked(hypervisor_.crashLibvirtd(args[1]));
-        if (verb == "restart-libvirtd" && need(1)) return checked(hypervisor_.restartLibvirtd(args[1]));
+        if (verb == "crash-libvirtd" && need(1)) {
+            if (!faults_.poweredOff.contains(args[1])) faults_.libvirtdDown.insert(args[1]);
+            return checked(hypervisor_.crashLibvirtd(args[1]));
+        }
+        if (verb == "restart-libvirtd" && need(1)) {
+            faults_.libvirtdDown.erase(args[1]);
+            return checked(hypervisor_.restartLibvirtd(args[1]));
+        }
         if (verb == "crash-vm" && need(2)) {
             auto crashed = hypervisor_.crashDomain(args[1], args[2]);
             runWork();

@@ -14,7 +14,7 @@ std::vector<bool> SimTcpProber::probe(const std::vector<orchestrator::ports::Pro
 
 hv::Result<orchestrator::ports::FenceConfirmation> SimFenceAgent::powerOff(const policy::HostPolicy& host,
                                                                            const policy::FenceLevel& level) {
-    if (faults_.orchestratorCut && !faults_.poweredOff.contains(host.name) && !faults_.cut.contains(host.name))
+    if (faults_.orchestratorCut && faults_.answersButForTheOrchestrator(host.name))
         isolationViolations_.push_back("INVARIANT VIOLATED: " + host.name +
                                        " fenced while powered and connected, with only the orchestrator's link down");
     if (auto& left = failuresLeft_[host.name]; left > 0) {

@@ -21,12 +21,19 @@ struct HostFaults {
     std::set<std::string> poweredOff;
     std::set<std::string> cut;
     std::set<std::string> probeBlocked;  // a firewall drops the management port; libvirt still answers
+    std::set<std::string> libvirtdDown;  // crashed and not restarted (a power cycle restarts it)
     bool orchestratorCut = false;        // the orchestrator's own link is down: nothing answers it
     bool witnessDown = false;            // the policy's fencing.witness does not answer
     bool answers(const std::string& host) const {
         return !orchestratorCut && !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
     }
     bool witnessAnswers() const { return !orchestratorCut && !witnessDown; }
+    // Whether the host would answer the orchestrator at least one signal if its link were up: a
+    // host silent for reasons of its own may be fenced whatever the orchestrator's link does.
+    bool answersButForTheOrchestrator(const std::string& host) const {
+        return !poweredOff.contains(host) && !cut.contains(host) &&
+               (!probeBlocked.contains(host) || !libvirtdDown.contains(host));
+    }
 };
 
 class SimTcpProber final : public orchestrator::ports::TcpProber {

@@ -133,6 +133,8 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.pair(4, "max_restart", std::to_string(service.maxRestart));
     yaml.pair(4, "max_relocate", std::to_string(service.maxRelocate));
     yaml.pair(4, "failback", service.failback ? "on" : "off");
+    yaml.pair(4, "retry_delay", quoted(formatDuration(service.retryDelay)));
+    yaml.pair(4, "return_after_maintenance", service.returnAfterMaintenance ? "on" : "off");
     if (!service.licence.empty()) yaml.pair(4, "licence", quoted(service.licence));
     yaml.pair(4, "role", quoted(toString(service.role)));
     if (service.role == ServiceRole::Standby) {
@@ -185,6 +187,18 @@ void writeBoardModels(YamlLines& yaml, const Policy& policy) {
     }
 }
 
+// Only what is set: an absent key and its default read the same.
+void writeEvents(YamlLines& yaml, const EventSettings& events) {
+    if (events == EventSettings{}) return;
+    yaml.line(0, "events:");
+    if (!events.stateLog.empty()) yaml.pair(2, "state_log", quoted(events.stateLog));
+    if (!events.alertCommand) return;
+    std::vector<std::string> argv{events.alertCommand->command};
+    argv.insert(argv.end(), events.alertCommand->arguments.begin(), events.alertCommand->arguments.end());
+    yaml.pair(2, "alert_command", quotedList(argv));
+    yaml.pair(2, "alert_timeout", quoted(formatDuration(events.alertCommand->timeout)));
+}
+
 }  // namespace
 
 std::string formatPolicy(const Policy& policy) {
@@ -208,6 +222,7 @@ std::string formatPolicy(const Policy& policy) {
     for (const MaintenanceWindow& window : policy.maintenance) writeWindow(yaml, window);
     writeLicences(yaml, policy);
     writeBoardModels(yaml, policy);
+    writeEvents(yaml, policy.events);
     return yaml.str();
 }
 

@@ -33,31 +33,31 @@ ArgumentRule ruleFor(engine::Verb verb) {
     return {Need::Optional, Need::Optional};
 }
 
-hv::Result<void> checkOne(engine::Verb verb, const char* field, const std::string& value, Need need) {
+Result<void> checkOne(engine::Verb verb, const char* field, const std::string& value, Need need) {
     if (need == Need::Required && value.empty()) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(toString(verb)) + " needs a " + field};
+        return Error{ErrorKind::BadRequest, std::string(toString(verb)) + " needs a " + field};
     }
     if (need == Need::Refused && !value.empty()) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          std::string(toString(verb)) + " takes no " + field + " (got '" + value + "')"};
     }
-    return hv::ok();
+    return ok();
 }
 
 }  // namespace
 
-hv::Result<void> checkArguments(const engine::AdminCommand& command) {
+Result<void> checkArguments(const engine::AdminCommand& command) {
     const ArgumentRule rule = ruleFor(command.verb);
     BOOST_OUTCOME_TRY(checkOne(command.verb, "service", command.service, rule.service));
     return checkOne(command.verb, "host", command.host, rule.host);
 }
 
-hv::Result<std::vector<BoardView>> AdminApi::boards() {
-    return hv::Error{hv::ErrorKind::NotSupported, "this daemon does not list fax boards"};
+Result<std::vector<BoardView>> AdminApi::boards() {
+    return Error{ErrorKind::NotSupported, "this daemon does not list fax boards"};
 }
 
-hv::Result<std::vector<PlannedMove>> AdminApi::plan(const engine::AdminCommand& command) {
-    return hv::Error{hv::ErrorKind::NotSupported,
+Result<std::vector<PlannedMove>> AdminApi::plan(const engine::AdminCommand& command) {
+    return Error{ErrorKind::NotSupported,
                      std::string("this daemon cannot plan ") + toString(command.verb) + " without doing it"};
 }
 

@@ -57,20 +57,20 @@ ApiClient::ApiClient(ApiEndpoint endpoint, ApiClientTimeouts timeouts)
 
 void ApiClient::setClaimedUserForTcp(std::string name) { claimedUser_ = std::move(name); }
 
-hv::Result<ClusterStatus> ApiClient::status() {
+Result<ClusterStatus> ApiClient::status() {
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_GET, "/v1/status", "", HTTPResponse::HTTP_OK));
     auto status = clusterStatusFromJson(body);
     if (!status) {
-        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a status this CLI cannot read: " + status.error().message};
+        return Error{ErrorKind::Internal, "the daemon sent a status this CLI cannot read: " + status.error().message};
     }
     return status;
 }
 
-hv::Result<CommandReply> ApiClient::execute(const engine::AdminCommand& command) {
+Result<CommandReply> ApiClient::execute(const engine::AdminCommand& command) {
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/commands", toJson(command), HTTPResponse::HTTP_ACCEPTED));
     auto reply = commandReplyFromJson(body);
     if (!reply) {
-        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a reply this CLI cannot read: " + reply.error().message};
+        return Error{ErrorKind::Internal, "the daemon sent a reply this CLI cannot read: " + reply.error().message};
     }
     return reply;
 }
@@ -80,24 +80,24 @@ auto ApiClient::get(const std::string& path, const char* document, Read read) ->
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_GET, path, "", HTTPResponse::HTTP_OK));
     auto value = read(body);
     if (!value) {
-        return hv::Error{hv::ErrorKind::Internal,
+        return Error{ErrorKind::Internal,
                          std::string("the daemon sent ") + document + " this CLI cannot read: " + value.error().message};
     }
     return value;
 }
 
-hv::Result<std::vector<LicenceView>> ApiClient::licences() {
+Result<std::vector<LicenceView>> ApiClient::licences() {
     return get("/v1/licences", "licences", licencesFromJson);
 }
 
-hv::Result<std::vector<LicenceAuditEntry>> ApiClient::licenceAudit(std::optional<WallTime> since) {
+Result<std::vector<LicenceAuditEntry>> ApiClient::licenceAudit(std::optional<WallTime> since) {
     Poco::URI uri("/v1/licences/audit");
     // addQueryParameter percent-encodes, so an offset's '+' cannot arrive as a space.
     if (since) uri.addQueryParameter("since", toIsoUtc(*since));
     return get(uri.getPathAndQuery(), "an audit log", licenceAuditFromJson);
 }
 
-hv::Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
+Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
     Poco::URI uri("/v1/hook/may-start");
     for (const auto& [key, value] : {std::pair{"host", &query.host}, std::pair{"uuid", &query.uuid},
                                      std::pair{"name", &query.name}}) {
@@ -106,13 +106,13 @@ hv::Result<StartPermission> ApiClient::mayStart(const StartQuery& query) {
     return get(uri.getPathAndQuery(), "a start permission", startPermissionFromJson);
 }
 
-hv::Result<std::vector<BoardView>> ApiClient::boards() { return get("/v1/boards", "boards", boardsFromJson); }
+Result<std::vector<BoardView>> ApiClient::boards() { return get("/v1/boards", "boards", boardsFromJson); }
 
-hv::Result<std::vector<PlannedMove>> ApiClient::plan(const engine::AdminCommand& command) {
+Result<std::vector<PlannedMove>> ApiClient::plan(const engine::AdminCommand& command) {
     BOOST_OUTCOME_TRY(body, call(HTTPRequest::HTTP_POST, "/v1/plan", toJson(command), HTTPResponse::HTTP_OK));
     auto moves = planFromJson(body);
     if (!moves) {
-        return hv::Error{hv::ErrorKind::Internal, "the daemon sent a plan this CLI cannot read: " + moves.error().message};
+        return Error{ErrorKind::Internal, "the daemon sent a plan this CLI cannot read: " + moves.error().message};
     }
     return moves;
 }
@@ -137,7 +137,7 @@ std::string permissionDenied(const std::string& path) {
 
 }  // namespace
 
-hv::Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
+Result<std::string> ApiClient::call(const std::string& method, const std::string& path, const std::string& body,
                                         int expectedStatus) {
     const std::string where = endpoint_.toString();
     Poco::Net::StreamSocket socket;
@@ -149,9 +149,9 @@ hv::Result<std::string> ApiClient::call(const std::string& method, const std::st
         socket.connect(address, timespanOf(timeouts_.connect));
     } catch (const Poco::Exception& error) {
         if (error.code() == EACCES && endpoint_.transport == ApiEndpoint::Transport::UnixSocket)
-            return hv::Error{hv::ErrorKind::OperationInvalid, permissionDenied(endpoint_.path)};
-        return hv::Error{hv::ErrorKind::HostUnreachable,
-                         "cannot connect to " + where + " (" + error.displayText() + "): is faxover daemon running?"};
+            return Error{ErrorKind::AccessDenied, permissionDenied(endpoint_.path)};
+        return Error{ErrorKind::DaemonUnreachable, "daemon is not answering at " + where + " (" + error.displayText() +
+                                                       "): is `faxover daemon` running?"};
     }
     try {
         socket.setReceiveTimeout(timespanOf(timeouts_.request));
@@ -173,20 +173,20 @@ hv::Result<std::string> ApiClient::call(const std::string& method, const std::st
         // does for a newer route: NotSupported, like a 501, so the caller may do without it (a
         // plan, say). The daemon's own words are kept: they say which listener answered.
         if (response.getStatus() == HTTPResponse::HTTP_NOT_FOUND) {
-            return hv::Error{hv::ErrorKind::NotSupported,
+            return Error{ErrorKind::NotSupported,
                              refusal ? refusal.value().error.message
                                      : "the daemon at " + where + " does not serve " + method + " " + path};
         }
         if (refusal) return refusal.value().error;
-        return hv::Error{hv::ErrorKind::Internal, "the daemon at " + where + " answered HTTP " +
+        return Error{ErrorKind::Internal, "the daemon at " + where + " answered HTTP " +
                                                       std::to_string(response.getStatus()) + " " + response.getReason() +
                                                       ": " + firstLine(answer)};
     } catch (const Poco::TimeoutException&) {
-        return hv::Error{hv::ErrorKind::Timeout, "the daemon at " + where + " did not answer within " +
+        return Error{ErrorKind::DaemonUnreachable, "the daemon at " + where + " did not answer within " +
                                                      std::to_string(timeouts_.request.count()) + " ms"};
     } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::HostUnreachable,
-                         "lost the connection to " + where + " (" + error.displayText() + "): is faxover daemon running?"};
+        return Error{ErrorKind::DaemonUnreachable, "lost the connection to " + where + " (" + error.displayText() +
+                                                       "): is `faxover daemon` running?"};
     }
 }
 

@@ -6,8 +6,8 @@ namespace faxover::orchestrator::api {
 
 namespace {
 
-hv::Error badAddress(std::string_view address, const std::string& why) {
-    return hv::Error{hv::ErrorKind::InvalidArgument,
+Error badAddress(std::string_view address, const std::string& why) {
+    return Error{ErrorKind::BadRequest,
                      "API address '" + std::string(address) + "': " + why +
                          " (expected unix:/PATH or tcp:HOST:PORT, e.g. " + kDefaultApiAddress + ")"};
 }
@@ -17,7 +17,7 @@ bool startsWith(std::string_view text, std::string_view prefix) { return text.su
 // sockaddr_un's sun_path holds 108 bytes, the terminating NUL included.
 constexpr std::size_t kMaxSocketPath = 107;
 
-hv::Result<ApiEndpoint> unixEndpoint(std::string_view address, std::string_view path) {
+Result<ApiEndpoint> unixEndpoint(std::string_view address, std::string_view path) {
     if (path.empty() || path.front() != '/') return badAddress(address, "a socket path must be absolute");
     if (path.size() > kMaxSocketPath) return badAddress(address, "a socket path has at most 107 bytes");
     return ApiEndpoint{ApiEndpoint::Transport::UnixSocket, std::string(path), {}, 0};
@@ -25,8 +25,8 @@ hv::Result<ApiEndpoint> unixEndpoint(std::string_view address, std::string_view 
 
 // HOST:PORT with HOST an IPv4 literal or name, or [IPv6]:PORT. The error says only what is wrong;
 // callers name the address and the expected shape.
-hv::Result<ApiEndpoint> tcpEndpoint(std::string_view hostAndPort) {
-    const auto why = [](const std::string& problem) { return hv::Error{hv::ErrorKind::InvalidArgument, problem}; };
+Result<ApiEndpoint> tcpEndpoint(std::string_view hostAndPort) {
+    const auto why = [](const std::string& problem) { return Error{ErrorKind::BadRequest, problem}; };
     const auto colon = hostAndPort.rfind(':');
     if (colon == std::string_view::npos) return why("a TCP address needs a port");
     std::string_view host = hostAndPort.substr(0, colon);
@@ -41,7 +41,7 @@ hv::Result<ApiEndpoint> tcpEndpoint(std::string_view hostAndPort) {
     return ApiEndpoint{ApiEndpoint::Transport::Tcp, {}, std::string(host), static_cast<std::uint16_t>(port)};
 }
 
-hv::Result<ApiEndpoint> apiTcpEndpoint(std::string_view address, std::string_view hostAndPort) {
+Result<ApiEndpoint> apiTcpEndpoint(std::string_view address, std::string_view hostAndPort) {
     auto endpoint = tcpEndpoint(hostAndPort);
     if (!endpoint) return badAddress(address, endpoint.error().message);
     return endpoint;
@@ -49,9 +49,9 @@ hv::Result<ApiEndpoint> apiTcpEndpoint(std::string_view address, std::string_vie
 
 }  // namespace
 
-hv::Result<ApiEndpoint> parseHookListenAddress(std::string_view address) {
+Result<ApiEndpoint> parseHookListenAddress(std::string_view address) {
     const auto bad = [&](const std::string& why) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, "hook listen address '" + std::string(address) + "': " + why +
+        return Error{ErrorKind::BadRequest, "hook listen address '" + std::string(address) + "': " + why +
                                                              " (expected ADDRESS:PORT, e.g. 0.0.0.0:7481 or [::]:7481)"};
     };
     if (startsWith(address, "unix:") || startsWith(address, "/")) return bad("the hosts reach it over TCP, not a socket file");
@@ -69,7 +69,7 @@ std::string ApiEndpoint::toString() const {
     return "tcp:" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-hv::Result<ApiEndpoint> parseApiEndpoint(std::string_view address) {
+Result<ApiEndpoint> parseApiEndpoint(std::string_view address) {
     if (startsWith(address, "unix:")) return unixEndpoint(address, address.substr(5));
     if (startsWith(address, "/")) return unixEndpoint(address, address);
     if (startsWith(address, "tcp:")) return apiTcpEndpoint(address, address.substr(4));

@@ -30,28 +30,28 @@ bool someoneAnswers(const SocketAddress& address) {
     }
 }
 
-hv::Result<void> clearSocketPath(const std::string& path, const SocketAddress& address) {
+Result<void> clearSocketPath(const std::string& path, const SocketAddress& address) {
     std::error_code error;
     const fs::file_status status = fs::symlink_status(path, error);
-    if (status.type() == fs::file_type::not_found) return hv::ok();
+    if (status.type() == fs::file_type::not_found) return ok();
     if (status.type() != fs::file_type::socket) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, "API socket path " + path + " exists and is not a socket"};
+        return Error{ErrorKind::BadRequest, "API socket path " + path + " exists and is not a socket"};
     }
     if (someoneAnswers(address)) {
-        return hv::Error{hv::ErrorKind::OperationInvalid,
+        return Error{ErrorKind::Refused,
                          "another process (a running faxover daemon?) answers on " + path};
     }
     if (!fs::remove(path, error) && error) {
-        return hv::Error{hv::ErrorKind::OperationFailed, "cannot remove stale socket " + path + ": " + error.message()};
+        return Error{ErrorKind::Internal, "cannot remove stale socket " + path + ": " + error.message()};
     }
-    return hv::ok();
+    return ok();
 }
 
-hv::Result<ServerSocket> openUnixListener(const std::string& path) {
+Result<ServerSocket> openUnixListener(const std::string& path) {
     std::error_code error;
     fs::create_directories(fs::path(path).parent_path(), error);
     if (error) {
-        return hv::Error{hv::ErrorKind::OperationFailed,
+        return Error{ErrorKind::Internal,
                          "cannot create " + fs::path(path).parent_path().string() + ": " + error.message()};
     }
     const SocketAddress address(SocketAddress::UNIX_LOCAL, path);
@@ -59,16 +59,16 @@ hv::Result<ServerSocket> openUnixListener(const std::string& path) {
     ServerSocket socket;
     socket.bind(address);
     if (::chmod(path.c_str(), S_IRUSR | S_IWUSR) != 0) {
-        return hv::Error{hv::ErrorKind::OperationFailed, "cannot chmod 0600 " + path + ": " + std::strerror(errno)};
+        return Error{ErrorKind::Internal, "cannot chmod 0600 " + path + ": " + std::strerror(errno)};
     }
     socket.listen(kListenBacklog);
     return socket;
 }
 
-hv::Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
+Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
     const SocketAddress address(endpoint.host, endpoint.port);
     if (loopbackOnly && !address.host().isLoopback()) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          "refusing to serve the API on " + endpoint.toString() +
                              ": not a loopback address, and the API has no authentication"};
     }
@@ -82,15 +82,15 @@ hv::Result<ServerSocket> openTcpListener(const ApiEndpoint& endpoint, bool loopb
 
 }  // namespace
 
-hv::Result<ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
+Result<ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly) {
     try {
         if (endpoint.transport == ApiEndpoint::Transport::UnixSocket) return openUnixListener(endpoint.path);
         return openTcpListener(endpoint, loopbackOnly);
     } catch (const Poco::Net::HostNotFoundException& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          "cannot resolve " + endpoint.toString() + ": " + error.displayText()};
     } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::OperationFailed,
+        return Error{ErrorKind::Internal,
                          "cannot listen on " + endpoint.toString() + ": " + error.displayText()};
     }
 }

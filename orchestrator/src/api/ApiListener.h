@@ -1,6 +1,6 @@
 #pragma once
 // The listening socket of the local API, made safe before anyone can connect.
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -12,6 +12,6 @@ namespace faxover::orchestrator::api {
 // then listens, so there is no moment in which another user could connect.
 // TCP: with `loopbackOnly` (the admin API, which has no authentication) refuses any address that
 // is not loopback; then binds (SO_REUSEADDR) and listens.
-hv::Result<Poco::Net::ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly = true);
+Result<Poco::Net::ServerSocket> openApiListener(const ApiEndpoint& endpoint, bool loopbackOnly = true);
 
 }  // namespace faxover::orchestrator::api

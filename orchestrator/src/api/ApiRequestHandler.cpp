@@ -62,10 +62,10 @@ void ApiRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
         return;
     } catch (const Poco::Exception& error) {
         if (response.sent()) return;
-        sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, {hv::ErrorKind::Internal, error.displayText()});
+        sendFailure(response, {ErrorKind::Internal, error.displayText()});
     } catch (const std::exception& error) {
         if (response.sent()) return;
-        sendError(response, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, {hv::ErrorKind::Internal, error.what()});
+        sendFailure(response, {ErrorKind::Internal, error.what()});
     }
 }
 
@@ -74,9 +74,9 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
     if (role_ == ApiRole::Hook && path != kMayStartPath) {
         // Reachable from the network: nothing of the admin API may leak through this listener. Any
         // body is left unread: nothing legitimate sends one here.
-        return sendError(response, HTTPResponse::HTTP_NOT_FOUND,
-                         {hv::ErrorKind::InvalidArgument,
-                          "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
+        return sendFailure(response,
+                           {ErrorKind::NotFound,
+                            "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
                               kMayStartPath + "); the admin API is local (docs/daemon.md)"});
     }
     // Without a length, a body ends when the client closes: a client that does not would hold a
@@ -86,7 +86,7 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
                           method == HTTPRequest::HTTP_DELETE;
     if (!bodiless && !request.hasContentLength() && !request.getChunkedTransferEncoding()) {
         return sendError(response, HTTPResponse::HTTP_LENGTH_REQUIRED,
-                         {hv::ErrorKind::InvalidArgument,
+                         {ErrorKind::BadRequest,
                           "a " + method + " request needs Content-Length (or chunked transfer encoding)"});
     }
     // The body is read before any other answer, whatever the path: an answer sent over unread bytes
@@ -94,7 +94,7 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
     const auto body = readBody(request);
     if (!body) {
         return sendError(response, HTTPResponse::HTTP_REQUESTENTITYTOOLARGE,
-                         {hv::ErrorKind::InvalidArgument,
+                         {ErrorKind::BadRequest,
                           "request body over " + std::to_string(kMaxRequestBody) + " bytes"});
     }
     if (path == kMayStartPath) {
@@ -105,7 +105,7 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
         // A page in a browser on this machine can reach a loopback port under a name of its own
         // (DNS rebinding): the admin API answers only requests addressed to loopback.
         return sendError(response, HTTPResponse::HTTP_MISDIRECTED_REQUEST,
-                         {hv::ErrorKind::InvalidArgument, "Host '" + request.getHost() +
+                         {ErrorKind::BadRequest, "Host '" + request.getHost() +
                                                               "' is not a loopback name or address; the admin API "
                                                               "answers only requests for localhost, 127.0.0.1 or ::1"});
     }
@@ -128,8 +128,7 @@ void ApiRequestHandler::routeAdmin(HTTPServerRequest& request, const std::string
     } else if (path == kPlanPath) {
         if (methodIs(HTTPRequest::HTTP_POST, method, response)) servePlan(request, body, response);
     } else {
-        sendError(response, HTTPResponse::HTTP_NOT_FOUND,
-                  {hv::ErrorKind::InvalidArgument, "no such endpoint '" + path + "' (see docs/cli.md)"});
+        sendFailure(response, {ErrorKind::NotFound, "no such endpoint '" + path + "' (see docs/cli.md)"});
     }
 }
 
@@ -158,7 +157,7 @@ void ApiRequestHandler::servePlan(HTTPServerRequest& request, const std::string&
     sendJson(response, HTTPResponse::HTTP_OK, toJson(moves.value()));
 }
 
-hv::Result<engine::AdminCommand> ApiRequestHandler::commandOf(HTTPServerRequest& request, const std::string& body) const {
+Result<engine::AdminCommand> ApiRequestHandler::commandOf(HTTPServerRequest& request, const std::string& body) const {
     BOOST_OUTCOME_TRY(command, adminCommandFromJson(body));
     BOOST_OUTCOME_TRY(checkArguments(command));
     // The actor comes from the connection, never from the body.
@@ -201,10 +200,10 @@ void ApiRequestHandler::serveMayStart(HTTPServerRequest& request, HTTPServerResp
     sendJson(response, HTTPResponse::HTTP_OK, toJson(permission.value()));
 }
 
-hv::Result<std::string> ApiRequestHandler::actorOf(HTTPServerRequest& request) const {
+Result<std::string> ApiRequestHandler::actorOf(HTTPServerRequest& request) const {
     if (transport_ == ApiEndpoint::Transport::Tcp) return tcpClaimedActor(request.get(kUserHeader, ""));
     auto* connection = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
-    if (connection == nullptr) return hv::Error{hv::ErrorKind::Internal, "cannot reach the caller's socket"};
+    if (connection == nullptr) return Error{ErrorKind::Internal, "cannot reach the caller's socket"};
     return unixPeerActor(connection->socket().impl()->sockfd());
 }
 

@@ -30,10 +30,10 @@ private:
     void servePlan(Poco::Net::HTTPServerRequest& request, const std::string& body,
                    Poco::Net::HTTPServerResponse& response);
     // The command in a request's body, checked, with the caller as its actor (commands and plan).
-    hv::Result<engine::AdminCommand> commandOf(Poco::Net::HTTPServerRequest& request, const std::string& body) const;
+    Result<engine::AdminCommand> commandOf(Poco::Net::HTTPServerRequest& request, const std::string& body) const;
     void serveAudit(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void serveMayStart(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
-    hv::Result<std::string> actorOf(Poco::Net::HTTPServerRequest& request) const;
+    Result<std::string> actorOf(Poco::Net::HTTPServerRequest& request) const;
     std::string peerOf(Poco::Net::HTTPServerRequest& request) const;
 
     AdminApi& api_;

@@ -65,22 +65,22 @@ ApiServer::ApiServer(AdminApi& api, ApiEndpoint endpoint, ApiRole role)
 
 ApiServer::~ApiServer() { stop(); }
 
-hv::Result<void> ApiServer::bind() {
-    if (running_) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already bound"};
+Result<void> ApiServer::bind() {
+    if (running_) return Error{ErrorKind::Refused, "API server already bound"};
     BOOST_OUTCOME_TRY(socket, openApiListener(endpoint_, role_ == ApiRole::Admin));
     auto running = std::make_unique<Running>(role_);
     running->socket = socket;
     running->bound = endpoint_;
     if (endpoint_.transport == ApiEndpoint::Transport::Tcp) running->bound.port = socket.address().port();
     running_ = std::move(running);
-    return hv::ok();
+    return ok();
 }
 
-hv::Result<void> ApiServer::start() {
+Result<void> ApiServer::start() {
     if (!running_) {
         BOOST_OUTCOME_TRY(bind());
     }
-    if (running_->server) return hv::Error{hv::ErrorKind::OperationInvalid, "API server already started"};
+    if (running_->server) return Error{ErrorKind::Refused, "API server already started"};
     try {
         const auto params = serverParams(running_->shape);
         running_->server = std::make_unique<Poco::Net::TCPServer>(
@@ -88,10 +88,10 @@ hv::Result<void> ApiServer::start() {
                                          running_->shape.limits, running_->open),
             running_->pool, running_->socket, params);
         running_->server->start();
-        return hv::ok();
+        return ok();
     } catch (const Poco::Exception& error) {
         stop();
-        return hv::Error{hv::ErrorKind::OperationFailed,
+        return Error{ErrorKind::Internal,
                          std::string(role_ == ApiRole::Hook ? "cannot start the hook listener on "
                                                             : "cannot start the API server on ") +
                              endpoint_.toString() + ": " + error.displayText()};

@@ -53,16 +53,16 @@ Object::Ptr moveObject(const PlannedMove& move) {
 
 // Copies the optional string fields named in `fields` into their places.
 template <std::size_t Count>
-hv::Result<void> readOptionalStrings(const JsonFields& fields,
+Result<void> readOptionalStrings(const JsonFields& fields,
                                      const std::array<std::pair<const char*, std::string*>, Count>& places) {
     for (const auto& [key, into] : places) {
         BOOST_OUTCOME_TRY(value, fields.optionalString(key));
         *into = std::move(value);
     }
-    return hv::ok();
+    return ok();
 }
 
-hv::Result<BoardView> boardFrom(const JsonFields& fields) {
+Result<BoardView> boardFrom(const JsonFields& fields) {
     BoardView board;
     BOOST_OUTCOME_TRY(host, fields.requiredString("host"));
     BOOST_OUTCOME_TRY(pciAddress, fields.requiredString("pciAddress"));
@@ -82,7 +82,7 @@ hv::Result<BoardView> boardFrom(const JsonFields& fields) {
     return board;
 }
 
-hv::Result<PlannedMove> moveFrom(const JsonFields& fields) {
+Result<PlannedMove> moveFrom(const JsonFields& fields) {
     PlannedMove move;
     BOOST_OUTCOME_TRY(service, fields.requiredString("service"));
     BOOST_OUTCOME_TRY(how, fields.requiredString("how"));
@@ -109,15 +109,15 @@ std::string toJson(const std::vector<PlannedMove>& moves, JsonStyle style) {
     return arrayJson(moves, moveObject, style);
 }
 
-hv::Result<std::vector<BoardView>> boardsFromJson(std::string_view text) {
-    return guarded("boards", [&]() -> hv::Result<std::vector<BoardView>> {
+Result<std::vector<BoardView>> boardsFromJson(std::string_view text) {
+    return guarded("boards", [&]() -> Result<std::vector<BoardView>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "boards"));
         return readList<BoardView>(*array, "boards", boardFrom);
     });
 }
 
-hv::Result<std::vector<PlannedMove>> planFromJson(std::string_view text) {
-    return guarded("plan", [&]() -> hv::Result<std::vector<PlannedMove>> {
+Result<std::vector<PlannedMove>> planFromJson(std::string_view text) {
+    return guarded("plan", [&]() -> Result<std::vector<PlannedMove>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "plan"));
         return readList<PlannedMove>(*array, "plan", moveFrom);
     });

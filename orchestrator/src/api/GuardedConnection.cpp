@@ -29,9 +29,9 @@ std::string clientOf(const Poco::Net::StreamSocket& socket) {
 
 // Writes a whole answer on a connection no HTTP exchange owns (before Poco's, or after Poco's has
 // closed its descriptor), then ends it.
-void answerAndClose(int descriptor, HTTPResponse::HTTPStatus status, const std::string& message) {
-    const std::string body = toJson(hv::Error{hv::ErrorKind::InvalidArgument, message});
-    HTTPResponse response(status);
+void answerAndClose(int descriptor, const Error& error) {
+    const std::string body = toJson(error);
+    HTTPResponse response(static_cast<HTTPResponse::HTTPStatus>(httpStatusOf(error.kind)));
     response.setContentType("application/json");
     response.setContentLength(static_cast<std::streamsize>(body.size()));
     response.setKeepAlive(false);
@@ -85,9 +85,10 @@ public:
         const bool overTcp = socket().address().family() != Poco::Net::SocketAddress::UNIX_LOCAL;
         const std::string client = overTcp ? clientOf(socket()) : "";
         if (overTcp && !clients_->take(client)) {
-            return answerAndClose(socket().impl()->sockfd(), HTTPResponse::HTTP_TOO_MANY_REQUESTS,
-                                  "this client already holds " + std::to_string(limits_.connectionsPerClient) +
-                                      " connections to this listener; retry when one has ended");
+            return answerAndClose(socket().impl()->sockfd(),
+                                  {ErrorKind::Busy, "this client already holds " +
+                                                        std::to_string(limits_.connectionsPerClient) +
+                                                        " connections to this listener; retry when one has ended"});
         }
         const int spare = ::fcntl(socket().impl()->sockfd(), F_DUPFD_CLOEXEC, 0);
         Poco::AutoPtr<ShutDownAtDeadline> deadline = new ShutDownAtDeadline(spare);
@@ -99,7 +100,7 @@ public:
             Poco::Net::HTTPServerConnection(socket(), params_, handlers_).run();
         } catch (const Poco::SyntaxException& error) {
             // A header Poco reads but cannot take, such as Content-Length: 18446744073709551616.
-            if (spare >= 0) answerAndClose(spare, HTTPResponse::HTTP_BAD_REQUEST, "malformed request header: " + error.displayText());
+            if (spare >= 0) answerAndClose(spare, {ErrorKind::BadRequest, "malformed request header: " + error.displayText()});
         } catch (const Poco::Exception&) {
             // The client went away or the deadline cut it off: its request is over.
         }

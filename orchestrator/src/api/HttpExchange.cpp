@@ -17,16 +17,6 @@ using Poco::Net::HTTPResponse;
 // with unread data makes the kernel reset it, and the client would see the reset, not the 413.
 constexpr std::size_t kMaxDrainedBody = 1024 * 1024;
 
-HTTPResponse::HTTPStatus statusFor(hv::ErrorKind kind) {
-    switch (kind) {
-        case hv::ErrorKind::InvalidArgument: return HTTPResponse::HTTP_BAD_REQUEST;
-        case hv::ErrorKind::OperationInvalid: return HTTPResponse::HTTP_CONFLICT;
-        // The daemon does not offer this (yet): the caller learns it is not a passing fault.
-        case hv::ErrorKind::NotSupported: return HTTPResponse::HTTP_NOT_IMPLEMENTED;
-        default: return HTTPResponse::HTTP_INTERNAL_SERVER_ERROR;
-    }
-}
-
 std::size_t readUpTo(std::istream& in, std::string& into, std::size_t limit) {
     char chunk[4096];
     std::size_t total = 0;
@@ -60,18 +50,18 @@ void sendJson(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus 
     response.send() << body;
 }
 
-void sendError(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const hv::Error& error) {
+void sendError(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const Error& error) {
     sendJson(response, status, toJson(error));
 }
 
-void sendFailure(Poco::Net::HTTPServerResponse& response, const hv::Error& error) {
-    sendError(response, statusFor(error.kind), error);
+void sendFailure(Poco::Net::HTTPServerResponse& response, const Error& error) {
+    sendError(response, static_cast<HTTPResponse::HTTPStatus>(httpStatusOf(error.kind)), error);
 }
 
 void sendWrongMethod(Poco::Net::HTTPServerResponse& response, const std::string& method, const std::string& allowed) {
     response.set("Allow", allowed);
     sendError(response, HTTPResponse::HTTP_METHOD_NOT_ALLOWED,
-              {hv::ErrorKind::InvalidArgument, "method " + method + " not allowed here (use " + allowed + ")"});
+              {ErrorKind::BadRequest, "method " + method + " not allowed here (use " + allowed + ")"});
 }
 
 }  // namespace faxover::orchestrator::api

@@ -1,7 +1,7 @@
 #pragma once
 // The HTTP side of one API request: reading a bounded body, and answering with JSON documents
 // (the value, or an error document whose HTTP status follows its kind).
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -17,9 +17,9 @@ std::optional<std::string> readBody(Poco::Net::HTTPServerRequest& request);
 void sendJson(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
               const std::string& body);
 void sendError(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-               const hv::Error& error);
-// 400 InvalidArgument, 409 OperationInvalid, 501 NotSupported, 500 any other kind.
-void sendFailure(Poco::Net::HTTPServerResponse& response, const hv::Error& error);
+               const Error& error);
+// With the HTTP status of the error's kind (httpStatusOf, Error.h).
+void sendFailure(Poco::Net::HTTPServerResponse& response, const Error& error);
 // 405 with Allow.
 void sendWrongMethod(Poco::Net::HTTPServerResponse& response, const std::string& method, const std::string& allowed);
 

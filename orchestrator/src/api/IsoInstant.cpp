@@ -39,8 +39,8 @@ private:
     std::size_t at_ = 0;
 };
 
-hv::Error badInstant(std::string_view text, const std::string& why) {
-    return hv::Error{hv::ErrorKind::InvalidArgument,
+Error badInstant(std::string_view text, const std::string& why) {
+    return Error{ErrorKind::BadRequest,
                      "'" + std::string(text) + "': " + why +
                          " (expected an ISO 8601 date like 2024-05-01 or a date-time with its zone like "
                          "2024-05-01T12:03Z or 2024-05-01T14:03:04+02:00)"};
@@ -88,7 +88,7 @@ std::optional<minutes> zoneAt(Cursor& cursor) {
 
 }  // namespace
 
-hv::Result<WallTime> parseIsoInstant(std::string_view text) {
+Result<WallTime> parseIsoInstant(std::string_view text) {
     Cursor cursor(text);
     const auto date = dateAt(cursor);
     if (!date) return badInstant(text, "no valid date YYYY-MM-DD at the start");

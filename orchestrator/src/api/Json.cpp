@@ -5,7 +5,6 @@
 
 #include "JsonSupport.h"
 
-#include <array>
 #include <utility>
 
 namespace faxover::orchestrator::api {
@@ -14,20 +13,6 @@ namespace {
 
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-constexpr std::array kErrorKindNames = {
-    std::pair{hv::ErrorKind::HostUnreachable, "HostUnreachable"},
-    std::pair{hv::ErrorKind::NoSuchDomain, "NoSuchDomain"},
-    std::pair{hv::ErrorKind::NoSuchDevice, "NoSuchDevice"},
-    std::pair{hv::ErrorKind::InvalidArgument, "InvalidArgument"},
-    std::pair{hv::ErrorKind::OperationInvalid, "OperationInvalid"},
-    std::pair{hv::ErrorKind::OperationFailed, "OperationFailed"},
-    std::pair{hv::ErrorKind::MigrationRefused, "MigrationRefused"},
-    std::pair{hv::ErrorKind::NotSupported, "NotSupported"},
-    std::pair{hv::ErrorKind::Timeout, "Timeout"},
-    std::pair{hv::ErrorKind::Aborted, "Aborted"},
-    std::pair{hv::ErrorKind::Internal, "Internal"},
-};
 
 Object::Ptr serviceObject(const ServiceView& service) {
     Object::Ptr object = orderedObject();
@@ -39,6 +24,7 @@ Object::Ptr serviceObject(const ServiceView& service) {
     object->set("reason", service.reason);
     object->set("targetHost", service.targetHost);
     if (service.progress) object->set("progress", *service.progress);
+    object->set("returnsTo", service.returnsTo);
     return object;
 }
 
@@ -54,7 +40,7 @@ Object::Ptr hostObject(const HostView& host) {
     return object;
 }
 
-hv::Result<ServiceView> serviceFrom(const JsonFields& fields) {
+Result<ServiceView> serviceFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
     BOOST_OUTCOME_TRY(state, fields.requiredString("state"));
     BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
@@ -63,10 +49,11 @@ hv::Result<ServiceView> serviceFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(reason, fields.optionalString("reason"));
     BOOST_OUTCOME_TRY(targetHost, fields.optionalString("targetHost"));
     BOOST_OUTCOME_TRY(progress, fields.optionalFraction("progress"));
-    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress};
+    BOOST_OUTCOME_TRY(returnsTo, fields.optionalString("returnsTo"));
+    return ServiceView{name, state, host, telephony, since, reason, targetHost, progress, returnsTo};
 }
 
-hv::Result<HostView> hostFrom(const JsonFields& fields) {
+Result<HostView> hostFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(name, fields.requiredString("name"));
     BOOST_OUTCOME_TRY(health, fields.requiredString("health"));
     BOOST_OUTCOME_TRY(libvirt, fields.optionalString("libvirt"));
@@ -78,20 +65,6 @@ hv::Result<HostView> hostFrom(const JsonFields& fields) {
 }
 
 }  // namespace
-
-const char* wireName(hv::ErrorKind kind) {
-    for (const auto& [known, name] : kErrorKindNames) {
-        if (known == kind) return name;
-    }
-    return "Internal";
-}
-
-std::optional<hv::ErrorKind> errorKindNamed(std::string_view name) {
-    for (const auto& [kind, known] : kErrorKindNames) {
-        if (name == known) return kind;
-    }
-    return std::nullopt;
-}
 
 std::string toJson(const ClusterStatus& status, JsonStyle style) {
     Array::Ptr services = new Array;
@@ -120,18 +93,17 @@ std::string toJson(const CommandReply& reply) {
     return stringify(object);
 }
 
-std::string toJson(const hv::Error& error) {
+std::string toJson(const Error& error) {
     Object::Ptr inner = orderedObject();
-    inner->set("kind", std::string(wireName(error.kind)));
+    inner->set("kind", std::string(wireNameOf(error.kind)));
     inner->set("message", error.message);
-    if (!error.host.empty()) inner->set("host", error.host);
     Object::Ptr object = orderedObject();
     object->set("error", inner);
     return stringify(object);
 }
 
-hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
-    return guarded("status", [&]() -> hv::Result<ClusterStatus> {
+Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
+    return guarded("status", [&]() -> Result<ClusterStatus> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "status"));
         const JsonFields fields(object, "");
         BOOST_OUTCOME_TRY(policyFile, fields.optionalString("policyFile"));
@@ -141,13 +113,13 @@ hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text) {
     });
 }
 
-hv::Result<engine::AdminCommand> adminCommandFromJson(std::string_view text) {
-    return guarded("command", [&]() -> hv::Result<engine::AdminCommand> {
+Result<engine::AdminCommand> adminCommandFromJson(std::string_view text) {
+    return guarded("command", [&]() -> Result<engine::AdminCommand> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "command"));
         const JsonFields fields(object, "");
         BOOST_OUTCOME_TRY(verbName, fields.requiredString("verb"));
         const auto verb = engine::verbNamed(verbName);
-        if (!verb) return hv::Error{hv::ErrorKind::InvalidArgument, "verb: unknown verb '" + verbName + "'"};
+        if (!verb) return Error{ErrorKind::BadRequest, "verb: unknown verb '" + verbName + "'"};
         BOOST_OUTCOME_TRY(service, fields.optionalString("service"));
         BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
         BOOST_OUTCOME_TRY(actor, fields.optionalString("actor"));
@@ -155,25 +127,24 @@ hv::Result<engine::AdminCommand> adminCommandFromJson(std::string_view text) {
     });
 }
 
-hv::Result<CommandReply> commandReplyFromJson(std::string_view text) {
-    return guarded("reply", [&]() -> hv::Result<CommandReply> {
+Result<CommandReply> commandReplyFromJson(std::string_view text) {
+    return guarded("reply", [&]() -> Result<CommandReply> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "reply"));
         BOOST_OUTCOME_TRY(message, JsonFields(object, "").requiredString("message"));
         return CommandReply{message};
     });
 }
 
-hv::Result<ReportedError> errorFromJson(std::string_view text) {
-    return guarded("error", [&]() -> hv::Result<ReportedError> {
+Result<ReportedError> errorFromJson(std::string_view text) {
+    return guarded("error", [&]() -> Result<ReportedError> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "error document"));
         BOOST_OUTCOME_TRY(inner, JsonFields(object, "").requiredObject("error"));
         const JsonFields fields(inner, "error");
         BOOST_OUTCOME_TRY(kindName, fields.requiredString("kind"));
         BOOST_OUTCOME_TRY(message, fields.requiredString("message"));
-        BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
         const auto kind = errorKindNamed(kindName);
-        if (!kind) return hv::Error{hv::ErrorKind::InvalidArgument, "error.kind: unknown kind '" + kindName + "'"};
-        return ReportedError{hv::Error{*kind, message, host}};
+        if (!kind) return Error{ErrorKind::BadRequest, "error.kind: unknown kind '" + kindName + "'"};
+        return ReportedError{Error{*kind, message}};
     });
 }
 

@@ -19,9 +19,9 @@ constexpr std::size_t kMaxJsonDepth = 16;
 // Parses `text` as a JSON object or array (Ptr says which). Poco reports a bare scalar ("42",
 // "null") as "Attempt to set value on an empty stack"; say what is wrong in the reader's terms.
 template <class Ptr>
-hv::Result<Ptr> parseJsonAs(std::string_view text, const char* document, const char* expected) {
+Result<Ptr> parseJsonAs(std::string_view text, const char* document, const char* expected) {
     const auto wrongShape = [&] {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": expected " + expected};
+        return Error{ErrorKind::BadRequest, std::string(document) + ": expected " + expected};
     };
     const auto first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && text[first] != '{' && text[first] != '[') return wrongShape();
@@ -32,20 +32,20 @@ hv::Result<Ptr> parseJsonAs(std::string_view text, const char* document, const c
         if (root.type() != typeid(Ptr)) return wrongShape();
         return root.extract<Ptr>();
     } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          std::string(document) + ": malformed JSON: " + error.displayText()};
     } catch (const std::exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": malformed JSON: " + error.what()};
+        return Error{ErrorKind::BadRequest, std::string(document) + ": malformed JSON: " + error.what()};
     }
 }
 
 }  // namespace
 
-hv::Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view text, const char* document) {
+Result<Poco::JSON::Object::Ptr> parseJsonObject(std::string_view text, const char* document) {
     return parseJsonAs<Poco::JSON::Object::Ptr>(text, document, "a JSON object");
 }
 
-hv::Result<Poco::JSON::Array::Ptr> parseJsonArray(std::string_view text, const char* document) {
+Result<Poco::JSON::Array::Ptr> parseJsonArray(std::string_view text, const char* document) {
     return parseJsonAs<Poco::JSON::Array::Ptr>(text, document, "a JSON array");
 }
 
@@ -53,30 +53,30 @@ JsonFields::JsonFields(Poco::JSON::Object::Ptr object, std::string path) : objec
 
 std::string JsonFields::pathOf(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
-hv::Error JsonFields::invalid(const std::string& key, const std::string& problem) const {
-    return hv::Error{hv::ErrorKind::InvalidArgument, pathOf(key) + ": " + problem};
+Error JsonFields::invalid(const std::string& key, const std::string& problem) const {
+    return Error{ErrorKind::BadRequest, pathOf(key) + ": " + problem};
 }
 
-hv::Result<std::string> JsonFields::requiredString(const std::string& key) const {
+Result<std::string> JsonFields::requiredString(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return invalid(key, "missing (expected a string)");
     if (!value.isString()) return invalid(key, "expected a string");
     return value.extract<std::string>();
 }
 
-hv::Result<std::string> JsonFields::optionalString(const std::string& key) const {
+Result<std::string> JsonFields::optionalString(const std::string& key) const {
     if (object_->get(key).isEmpty()) return std::string{};
     return requiredString(key);
 }
 
-hv::Result<bool> JsonFields::requiredBool(const std::string& key) const {
+Result<bool> JsonFields::requiredBool(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return invalid(key, "missing (expected true or false)");
     if (!value.isBoolean()) return invalid(key, "expected true or false");
     return value.extract<bool>();
 }
 
-hv::Result<std::optional<double>> JsonFields::optionalFraction(const std::string& key) const {
+Result<std::optional<double>> JsonFields::optionalFraction(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return std::optional<double>{};
     if (value.isBoolean() || !value.isNumeric()) return invalid(key, "expected a number from 0 to 1");
@@ -85,7 +85,7 @@ hv::Result<std::optional<double>> JsonFields::optionalFraction(const std::string
     return std::optional<double>{fraction};
 }
 
-hv::Result<std::int64_t> JsonFields::requiredInteger(const std::string& key, std::int64_t least,
+Result<std::int64_t> JsonFields::requiredInteger(const std::string& key, std::int64_t least,
                                                     std::int64_t most) const {
     const Poco::Dynamic::Var value = object_->get(key);
     const std::string range = "expected a whole number from " + std::to_string(least) + " to " + std::to_string(most);
@@ -101,14 +101,14 @@ hv::Result<std::int64_t> JsonFields::requiredInteger(const std::string& key, std
     return number;
 }
 
-hv::Result<std::optional<std::int64_t>> JsonFields::optionalInteger(const std::string& key, std::int64_t least,
+Result<std::optional<std::int64_t>> JsonFields::optionalInteger(const std::string& key, std::int64_t least,
                                                                     std::int64_t most) const {
     if (object_->get(key).isEmpty()) return std::optional<std::int64_t>{};
     BOOST_OUTCOME_TRY(number, requiredInteger(key, least, most));
     return std::optional<std::int64_t>{number};
 }
 
-hv::Result<std::vector<std::string>> JsonFields::requiredStringList(const std::string& key) const {
+Result<std::vector<std::string>> JsonFields::requiredStringList(const std::string& key) const {
     BOOST_OUTCOME_TRY(array, requiredArray(key));
     std::vector<std::string> strings;
     for (std::size_t index = 0; index < array->size(); ++index) {
@@ -119,37 +119,37 @@ hv::Result<std::vector<std::string>> JsonFields::requiredStringList(const std::s
     return strings;
 }
 
-hv::Result<WallTime> JsonFields::requiredTime(const std::string& key) const {
+Result<WallTime> JsonFields::requiredTime(const std::string& key) const {
     BOOST_OUTCOME_TRY(text, requiredString(key));
     auto time = parseIsoUtc(text);
     if (!time) return invalid(key, time.error().message);
     return time.value();
 }
 
-hv::Result<Poco::JSON::Object::Ptr> JsonFields::requiredObject(const std::string& key) const {
+Result<Poco::JSON::Object::Ptr> JsonFields::requiredObject(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return invalid(key, "missing (expected an object)");
     if (value.type() != typeid(Poco::JSON::Object::Ptr)) return invalid(key, "expected an object");
     return value.extract<Poco::JSON::Object::Ptr>();
 }
 
-hv::Result<Poco::JSON::Array::Ptr> JsonFields::requiredArray(const std::string& key) const {
+Result<Poco::JSON::Array::Ptr> JsonFields::requiredArray(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return invalid(key, "missing (expected an array)");
     if (value.type() != typeid(Poco::JSON::Array::Ptr)) return invalid(key, "expected an array");
     return value.extract<Poco::JSON::Array::Ptr>();
 }
 
-hv::Result<JsonFields> JsonFields::element(const Poco::JSON::Array& array, const std::string& key,
+Result<JsonFields> JsonFields::element(const Poco::JSON::Array& array, const std::string& key,
                                            std::size_t index) const {
     return at(array, pathOf(key), index);
 }
 
-hv::Result<JsonFields> JsonFields::at(const Poco::JSON::Array& array, const std::string& path, std::size_t index) {
+Result<JsonFields> JsonFields::at(const Poco::JSON::Array& array, const std::string& path, std::size_t index) {
     const std::string indexed = path + "[" + std::to_string(index) + "]";
     const Poco::Dynamic::Var value = array.get(static_cast<unsigned>(index));
     if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, indexed + ": expected an object"};
+        return Error{ErrorKind::BadRequest, indexed + ": expected an object"};
     }
     return JsonFields(value.extract<Poco::JSON::Object::Ptr>(), indexed);
 }

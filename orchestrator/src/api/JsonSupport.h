@@ -1,6 +1,6 @@
 #pragma once
 // Pieces every JSON document of the API is written and read with: ordered objects, stringifying,
-// reading lists, and a last guard that turns anything Poco throws into InvalidArgument.
+// reading lists, and a last guard that turns anything Poco throws into BadRequest.
 #include "JsonFields.h"
 #include "faxover/orchestrator/api/Json.h"
 
@@ -33,7 +33,7 @@ std::string arrayJson(const std::vector<View>& views, ToObject toObject, JsonSty
 
 // Reads every element of `array` with `read`; elements are named path[index] in errors.
 template <class T, class Read>
-hv::Result<std::vector<T>> readList(const Poco::JSON::Array& array, const std::string& path, Read read) {
+Result<std::vector<T>> readList(const Poco::JSON::Array& array, const std::string& path, Read read) {
     std::vector<T> values;
     for (std::size_t index = 0; index < array.size(); ++index) {
         BOOST_OUTCOME_TRY(element, JsonFields::at(array, path, index));
@@ -45,20 +45,20 @@ hv::Result<std::vector<T>> readList(const Poco::JSON::Array& array, const std::s
 
 // Reads every element of the array field `key` with `read`.
 template <class T, class Read>
-hv::Result<std::vector<T>> listFrom(const JsonFields& fields, const std::string& key, Read read) {
+Result<std::vector<T>> listFrom(const JsonFields& fields, const std::string& key, Read read) {
     BOOST_OUTCOME_TRY(array, fields.requiredArray(key));
     return readList<T>(*array, fields.pathOf(key), read);
 }
 
-// Runs a document reader; anything Poco throws past the typed checks becomes InvalidArgument too.
+// Runs a document reader; anything Poco throws past the typed checks becomes BadRequest too.
 template <class Read>
 auto guarded(const char* document, Read read) -> decltype(read()) {
     try {
         return read();
     } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.displayText()};
+        return Error{ErrorKind::BadRequest, std::string(document) + ": " + error.displayText()};
     } catch (const std::exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, std::string(document) + ": " + error.what()};
+        return Error{ErrorKind::BadRequest, std::string(document) + ": " + error.what()};
     }
 }
 

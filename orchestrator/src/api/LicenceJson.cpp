@@ -51,7 +51,7 @@ Object::Ptr auditObject(const LicenceAuditEntry& entry) {
     return object;
 }
 
-hv::Result<LicenceHolderView> holderFrom(const JsonFields& fields) {
+Result<LicenceHolderView> holderFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(service, fields.requiredString("service"));
     BOOST_OUTCOME_TRY(onBehalfOf, fields.optionalString("onBehalfOf"));
     BOOST_OUTCOME_TRY(host, fields.optionalString("host"));
@@ -60,7 +60,7 @@ hv::Result<LicenceHolderView> holderFrom(const JsonFields& fields) {
     return LicenceHolderView{service, onBehalfOf, host, since, applied};
 }
 
-hv::Result<LicenceView> licenceFrom(const JsonFields& fields) {
+Result<LicenceView> licenceFrom(const JsonFields& fields) {
     BOOST_OUTCOME_TRY(id, fields.requiredString("id"));
     BOOST_OUTCOME_TRY(product, fields.optionalString("product"));
     BOOST_OUTCOME_TRY(seats, fields.requiredInteger("seats", 0, kMostSeats));
@@ -68,7 +68,7 @@ hv::Result<LicenceView> licenceFrom(const JsonFields& fields) {
     return LicenceView{id, product, static_cast<int>(seats), std::move(holders)};
 }
 
-hv::Result<LicenceAuditEntry> auditEntryFrom(const JsonFields& fields) {
+Result<LicenceAuditEntry> auditEntryFrom(const JsonFields& fields) {
     LicenceAuditEntry entry;
     BOOST_OUTCOME_TRY(sequence, fields.requiredInteger("sequence", 0, std::numeric_limits<std::int64_t>::max()));
     BOOST_OUTCOME_TRY(at, fields.requiredTime("at"));
@@ -107,22 +107,22 @@ std::string toJson(const StartPermission& permission) {
     return stringify(object);
 }
 
-hv::Result<std::vector<LicenceView>> licencesFromJson(std::string_view text) {
-    return guarded("licences", [&]() -> hv::Result<std::vector<LicenceView>> {
+Result<std::vector<LicenceView>> licencesFromJson(std::string_view text) {
+    return guarded("licences", [&]() -> Result<std::vector<LicenceView>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "licences"));
         return readList<LicenceView>(*array, "licences", licenceFrom);
     });
 }
 
-hv::Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text) {
-    return guarded("audit", [&]() -> hv::Result<std::vector<LicenceAuditEntry>> {
+Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text) {
+    return guarded("audit", [&]() -> Result<std::vector<LicenceAuditEntry>> {
         BOOST_OUTCOME_TRY(array, parseJsonArray(text, "audit"));
         return readList<LicenceAuditEntry>(*array, "audit", auditEntryFrom);
     });
 }
 
-hv::Result<StartPermission> startPermissionFromJson(std::string_view text) {
-    return guarded("permission", [&]() -> hv::Result<StartPermission> {
+Result<StartPermission> startPermissionFromJson(std::string_view text) {
+    return guarded("permission", [&]() -> Result<StartPermission> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "permission"));
         const JsonFields fields(object, "");
         BOOST_OUTCOME_TRY(allowed, fields.requiredBool("allowed"));

@@ -34,23 +34,23 @@ std::string userNameOf(unsigned uid) {
     return "uid:" + std::to_string(uid);
 }
 
-hv::Result<std::string> unixPeerActor(int fd) {
+Result<std::string> unixPeerActor(int fd) {
     ucred credentials{};
     socklen_t length = sizeof credentials;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
-        return hv::Error{hv::ErrorKind::Internal,
+        return Error{ErrorKind::Internal,
                          std::string("cannot read the caller's credentials (SO_PEERCRED): ") + std::strerror(errno)};
     }
     return "admin:" + userNameOf(credentials.uid);
 }
 
-hv::Result<std::string> tcpClaimedActor(const std::string& claimedName) {
+Result<std::string> tcpClaimedActor(const std::string& claimedName) {
     if (claimedName.empty()) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          std::string(kUserHeader) + ": missing; over TCP a command must name its user"};
     }
     if (claimedName.size() > kMaxClaimedName || !std::all_of(claimedName.begin(), claimedName.end(), allowedInName)) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          std::string(kUserHeader) + ": a user name is 1 to 64 letters, digits, '.', '_' or '-'"};
     }
     return "tcp:admin:" + claimedName;

@@ -1,6 +1,6 @@
 #pragma once
 // Who is on the other end of an API connection, as the `actor` of the commands it sends.
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 
 #include <string>
 
@@ -14,10 +14,10 @@ inline constexpr const char* kUserHeader = "X-Faxover-User";
 std::string userNameOf(unsigned uid);
 
 // "admin:NAME" for the process at the other end of the connected unix socket `fd` (SO_PEERCRED).
-hv::Result<std::string> unixPeerActor(int fd);
+Result<std::string> unixPeerActor(int fd);
 
-// "tcp:admin:NAME" for the name a TCP client claims; InvalidArgument when it is missing or holds
+// "tcp:admin:NAME" for the name a TCP client claims; BadRequest when it is missing or holds
 // anything but letters, digits, '.', '_' and '-' (at most 64), so a log line cannot be forged.
-hv::Result<std::string> tcpClaimedActor(const std::string& claimedName);
+Result<std::string> tcpClaimedActor(const std::string& claimedName);
 
 }  // namespace faxover::orchestrator::api

@@ -17,8 +17,8 @@ constexpr std::size_t kMostHostName = 63;
 // libvirt takes long domain names; past this a name is noise, not a domain.
 constexpr std::size_t kMostDomainName = 255;
 
-hv::Error invalid(const std::string& parameter, const std::string& problem) {
-    return hv::Error{hv::ErrorKind::InvalidArgument, parameter + ": " + problem};
+Error invalid(const std::string& parameter, const std::string& problem) {
+    return Error{ErrorKind::BadRequest, parameter + ": " + problem};
 }
 
 bool hostNameCharacter(char character) {
@@ -58,19 +58,19 @@ std::string valueOf(const QueryParameters& parameters, const std::string& key) {
 
 }  // namespace
 
-hv::Result<QueryParameters> queryParameters(const std::string& uri) {
+Result<QueryParameters> queryParameters(const std::string& uri) {
     QueryParameters parameters;
     try {
         for (auto& [key, value] : Poco::URI(uri).getQueryParameters()) {
             if (!parameters.emplace(key, value).second) return invalid(key, "given twice");
         }
     } catch (const Poco::Exception& error) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, "malformed query string: " + error.displayText()};
+        return Error{ErrorKind::BadRequest, "malformed query string: " + error.displayText()};
     }
     return parameters;
 }
 
-hv::Result<std::optional<WallTime>> auditSince(const QueryParameters& parameters) {
+Result<std::optional<WallTime>> auditSince(const QueryParameters& parameters) {
     const auto found = parameters.find("since");
     if (found == parameters.end()) return std::optional<WallTime>{};
     auto since = parseIsoInstant(found->second);
@@ -81,7 +81,7 @@ hv::Result<std::optional<WallTime>> auditSince(const QueryParameters& parameters
     return std::optional<WallTime>{since.value()};
 }
 
-hv::Result<StartQuery> startQuery(const QueryParameters& parameters) {
+Result<StartQuery> startQuery(const QueryParameters& parameters) {
     StartQuery query{valueOf(parameters, "host"), valueOf(parameters, "uuid"), valueOf(parameters, "name"), {}};
     if (query.host.empty()) return invalid("host", "missing: name the asking host as the policy does (?host=lab1)");
     if (!isHostName(query.host)) {
@@ -89,7 +89,7 @@ hv::Result<StartQuery> startQuery(const QueryParameters& parameters) {
                                "'_' or '-'; at most 63)");
     }
     if (query.uuid.empty() && query.name.empty()) {
-        return hv::Error{hv::ErrorKind::InvalidArgument, "uuid, name: give the domain's uuid or name (or both)"};
+        return Error{ErrorKind::BadRequest, "uuid, name: give the domain's uuid or name (or both)"};
     }
     if (!query.uuid.empty() && !isUuid(query.uuid)) {
         return invalid("uuid", "expected a UUID like 4dea22b3-1d52-d8f3-2516-782e98ab3fa0");

@@ -14,8 +14,8 @@ using namespace std::chrono;
 
 constexpr std::string_view kShape = "0000-00-00T00:00:00.000Z";  // '0' marks a digit
 
-hv::Error badTime(std::string_view text) {
-    return hv::Error{hv::ErrorKind::InvalidArgument,
+Error badTime(std::string_view text) {
+    return Error{ErrorKind::BadRequest,
                      "expected an ISO 8601 UTC time like 2024-05-01T12:03:04.123Z, got '" + std::string(text) + "'"};
 }
 
@@ -49,7 +49,7 @@ std::string toIsoUtc(WallTime time) {
     return text.str();
 }
 
-hv::Result<WallTime> parseIsoUtc(std::string_view text) {
+Result<WallTime> parseIsoUtc(std::string_view text) {
     if (!hasShape(text)) return badTime(text);
     const year_month_day date{year{digitsAt(text, 0, 4)}, month{static_cast<unsigned>(digitsAt(text, 5, 2))},
                               day{static_cast<unsigned>(digitsAt(text, 8, 2))}};

@@ -39,7 +39,7 @@ constexpr std::array kCommands = {
                  "move SERVICE back to its most preferred host"},
     CommandShape{"maintenance enable", Verb::MaintenanceEnable, {}, Operands::Host,
                  "maintenance enable HOST [--no-wait] [--yes]", "drain HOST and keep new VMs off it"},
-    CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST",
+    CommandShape{"maintenance disable", Verb::MaintenanceDisable, {}, Operands::Host, "maintenance disable HOST [--no-wait]",
                  "let HOST take VMs again"},
     CommandShape{"suspend", Verb::Suspend, {}, Operands::Service, "suspend SERVICE", "stop monitoring SERVICE (no failover)"},
     CommandShape{"resume", Verb::Resume, {}, Operands::Service, "resume SERVICE", "monitor SERVICE again"},
@@ -57,7 +57,7 @@ constexpr std::array kCommands = {
                  "fax boards per host and their reservations"},
 };
 
-hv::Error usage(const std::string& message) { return hv::Error{hv::ErrorKind::InvalidArgument, message}; }
+Error usage(const std::string& message) { return Error{ErrorKind::BadRequest, message}; }
 
 // The API and the docs spell it "licence"; the command takes both spellings.
 std::string canonicalWord(const std::string& word) { return word == "licence" ? "license" : word; }
@@ -69,7 +69,7 @@ constexpr const char* kExitStatus =
 constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kOptionValues{
     {{"--api", "an ADDRESS"}, {"--since", "a time T"}, {"--format", "table, csv or json"}}};
 
-hv::Result<AuditFormat> formatNamed(const std::string& name) {
+Result<AuditFormat> formatNamed(const std::string& name) {
     if (name == "table") return AuditFormat::Table;
     if (name == "csv") return AuditFormat::Csv;
     if (name == "json") return AuditFormat::Json;
@@ -77,20 +77,21 @@ hv::Result<AuditFormat> formatNamed(const std::string& name) {
 }
 
 // Options that only some commands take, given to the wrong one, or contradicting each other.
-hv::Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optional<std::string>& format,
+Result<void> checkOptionsFit(const AdminInvocation& invocation, const std::optional<std::string>& format,
                                  bool sinceGiven) {
     const auto verb = invocation.command ? std::optional<Verb>(invocation.command->verb) : std::nullopt;
     if (invocation.yes && !(verb && (asksFirst(*verb) || asksBeforeColdMoves(*verb)))) {
         return usage("--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
     }
-    if (invocation.noWait && verb != Verb::MaintenanceEnable) return usage("--no-wait goes with maintenance enable");
+    if (invocation.noWait && verb != Verb::MaintenanceEnable && verb != Verb::MaintenanceDisable)
+        return usage("--no-wait goes with maintenance enable and disable");
     const bool audit = !verb && invocation.query == AdminQuery::LicenceAudit;
     if (sinceGiven && !audit) return usage("--since goes with license audit");
     if (format && !audit) return usage("--format goes with license audit");
     if (format && invocation.json && invocation.format != AuditFormat::Json) {
         return usage("--json and --format " + *format + " contradict each other");
     }
-    return hv::ok();
+    return ok();
 }
 
 // The admin command line as CLI11 reads it (it replaced a hand-written loop: it gives every command
@@ -113,7 +114,7 @@ public:
             ->type_name("ADDRESS");
         app_.add_flag("--json", json_, "print the daemon's answer as JSON");
         app_.add_flag("-y,--yes", yes_, "do not ask for confirmation (failover, fence confirm, demote; cold moves)");
-        app_.add_flag("--no-wait", noWait_, "maintenance enable: do not follow the drain");
+        app_.add_flag("--no-wait", noWait_, "maintenance enable|disable: do not follow the drain or the return");
         since_ = app_.add_option("--since", sinceText_,
                                  "license audit: from T, an ISO 8601 date or date-time with its zone (2024-05-01, "
                                  "2024-05-01T12:00Z) or a span back from now (24h, 7d)")
@@ -124,7 +125,7 @@ public:
         for (const CommandShape& shape : kCommands) addCommand(shape);
     }
 
-    hv::Result<AdminInvocation> parse(const std::vector<std::string>& arguments) {
+    Result<AdminInvocation> parse(const std::vector<std::string>& arguments) {
         std::vector<std::string> reversed(arguments.rbegin(), arguments.rend());  // CLI11 takes them so
         try {
             app_.parse(reversed);
@@ -212,7 +213,7 @@ private:
     }
 
     // The one command the words named, with its operands; or what is wrong with the words.
-    hv::Result<Chosen> chosenCommand() const {
+    Result<Chosen> chosenCommand() const {
         const CLI::App* at = &app_;
         while (!at->get_subcommands().empty()) at = at->get_subcommands().front();
         // Words no command took, wherever they were written (subcommands pass them up).
@@ -275,7 +276,7 @@ bool isAdminCommand(const std::string& word) {
     });
 }
 
-hv::Result<AdminInvocation> parseAdminArguments(const std::vector<std::string>& arguments,
+Result<AdminInvocation> parseAdminArguments(const std::vector<std::string>& arguments,
                                                 const std::string& defaultApiAddress) {
     return AdminCommandLine(defaultApiAddress).parse(arguments);
 }

@@ -68,7 +68,7 @@ std::vector<std::string> primariesOf(const std::vector<api::LicenceView>& licenc
 
 // What the question mentions besides the command: the service's host (failover) or the primaries
 // a standby stands in for (demote). Empty for fence confirm.
-hv::Result<std::string> questionContext(const engine::AdminCommand& command, api::AdminApi& api) {
+Result<std::string> questionContext(const engine::AdminCommand& command, api::AdminApi& api) {
     if (command.verb == Verb::Failover) {
         BOOST_OUTCOME_TRY(status, api.status());
         return hostOf(status, command.service);
@@ -175,6 +175,7 @@ int runAdminInvocation(const AdminInvocation& invocation, api::AdminApi& api, Cl
     }
     console.out << reply.value().message << '\n';
     if (command.verb == Verb::MaintenanceEnable && !invocation.noWait) return watchDrain(api, command.host, console);
+    if (command.verb == Verb::MaintenanceDisable && !invocation.noWait) return watchReturn(api, command.host, console);
     return kAdminOk;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli/CliErrors.h"
 #include "cli/Confirmation.h"
+#include "faxover/orchestrator/engine/Decision.h"
 
 #include <ostream>
 #include <vector>
@@ -13,7 +14,7 @@ namespace {
 std::vector<api::PlannedMove> coldMovesOf(const std::vector<api::PlannedMove>& moves) {
     std::vector<api::PlannedMove> cold;
     for (const auto& move : moves) {
-        if (move.how == "cold-move") cold.push_back(move);
+        if (engine::actionKindNamed(move.how) == engine::ActionKind::ColdMove) cold.push_back(move);
     }
     return cold;
 }
@@ -55,10 +56,10 @@ std::string coldMoveLine(const api::PlannedMove& move) {
     return line;
 }
 
-hv::Result<std::vector<std::string>> coldMoveNotice(const engine::AdminCommand& command, api::AdminApi& api) {
+Result<std::vector<std::string>> coldMoveNotice(const engine::AdminCommand& command, api::AdminApi& api) {
     auto moves = api.plan(command);
     // A daemon older than this CLI cannot plan: go on as the CLI did before it asked.
-    if (!moves && moves.error().kind == hv::ErrorKind::NotSupported) return std::vector<std::string>{};
+    if (!moves && moves.error().kind == ErrorKind::NotSupported) return std::vector<std::string>{};
     if (!moves) return moves.error();
     std::vector<std::string> lines;
     for (const auto& move : coldMovesOf(moves.value())) lines.push_back(coldMoveLine(move));

@@ -18,7 +18,7 @@ std::string aboutDuration(std::chrono::milliseconds duration);
 
 // One coldMoveLine per cold move in the daemon's dry run of `command`; none from a daemon too
 // old to plan. An error when the daemon refuses the plan or cannot be reached.
-hv::Result<std::vector<std::string>> coldMoveNotice(const engine::AdminCommand& command, api::AdminApi& api);
+Result<std::vector<std::string>> coldMoveNotice(const engine::AdminCommand& command, api::AdminApi& api);
 
 // kAdminOk when the command may be sent: the plan has no cold move, the daemon cannot plan (an
 // older one: as before this check existed), or the admin said yes. Otherwise the exit code.

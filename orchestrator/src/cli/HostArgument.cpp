@@ -2,7 +2,7 @@
 
 namespace faxover::orchestrator {
 
-hv::Result<hv::HostConfig> parseHostArgument(std::string_view argument) {
+Result<hv::HostConfig> parseHostArgument(std::string_view argument) {
     hv::HostConfig host;
     const auto equals = argument.find('=');
     std::string_view rest = argument;
@@ -21,7 +21,7 @@ hv::Result<hv::HostConfig> parseHostArgument(std::string_view argument) {
     host.uri = std::string(rest);
     if (host.name.empty()) host.name = host.uri;
     if (host.uri.empty() || host.uri.find(':') == std::string::npos) {
-        return hv::Error{hv::ErrorKind::InvalidArgument,
+        return Error{ErrorKind::BadRequest,
                          "host '" + std::string(argument) + "': expected NAME=URI[@MIGRATION_ADDRESS], e.g. "
                          "lab1=qemu+tcp://198.18.0.11/system@198.18.0.11"};
     }

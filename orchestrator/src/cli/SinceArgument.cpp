@@ -41,7 +41,7 @@ bool looksLikeSpan(std::string_view text) {
 
 }  // namespace
 
-hv::Result<AuditSince> parseSinceArgument(std::string_view text) {
+Result<AuditSince> parseSinceArgument(std::string_view text) {
     if (const auto span = spanOf(text)) return AuditSince{*span};
     auto instant = api::parseIsoInstant(text);
     if (instant) return AuditSince{instant.value()};
@@ -49,7 +49,7 @@ hv::Result<AuditSince> parseSinceArgument(std::string_view text) {
     const std::string why = looksLikeSpan(text)
                                 ? "'" + std::string(text) + "' is not a span like 24h or 7d (a whole number, then s, m, h, d or w; at most about 100 years)"
                                 : instant.error().message;
-    return hv::Error{hv::ErrorKind::InvalidArgument,
+    return Error{ErrorKind::BadRequest,
                      "--since " + why + "; accepted: 2024-05-01, 2024-05-01T12:00Z, 2024-05-01T14:00+02:00, 24h, 7d"};
 }
 

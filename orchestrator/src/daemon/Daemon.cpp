@@ -2,6 +2,7 @@
 
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/api/ApiServer.h"
+#include "faxover/orchestrator/events/EventSinks.h"
 #include "faxover/orchestrator/fence/ProcessFenceAgent.h"
 #include "faxover/orchestrator/fence/SecretFiles.h"
 #include "faxover/orchestrator/licence/ProcessLicenceSteps.h"
@@ -151,19 +152,40 @@ private:
     std::thread thread_;
 };
 
-// Password and key files others may read: one alert each, at start and at every reload.
-// Fence agents a killed daemon left running would go on driving their BMCs while this daemon fences
-// the same hosts again: they are ended before the store is resumed (which re-decides every fence).
-void endAgentsOfAKilledDaemon(const std::string& owner, runtime::StateLog& log) {
-    for (const auto& agent : process::endOwnedProcesses(owner, std::chrono::seconds(5)))
-        log.write({agent.fenceHost.empty() ? "daemon" : "host " + agent.fenceHost,
-                   "ended " + agent.command + " (pid " + std::to_string(agent.pid) +
-                       "), a fence agent left running by a daemon that was killed; this daemon fences again if needed",
-                   true});
+// The daemon's own events (start, stop, reloads), stamped with the wall clock, into the event queue.
+class DaemonEvents {
+public:
+    DaemonEvents(ports::EventSink& queue, const runtime::WallClock& wall) : queue_(queue), wall_(wall) {}
+    void operator()(engine::Event event) const {
+        event.time = wall_.now();
+        queue_.deliver(event);
+    }
+
+private:
+    ports::EventSink& queue_;
+    const runtime::WallClock& wall_;
+};
+
+engine::Event policyAlert(std::string message) {
+    return engine::Event::about(engine::EventKind::Policy, std::move(message)).alert();
 }
 
-void warnAboutSecretFiles(const policy::Policy& policy, runtime::StateLog& log) {
-    for (const auto& warning : fence::secretFileWarnings(policy)) log.write({"policy", warning, true});
+// Fence agents a killed daemon left running would go on driving their BMCs while this daemon fences
+// the same hosts again: they are ended before the store is resumed (which re-decides every fence).
+void endAgentsOfAKilledDaemon(const std::string& owner, const DaemonEvents& report) {
+    for (const auto& agent : process::endOwnedProcesses(owner, std::chrono::seconds(5))) {
+        const std::string message =
+            "ended " + agent.command + " (pid " + std::to_string(agent.pid) +
+            "), a fence agent left running by a daemon that was killed; this daemon fences again if needed";
+        report((agent.fenceHost.empty() ? engine::Event::about(engine::EventKind::Daemon, message)
+                                        : engine::Event::aboutHost(agent.fenceHost, message))
+                   .alert());
+    }
+}
+
+// Password and key files others may read: one alert each, at start and at every reload.
+void warnAboutSecretFiles(const policy::Policy& policy, const DaemonEvents& report) {
+    for (const auto& warning : fence::secretFileWarnings(policy)) report(policyAlert(warning));
 }
 
 }  // namespace
@@ -228,10 +250,18 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     runtime::ThreadPoolExecutor fences(4);
     runtime::SystemWallClock wall;
     hv::SteadyClock clock;
-    runtime::StreamStateLog log(out, [&wall] { return runtime::isoTimestamp(wall.now()); });
+    // Declared before the runtime, so it outlives it: the runtime's last events still reach the sinks.
+    runtime::EventQueue eventQueue(runtime::EventQueue::Mode::Thread, wall);
+    auto sinks = events::makeEventSinks(policy->events, out, eventQueue);
+    if (!sinks) {
+        err << "faxover daemon: policy: " << sinks.error().message << "\n";
+        return kExitCannotStart;
+    }
+    eventQueue.setSinks(std::move(sinks.value()));
+    const DaemonEvents report(eventQueue, wall);
     licence::ProcessLicenceSteps licenceSteps;
     telco::ProcessTelcoHooks telcoHooks;
-    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, fences, log, clock, wall, licenceSteps, telcoHooks}, policy,
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, fences, eventQueue, clock, wall, licenceSteps, telcoHooks}, policy,
                              options->policyFile);
     // Every address is bound (and checked) before the store is resumed: a daemon that cannot serve
     // must leave the store's open intents as they are. Connections wait in the backlog meanwhile.
@@ -249,7 +279,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             return kExitCannotStart;
         }
     }
-    endAgentsOfAKilledDaemon(owner, log);
+    endAgentsOfAKilledDaemon(owner, report);
     if (auto resumed = runtime.resume(); !resumed) {
         err << "faxover daemon: store: " << resumed.error().message << "\n";
         return kExitCannotStart;
@@ -264,10 +294,11 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             return kExitCannotStart;
         }
     }
-    log.write({"daemon", "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
-                             server.boundEndpoint().toString() +
-                             (hookServer ? ", hook listener " + hookServer->boundEndpoint().toString() : "")});
-    warnAboutSecretFiles(*policy, log);
+    report(engine::Event::about(engine::EventKind::Daemon,
+                                "started: policy " + options->policyFile + ", store " + options->storePath + ", API " +
+                                    server.boundEndpoint().toString() +
+                                    (hookServer ? ", hook listener " + hookServer->boundEndpoint().toString() : "")));
+    warnAboutSecretFiles(*policy, report);
     {
         // Its own threads: a host that hangs a reading never waits behind (or delays) an action.
         runtime::ThreadPoolExecutor readings(8);
@@ -277,18 +308,25 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             int signal = 0;
             if (sigwait(&signals, &signal) != 0) continue;
             if (signal != SIGHUP) {
-                log.write({"daemon", std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT")});
+                report(engine::Event::about(engine::EventKind::Daemon,
+                                            std::string("stopping on ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT")));
                 break;
             }
-            auto reloaded = loadPolicy(options->policyFile, [&log](const policy::PolicyError& problem) {
-                log.write({"policy", (isWarning(problem) ? "" : "reload refused: ") + problem.toString(), !isWarning(problem)});
+            auto reloaded = loadPolicy(options->policyFile, [&report](const policy::PolicyError& problem) {
+                report(engine::Event::about(engine::EventKind::Policy,
+                                            (isWarning(problem) ? "" : "reload refused: ") + problem.toString())
+                           .alertIf(!isWarning(problem)));
             });
-            if (!reloaded) {
-                log.write({"policy", "the running policy stays in force", true});
+            // The new policy's sinks, or none of it: a state log that cannot be opened refuses the reload.
+            auto rebuilt = reloaded ? events::makeEventSinks(reloaded->events, out, eventQueue) : runtime::EventSinks{};
+            if (!rebuilt) report(policyAlert("reload refused: " + rebuilt.error().message));
+            if (!reloaded || !rebuilt) {
+                report(policyAlert("the running policy stays in force"));
                 continue;
             }
+            eventQueue.setSinks(std::move(rebuilt.value()));
             syncHosts(hypervisor, *reloaded, err);
-            warnAboutSecretFiles(*reloaded, log);
+            warnAboutSecretFiles(*reloaded, report);
             runtime.replacePolicy(reloaded);
         }
     }
@@ -297,6 +335,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     hypervisor.setEventHandler({});
     // The last decision finishes, the actions and fences under way come back, the loop is joined.
     runtime.stop();
+    eventQueue.stop();  // what is queued reaches the sinks
     return 0;
 }
 

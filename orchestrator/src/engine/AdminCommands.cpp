@@ -38,7 +38,8 @@ CommandVerdict AdminCommands::apply(const AdminCommand& command) {
     case Verb::Resume:
         if (!heldByAdmin(memory.state))
             return refuse(name + " is " + state + ", not suspended, stopped or in error: nothing to resume");
-        memory.restarts = memory.relocations = memory.migrationFailures = 0;
+        memory.forgetRecovery();
+        memory.migrationFailures = 0;
         context_.setState(name, ServiceState::Unknown, "resumed" + by);
         return accept(name + ": monitoring resumed");  // evaluated later in this decision
     case Verb::Migrate:
@@ -99,7 +100,8 @@ CommandVerdict AdminCommands::failover(const policy::ServicePolicy& service, con
             return refuse(name + " is not running and recovers by itself (" + toString(memory.state) + ": " +
                           memory.reason + ")");
         // Out of error: a fresh set of restarts and relocations, decided now like any recovery.
-        memory.restarts = memory.relocations = memory.migrationFailures = 0;
+        memory.forgetRecovery();
+        memory.migrationFailures = 0;
         context_.setState(name, ServiceState::Failure, "failover requested by " + command.actor);
         commanded_.insert(name);
         recovery_.evaluateNotRunning(service);

@@ -56,9 +56,10 @@ void BoardBook::alertOnTelephonyDisagreement(const policy::ServicePolicy& servic
     if (disagreement == context_.current(service.name).telephonyAlert) return;
     context_.memoryOf(service.name).telephonyAlert = disagreement;
     if (!disagreement.empty())
-        context_.log({"service " + service.name,
-                      "telephony: " + disagreement + "; Faxover acts on the definition: set 'telephony' in the policy",
-                      true});
+        context_.log(Event::aboutService(service.name, "telephony: " + disagreement +
+                                                           "; Faxover acts on the definition: set 'telephony' in the policy")
+                         .with("disagreement", disagreement)
+                         .alert());
 }
 
 std::optional<BoardNeed> BoardBook::boardNeed(const policy::ServicePolicy& service) const {
@@ -97,7 +98,7 @@ BoardReservation* BoardBook::reservation(const std::string& hostName, const std:
 
 void BoardBook::boardLog(const std::string& hostName, const std::string& board, const std::string& message,
                          bool alert) {
-    context_.log({"board " + hostName + " " + board, message, alert});
+    context_.log(Event::aboutBoard(hostName, board, message).alertIf(alert));
 }
 
 void BoardBook::reserveBoard(const std::string& service, const std::string& hostName, const std::string& board,
@@ -166,12 +167,15 @@ void BoardBook::rerouteTelco(const Action& move, const std::string& fromHost) {
 void BoardBook::finishAction(const FinishedAction& finished) {
     const Action& action = finished.action;
     if (action.kind == ActionKind::RerouteTelco) {
-        context_.log({"service " + action.service,
-                      finished.succeeded
-                          ? "telco hook after the move to " + action.host + ": " + finished.message
-                          : "telco hook after the move to " + action.host + " failed: " + finished.message +
-                                "; the trunk may still point at " + action.source + ": reroute it by hand",
-                      !finished.succeeded});
+        context_.log(Event::aboutService(action.service,
+                                         finished.succeeded
+                                             ? "telco hook after the move to " + action.host + ": " + finished.message
+                                             : "telco hook after the move to " + action.host +
+                                                   " failed: " + finished.message + "; the trunk may still point at " +
+                                                   action.source + ": reroute it by hand")
+                         .with("to", action.host)
+                         .with("from", action.source)
+                         .alertIf(!finished.succeeded));
         return;
     }
     BoardReservation* held = reservation(action.host, action.board);

@@ -105,7 +105,8 @@ ClusterView ClusterPlacement::buildClusterView() const {
 ServiceToPlace ClusterPlacement::placementRequest(const policy::ServicePolicy& service,
                                                   const std::string& exclude) const {
     const auto& seen = context_.observed(service.name);
-    ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {}, boards_.boardNeed(service)};
+    ServiceToPlace request{service, seen.memoryMiB, seen.vcpus, {}, context_.current(service.name).triedHosts,
+                           boards_.boardNeed(service)};
     if (!exclude.empty()) request.excludedHosts.push_back(exclude);
     return request;
 }

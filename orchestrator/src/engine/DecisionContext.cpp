@@ -87,7 +87,10 @@ void DecisionContext::setState(const std::string& service, ServiceState state, c
     if (memory.state != state) memory.since = in_.now;
     memory.state = state;
     memory.reason = reason;
-    out_.log.push_back({"service " + service, change + ": " + reason, alert});
+    log(Event::aboutService(service, change + ": " + reason)
+            .with("state", toString(state))
+            .with("reason", reason)
+            .alertIf(alert));
 }
 
 void DecisionContext::act(Action action) {

@@ -57,7 +57,11 @@ public:
     // Decides an action; an action that occupies its service makes it busy for the rest of the decision.
     void act(Action action);
     const std::vector<Action>& actions() const { return out_.actions; }
-    void log(LogLine line) { out_.log.push_back(std::move(line)); }
+    // Stamped with the decision's time: the engine has no clock.
+    void log(Event event) {
+        event.time = in_.now;
+        out_.log.push_back(std::move(event));
+    }
     void verdict(CommandVerdict verdict) { out_.verdicts.push_back(std::move(verdict)); }
 
     // The decision, with the seat and board books' results; only memory that changed leaves the engine.

@@ -6,17 +6,6 @@
 
 namespace faxover::orchestrator::engine {
 
-const char* toString(HostHealthState state) {
-    switch (state) {
-        case HostHealthState::Unknown: return "unknown";
-        case HostHealthState::Ok: return "ok";
-        case HostHealthState::Degraded: return "degraded";
-        case HostHealthState::Suspect: return "suspect";
-        case HostHealthState::Failed: return "failed";
-    }
-    return "unknown";
-}
-
 std::string HealthTransition::describe() const {
     return host + ": " + toString(from) + " -> " + toString(to) + " (missed " + std::to_string(missed) + "): " + reason;
 }
@@ -30,8 +19,10 @@ int HostHealthTracker::failAfter() const {
 
 namespace {
 
+// Unknown is a connection that gave no listing this round (not connected yet, a listing that failed
+// or came late), not one known to be down.
 std::string libvirtDown(hv::Reachability libvirt) {
-    return libvirt == hv::Reachability::Unknown ? "libvirt connection not established" : "libvirt connection down";
+    return libvirt == hv::Reachability::Unknown ? "libvirt did not answer this round" : "libvirt connection down";
 }
 
 }  // namespace

@@ -1,27 +1,28 @@
 #include "faxover/orchestrator/engine/AdminCommand.h"
 #include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/EnumNames.h"
+#include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/engine/Ledger.h"
 #include "faxover/orchestrator/engine/ServiceState.h"
-
-#include <array>
-#include <utility>
 
 namespace faxover::orchestrator::engine {
 
 namespace {
-constexpr std::array kVerbNames = {
-    std::pair{Verb::Migrate, "migrate"},
-    std::pair{Verb::Failover, "failover"},
-    std::pair{Verb::Failback, "failback"},
-    std::pair{Verb::MaintenanceEnable, "maintenance-enable"},
-    std::pair{Verb::MaintenanceDisable, "maintenance-disable"},
-    std::pair{Verb::Suspend, "suspend"},
-    std::pair{Verb::Resume, "resume"},
-    std::pair{Verb::Stop, "stop"},
-    std::pair{Verb::FenceConfirm, "fence-confirm"},
-    std::pair{Verb::Demote, "demote"},
-};
 
-constexpr std::array<std::pair<ServiceState, const char*>, 10> kServiceStates{{
+constexpr EnumNames<Verb, 10> kVerbNames{{
+    {Verb::Migrate, "migrate"},
+    {Verb::Failover, "failover"},
+    {Verb::Failback, "failback"},
+    {Verb::MaintenanceEnable, "maintenance-enable"},
+    {Verb::MaintenanceDisable, "maintenance-disable"},
+    {Verb::Suspend, "suspend"},
+    {Verb::Resume, "resume"},
+    {Verb::Stop, "stop"},
+    {Verb::FenceConfirm, "fence-confirm"},
+    {Verb::Demote, "demote"},
+}};
+
+constexpr EnumNames<ServiceState, 10> kServiceStates{{
     {ServiceState::Unknown, "unknown"},
     {ServiceState::Ok, "ok"},
     {ServiceState::Suspect, "suspect"},
@@ -33,55 +34,63 @@ constexpr std::array<std::pair<ServiceState, const char*>, 10> kServiceStates{{
     {ServiceState::Stopped, "stopped"},
     {ServiceState::Error, "error"},
 }};
+
+constexpr EnumNames<HostHealthState, 5> kHostHealthStates{{
+    {HostHealthState::Unknown, "unknown"},
+    {HostHealthState::Ok, "ok"},
+    {HostHealthState::Degraded, "degraded"},
+    {HostHealthState::Suspect, "suspect"},
+    {HostHealthState::Failed, "failed"},
+}};
+
+// None is the empty name: the status document's and the store's "not fenced".
+constexpr EnumNames<FenceStatus, 4> kFenceStatuses{{
+    {FenceStatus::None, ""},
+    {FenceStatus::InProgress, "pending"},
+    {FenceStatus::AwaitingAdmin, "awaiting-admin"},
+    {FenceStatus::Confirmed, "confirmed"},
+}};
+
+constexpr EnumNames<ActionKind, 8> kActionKinds{{
+    {ActionKind::Fence, "fence"},
+    {ActionKind::Start, "start"},
+    {ActionKind::LiveMigrate, "live-migrate"},
+    {ActionKind::ColdMove, "cold-move"},
+    {ActionKind::ApplyLicence, "apply-licence"},
+    {ActionKind::RevokeLicence, "revoke-licence"},
+    {ActionKind::ReleaseBoard, "release-board"},
+    {ActionKind::RerouteTelco, "reroute-telco"},
+}};
+
+constexpr EnumNames<LedgerEvent, 7> kLedgerEvents{{
+    {LedgerEvent::Grant, "grant"},
+    {LedgerEvent::Transfer, "transfer"},
+    {LedgerEvent::Revoke, "revoke"},
+    {LedgerEvent::Refuse, "refuse"},
+    {LedgerEvent::Applied, "applied"},
+    {LedgerEvent::ApplyFailed, "apply-failed"},
+    {LedgerEvent::RevokeRun, "revoke-run"},
+}};
+
 }  // namespace
 
-const char* toString(Verb verb) {
-    for (const auto& [known, name] : kVerbNames)
-        if (known == verb) return name;
-    return "unknown";
-}
+const char* toString(Verb verb) { return nameIn(kVerbNames, verb, "unknown"); }
+std::optional<Verb> verbNamed(std::string_view name) { return valueIn(kVerbNames, name); }
 
-std::optional<Verb> verbNamed(const std::string& name) {
-    for (const auto& [verb, known] : kVerbNames)
-        if (name == known) return verb;
-    return std::nullopt;
-}
+const char* toString(ServiceState state) { return nameIn(kServiceStates, state, "unknown"); }
+std::optional<ServiceState> serviceStateNamed(std::string_view name) { return valueIn(kServiceStates, name); }
 
-const char* toString(ServiceState state) {
-    for (const auto& [value, name] : kServiceStates)
-        if (value == state) return name;
-    return "unknown";
-}
+const char* toString(HostHealthState state) { return nameIn(kHostHealthStates, state, "unknown"); }
+std::optional<HostHealthState> hostHealthStateNamed(std::string_view name) { return valueIn(kHostHealthStates, name); }
 
-std::optional<ServiceState> serviceStateNamed(std::string_view name) {
-    for (const auto& [value, text] : kServiceStates)
-        if (name == text) return value;
-    return std::nullopt;
-}
+const char* toString(FenceStatus status) { return nameIn(kFenceStatuses, status, ""); }
+std::optional<FenceStatus> fenceStatusNamed(std::string_view name) { return valueIn(kFenceStatuses, name); }
 
-const char* toString(FenceStatus status) {
-    switch (status) {
-    case FenceStatus::None: return "";
-    case FenceStatus::InProgress: return "pending";
-    case FenceStatus::AwaitingAdmin: return "awaiting-admin";
-    case FenceStatus::Confirmed: return "confirmed";
-    }
-    return "";
-}
+const char* toString(ActionKind kind) { return nameIn(kActionKinds, kind, "?"); }
+std::optional<ActionKind> actionKindNamed(std::string_view name) { return valueIn(kActionKinds, name); }
 
-const char* toString(ActionKind kind) {
-    switch (kind) {
-    case ActionKind::Fence: return "fence";
-    case ActionKind::Start: return "start";
-    case ActionKind::LiveMigrate: return "live-migrate";
-    case ActionKind::ColdMove: return "cold-move";
-    case ActionKind::ApplyLicence: return "apply-licence";
-    case ActionKind::RevokeLicence: return "revoke-licence";
-    case ActionKind::ReleaseBoard: return "release-board";
-    case ActionKind::RerouteTelco: return "reroute-telco";
-    }
-    return "?";
-}
+const char* toString(LedgerEvent event) { return nameIn(kLedgerEvents, event, "?"); }
+std::optional<LedgerEvent> ledgerEventNamed(std::string_view name) { return valueIn(kLedgerEvents, name); }
 
 std::string Action::describe() const {
     switch (kind) {
@@ -99,17 +108,5 @@ std::string Action::describe() const {
     return "?";
 }
 
-const char* toString(LedgerEvent event) {
-    switch (event) {
-    case LedgerEvent::Grant: return "grant";
-    case LedgerEvent::Transfer: return "transfer";
-    case LedgerEvent::Revoke: return "revoke";
-    case LedgerEvent::Refuse: return "refuse";
-    case LedgerEvent::Applied: return "applied";
-    case LedgerEvent::ApplyFailed: return "apply-failed";
-    case LedgerEvent::RevokeRun: return "revoke-run";
-    }
-    return "?";
-}
 
 }  // namespace faxover::orchestrator::engine

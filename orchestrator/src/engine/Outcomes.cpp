@@ -28,6 +28,7 @@ void Outcomes::apply(const FinishedAction& finished) {
     case ActionKind::Start:
         if (finished.succeeded && !action.board.empty()) boards_.rerouteTelco(action, memory.host);
         memory.host = action.host;
+        memory.lastStartFailed = !finished.succeeded;
         if (finished.succeeded) seats_.startedOn(action.service, action.host, "started on " + action.host);
         else
             context_.setState(action.service, ServiceState::Failure, "start on " + action.host + " failed" + failure,

@@ -36,10 +36,11 @@ struct Slot {
     std::vector<std::string> boardTakenBy{};  // per board of the view: the service this plan gave it to
 };
 
-// Lower is better: preferred host (tier 0, by position), preferred site (tier 1, by position),
-// any other (tier 2); then most free memory. Slots are visited in name order, so the first of
-// equal keys wins the name tie.
-using Rank = std::tuple<int, std::size_t, std::uint64_t>;
+// Lower is better: a host not tried in this recovery before one that was (pve's "try the others
+// first"), then preferred host (tier 0, by position), preferred site (tier 1, by position), any
+// other (tier 2); then most free memory. Slots are visited in name order, so the first of equal
+// keys wins the name tie.
+using Rank = std::tuple<bool, int, std::size_t, std::uint64_t>;
 
 // The first label the service requires that the host lacks (or has with another value), as a
 // reason, or "" when the host carries them all.
@@ -123,6 +124,7 @@ public:
         siteRank_.assign(siteIds_.size(), kNone);
         siteStamp_.assign(siteIds_.size(), kNone);
         excludedStamp_.assign(slots_.size(), kNone);
+        triedStamp_.assign(slots_.size(), kNone);
         conflictStamp_.assign(slots_.size(), kNone);
         preferredStamp_.assign(slots_.size(), kNone);
         preferredRank_.assign(slots_.size(), 0);
@@ -192,6 +194,8 @@ private:
     void mark(const ServiceToPlace& service, const std::vector<std::string>& conflicts, std::size_t stamp) {
         for (const auto& host : service.excludedHosts)
             if (auto i = indexOf(host); i != kNone) excludedStamp_[i] = stamp;
+        for (const auto& host : service.triedHosts)
+            if (auto i = indexOf(host); i != kNone) triedStamp_[i] = stamp;
         for (const auto& other : conflicts)
             if (auto it = placedOn_.find(other); it != placedOn_.end())
                 for (std::size_t i : it->second) conflictStamp_[i] = stamp;
@@ -216,9 +220,10 @@ private:
     Rank rankOf(std::size_t i, std::size_t stamp) const {
         const Slot& slot = slots_[i];
         const std::uint64_t memoryKey = ~slot.freeMemoryMiB;  // more free memory ranks lower
-        if (preferredStamp_[i] == stamp) return {0, preferredRank_[i], memoryKey};
-        if (siteStamp_[slot.site] == stamp) return {1, siteRank_[slot.site], memoryKey};
-        return {2, 0, memoryKey};
+        const bool tried = triedStamp_[i] == stamp;
+        if (preferredStamp_[i] == stamp) return {tried, 0, preferredRank_[i], memoryKey};
+        if (siteStamp_[slot.site] == stamp) return {tried, 1, siteRank_[slot.site], memoryKey};
+        return {tried, 2, 0, memoryKey};
     }
 
     // Why the service fits nowhere: one line per obstacle, hosts in name order. Excluded, not in
@@ -280,7 +285,7 @@ private:
     std::map<std::string, std::set<std::string>> namedBy_{};                // service -> services naming it
     std::map<std::string, std::size_t> siteIds_{};
     std::vector<std::size_t> siteRank_{}, siteStamp_{};
-    std::vector<std::size_t> excludedStamp_{}, conflictStamp_{}, preferredStamp_{}, preferredRank_{};
+    std::vector<std::size_t> excludedStamp_{}, triedStamp_{}, conflictStamp_{}, preferredStamp_{}, preferredRank_{};
     std::size_t sequence_ = 0;
 };
 

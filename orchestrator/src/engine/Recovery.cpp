@@ -2,6 +2,8 @@
 // fencing, restart in place, relocation, and placement of everything that must start.
 #include "Recovery.h"
 
+#include "faxover/policies/Duration.h"
+
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -14,6 +16,12 @@ std::string joined(const std::vector<std::string>& names) {
     std::string text;
     for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
     return text;
+}
+
+// Adds `name` to the sorted set `names` unless it is there.
+void remember(std::vector<std::string>& names, const std::string& name) {
+    const auto at = std::lower_bound(names.begin(), names.end(), name);
+    if (at == names.end() || *at != name) names.insert(at, name);
 }
 
 }  // namespace
@@ -98,19 +106,38 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         return;
     }
 
-    // Nowhere it might run: it is down for sure. Where did it stop?
+    // Nowhere it might run: it is down for sure (its seat goes back unless a start claims one,
+    // also while a retry waits). Where did it stop?
     downForSure_.insert(service.name);
     const HostObservation* last = memory.host.empty() ? nullptr : context_.host(memory.host);
     const bool stoppedOnLiveHost = last != nullptr && answeredOff(service.name, *last);
+    if (neverPlaced) return placeNeverRun(service);
     if (!stoppedOnLiveHost) {
-        const std::string why = neverPlaced ? "not running anywhere"
-                                            : "host " + memory.host + " fenced";
-        toPlace_.push_back({service.name, memory.host, why});
+        // A failover: its host is fenced. `failback: on` without preferences brings it back there.
+        memory.failedOverFrom = memory.host;
+        toPlace_.push_back({service.name, memory.host, "host " + memory.host + " fenced"});
         return;
     }
+    if (memory.state == ServiceState::Fenced) {
+        // It waited for a host while its own was fenced, and that host is back: starting it there
+        // is the failover it waited for, not a restart. Only a crash or a failed start on a host
+        // that stayed up counts against max_restart.
+        toPlace_.push_back({service.name, "", "host " + memory.host + " is back after its fence"});
+        return;
+    }
+    const std::string stop =
+        memory.lastStartFailed ? "start on " + memory.host + " failed" : "stopped on " + memory.host;
+    if (context_.now() < memory.nextAttempt) {
+        // Pacing: a fault of a few seconds must not use up the whole budget.
+        context_.setState(service.name, ServiceState::Failure,
+                          stop + "; next attempt " + policy::formatDuration(service.retryDelay) +
+                              " after the last start (retry_delay)");
+        return;
+    }
+    remember(memory.triedHosts, memory.host);
     if (memory.restarts < service.maxRestart && canRestartIn(*last)) {
         // Decided with the other starts, so that seats go by priority (placeWaitingServices).
-        toPlace_.push_back({service.name, "", "stopped on " + memory.host + "; restart in place", memory.host});
+        toPlace_.push_back({service.name, "", stop + "; restart in place", memory.host});
         return;
     }
     if (memory.relocations < service.maxRelocate) {
@@ -122,10 +149,26 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         return;
     }
     context_.setState(service.name, ServiceState::Error,
-                      "stopped on " + memory.host + " and gave up: " + std::to_string(service.maxRestart) +
-                          " restarts in place and " + std::to_string(service.maxRelocate) +
+                      stop + " and gave up: " + std::to_string(service.maxRestart) + " restarts in place and " +
+                          std::to_string(service.maxRelocate) +
                           " relocations used; 'faxover failover' or 'resume' retries",
                       true);
+}
+
+void Recovery::placeNeverRun(const policy::ServicePolicy& service) {
+    // Never seen running. With its definition taken from a host, only a host that holds it can
+    // start it: any other would fail for want of it, and that false failure would count.
+    std::vector<std::string> definedOn;
+    for (const auto& copy : context_.observed(service.name).copies) remember(definedOn, copy.host);
+    PlacementRequest request{service.name, "", "not running anywhere"};
+    if (service.domainXml.kind == policy::DomainXmlSource::Kind::File || definedOn.empty()) {
+        toPlace_.push_back(std::move(request));
+        return;
+    }
+    for (const auto& hostPolicy : context_.policy().hosts)
+        if (!std::binary_search(definedOn.begin(), definedOn.end(), hostPolicy.name))
+            request.alsoExcluded.push_back(hostPolicy.name);
+    toPlace_.push_back(std::move(request));
 }
 
 void Recovery::placeWaitingServices() {
@@ -144,7 +187,7 @@ void Recovery::placeWaitingServices() {
     for (auto& request : toPlace_) {
         if (request.restartOn.empty()) continue;
         if (const auto board = boards_.boardForRestart(*context_.servicePolicy(request.service), request.restartOn)) {
-            restartInPlace(*context_.servicePolicy(request.service), request.restartOn, *board);
+            restartInPlace(*context_.servicePolicy(request.service), request.restartOn, *board, request.reason);
             request.service.clear();  // decided
             continue;
         }
@@ -154,8 +197,11 @@ void Recovery::placeWaitingServices() {
     }
     std::erase_if(toPlace_, [](const PlacementRequest& request) { return request.service.empty(); });
     std::vector<ServiceToPlace> requests;
-    for (const auto& request : toPlace_)
+    for (const auto& request : toPlace_) {
         requests.push_back(placement_.placementRequest(*context_.servicePolicy(request.service), request.exclude));
+        auto& excluded = requests.back().excludedHosts;
+        excluded.insert(excluded.end(), request.alsoExcluded.begin(), request.alsoExcluded.end());
+    }
     // Boards go by priority too: a board service whose host is being fenced now takes part in the
     // plan, so that a lower-priority one does not take the board it will need in a moment. It is
     // only planned, never started, here; once its fence waits for an admin, it holds nothing.
@@ -171,6 +217,8 @@ void Recovery::placeWaitingServices() {
             const policy::ServicePolicy& service = *context_.servicePolicy(request.service);
             seats_.claimSeat(service, placement->host, request.reason);  // available: checked above
             memory.target = placement->host;
+            memory.nextAttempt = context_.now() + service.retryDelay;
+            memory.lastStartFailed = false;
             Action start{ActionKind::Start, request.service, placement->host, "", request.reason};
             std::string board;
             if (!placement->board.empty()) {
@@ -199,11 +247,14 @@ void Recovery::placeWaitingServices() {
     for (const auto& request : seatless) seats_.refuseSeat(*context_.servicePolicy(request.service), request.reason);
 }
 
-void Recovery::restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board) {
+void Recovery::restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board,
+                              const std::string& why) {
     ServiceMemory& memory = context_.memoryOf(service.name);
     seats_.claimSeat(service, host, "restart in place on " + host);  // available: checked before
     ++memory.restarts;
     memory.target = host;
+    memory.nextAttempt = context_.now() + service.retryDelay;
+    memory.lastStartFailed = false;
     Action start{ActionKind::Start, service.name, host, "",
                  "restart in place " + std::to_string(memory.restarts) + "/" + std::to_string(service.maxRestart)};
     if (!board.empty()) {
@@ -213,8 +264,7 @@ void Recovery::restartInPlace(const policy::ServicePolicy& service, const std::s
     }
     context_.act(std::move(start));
     context_.setState(service.name, ServiceState::Recovering,
-                      "stopped on " + host + "; restart in place " + std::to_string(memory.restarts) + " of " +
-                          std::to_string(service.maxRestart));
+                      why + " " + std::to_string(memory.restarts) + " of " + std::to_string(service.maxRestart));
 }
 
 void Recovery::requestFence(const std::string& hostName, const std::string& service) {

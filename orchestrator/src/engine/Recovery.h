@@ -26,7 +26,11 @@ public:
     const std::set<std::string>& downForSure() const { return downForSure_; }
 
 private:
-    void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board);
+    // `why`: "stopped on h1; restart in place" or "start on h1 failed; restart in place".
+    void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board,
+                        const std::string& why);
+    // A service never seen running: placed on a host that holds its definition when one does.
+    void placeNeverRun(const policy::ServicePolicy& service);
     // Fences `hostName` once, on behalf of `service` (the first that needs it).
     void requestFence(const std::string& hostName, const std::string& service);
     // Whether `host` has said that `service` does not run there.
@@ -42,6 +46,7 @@ private:
         std::string exclude{};  // never this host (where it crashed too often)
         std::string reason{};
         std::string restartOn{};  // a restart in place on this host: no placement, but a seat all the same
+        std::vector<std::string> alsoExcluded{};  // never these either (hosts without its definition)
     };
     std::vector<PlacementRequest> toPlace_;        // restarts in place, and starts on a host placement picks
     std::vector<PlacementRequest> awaitingFence_;  // board services whose host is being fenced now

@@ -83,11 +83,13 @@ void SeatBook::ledgerChange(LedgerChange change) {
         break;  // transfers and applies change their holding in place; refusals change nothing
     }
     if (change.event != LedgerEvent::Refuse)  // a refusal's reason is already on the service's line
-        context_.log({"licence " + change.licence,
-                      std::string(toString(change.event)) + " " + change.service +
-                          (change.onBehalfOf.empty() ? "" : " for " + change.onBehalfOf) +
-                          (change.host.empty() ? "" : " on " + change.host) + ": " + change.reason,
-                      change.event == LedgerEvent::ApplyFailed});
+        context_.log(Event::aboutLicence(change.licence,
+                                         std::string(toString(change.event)) + " " + change.service +
+                                             (change.onBehalfOf.empty() ? "" : " for " + change.onBehalfOf) +
+                                             (change.host.empty() ? "" : " on " + change.host) + ": " + change.reason)
+                         .with("change", toString(change.event))
+                         .with("holder", change.service)
+                         .alertIf(change.event == LedgerEvent::ApplyFailed));
     changes_.push_back(std::move(change));
 }
 
@@ -332,10 +334,11 @@ void SeatBook::finishStep(const FinishedAction& finished) {
         ledgerChange({LedgerEvent::RevokeRun, licence, action.service, action.onBehalfOf, action.host, "",
                       finished.succeeded ? finished.message : "failed: " + finished.message, action.actor});
         if (!finished.succeeded)
-            context_.log({"service " + action.service,
-                          "licence " + licence + " revoke step on " + action.host + " failed: " + finished.message +
-                              "; the seat is given back anyway",
-                          true});
+            context_.log(Event::aboutService(action.service, "licence " + licence + " revoke step on " + action.host +
+                                                                 " failed: " + finished.message +
+                                                                 "; the seat is given back anyway")
+                             .with("licence", licence)
+                             .alert());
         ledgerChange({LedgerEvent::Revoke, licence, action.service, action.onBehalfOf, action.host, "", action.reason,
                       action.actor});
         return;

@@ -42,7 +42,9 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
         ServiceMemory& memory = context_.memoryOf(service.name);
         memory.host = hostName;
         memory.target.clear();
+        memory.lastStartFailed = false;
     }
+    forgetReturnsTo(service, hostName, where);
 
     if (where.health == HostHealthState::Suspect) {
         context_.setState(service.name, ServiceState::Suspect, "host " + hostName + " is suspect");
@@ -81,25 +83,62 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
                               true);
             return;
         }
+        if (where.maintenance && service.returnAfterMaintenance)
+            context_.memoryOf(service.name).maintenanceHost = hostName;
         return moves_.move(service, hostName, target, why, "daemon");
     }
-    if (service.failback && migrationFailures < kMaxMigrationFailures && moves_.liveMigrationBlocker(service).empty()) {
-        const Placement better = placement_.betterPreferredHost(service, hostName);
-        if (!better.host.empty())
-            moves_.move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
-    }
+    if (migrationFailures >= kMaxMigrationFailures) return;
+    if (returnAfterMaintenance(service, hostName)) return;
+    if (service.failback && moves_.liveMigrationBlocker(service).empty()) failBack(service, hostName);
+}
+
+void ServiceRules::forgetReturnsTo(const policy::ServicePolicy& service, const std::string& hostName,
+                                   const HostObservation& where) {
+    const ServiceMemory& seen = context_.current(service.name);
+    // Back where it came from, by a return or any other way: nothing more to return to.
+    const bool backFromFailover = seen.failedOverFrom == hostName;
+    const bool backFromMaintenance = seen.maintenanceHost == hostName && !where.maintenance;
+    if (!backFromFailover && !backFromMaintenance) return;
+    ServiceMemory& memory = context_.memoryOf(service.name);
+    if (backFromFailover) memory.failedOverFrom.clear();
+    if (backFromMaintenance) memory.maintenanceHost.clear();
+}
+
+bool ServiceRules::returnAfterMaintenance(const policy::ServicePolicy& service, const std::string& hostName) {
+    const std::string home = context_.current(service.name).maintenanceHost;
+    if (home.empty() || home == hostName || !service.returnAfterMaintenance) return false;
+    const HostObservation* left = context_.host(home);
+    if (left == nullptr || left->maintenance) return false;  // still in maintenance, or no longer in the policy
+    std::string notNow;
+    const Placement back = placement_.pickTarget(service, hostName, notNow, home);
+    if (back.host.empty()) return false;  // not healthy or no room yet: it stays, and is tried again next round
+    moves_.move(service, hostName, back, "maintenance of " + home + " ended: back to " + home, "daemon");
+    return true;
+}
+
+void ServiceRules::failBack(const policy::ServicePolicy& service, const std::string& hostName) {
+    const Placement better = placement_.betterPreferredHost(service, hostName);
+    if (!better.host.empty())
+        return moves_.move(service, hostName, better, "failback to preferred host " + better.host, "daemon");
+    // No preferences: back to the host it ran on before the failover, once that host can take it.
+    const std::string before = context_.current(service.name).failedOverFrom;
+    if (!service.preferredHosts.empty() || !service.preferredSites.empty() || before.empty()) return;
+    std::string notNow;
+    const Placement back = placement_.pickTarget(service, hostName, notNow, before);
+    if (!back.host.empty())
+        moves_.move(service, hostName, back, "failback to " + before + ", where it ran before the failover", "daemon");
 }
 
 void ServiceRules::resetCountersWhenStable(const policy::ServicePolicy& service) {
     const ServiceMemory& seen = context_.current(service.name);
-    if (seen.state != ServiceState::Ok || (seen.restarts == 0 && seen.relocations == 0)) return;
+    if (seen.state != ServiceState::Ok || (seen.restarts == 0 && seen.relocations == 0 && seen.triedHosts.empty()))
+        return;
     if (context_.now() - seen.since < kStableAfter) return;
     ServiceMemory& memory = context_.memoryOf(service.name);
-    memory.restarts = 0;
-    memory.relocations = 0;
-    context_.log({"service " + service.name, "stable on " + memory.host + " for " +
-                                                 std::to_string(kStableAfter.count()) +
-                                                 " min: restart and relocation counts reset"});
+    memory.forgetRecovery();
+    context_.log(Event::aboutService(service.name, "stable on " + memory.host + " for " +
+                                                       std::to_string(kStableAfter.count()) +
+                                                       " min: restart and relocation counts reset"));
 }
 
 }  // namespace faxover::orchestrator::engine

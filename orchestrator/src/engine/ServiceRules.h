@@ -20,6 +20,14 @@ public:
 private:
     void evaluateRunning(const policy::ServicePolicy& service, const std::string& host);
     void resetCountersWhenStable(const policy::ServicePolicy& service);
+    // Running on the host it failed over from, or left for a maintenance that has ended: that
+    // return is done.
+    void forgetReturnsTo(const policy::ServicePolicy& service, const std::string& host, const HostObservation& where);
+    // Moves it back to the host a maintenance drain took it off, once that maintenance ended
+    // (`return_after_maintenance`); whether it did.
+    bool returnAfterMaintenance(const policy::ServicePolicy& service, const std::string& host);
+    // `failback: on`: a better preferred host, or without preferences the host it failed over from.
+    void failBack(const policy::ServicePolicy& service, const std::string& host);
 
     DecisionContext& context_;
     SeatBook& seats_;

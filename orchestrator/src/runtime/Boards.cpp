@@ -98,7 +98,7 @@ void Runtime::State::estimateOutage(api::PlannedMove& move) const {
     std::optional<store::IntentEntry> last;
     if (journal)
         for (const auto& entry : journal.value())
-            if (entry.intent.service == move.service && entry.intent.action == "cold-move" && entry.outcome &&
+            if (entry.intent.service == move.service && engine::actionKindNamed(entry.intent.action) == engine::ActionKind::ColdMove && entry.outcome &&
                 entry.outcome->status == store::OutcomeStatus::Succeeded)
                 last = entry;
     if (!last) {
@@ -110,11 +110,11 @@ void Runtime::State::estimateOutage(api::PlannedMove& move) const {
     move.outageBasis = "last cold move took " + policy::formatDuration(took) + " until QEMU started, plus the guest's boot";
 }
 
-hv::Result<std::vector<api::BoardView>> Runtime::boards() {
+Result<std::vector<api::BoardView>> Runtime::boards() {
     return state_->ask<std::vector<api::BoardView>>([s = state_.get()] { return s->boardViews(); });
 }
 
-hv::Result<std::vector<api::BoardView>> Runtime::State::boardViews() const {
+Result<std::vector<api::BoardView>> Runtime::State::boardViews() const {
     const auto& s = *this;
     std::vector<api::BoardView> views;
     for (const auto& host : s.policy->hosts) {

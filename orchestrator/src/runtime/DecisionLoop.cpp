@@ -2,7 +2,7 @@
 
 namespace faxover::orchestrator::runtime {
 
-DecisionLoop::DecisionLoop(Mode mode) : mode_(mode) {
+DecisionLoop::DecisionLoop(Mode mode, std::size_t capacity) : mode_(mode), capacity_(capacity) {
     if (mode_ != Mode::Thread) return;
     guard_.emplace(boost::asio::make_work_guard(context_));
     thread_ = std::thread([this] { context_.run(); });
@@ -12,8 +12,19 @@ DecisionLoop::~DecisionLoop() { stop(); }
 
 bool DecisionLoop::post(std::function<void()> work) {
     if (stopped_.load()) return false;
-    boost::asio::post(context_, std::move(work));
+    ++waiting_;
+    boost::asio::post(context_, [this, work = std::move(work)] {
+        --waiting_;
+        work();
+    });
     return true;
+}
+
+bool DecisionLoop::offer(std::function<void()> work) {
+    // Checked, then queued: two threads offering at once may pass the bound by one each, which
+    // keeps it a bound without a lock on the loop's hot path.
+    if (full()) return false;
+    return post(std::move(work));
 }
 
 std::size_t DecisionLoop::runUntilIdle() {

@@ -40,7 +40,7 @@ void Runtime::State::startFence(store::IntentId intent, const std::string& host)
     entry.observation.fence = engine::FenceStatus::InProgress;
     std::string levels;
     for (const auto& level : policy->findHost(host)->fence) levels += (levels.empty() ? "" : ", ") + describeLevel(level);
-    log("host " + host, "fencing (" + levels + ")");
+    report(engine::Event::aboutHost(host, "fencing (" + levels + ")"));
     pumpFences();
 }
 
@@ -63,10 +63,11 @@ void Runtime::State::pumpFences() {
         if (level.method == policy::FenceMethod::Manual) {
             entry.observation.fence = engine::FenceStatus::AwaitingAdmin;
             if (!job.announcedManual)
-                log("host " + name,
-                    "manual fencing: " + (level.instructions.empty() ? "power the host off" : level.instructions) +
-                        "; then confirm with 'faxover fence confirm " + name + "'",
-                    true);
+                report(engine::Event::aboutHost(name, "manual fencing: " +
+                                                          (level.instructions.empty() ? "power the host off"
+                                                                                      : level.instructions) +
+                                                          "; then confirm with 'faxover fence confirm " + name + "'")
+                           .alert());
             job.announcedManual = true;
             continue;
         }
@@ -105,10 +106,12 @@ void Runtime::State::fenceAttemptDone(const std::string& hostName, hv::Result<st
     const auto& level = host.fence.at(job.level % host.fence.size());
     ++job.attempt;
     const int attempts = std::max(policy->fencing.attempts, 1);
-    log("host " + hostName,
-        "fence attempt " + std::to_string(job.attempt) + "/" + std::to_string(attempts) + " (" + describeLevel(level) +
-            ") failed: " + result.error().message,
-        true);
+    report(engine::Event::aboutHost(hostName, "fence attempt " + std::to_string(job.attempt) + "/" +
+                                                  std::to_string(attempts) + " (" + describeLevel(level) +
+                                                  ") failed: " + result.error().message)
+               .with("level", describeLevel(level))
+               .with("error", result.error().message)
+               .alert());
     audit("daemon", "host " + hostName, "fence-attempt-failed", result.error().message, describeLevel(level));
     const hv::TimePoint now = ports.clock.now();
     job.notBefore = now + retry.betweenAttempts;
@@ -121,10 +124,10 @@ void Runtime::State::fenceAttemptDone(const std::string& hostName, hv::Result<st
     for (int pass = 1; pass < job.passes && backoff < retry.maxBackoff; ++pass) backoff *= 2;
     backoff = std::min(backoff, retry.maxBackoff);
     job.notBefore = now + backoff;
-    log("host " + hostName,
-        "every fence level failed (round " + std::to_string(job.passes) + "); retrying in " +
-            std::to_string(backoff.count() / 1000) + " s; its services stay down until it is fenced",
-        true);
+    report(engine::Event::aboutHost(hostName, "every fence level failed (round " + std::to_string(job.passes) +
+                                                  "); retrying in " + std::to_string(backoff.count() / 1000) +
+                                                  " s; its services stay down until it is fenced")
+               .alert());
 }
 
 hv::Result<void> Runtime::State::confirmFence(HostEntry& entry, const std::string& evidence, const std::string& actor) {
@@ -135,11 +138,13 @@ hv::Result<void> Runtime::State::confirmFence(HostEntry& entry, const std::strin
     record.add(auditRow(actor, "host " + name, "fence-confirmed", evidence));
     if (auto stored = storeHost(entry, entry.adminMaintenance, true, std::move(record)); !stored) {
         if (actor != "daemon") return stored.error();
-        log("store", "cannot record the fence of " + name + ": " + stored.error().message, true);
+        reportStoreFailure("cannot record the fence of " + name, stored.error().message);
     }
     entry.fence.reset();
     entry.observation.fence = engine::FenceStatus::Confirmed;
-    log("host " + name, "fenced: " + evidence + (actor == "daemon" ? "" : " (" + actor + ")"));
+    report(engine::Event::aboutHost(name, "fenced: " + evidence + (actor == "daemon" ? "" : " (" + actor + ")"))
+               .with("evidence", evidence)
+               .with("actor", actor));
     return hv::ok();
 }
 
@@ -148,7 +153,7 @@ void Runtime::State::cancelFence(HostEntry& entry, const std::string& why) {
     entry.fence.reset();
     entry.observation.fence = engine::FenceStatus::None;
     saveHost(entry);
-    log("host " + entry.observation.name, "fence cleared: " + why);
+    report(engine::Event::aboutHost(entry.observation.name, "fence cleared: " + why));
 }
 
 }  // namespace faxover::orchestrator::runtime

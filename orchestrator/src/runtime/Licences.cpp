@@ -121,17 +121,17 @@ Runtime::State::StartVerdict Runtime::State::permitStart(const api::StartQuery& 
                   "; move it with 'faxover migrate' or 'faxover failover'");
 }
 
-hv::Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& asked) {
+Result<api::StartPermission> Runtime::mayStart(const api::StartQuery& asked) {
     return state_->ask<api::StartPermission>([s = state_.get(), asked] { return s->mayStart(asked); });
 }
 
-hv::Result<api::StartPermission> Runtime::State::mayStart(const api::StartQuery& asked) {
+Result<api::StartPermission> Runtime::State::mayStart(const api::StartQuery& asked) {
     auto& s = *this;
     api::StartQuery query = asked;
     query.uuid = Poco::toLower(query.uuid);  // libvirt writes UUIDs in lower case, the policy's are read so
     const auto [permission, service] = s.permitStart(query);
     if (!permission.allowed) {
-        store::LicenceAuditRecord row{0, s.ports.wall.now(), "refuse", service == nullptr ? "" : service->licence,
+        store::LicenceAuditRecord row{0, s.ports.wall.now(), engine::toString(engine::LedgerEvent::Refuse), service == nullptr ? "" : service->licence,
                                       service == nullptr ? "" : service->name, "", query.host, "",
                                       query.asker.empty() ? "libvirt-hook:" + query.host : query.asker,
                                       kHookRefusalPrefix + permission.reason};
@@ -145,19 +145,20 @@ hv::Result<api::StartPermission> Runtime::State::mayStart(const api::StartQuery&
 
 void Runtime::State::writeHookRefusal(const store::LicenceAuditRecord& row) {
     auto written = ports.store.commit(store::Batch{}.add(store::AppendLicenceAudit{row}));
-    if (!written) log("store", "cannot write the licence audit log: " + written.error().message, true);
-    log("host " + row.host, "libvirt hook refused a start: " + row.reason.substr(kHookRefusalPrefix.size()), true);
+    if (!written) reportStoreFailure("cannot write the licence audit log", written.error().message);
+    report(engine::Event::aboutHost(row.host, "libvirt hook refused a start: " + row.reason.substr(kHookRefusalPrefix.size()))
+               .alert());
 }
 
 void Runtime::State::writeDueHookRefusals() {
     for (const auto& row : hookRefusals.due(ports.clock.now())) writeHookRefusal(row);
 }
 
-hv::Result<std::vector<api::LicenceView>> Runtime::licences() {
+Result<std::vector<api::LicenceView>> Runtime::licences() {
     return state_->ask<std::vector<api::LicenceView>>([s = state_.get()] { return s->licences(); });
 }
 
-hv::Result<std::vector<api::LicenceView>> Runtime::State::licences() const {
+Result<std::vector<api::LicenceView>> Runtime::State::licences() const {
     const auto& s = *this;
     std::vector<api::LicenceView> views;
     for (const auto& licence : s.policy->licences) {
@@ -170,16 +171,17 @@ hv::Result<std::vector<api::LicenceView>> Runtime::State::licences() const {
     return views;
 }
 
-hv::Result<std::vector<api::LicenceAuditEntry>> Runtime::licenceAudit(std::optional<WallTime> since) {
+Result<std::vector<api::LicenceAuditEntry>> Runtime::licenceAudit(std::optional<WallTime> since) {
     // A read of the store: the loop's too, so it never meets a commit half done.
     return state_->ask<std::vector<api::LicenceAuditEntry>>([s = state_.get(), since] { return s->licenceAudit(since); });
 }
 
-hv::Result<std::vector<api::LicenceAuditEntry>> Runtime::State::licenceAudit(std::optional<WallTime> since) {
-    BOOST_OUTCOME_TRY(records, ports.store.licenceAudit(since.value_or(WallTime{}), std::numeric_limits<std::size_t>::max()));
+Result<std::vector<api::LicenceAuditEntry>> Runtime::State::licenceAudit(std::optional<WallTime> since) {
+    auto records = ports.store.licenceAudit(since.value_or(WallTime{}), std::numeric_limits<std::size_t>::max());
+    if (!records) return Error{ErrorKind::StoreFailed, records.error().message};
     std::vector<api::LicenceAuditEntry> entries;
-    entries.reserve(records.size());
-    for (const auto& record : records)
+    entries.reserve(records.value().size());
+    for (const auto& record : records.value())
         entries.push_back({record.sequence, record.at, record.event, record.licence, record.service, record.onBehalfOf,
                            record.host, record.fromHost, record.actor, record.reason});
     return entries;

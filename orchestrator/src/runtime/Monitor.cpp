@@ -70,6 +70,11 @@ void markOtherVms(std::vector<engine::ObservedBoard>& boards, const Monitor::Oth
                 board.otherVm = vm.name;
 }
 
+template <class T>
+bool isReady(const std::shared_future<T>& future) {
+    return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
 bool hasBoards(const policy::Policy& policy) {
     return !policy.boardModels.empty() ||
            std::any_of(policy.hosts.begin(), policy.hosts.end(), [](const auto& host) { return !host.boards.empty(); });
@@ -77,15 +82,21 @@ bool hasBoards(const policy::Policy& policy) {
 
 }  // namespace
 
-// Everything one host's libvirtd (and guest agents) said this round, read off the monitor's thread.
+// What one host's libvirtd (and guest agents) said this round, read off the monitor's thread: the
+// host's liveness and what it runs. Its domains' details are read after it, by the same task.
 struct Monitor::Reading {
     hv::Reachability connection = hv::Reachability::Unknown;
     std::optional<std::vector<hv::DomainInfo>> domains{};
     std::optional<hv::NodeInventory> inventory{};
     std::optional<std::vector<engine::ObservedBoard>> boards{};
     OtherVms otherVms{};  // read with the boards
-    std::vector<DomainDetails> details{};
     std::vector<GuestReport> guests{};
+};
+
+// A host's reading in two parts, so that a slow details read never makes the host look silent.
+struct Monitor::HostReading {
+    std::shared_future<Reading> reading;                     // liveness, listing, capacity, boards
+    std::shared_future<std::vector<DomainDetails>> details;  // set after `reading`; empty unless asked
 };
 
 Monitor::Monitor(hv::Hypervisor& hypervisor, ports::TcpProber& prober, Executor* readings,
@@ -96,19 +107,21 @@ Monitor::~Monitor() {
     // Readings still out use the hypervisor and this object; a hung host's call ends with its
     // keepalive, so this waits a few seconds at most.
     for (auto& [host, reading] : outstanding_) reading.wait();
+    for (auto& [host, details] : detailsOut_) details.wait();
 }
 
-std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const policy::Policy> policy,
-                                                           const std::string& host) {
+Monitor::HostReading Monitor::startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host,
+                                           bool readDetails) {
     std::map<std::string, DetailsRead> alreadyRead;  // service -> what its details were read from
     for (const auto& [key, read] : detailsRead_)
         if (key.second == host) alreadyRead.emplace(key.first, read);
 
     auto promise = std::make_shared<std::promise<Reading>>();
-    std::shared_future<Reading> future = promise->get_future().share();
+    auto detailsPromise = std::make_shared<std::promise<std::vector<DomainDetails>>>();
+    HostReading started{promise->get_future().share(), detailsPromise->get_future().share()};
     // The task holds the policy it was started with: a reload may replace it meanwhile.
     const auto otherVms = otherVms_.find(host);
-    auto read = [this, host, promise, policy = std::move(policy), alreadyRead,
+    auto read = [this, host, promise, detailsPromise, readDetails, policy = std::move(policy), alreadyRead,
                  knownOtherVms = otherVms == otherVms_.end() ? OtherVms{} : otherVms->second] {
         Reading reading;
         auto status = hypervisor_.hostStatus(host);
@@ -124,11 +137,21 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
                     markOtherVms(*reading.boards, reading.otherVms);
                 }
         }
-        for (const auto& domain : reading.domains.value_or(std::vector<hv::DomainInfo>{})) {
+        const auto listed = reading.domains.value_or(std::vector<hv::DomainInfo>{});
+        for (const auto& domain : listed) {
+            const auto* service = serviceOfDomain(*policy, domain.name, domain.uuid);
+            if (service != nullptr && domain.active() && guests_ != nullptr)
+                if (auto health = guests_->check(host, domain.uuid)) reading.guests.push_back({service->name, *health});
+        }
+        // The host has answered: said before its details are read. Reading a domain's details waits
+        // for any job libvirt runs on it (a start, the incoming half of a migration) for as long as
+        // that job runs; counted in the liveness reading, that wait made a healthy host silent
+        // ("degraded (missed 0)") each time a guest started or migrated onto it.
+        promise->set_value(std::move(reading));
+        std::vector<DomainDetails> detailsRead;
+        for (const auto& domain : readDetails ? listed : std::vector<hv::DomainInfo>{}) {
             const auto* service = serviceOfDomain(*policy, domain.name, domain.uuid);
             if (service == nullptr || !domain.active()) continue;
-            if (guests_ != nullptr)
-                if (auto health = guests_->check(host, domain.uuid)) reading.guests.push_back({service->name, *health});
             if (auto it = alreadyRead.find(service->name);
                 it != alreadyRead.end() && it->second == DetailsRead{domain.uuid, domain.state})
                 continue;
@@ -149,13 +172,26 @@ std::shared_future<Monitor::Reading> Monitor::startReading(std::shared_ptr<const
             }
             details.uuid = domain.uuid;
             details.state = domain.state;
-            reading.details.push_back(std::move(details));
+            detailsRead.push_back(std::move(details));
         }
-        promise->set_value(std::move(reading));
+        detailsPromise->set_value(std::move(detailsRead));
     };
     if (readings_ == nullptr) read();
     else readings_->submit(read);
-    return future;
+    return started;
+}
+
+void Monitor::takeDetails(const std::string& host, const std::vector<DomainDetails>& read,
+                          const std::optional<std::vector<hv::DomainInfo>>& listing, RoundObservation& round) {
+    for (const auto& details : read) {
+        // Read in an earlier round: only for a domain this round's listing still shows as it was.
+        const bool current = listing && std::any_of(listing->begin(), listing->end(), [&](const hv::DomainInfo& domain) {
+                                 return domain.uuid == details.uuid && domain.state == details.state;
+                             });
+        if (!current) continue;
+        if (!details.xml.empty()) detailsRead_[{details.service, host}] = {details.uuid, details.state};
+        round.details.push_back(details);
+    }
 }
 
 void Monitor::forgetDetailsGoneFrom(const std::string& host, const std::vector<hv::DomainInfo>& listing,
@@ -182,13 +218,15 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
     if (const auto& witness = policy.fencing.witness) targets.push_back({witness->address, witness->port});
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     // One reading per host, unless the previous one is still out: a hung host gets no second call.
-    std::map<std::string, std::shared_future<Reading>> readings;
+    // Nor are details read again while an earlier read of them is still out.
+    std::map<std::string, HostReading> readings;
     for (const auto& host : policy.hosts) {
         if (auto out = outstanding_.find(host.name); out != outstanding_.end()) {
-            if (out->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+            if (!isReady(out->second)) continue;
             outstanding_.erase(out);  // came back late: its answer is stale, ask again
         }
-        readings.emplace(host.name, startReading(current, host.name));
+        const auto details = detailsOut_.find(host.name);
+        readings.emplace(host.name, startReading(current, host.name, details == detailsOut_.end() || isReady(details->second)));
     }
     const std::vector<bool> answered = prober_.probe(targets, timeout);
 
@@ -202,14 +240,18 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         host.probe.tcpAnswered = i < answered.size() && answered[i];
         auto reading = readings.find(name);
         const bool inTime =
-            reading != readings.end() && reading->second.wait_until(deadline) == std::future_status::ready;
+            reading != readings.end() && reading->second.reading.wait_until(deadline) == std::future_status::ready;
         if (!inTime) {
-            // Silent this round: Reachability::Unknown is not an answer (HostHealth.h).
-            if (reading != readings.end()) outstanding_.emplace(name, reading->second);
+            // Silent this round: Reachability::Unknown is not an answer (HostHealth.h). Its details,
+            // read after the listing by the same task, count as out too.
+            if (reading != readings.end()) {
+                outstanding_.emplace(name, reading->second.reading);
+                detailsOut_.emplace(name, reading->second.details);
+            }
             round.hosts.push_back(std::move(host));
             continue;
         }
-        const Reading& read = reading->second.get();
+        const Reading& read = reading->second.reading.get();
         // Connected but the listing failed: not an answer either.
         host.probe.libvirt = read.connection == hv::Reachability::Reachable && !read.domains
                                  ? hv::Reachability::Unknown
@@ -219,10 +261,15 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         host.boards = read.boards;
         if (read.boards) otherVms_[name] = read.otherVms;
         if (read.domains) forgetDetailsGoneFrom(name, *read.domains, policy);
-        for (const auto& details : read.details) {
-            if (!details.xml.empty()) detailsRead_[{details.service, name}] = {details.uuid, details.state};
-            round.details.push_back(details);
+        // This round's details when they came in time, else an earlier read's that came back since.
+        if (const auto pending = detailsOut_.find(name); pending != detailsOut_.end() && isReady(pending->second)) {
+            takeDetails(name, pending->second.get(), read.domains, round);
+            detailsOut_.erase(pending);
         }
+        if (reading->second.details.wait_until(deadline) == std::future_status::ready)
+            takeDetails(name, reading->second.details.get(), read.domains, round);
+        else
+            detailsOut_.emplace(name, reading->second.details);
         round.guests.insert(round.guests.end(), read.guests.begin(), read.guests.end());
         round.hosts.push_back(std::move(host));
     }

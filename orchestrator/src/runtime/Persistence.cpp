@@ -13,6 +13,10 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
     record.restarts = memory.restarts;
     record.relocations = memory.relocations;
     record.definitionXml = definitionXml;
+    record.triedHosts = memory.triedHosts;
+    record.failedOverFrom = memory.failedOverFrom;
+    record.maintenanceHost = memory.maintenanceHost;
+    record.nextAttempt = memory.nextAttempt;
     return record;
 }
 
@@ -25,6 +29,10 @@ engine::ServiceMemory fromRecord(const store::ServiceRecord& record) {
     memory.reason = record.reason;
     memory.restarts = record.restarts;
     memory.relocations = record.relocations;
+    memory.triedHosts = record.triedHosts;
+    memory.failedOverFrom = record.failedOverFrom;
+    memory.maintenanceHost = record.maintenanceHost;
+    memory.nextAttempt = record.nextAttempt;
     return memory;
 }
 
@@ -61,7 +69,7 @@ hv::Result<void> Runtime::State::load() {
         if (it == hosts.end()) continue;
         it->second.adminMaintenance = record.maintenance;
         it->second.revision = record.revision;
-        if (record.fence == "confirmed") it->second.observation.fence = engine::FenceStatus::Confirmed;
+        if (engine::fenceStatusNamed(record.fence) == engine::FenceStatus::Confirmed) it->second.observation.fence = engine::FenceStatus::Confirmed;
     }
     BOOST_OUTCOME_TRY(seats, ports.store.seats());
     ledger.clear();
@@ -76,8 +84,8 @@ hv::Result<void> Runtime::State::load() {
     BOOST_OUTCOME_TRY(open, ports.store.openIntents());
     for (const auto& entry : open) {
         auto it = services.find(entry.intent.service);
-        const bool movedVm = entry.intent.action == "start" || entry.intent.action == "live-migrate" ||
-                             entry.intent.action == "cold-move";
+        const auto action = engine::actionKindNamed(entry.intent.action);
+        const bool movedVm = action && engine::movesVm(*action);
         if (it != services.end() && it->second.memory.target.empty() && movedVm) {
             it->second.memory.target = entry.intent.targetHost;
             it->second.remembered = true;
@@ -85,10 +93,10 @@ hv::Result<void> Runtime::State::load() {
         recordOutcome(entry.id, store::OutcomeStatus::Abandoned,
                       "the daemon stopped while this ran; re-decided from what the hosts report");
     }
-    log("daemon", "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
+    report(engine::Event::about(engine::EventKind::Daemon, "resumed from the store: " + std::to_string(services_remembered) + " services remembered, " +
                       (ledger.empty() ? "" : std::to_string(ledger.size()) + " licence seats held, ") +
                       (boards.empty() ? "" : std::to_string(boards.size()) + " fax boards reserved, ") +
-                      std::to_string(open.size()) + " interrupted actions closed");
+                      std::to_string(open.size()) + " interrupted actions closed"));
     audit("daemon", "daemon", "resume", "start", std::to_string(open.size()) + " interrupted actions closed");
     applyMaintenanceWindows();
     return hv::ok();
@@ -97,7 +105,7 @@ hv::Result<void> Runtime::State::load() {
 hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bool fenceConfirmed, store::Batch also) {
     store::HostRecord record;
     record.maintenance = maintenance;
-    record.fence = fenceConfirmed ? "confirmed" : "";
+    record.fence = engine::toString(fenceConfirmed ? engine::FenceStatus::Confirmed : engine::FenceStatus::None);
     record.since = ports.wall.now();
     store::Batch batch;
     batch.add(store::PutHostState{host.observation.name, record, host.revision});
@@ -109,7 +117,7 @@ hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bo
 
 void Runtime::State::saveHost(HostEntry& host) {
     auto saved = storeHost(host, host.adminMaintenance, host.observation.fence == engine::FenceStatus::Confirmed);
-    if (!saved) log("store", "cannot save host " + host.observation.name + ": " + saved.error().message, true);
+    if (!saved) reportStoreFailure("cannot save host " + host.observation.name, saved.error().message);
 }
 
 store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std::string& subject,
@@ -121,13 +129,13 @@ store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std:
 void Runtime::State::audit(const std::string& actor, const std::string& subject, const std::string& action,
                            const std::string& reason, const std::string& details) {
     auto written = ports.store.commit(store::Batch{}.add(auditRow(actor, subject, action, reason, details)));
-    if (!written) log("store", "cannot write the audit log: " + written.error().message, true);
+    if (!written) reportStoreFailure("cannot write the audit log", written.error().message);
 }
 
 void Runtime::State::recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message) {
     auto recorded = ports.store.recordOutcome(intent, {status, message, ports.wall.now()});
-    if (!recorded) log("store", "cannot record the outcome of intent " + std::to_string(intent) + ": " +
-                                    recorded.error().message, true);
+    if (!recorded)
+        reportStoreFailure("cannot record the outcome of intent " + std::to_string(intent), recorded.error().message);
 }
 
 }  // namespace faxover::orchestrator::runtime

@@ -51,8 +51,9 @@ void Runtime::replacePolicy(std::shared_ptr<const policy::Policy> policy) {
     state_->enqueue([s = state_.get(), policy = std::move(policy)]() mutable {
         s->policy = std::move(policy);
         s->adoptPolicy();
-        s->log("policy", "reloaded from " + s->policyFile + ": " + std::to_string(s->policy->hosts.size()) +
-                             " hosts, " + std::to_string(s->policy->services.size()) + " services");
+        s->report(engine::Event::about(engine::EventKind::Policy,
+                                       "reloaded from " + s->policyFile + ": " + std::to_string(s->policy->hosts.size()) +
+                                           " hosts, " + std::to_string(s->policy->services.size()) + " services"));
         s->audit("daemon", "policy", "reload", "SIGHUP", s->policyFile);
         s->reconcile();
     });
@@ -70,11 +71,20 @@ std::shared_ptr<const policy::Policy> Runtime::policy() const {
     return state_->publishedPolicy;
 }
 
+std::function<void()> Runtime::State::unlessIgnoringInput(std::function<void()> work) {
+    return [this, work = std::move(work)] {
+        if (!ignoresInput()) work();
+    };
+}
+
 void Runtime::State::enqueue(std::function<void()> work) {
     if (ignoresInput()) return;
-    loop.post([this, work = std::move(work)] {
-        if (!ignoresInput()) work();
-    });
+    loop.post(unlessIgnoringInput(std::move(work)));
+}
+
+bool Runtime::State::offer(std::function<void()> work) {
+    if (ignoresInput()) return true;  // not dropped for want of room: nothing is taken any more
+    return loop.offer(unlessIgnoringInput(std::move(work)));
 }
 
 void Runtime::State::workStarted() {
@@ -124,7 +134,17 @@ void Runtime::State::adoptPolicy() {
 }
 
 void Runtime::observeRound(RoundObservation round) {
-    state_->enqueue([s = state_.get(), round = std::move(round)] { s->observe(round); });
+    auto* s = state_.get();
+    const bool queued = s->offer([s, round = std::move(round)] {
+        if (const auto lost = s->droppedRounds.exchange(0); lost > 0)
+            s->report(engine::Event::about(engine::EventKind::Daemon,
+                                           std::to_string(lost) + " monitor readings dropped: the decision queue was full (" +
+                                               std::to_string(s->loop.capacity()) + " waiting)")
+                          .with("dropped", std::to_string(lost))
+                          .warning());
+        s->observe(round);
+    });
+    if (!queued) ++s->droppedRounds;  // the next round reads every host again
 }
 
 void Runtime::State::observe(const RoundObservation& round) {
@@ -142,7 +162,9 @@ void Runtime::State::observe(const RoundObservation& round) {
             host.healthReason = transition->reason;
             const bool worse = transition->to == engine::HostHealthState::Suspect ||
                                transition->to == engine::HostHealthState::Failed;
-            s.log("host " + seen.host, transition->describe().substr(seen.host.size() + 2), worse);
+            s.report(engine::Event::aboutHost(seen.host, transition->describe().substr(seen.host.size() + 2))
+                         .with("health", toString(transition->to))
+                         .alertIf(worse));
         }
         auto& observation = host.observation;
         observation.health = host.tracker.state();
@@ -235,8 +257,13 @@ void Runtime::State::applyMaintenanceWindows() {
         const auto window = engine::activeMaintenance(*policy, name, now);
         const std::string windowName = window ? window->name : "";
         if (windowName != host.window) {
-            if (window) log("host " + name, "maintenance window '" + windowName + "' open (" + toString(window->action) + ")");
-            else log("host " + name, "maintenance window '" + host.window + "' closed");
+            if (window)
+                report(engine::Event::aboutHost(name, "maintenance window '" + windowName + "' open (" +
+                                                          toString(window->action) + ")")
+                           .with("window", windowName));
+            else
+                report(engine::Event::aboutHost(name, "maintenance window '" + host.window + "' closed")
+                           .with("window", host.window));
             host.window = windowName;
         }
         const bool drain = window && window->action == policy::MaintenanceAction::Drain;
@@ -295,8 +322,13 @@ void Runtime::State::onTick() {
 
 void Runtime::killForTest(KillPoint point) { state_->killed.store(1 + static_cast<int>(point)); }
 
-void Runtime::State::log(std::string subject, std::string message, bool alert) {
-    ports.log.write({std::move(subject), std::move(message), alert});
+void Runtime::State::report(engine::Event event) {
+    event.time = ports.wall.now();
+    ports.events.deliver(std::move(event));
+}
+
+void Runtime::State::reportStoreFailure(const std::string& what, const std::string& error) {
+    report(engine::Event::about(engine::EventKind::Store, what + ": " + error).with("error", error).alert());
 }
 
 engine::EngineInput Runtime::State::decisionInput(const std::vector<engine::AdminCommand>& commands) {
@@ -349,7 +381,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
     if (!batch.writes.empty()) {
         auto committed = ports.store.commit(batch);
         if (!committed) {
-            log("store", "write failed, actions withheld: " + committed.error().message, true);
+            reportStoreFailure("write failed, actions withheld", committed.error().message);
             for (auto& verdict : decision.verdicts)
                 if (verdict.accepted)
                     verdict = {false, "the store could not record it, so nothing was done: " + committed.error().message};
@@ -357,7 +389,7 @@ std::vector<engine::CommandVerdict> Runtime::State::reconcile(const std::vector<
         }
         stored = std::move(committed.value());
     }
-    for (const auto& line : decision.log) ports.log.write(line);
+    for (auto& event : decision.log) ports.events.deliver(std::move(event));
     ledger = std::move(decision.seats);
     boards = std::move(decision.boards);
     for (std::size_t i = 0; i < changed.size(); ++i) {

@@ -101,12 +101,16 @@ struct Runtime::State {
     void workEnded(std::function<void()> report = {});
     // Queues an observation or a timer for the loop; dropped once stopping or killed.
     void enqueue(std::function<void()> work);
+    // As enqueue(), but false when the decision queue is full (DecisionLoop::offer): for readings.
+    bool offer(std::function<void()> work);
+    std::function<void()> unlessIgnoringInput(std::function<void()> work);
+    std::atomic<std::uint64_t> droppedRounds{0};  // monitor readings the full queue turned away, not yet reported
     // How long an API handler waits for the loop's answer (Runtime::setAnswerBound).
     std::atomic<std::chrono::milliseconds::rep> answerBoundMs{Runtime::kAnswerBound.count()};
     std::string describeAnswerBound() const;  // "8 s", "300 ms"
     // An API handler's question: asked on the loop, answered within the bound or an error.
     template <class T>
-    hv::Result<T> ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned = {});
+    Result<T> ask(std::function<Result<T>()> question, std::function<void()> onAbandoned = {});
     // Executor work's read of the state: done on the loop, which answers it even while stopping.
     template <class T>
     hv::Result<T> readState(std::function<hv::Result<T>()> read) {
@@ -131,7 +135,9 @@ struct Runtime::State {
     void applyMaintenanceWindows();
     void noteHostAnswered(HostEntry& host);
     void forgetCopiesOn(const std::string& host);  // what `host` was last known to run
-    void log(std::string subject, std::string message, bool alert = false);
+    // To the event sinks, stamped with the wall clock (docs/daemon.md, "Events").
+    void report(engine::Event event);
+    void reportStoreFailure(const std::string& what, const std::string& error);  // an alert
     void observe(const RoundObservation& round);
     // Counts each host's silent rounds, then judges the orchestrator's own connectivity from them
     // and alerts when that judgement changes.
@@ -140,13 +146,13 @@ struct Runtime::State {
     void onTick();
 
     // ---- Status.cpp, Licences.cpp, Boards.cpp: the AdminApi's answers, on the loop
-    hv::Result<api::CommandReply> execute(const engine::AdminCommand& command);
-    hv::Result<api::ClusterStatus> status() const;
-    hv::Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command);
-    hv::Result<api::StartPermission> mayStart(const api::StartQuery& query);
-    hv::Result<std::vector<api::LicenceView>> licences() const;
-    hv::Result<std::vector<api::BoardView>> boardViews() const;
-    hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since);
+    Result<api::CommandReply> execute(const engine::AdminCommand& command);
+    Result<api::ClusterStatus> status() const;
+    Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command);
+    Result<api::StartPermission> mayStart(const api::StartQuery& query);
+    Result<std::vector<api::LicenceView>> licences() const;
+    Result<std::vector<api::BoardView>> boardViews() const;
+    Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since);
 
     // ---- Actions.cpp
     void dispatch(store::IntentId intent, const engine::Action& action);
@@ -203,19 +209,21 @@ struct Runtime::State {
 };
 
 template <class T>
-hv::Result<T> Runtime::State::ask(std::function<hv::Result<T>()> question, std::function<void()> onAbandoned) {
-    if (stopping.load()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+Result<T> Runtime::State::ask(std::function<Result<T>()> question, std::function<void()> onAbandoned) {
+    if (stopping.load()) return Error{ErrorKind::DaemonUnreachable, "the daemon is stopping"};
+    if (loop.full())
+        return Error{ErrorKind::Busy, "the decision queue is full (" + std::to_string(loop.capacity()) +
+                                          " waiting: the daemon is not keeping up, a slow store?), so nothing was "
+                                          "done; try again"};
     auto answer = loop.call(std::move(question), std::chrono::milliseconds(answerBoundMs.load()), std::move(onAbandoned));
     if (answer.value) return std::move(*answer.value);
     const std::string bound = describeAnswerBound();
-    if (loop.stopped()) return hv::Error{hv::ErrorKind::OperationFailed, "the daemon is stopping"};
+    if (loop.stopped()) return Error{ErrorKind::DaemonUnreachable, "the daemon is stopping"};
     if (!answer.started)
-        return hv::Error{hv::ErrorKind::Timeout, "the daemon's decision thread was busy for " + bound +
-                                                     " (a slow store?) and did not take this request, so nothing "
-                                                     "was done; try again"};
-    return hv::Error{hv::ErrorKind::Timeout, "the daemon's decision thread took this request but did not answer within " +
-                                                 bound + " (a slow store?); it may still take effect: see 'faxover status' "
-                                                 "and the audit log"};
+        return Error{ErrorKind::Busy, "the daemon's decision thread was busy for " + bound +
+                                          " (a slow store?) and did not take this request, so nothing was done; try again"};
+    return Error{ErrorKind::Busy, "the daemon's decision thread took this request but did not answer within " + bound +
+                                      " (a slow store?); it may still take effect: see 'faxover status' and the audit log"};
 }
 
 }  // namespace faxover::orchestrator::runtime

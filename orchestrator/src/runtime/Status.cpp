@@ -9,7 +9,7 @@ namespace faxover::orchestrator::runtime {
 
 namespace {
 
-hv::Error refused(hv::ErrorKind kind, std::string message) { return hv::Error{kind, std::move(message)}; }
+Error refused(ErrorKind kind, std::string message) { return Error{kind, std::move(message)}; }
 
 bool isHostVerb(engine::Verb verb) {
     return verb == engine::Verb::MaintenanceEnable || verb == engine::Verb::MaintenanceDisable ||
@@ -23,20 +23,20 @@ std::string subjectOf(const engine::AdminCommand& command) {
 }
 
 // The command with its actor filled in, or why it names no host or service of the policy.
-hv::Result<engine::AdminCommand> checkedCommand(const policy::Policy& policy, const engine::AdminCommand& command) {
+Result<engine::AdminCommand> checkedCommand(const policy::Policy& policy, const engine::AdminCommand& command) {
     engine::AdminCommand checked = command;
     checked.actor = actorOf(command);
     if (isHostVerb(checked.verb) || !checked.host.empty()) {
         if (policy.findHost(checked.host) == nullptr) {
             std::string known;
             for (const auto& host : policy.hosts) known += (known.empty() ? "" : ", ") + host.name;
-            return refused(hv::ErrorKind::InvalidArgument, "unknown host '" + checked.host + "' (hosts: " + known + ")");
+            return refused(ErrorKind::BadRequest, "unknown host '" + checked.host + "' (hosts: " + known + ")");
         }
     }
     if (!isHostVerb(checked.verb) && policy.findService(checked.service) == nullptr) {
         std::string known;
         for (const auto& service : policy.services) known += (known.empty() ? "" : ", ") + service.name;
-        return refused(hv::ErrorKind::InvalidArgument,
+        return refused(ErrorKind::BadRequest,
                        "unknown service '" + checked.service + "' (services: " + known + ")");
     }
     return checked;
@@ -58,11 +58,11 @@ std::string telephonyView(const policy::Policy& policy, const policy::ServicePol
 
 }  // namespace
 
-hv::Result<api::ClusterStatus> Runtime::status() {
+Result<api::ClusterStatus> Runtime::status() {
     return state_->ask<api::ClusterStatus>([s = state_.get()] { return s->status(); });
 }
 
-hv::Result<api::ClusterStatus> Runtime::State::status() const {
+Result<api::ClusterStatus> Runtime::State::status() const {
     const auto& s = *this;
     api::ClusterStatus status;
     status.policyFile = s.policyFile;
@@ -77,6 +77,7 @@ hv::Result<api::ClusterStatus> Runtime::State::status() const {
         view.reason = entry.memory.reason;
         view.targetHost = entry.memory.target;
         view.progress = entry.progress;
+        if (service.returnAfterMaintenance) view.returnsTo = entry.memory.maintenanceHost;
         status.services.push_back(std::move(view));
     }
     for (const auto& host : s.policy->hosts) {
@@ -94,7 +95,7 @@ hv::Result<api::ClusterStatus> Runtime::State::status() const {
     return status;
 }
 
-hv::Result<api::CommandReply> Runtime::execute(const engine::AdminCommand& command) {
+Result<api::CommandReply> Runtime::execute(const engine::AdminCommand& command) {
     // The verdict comes back through a future, within the answer bound. A command the loop had not taken
     // by then is never carried out, and is audited as refused when its turn comes.
     auto* s = state_.get();
@@ -107,8 +108,8 @@ hv::Result<api::CommandReply> Runtime::execute(const engine::AdminCommand& comma
     });
 }
 
-hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand& command) {
-    if (stopping.load()) return refused(hv::ErrorKind::OperationFailed, "the daemon is stopping, so nothing was done");
+Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand& command) {
+    if (stopping.load()) return refused(ErrorKind::DaemonUnreachable, "the daemon is stopping, so nothing was done");
     auto& s = *this;
     const std::string verb = engine::toString(command.verb);
     auto checked = checkedCommand(*s.policy, command);
@@ -124,7 +125,7 @@ hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand
         HostEntry& host = s.hosts.at(hostName);
         const std::string subject = "host " + hostName;
         const auto notRecorded = [](const hv::Error& error) {
-            return refused(hv::ErrorKind::OperationFailed,
+            return refused(ErrorKind::StoreFailed,
                            "the store could not record it, so nothing was done: " + error.message);
         };
         std::string reply;
@@ -133,24 +134,30 @@ hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand
         case engine::Verb::MaintenanceDisable: {
             const bool enable = checked.value().verb == engine::Verb::MaintenanceEnable;
             if (host.adminMaintenance == enable)
-                return refused(hv::ErrorKind::OperationInvalid,
+                return refused(ErrorKind::Refused,
                                hostName + (enable ? " is already" : " is not") + " in maintenance");
+            if (const std::string down = engine::maintenanceRefusal(host.observation); enable && !down.empty()) {
+                s.audit(actor, subject, verb, down, "refused");
+                return refused(ErrorKind::Refused, down);
+            }
             reply = hostName + ": maintenance " + (enable ? "enabled" : "disabled");
             // The change and its audit row are one transaction: a change nobody could audit is not made.
             auto stored = s.storeHost(host, enable, host.observation.fence == engine::FenceStatus::Confirmed,
                                       store::Batch{}.add(s.auditRow(actor, subject, verb, reply)));
             if (!stored) return notRecorded(stored.error());
             host.adminMaintenance = enable;
-            s.log(subject, std::string("maintenance ") + (enable ? "enabled" : "disabled") + " by " + actor +
-                               (enable ? ": its services leave, nothing new starts there" : ""));
+            s.report(engine::Event::aboutHost(hostName, std::string("maintenance ") + (enable ? "enabled" : "disabled") +
+                                                            " by " + actor +
+                                                            (enable ? ": its services leave, nothing new starts there" : ""))
+                         .with("actor", actor));
             break;
         }
         default: {  // FenceConfirm
             if (host.observation.libvirt == hv::Reachability::Reachable)
-                return refused(hv::ErrorKind::OperationInvalid,
+                return refused(ErrorKind::Refused,
                                hostName + "'s libvirtd answers: it is not powered off, nothing to confirm");
             if (host.observation.fence == engine::FenceStatus::Confirmed)
-                return refused(hv::ErrorKind::OperationInvalid, hostName + " is already confirmed fenced");
+                return refused(ErrorKind::Refused, hostName + " is already confirmed fenced");
             if (auto confirmed = s.confirmFence(host, "an admin confirmed the host is off", actor); !confirmed)
                 return notRecorded(confirmed.error());
             reply = hostName + ": fence confirmed; its services may now start elsewhere";
@@ -166,30 +173,34 @@ hv::Result<api::CommandReply> Runtime::State::execute(const engine::AdminCommand
     const auto verdicts = s.reconcile({checked.value()}, &audit);
     if (verdicts.empty()) {
         s.audit(actor, audit.subject, verb, "the engine gave no verdict", "refused");
-        return refused(hv::ErrorKind::OperationFailed, "the engine gave no verdict; see the log");
+        return refused(ErrorKind::Internal, "the engine gave no verdict; see the log");
     }
     const engine::CommandVerdict& verdict = verdicts.front();
-    if (!verdict.accepted) return refused(hv::ErrorKind::OperationInvalid, verdict.message);
+    if (!verdict.accepted) return refused(ErrorKind::Refused, verdict.message);
     return api::CommandReply{verdict.message};
 }
 
-hv::Result<std::vector<api::PlannedMove>> Runtime::plan(const engine::AdminCommand& command) {
+Result<std::vector<api::PlannedMove>> Runtime::plan(const engine::AdminCommand& command) {
     return state_->ask<std::vector<api::PlannedMove>>([s = state_.get(), command] { return s->plan(command); });
 }
 
-hv::Result<std::vector<api::PlannedMove>> Runtime::State::plan(const engine::AdminCommand& command) {
+Result<std::vector<api::PlannedMove>> Runtime::State::plan(const engine::AdminCommand& command) {
     auto& s = *this;
     BOOST_OUTCOME_TRY(checked, checkedCommand(*s.policy, command));
     // A dry run: the decision the command would lead to, from what the runtime knows now. Host
     // verbs change the engine's view of the host; service verbs go to the engine as commands.
     engine::EngineInput input = s.decisionInput(isHostVerb(checked.verb) ? std::vector<engine::AdminCommand>{}
                                                                           : std::vector<engine::AdminCommand>{checked});
-    if (checked.verb == engine::Verb::MaintenanceEnable) input.hosts[checked.host].maintenance = true;
+    if (checked.verb == engine::Verb::MaintenanceEnable) {
+        if (const std::string down = engine::maintenanceRefusal(input.hosts[checked.host]); !down.empty())
+            return refused(ErrorKind::Refused, down);
+        input.hosts[checked.host].maintenance = true;
+    }
     if (checked.verb == engine::Verb::MaintenanceDisable) input.hosts[checked.host].maintenance = false;
     if (checked.verb == engine::Verb::FenceConfirm) input.hosts[checked.host].fence = engine::FenceStatus::Confirmed;
     const engine::Decision decision = engine::decide(input);
     if (!decision.verdicts.empty() && !decision.verdicts.front().accepted)
-        return refused(hv::ErrorKind::OperationInvalid, decision.verdicts.front().message);
+        return refused(ErrorKind::Refused, decision.verdicts.front().message);
 
     std::vector<api::PlannedMove> moves;
     for (const auto& action : decision.actions) {

@@ -91,6 +91,17 @@ void upgradeToVersion4(Poco::Data::Session& session) {
                " PRIMARY KEY (host, pci_address))", now;
 }
 
+// Version 5: what the engine remembers of a recovery beyond its counters (issue 12): the hosts it
+// tried, one name a line in name order; where a failback or the end of a maintenance returns it;
+// and when the next restart may start. Defaults are "nothing tried, nowhere to return, no wait", so
+// a version-4 row means what it meant.
+void upgradeToVersion5(Poco::Data::Session& session) {
+    session << "ALTER TABLE service_states ADD COLUMN tried_hosts TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE service_states ADD COLUMN failed_over_from TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE service_states ADD COLUMN maintenance_host TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE service_states ADD COLUMN next_attempt_ns INTEGER NOT NULL DEFAULT 0", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -100,6 +111,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
         upgradeToVersion2,            // 1 -> 2
         upgradeToVersion3,            // 2 -> 3
         upgradeToVersion4,            // 3 -> 4
+        upgradeToVersion5,            // 4 -> 5
     };
     return steps;
 }

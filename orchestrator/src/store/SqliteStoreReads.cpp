@@ -2,6 +2,7 @@
 // ledger, board reservations, integrity.
 #include "faxover/orchestrator/store/SqliteStore.h"
 
+#include "SqliteNameList.h"
 #include "SqliteTime.h"
 
 #include <Poco/Data/Session.h>
@@ -94,18 +95,23 @@ Result<std::vector<IntentEntry>> SqliteStore::intentsSince(TimePoint since, std:
 
 Result<std::map<std::string, ServiceRecord>> SqliteStore::serviceStates() {
     try {
-        std::vector<std::string> services, states, hosts, reasons, targets, definitions;
-        std::vector<Int64> since, revisions;
+        std::vector<std::string> services, states, hosts, reasons, targets, definitions, tried, failedOverFrom,
+            maintenanceHosts;
+        std::vector<Int64> since, revisions, nextAttempts;
         std::vector<int> restarts, relocations;
         *session_ << "SELECT service, state, host, since_ns, revision, restarts, relocations, reason, target,"
-                     " definition_xml FROM service_states ORDER BY service",
+                     " definition_xml, tried_hosts, failed_over_from, maintenance_host, next_attempt_ns"
+                     " FROM service_states ORDER BY service",
             into(services), into(states), into(hosts), into(since), into(revisions), into(restarts),
-            into(relocations), into(reasons), into(targets), into(definitions), now;
+            into(relocations), into(reasons), into(targets), into(definitions), into(tried), into(failedOverFrom),
+            into(maintenanceHosts), into(nextAttempts), now;
         std::map<std::string, ServiceRecord> records;
         for (std::size_t row = 0; row < services.size(); ++row) {
             records.emplace(services[row],
                             ServiceRecord{states[row], hosts[row], fromNanos(since[row]), revisions[row], restarts[row],
-                                          relocations[row], reasons[row], targets[row], definitions[row]});
+                                          relocations[row], reasons[row], targets[row], definitions[row],
+                                          splitLines(tried[row]), failedOverFrom[row], maintenanceHosts[row],
+                                          fromNanos(nextAttempts[row])});
         }
         return records;
     } catch (const Poco::Exception& e) {

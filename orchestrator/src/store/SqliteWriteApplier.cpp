@@ -1,6 +1,8 @@
 #include "SqliteWriteApplier.h"
 
+#include "SqliteNameList.h"
 #include "SqliteTime.h"
+#include "faxover/orchestrator/engine/Decision.h"
 
 #include <Poco/Data/Session.h>
 
@@ -89,18 +91,21 @@ Result<void> WriteApplier::operator()(const PutServiceState& write) {
     BOOST_OUTCOME_TRY(next, nextRevision(session_, kServiceStates, write.service, write.expectedRevision));
     const ServiceRecord& record = write.record;
     session_ << "INSERT OR REPLACE INTO service_states"
-                " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml,"
+                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(write.service), bind(record.state), bind(record.host), bind(toNanos(record.since)), bind(next),
         bind(record.restarts), bind(record.relocations), bind(record.reason), bind(record.target),
-        bind(record.definitionXml), now;
+        bind(record.definitionXml), bind(joinedLines(record.triedHosts)), bind(record.failedOverFrom),
+        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), now;
     result_.revisions.push_back(next);
     return hv::ok();
 }
 
 Result<void> WriteApplier::operator()(const PutHostState& write) {
     const HostRecord& record = write.record;
-    if (!record.fence.empty() && record.fence != "confirmed") {
+    const auto fence = engine::fenceStatusNamed(record.fence);
+    if (fence != engine::FenceStatus::None && fence != engine::FenceStatus::Confirmed) {
         return Error{ErrorKind::InvalidArgument,
                      "host " + write.host + ": fence must be empty or \"confirmed\"; got \"" + record.fence + "\""};
     }

@@ -7,8 +7,8 @@ namespace faxover::policy::read {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys{"version",     "monitoring", "fencing",  "hosts",
-                                             "services",    "maintenance", "licences", "board_models"};
+const std::vector<std::string> kTopLevelKeys{"version",     "monitoring", "fencing",  "hosts",       "services",
+                                             "maintenance", "licences",   "board_models", "events"};
 
 void readVersion(Reader& reader, const MappingReader& map, Policy& policy) {
     const std::string expected = std::to_string(kPolicyFormatVersion) + ", the policy format version this Faxover reads";
@@ -77,6 +77,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
     if (auto maintenance = map.find("maintenance")) policy.maintenance = readMaintenance(reader, *maintenance);
     if (auto licences = map.find("licences")) policy.licences = readLicences(reader, *licences);
     if (auto boardModels = map.find("board_models")) policy.boardModels = readBoardModels(reader, *boardModels);
+    if (auto events = map.find("events")) policy.events = readEvents(reader, *events);
     reader.symbols.check(reader.diagnostics);
     checkStandbys(reader.diagnostics, policy);
     checkBoardServices(reader.diagnostics, policy);

@@ -15,11 +15,13 @@ constexpr std::size_t kLongestDomainName = 255;
 // planned move would hold up a maintenance drain for longer than any fax call lasts.
 constexpr std::chrono::milliseconds kShortestShutdown{5000};
 constexpr std::chrono::milliseconds kLongestShutdown{30 * 60 * 1000};
+// A retry delay longer than this keeps a fax service down longer than a host failover would.
+constexpr std::chrono::milliseconds kLongestRetryDelay{10 * 60 * 1000};
 
 const std::vector<std::string> kServiceKeys{
     "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
     "preferred_sites", "anti_affinity", "required_labels", "recovery", "max_restart", "max_relocate", "failback",
-    "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group", "board_models",
+    "retry_delay", "return_after_maintenance", "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group", "board_models",
     "telco_hook",    "shutdown_timeout"};
 
 constexpr std::string_view kDomainExpected =
@@ -107,6 +109,13 @@ void readRecovery(Reader& reader, const MappingReader& map, ServicePolicy& servi
     }
     if (auto failback = map.find("failback")) {
         if (auto value = readSwitch(diagnostics, *failback)) service.failback = *value;
+    }
+    if (auto delay = map.find("retry_delay")) {
+        if (auto value = readDuration(diagnostics, *delay, std::chrono::milliseconds{0}, kLongestRetryDelay))
+            service.retryDelay = *value;
+    }
+    if (auto back = map.find("return_after_maintenance")) {
+        if (auto value = readSwitch(diagnostics, *back)) service.returnAfterMaintenance = *value;
     }
 }
 

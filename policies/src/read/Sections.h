@@ -32,6 +32,8 @@ std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& fiel
 // A program to run: licences' apply and revoke steps, services' telco hooks.
 CommandStep readCommandStep(Reader& reader, const Field& field);
 
+EventSettings readEvents(Reader& reader, const Field& field);
+
 std::vector<Licence> readLicences(Reader& reader, const Field& field);
 // A standby's primaries must be active services with a licence (their seat is what it takes).
 void checkStandbys(Diagnostics& diagnostics, const Policy& policy);

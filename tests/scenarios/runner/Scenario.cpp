@@ -6,6 +6,7 @@
 #include "StoreSpy.h"
 
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
+#include "faxover/orchestrator/runtime/EventQueue.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 #include "faxover/orchestrator/store/SqliteStore.h"
@@ -77,7 +78,7 @@ private:
 
     bool startDaemon() {
         // One executor for both lanes: the work runs in the order it was started, as it always did.
-        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, executor_, stateLog_,
+        orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, executor_, events_,
                                                   clock_, wall_, licenceSteps_, telcoHooks_};
         runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml", orchestrator::runtime::FenceRetry{},
                                              orchestrator::runtime::DecisionLoop::Mode::Manual);
@@ -473,8 +474,14 @@ private:
         writeLedger(label);
     }
 
-    std::string timestamp() const {
-        const double seconds = std::chrono::duration<double>(clock_.now() - start_).count();
+    // Seconds since the scenario began: the steady clock's for the runner's own lines, the wall's
+    // (which follows it) for the events.
+    std::string timestamp() const { return secondsSinceStart(clock_.now() - start_); }
+    std::string timestamp(orchestrator::runtime::WallTime time) const { return secondsSinceStart(time - kWallStart); }
+
+    template <class Duration>
+    static std::string secondsSinceStart(Duration elapsed) {
+        const double seconds = std::chrono::duration<double>(elapsed).count();
         char text[32];
         std::snprintf(text, sizeof text, "%8.3f", seconds);
         return text;
@@ -502,7 +509,11 @@ private:
     std::size_t auditShown_ = 0;
     orchestrator::runtime::QueuedExecutor executor_;
     std::ostringstream log_;
-    orchestrator::runtime::StreamStateLog stateLog_{log_, [this] { return timestamp(); }};
+    // The daemon's event queue, in its synchronous mode: each event is in the log when deliver() returns.
+    orchestrator::runtime::EventQueue events_{
+        orchestrator::runtime::EventQueue::Mode::Synchronous, wall_,
+        {std::make_shared<orchestrator::runtime::StateLogSink>(
+            log_, [this](orchestrator::runtime::WallTime time) { return timestamp(time); })}};
     std::unique_ptr<Runtime> runtime_;
     std::unique_ptr<orchestrator::runtime::Monitor> monitor_;
     std::vector<std::string> violations_;

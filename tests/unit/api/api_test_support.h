@@ -76,7 +76,7 @@ inline std::vector<PlannedMove> samplePlan() {
 // from its workers.
 class FakeAdminApi : public AdminApi {
 public:
-    hv::Result<ClusterStatus> status() override {
+    Result<ClusterStatus> status() override {
         std::lock_guard lock(mutex_);
         ++statusCalls_;
         if (statusError) return *statusError;
@@ -86,7 +86,7 @@ public:
         return next;
     }
 
-    hv::Result<CommandReply> execute(const engine::AdminCommand& command) override {
+    Result<CommandReply> execute(const engine::AdminCommand& command) override {
         std::this_thread::sleep_for(executeDelay);
         std::lock_guard lock(mutex_);
         received_.push_back(command);
@@ -94,33 +94,33 @@ public:
         return reply;
     }
 
-    hv::Result<std::vector<LicenceView>> licences() override {
+    Result<std::vector<LicenceView>> licences() override {
         if (licencesError) return *licencesError;
         return licenceList;
     }
 
-    hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override {
+    Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override {
         std::lock_guard lock(mutex_);
         auditSinces_.push_back(since);
         if (auditError) return *auditError;
         return auditEntries;
     }
 
-    hv::Result<StartPermission> mayStart(const StartQuery& query) override {
+    Result<StartPermission> mayStart(const StartQuery& query) override {
         std::lock_guard lock(mutex_);
         startQueries_.push_back(query);
         if (mayStartError) return *mayStartError;
         return permission;
     }
 
-    hv::Result<std::vector<BoardView>> boards() override {
+    Result<std::vector<BoardView>> boards() override {
         if (boardsError) return *boardsError;
         return boardList;
     }
 
     // Plans like a daemon of issue #5 unless `plans` is false: then AdminApi's own answer
     // (NotSupported), as from an implementor that does not offer plans.
-    hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override {
+    Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override {
         if (!plans) return AdminApi::plan(command);
         std::lock_guard lock(mutex_);
         planned_.push_back(command);
@@ -152,21 +152,21 @@ public:
     }
 
     std::vector<ClusterStatus> statuses{};
-    std::optional<hv::Error> statusError{};
-    std::optional<hv::Error> executeError{};
+    std::optional<Error> statusError{};
+    std::optional<Error> executeError{};
     CommandReply reply{"fax-a: live migration lab1 -> lab2 planned"};
     std::chrono::milliseconds executeDelay{0};
     std::vector<LicenceView> licenceList = sampleLicences();
     std::vector<LicenceAuditEntry> auditEntries = sampleAudit();
     StartPermission permission{false, "fax-b runs on lab3: no second copy", {"fax-a", "fax-b", "4dea22b3-1d52-d8f3-2516-782e98ab3fa0"}};
-    std::optional<hv::Error> licencesError{};
-    std::optional<hv::Error> auditError{};
-    std::optional<hv::Error> mayStartError{};
+    std::optional<Error> licencesError{};
+    std::optional<Error> auditError{};
+    std::optional<Error> mayStartError{};
     std::vector<BoardView> boardList = sampleBoards();
-    std::optional<hv::Error> boardsError{};
+    std::optional<Error> boardsError{};
     bool plans = true;
     std::vector<PlannedMove> planMoves{};  // none by default: commands go ahead without a question
-    std::optional<hv::Error> planError{};
+    std::optional<Error> planError{};
 
 private:
     mutable std::mutex mutex_;
@@ -179,11 +179,11 @@ private:
 
 using faxover::test::TempDir;
 
-// The message of the InvalidArgument error `result` must hold.
+// The message of the BadRequest error `result` must hold.
 template <class Result>
 std::string refusal(const Result& result) {
     REQUIRE_FALSE(result);
-    CHECK(result.error().kind == faxover::hv::ErrorKind::InvalidArgument);
+    CHECK(result.error().kind == faxover::orchestrator::ErrorKind::BadRequest);
     return result.error().message;
 }
 

@@ -9,7 +9,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 TEST_CASE("admin command lines parse into commands", "[api][cli]") {
     CHECK_FALSE(parsed({"status"}).command);
@@ -49,7 +49,7 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
     CHECK(usageError({"maintenance", "enable"}) == "usage: faxover maintenance enable HOST [--no-wait] [--yes]");
     CHECK(usageError({"status", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
-    CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable");
+    CHECK(usageError({"failover", "fax-a", "--no-wait"}) == "--no-wait goes with maintenance enable and disable");
     CHECK(usageError({"status", "--api"}) == "--api needs an ADDRESS");
     CHECK(usageError({"status", "--verbose"}) == "unknown option '--verbose'");
     CHECK_THAT(usageError({"--api", "ftp://x", "status"}), Catch::Contains("API address 'ftp://x'"));
@@ -117,18 +117,18 @@ TEST_CASE("commands print the daemon's answer and exit 0", "[api][cli]") {
 
 TEST_CASE("refusals exit 1 and an unreachable daemon exits 3, with the message", "[api][cli]") {
     FakeAdminApi fake;
-    fake.executeError = faxover::hv::Error{ErrorKind::OperationInvalid, "fax-a is already migrating to lab2"};
+    fake.executeError = faxover::orchestrator::Error{ErrorKind::Refused, "fax-a is already migrating to lab2"};
     auto run = runCli({"failback", "fax-a"}, fake);
     CHECK(run.status == kAdminRefused);
     CHECK(run.err == "faxover: fax-a is already migrating to lab2\n");
     CHECK(run.out.empty());
 
-    fake.executeError = faxover::hv::Error{ErrorKind::InvalidArgument, "no service named fax-z"};
+    fake.executeError = faxover::orchestrator::Error{ErrorKind::BadRequest, "no service named fax-z"};
     CHECK(runCli({"stop", "fax-z"}, fake).status == kAdminRefused);
 
-    fake.executeError = faxover::hv::Error{ErrorKind::HostUnreachable, "cannot connect to unix:/x: is faxover daemon running?"};
+    fake.executeError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "daemon is not answering at unix:/x: is `faxover daemon` running?"};
     CHECK(runCli({"resume", "fax-a"}, fake).status == kAdminUnreachable);
-    fake.statusError = faxover::hv::Error{ErrorKind::Timeout, "the daemon did not answer within 10000 ms"};
+    fake.statusError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "the daemon did not answer within 10000 ms"};
     run = runCli({"status"}, fake);
     CHECK(run.status == kAdminUnreachable);
     CHECK_THAT(run.err, Catch::Contains("did not answer"));
@@ -193,11 +193,11 @@ TEST_CASE("the whole CLI against a real server over a unix socket", "[api][cli][
     CHECK(runAdminCli({"stop", "fax-a"}, address, console) == kAdminOk);
     REQUIRE(fake.received().size() == 1);
     CHECK(fake.received()[0].actor.rfind("admin:", 0) == 0);
-    fake.executeError = faxover::hv::Error{ErrorKind::OperationInvalid, "fax-a is stopped"};
+    fake.executeError = faxover::orchestrator::Error{ErrorKind::Refused, "fax-a is stopped"};
     CHECK(runAdminCli({"failback", "fax-a"}, address, console) == kAdminRefused);
     CHECK_THAT(err.str(), Catch::Contains("faxover: fax-a is stopped"));
     CHECK(runAdminCli({"bogus"}, address, console) == kAdminUsage);
     server.stop();
     CHECK(runAdminCli({"status"}, address, console) == kAdminUnreachable);
-    CHECK_THAT(err.str(), Catch::Contains("is faxover daemon running?"));
+    CHECK_THAT(err.str(), Catch::Contains("daemon is not answering at") && Catch::Contains("is `faxover daemon` running?"));
 }

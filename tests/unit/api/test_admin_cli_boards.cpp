@@ -11,7 +11,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -76,11 +76,11 @@ TEST_CASE("boards with every board usable prints no detail and json prints the w
 
 TEST_CASE("boards reports a daemon without boards or an unreachable one with the usual exit codes", "[api][cli][boards]") {
     FakeAdminApi fake;
-    fake.boardsError = faxover::hv::Error{ErrorKind::NotSupported, "this daemon does not list fax boards"};
+    fake.boardsError = faxover::orchestrator::Error{ErrorKind::NotSupported, "this daemon does not list fax boards"};
     auto run = runCli({"boards"}, fake);
     CHECK(run.status == kAdminRefused);
     CHECK(run.err == "faxover: this daemon does not list fax boards\n");
-    fake.boardsError = faxover::hv::Error{ErrorKind::HostUnreachable, "cannot connect to unix:/x"};
+    fake.boardsError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "cannot connect to unix:/x"};
     CHECK(runCli({"boards"}, fake).status == kAdminUnreachable);
     CHECK(usageError({"boards", "lab1"}) == "usage: faxover boards");
     CHECK(usageError({"boards", "--yes"}) == "--yes goes with failover, failback, fence confirm, demote, migrate and maintenance enable");
@@ -148,7 +148,7 @@ TEST_CASE("failover of a board-mode VM shows its outage before its one question"
     CHECK(fake.received() == std::vector<AdminCommand>{{Verb::Failover, "fax-b", "", ""}});
 
     // A plan the daemon refuses is reported and nothing is sent; --yes asks nothing.
-    fake.planError = faxover::hv::Error{ErrorKind::OperationInvalid, "cannot fail over fax-b: no fax board fits"};
+    fake.planError = faxover::orchestrator::Error{ErrorKind::Refused, "cannot fail over fax-b: no fax board fits"};
     run = runCli({"failover", "fax-b"}, fake, {"y\n", true});
     CHECK(run.status == kAdminRefused);
     CHECK(run.err == "faxover: cannot fail over fax-b: no fax board fits\n");
@@ -202,11 +202,11 @@ TEST_CASE("an older daemon that cannot plan gets the command as before", "[api][
 
 TEST_CASE("a refused plan is reported and nothing is sent", "[api][cli][boards]") {
     FakeAdminApi fake;
-    fake.planError = faxover::hv::Error{ErrorKind::InvalidArgument, "no service named fax-z"};
+    fake.planError = faxover::orchestrator::Error{ErrorKind::BadRequest, "no service named fax-z"};
     auto run = runCli({"migrate", "fax-z"}, fake, {"y\n", true});
     CHECK(run.status == kAdminRefused);
     CHECK(run.err == "faxover: no service named fax-z\n");
-    fake.planError = faxover::hv::Error{ErrorKind::Timeout, "the daemon did not answer within 10000 ms"};
+    fake.planError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "the daemon did not answer within 10000 ms"};
     CHECK(runCli({"maintenance", "enable", "lab1"}, fake, {"y\n", true}).status == kAdminUnreachable);
     CHECK(fake.received().empty());
 }

@@ -7,7 +7,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -86,20 +86,43 @@ TEST_CASE("maintenance enable does not wait for services that stay, or with noth
     CHECK_THAT(run.out, Catch::Contains("fax-a: stays on lab1 (suspended)\nfax-b: moved to lab2 (ok)\nlab1 drained\n"));
 }
 
-TEST_CASE("maintenance enable --no-wait and maintenance disable return at once", "[api][cli]") {
+TEST_CASE("maintenance enable and disable with --no-wait return at once", "[api][cli]") {
     FakeAdminApi fake;
     fake.statuses = drainOfLab1();
     CHECK(runCli({"maintenance", "enable", "lab1", "--no-wait"}, fake).status == kAdminOk);
-    CHECK(runCli({"maintenance", "disable", "lab1"}, fake).status == kAdminOk);
+    CHECK(runCli({"maintenance", "disable", "lab1", "--no-wait"}, fake).status == kAdminOk);
     CHECK(runCli({"--json", "maintenance", "enable", "lab1"}, fake).status == kAdminOk);
     CHECK(fake.statusCalls() == 0);
     CHECK(fake.received().size() == 3);
 }
 
+TEST_CASE("maintenance disable follows the services going back to the host", "[api][cli]") {
+    FakeAdminApi fake;
+    fake.reply.message = "lab1: maintenance disabled";
+    ServiceView waiting = service("fax-b", "ok", "lab3", "", std::nullopt, "running on lab3");
+    waiting.returnsTo = "lab1";
+    ServiceView returning = service("fax-a", "migrating", "lab2", "lab1", 0.5);
+    returning.returnsTo = "lab1";
+    fake.statuses = {statusOf({returning, waiting, service("fax-c", "ok", "lab2")}),
+                     statusOf({service("fax-a", "ok", "lab1"), waiting, service("fax-c", "ok", "lab2")})};
+    const auto run = runCli({"maintenance", "disable", "lab1"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out ==
+          "lab1: maintenance disabled\n"
+          "bringing services back to lab1 (Ctrl-C stops watching; the return goes on)\n"
+          "fax-b: not back yet, stays on lab3 (running on lab3); it returns when lab1 can take it\n"
+          "fax-a: back on lab1 (ok)\n"
+          "lab1: services back\n");
+    CHECK(fake.statusCalls() == 2);
+
+    fake.statuses = {statusOf({service("fax-c", "ok", "lab2")})};
+    CHECK_THAT(runCli({"maintenance", "disable", "lab1"}, fake).out, Catch::EndsWith("lab1: no services to bring back\n"));
+}
+
 TEST_CASE("maintenance enable exits 3 when the daemon goes away mid-drain", "[api][cli]") {
     FakeAdminApi fake;
     fake.statuses = drainOfLab1();
-    fake.statusError = faxover::hv::Error{ErrorKind::HostUnreachable, "lost the connection to unix:/x"};
+    fake.statusError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "lost the connection to unix:/x"};
     const auto run = runCli({"maintenance", "enable", "lab1"}, fake);
     CHECK(run.status == kAdminUnreachable);
     CHECK_THAT(run.err, Catch::Contains("lost the connection"));

@@ -8,7 +8,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -172,12 +172,12 @@ TEST_CASE("bad --since and --format values are usage errors that say what was wr
 
 TEST_CASE("license commands report the daemon's refusals with exit 1", "[api][cli][licence]") {
     FakeAdminApi fake;
-    fake.licencesError = faxover::hv::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
+    fake.licencesError = faxover::orchestrator::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
     const auto status = runCli({"license", "status"}, fake);
     CHECK(status.status == kAdminRefused);
     CHECK(status.err == "faxover: the licence ledger is not built yet\n");
     CHECK(status.out.empty());
-    fake.auditError = faxover::hv::Error{ErrorKind::HostUnreachable, "cannot connect"};
+    fake.auditError = faxover::orchestrator::Error{ErrorKind::DaemonUnreachable, "cannot connect"};
     CHECK(runCli({"license", "audit"}, fake).status == kAdminUnreachable);
 }
 
@@ -212,7 +212,7 @@ TEST_CASE("demote asks first, naming the primaries the standby stands in for", "
 
     CHECK(runCli({"demote", "fax-s", "--yes"}, fake).status == kAdminOk);
     CHECK(fake.received().size() == 2);
-    fake.executeError = faxover::hv::Error{ErrorKind::OperationInvalid, "fax-s stands in for no primary"};
+    fake.executeError = faxover::orchestrator::Error{ErrorKind::Refused, "fax-s stands in for no primary"};
     const auto refused = runCli({"demote", "fax-s", "--yes"}, fake);
     CHECK(refused.status == kAdminRefused);
     CHECK(refused.err == "faxover: fax-s stands in for no primary\n");

@@ -11,7 +11,7 @@
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 TEST_CASE("the client reads the boards and a plan through the server", "[api][server][boards]") {
     TempDir folder;
@@ -41,7 +41,7 @@ TEST_CASE("the client reads the boards and a plan through the server", "[api][se
 TEST_CASE("the board routes map NotSupported to 501 and the client reads it back", "[api][server][boards]") {
     FakeAdminApi fake;
     fake.plans = false;  // AdminApi's default plan(): an implementor that does not offer plans
-    fake.boardsError = faxover::hv::Error{ErrorKind::NotSupported, "boards are not inventoried yet"};
+    fake.boardsError = faxover::orchestrator::Error{ErrorKind::NotSupported, "boards are not inventoried yet"};
     RunningServer running(fake, kLoopback);
     ApiClient client(running.endpoint());
 

@@ -11,7 +11,7 @@ using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
 using faxover::orchestrator::engine::verbNamed;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 TEST_CASE("ISO 8601 UTC times carry milliseconds", "[api]") {
     CHECK(toIsoUtc(sampleNow()) == "2024-05-01T12:00:00.000Z");
@@ -92,17 +92,16 @@ TEST_CASE("commands, replies and errors survive the round trip through JSON", "[
     }
     CHECK(commandReplyFromJson(toJson(CommandReply{"fax-a: failover planned"})).value() ==
           CommandReply{"fax-a: failover planned"});
-    for (const auto kind : {ErrorKind::InvalidArgument, ErrorKind::OperationInvalid, ErrorKind::HostUnreachable,
-                            ErrorKind::Internal, ErrorKind::Timeout, ErrorKind::MigrationRefused}) {
-        const faxover::hv::Error error{kind, "fax-a is already migrating", "lab1"};
+    for (const auto kind : {ErrorKind::BadRequest, ErrorKind::NotFound, ErrorKind::Refused, ErrorKind::StoreFailed,
+                            ErrorKind::Busy, ErrorKind::NotSupported, ErrorKind::DaemonUnreachable,
+                            ErrorKind::AccessDenied, ErrorKind::Internal}) {
+        const faxover::orchestrator::Error error{kind, "fax-a is already migrating"};
         auto parsed = errorFromJson(toJson(error));
         REQUIRE(parsed);
-        CHECK(parsed.value().error.kind == kind);
-        CHECK(parsed.value().error.message == error.message);
-        CHECK(parsed.value().error.host == "lab1");
+        CHECK(parsed.value().error == error);
     }
-    CHECK(toJson(faxover::hv::Error{ErrorKind::OperationInvalid, "no"}) ==
-          R"({"error":{"kind":"OperationInvalid","message":"no"}})");
+    CHECK(toJson(faxover::orchestrator::Error{ErrorKind::Refused, "no"}) ==
+          R"({"error":{"kind":"Refused","message":"no"}})");
 }
 
 TEST_CASE("every verb has a name that reads back", "[api]") {

@@ -1,6 +1,6 @@
 // The wire parsers against hostile input: random bytes, mutated valid documents and deep nesting
 // (the licence documents and --since instants of issue #4, the board documents of issue #5 included).
-// Each must answer (a value or InvalidArgument), never throw or crash.
+// Each must answer (a value or BadRequest), never throw or crash.
 #include "api_test_support.h"
 #include "faxover/orchestrator/api/Json.h"
 
@@ -12,13 +12,13 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
 constexpr int kIterations = 3000;
 
-// Feeds `text` to every parser; each answer must be a value or an InvalidArgument error.
+// Feeds `text` to every parser; each answer must be a value or a BadRequest error.
 void feedAllParsers(const std::string& text) {
     auto status = clusterStatusFromJson(text);
     auto command = adminCommandFromJson(text);
@@ -31,17 +31,17 @@ void feedAllParsers(const std::string& text) {
     auto instant = parseIsoInstant(text);
     auto boards = boardsFromJson(text);
     auto plan = planFromJson(text);
-    if (!status) REQUIRE(status.error().kind == ErrorKind::InvalidArgument);
-    if (!command) REQUIRE(command.error().kind == ErrorKind::InvalidArgument);
-    if (!reply) REQUIRE(reply.error().kind == ErrorKind::InvalidArgument);
-    if (!error) REQUIRE(error.error().kind == ErrorKind::InvalidArgument);
-    if (!time) REQUIRE(time.error().kind == ErrorKind::InvalidArgument);
-    if (!licences) REQUIRE(licences.error().kind == ErrorKind::InvalidArgument);
-    if (!audit) REQUIRE(audit.error().kind == ErrorKind::InvalidArgument);
-    if (!permission) REQUIRE(permission.error().kind == ErrorKind::InvalidArgument);
-    if (!instant) REQUIRE(instant.error().kind == ErrorKind::InvalidArgument);
-    if (!boards) REQUIRE(boards.error().kind == ErrorKind::InvalidArgument);
-    if (!plan) REQUIRE(plan.error().kind == ErrorKind::InvalidArgument);
+    if (!status) REQUIRE(status.error().kind == ErrorKind::BadRequest);
+    if (!command) REQUIRE(command.error().kind == ErrorKind::BadRequest);
+    if (!reply) REQUIRE(reply.error().kind == ErrorKind::BadRequest);
+    if (!error) REQUIRE(error.error().kind == ErrorKind::BadRequest);
+    if (!time) REQUIRE(time.error().kind == ErrorKind::BadRequest);
+    if (!licences) REQUIRE(licences.error().kind == ErrorKind::BadRequest);
+    if (!audit) REQUIRE(audit.error().kind == ErrorKind::BadRequest);
+    if (!permission) REQUIRE(permission.error().kind == ErrorKind::BadRequest);
+    if (!instant) REQUIRE(instant.error().kind == ErrorKind::BadRequest);
+    if (!boards) REQUIRE(boards.error().kind == ErrorKind::BadRequest);
+    if (!plan) REQUIRE(plan.error().kind == ErrorKind::BadRequest);
 }
 
 std::string randomBytes(std::mt19937& random, std::size_t most) {
@@ -95,7 +95,7 @@ TEST_CASE("mutated valid documents never crash the wire parsers", "[api][fuzz]")
         toJson(sampleStatus()),
         toJson(AdminCommand{Verb::Migrate, "fax-a", "lab2", "admin:root"}),
         toJson(CommandReply{"accepted"}),
-        toJson(faxover::hv::Error{ErrorKind::OperationInvalid, "already migrating", "lab1"}),
+        toJson(faxover::orchestrator::Error{ErrorKind::Refused, "already migrating"}),
         toIsoUtc(sampleNow()),
         toJson(sampleLicences()),
         toJson(sampleAudit()),
@@ -120,13 +120,13 @@ TEST_CASE("deeply nested JSON is refused, not recursed into", "[api][fuzz]") {
         for (const auto& text : {arrays, objects, R"({"services":)" + arrays + "}"}) {
             auto status = clusterStatusFromJson(text);
             REQUIRE_FALSE(status);
-            CHECK(status.error().kind == ErrorKind::InvalidArgument);
+            CHECK(status.error().kind == ErrorKind::BadRequest);
             auto licences = licencesFromJson(text);
             REQUIRE_FALSE(licences);
-            CHECK(licences.error().kind == ErrorKind::InvalidArgument);
+            CHECK(licences.error().kind == ErrorKind::BadRequest);
             auto plan = planFromJson(text);
             REQUIRE_FALSE(plan);
-            CHECK(plan.error().kind == ErrorKind::InvalidArgument);
+            CHECK(plan.error().kind == ErrorKind::BadRequest);
         }
     }
 }

@@ -8,7 +8,7 @@
 
 using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 

@@ -12,7 +12,7 @@ using namespace faxover::orchestrator::api;
 using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -38,7 +38,7 @@ TEST_CASE("the client reads licences and the audit log through the server", "[ap
     CHECK_FALSE(fake.auditSinces()[0]);
     CHECK(fake.auditSinces()[1] == sampleNow() + std::chrono::milliseconds(5));
 
-    fake.licencesError = faxover::hv::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
+    fake.licencesError = faxover::orchestrator::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
     auto unsupported = client.licences();
     REQUIRE_FALSE(unsupported);
     CHECK(unsupported.error().kind == ErrorKind::NotSupported);
@@ -111,11 +111,11 @@ TEST_CASE("may-start refuses missing or malformed parameters with a 400 that say
     }
     CHECK(fake.startQueries().empty());
 
-    fake.mayStartError = faxover::hv::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
+    fake.mayStartError = faxover::orchestrator::Error{ErrorKind::NotSupported, "the licence ledger is not built yet"};
     const auto unsupported = rawRequest(running.endpoint(), "GET", "/v1/hook/may-start?host=lab1&name=fax-a");
     CHECK(unsupported.status == 501);
     CHECK(errorMessage(unsupported) == "the licence ledger is not built yet");
-    fake.mayStartError = faxover::hv::Error{ErrorKind::InvalidArgument, "no host lab9 in the policy"};
+    fake.mayStartError = faxover::orchestrator::Error{ErrorKind::BadRequest, "no host lab9 in the policy"};
     CHECK(rawRequest(running.endpoint(), "GET", "/v1/hook/may-start?host=lab9&name=fax-a").status == 400);
 }
 

@@ -27,7 +27,7 @@ using namespace faxover::orchestrator::api::test;
 using faxover::orchestrator::engine::AdminCommand;
 using faxover::orchestrator::engine::Verb;
 using faxover::orchestrator::engine::verbNamed;
-using faxover::hv::ErrorKind;
+using faxover::orchestrator::ErrorKind;
 
 namespace {
 
@@ -123,7 +123,7 @@ TEST_CASE("another user cannot reach the 0600 socket, and is named by the kernel
                                ": the daemon's socket may be used by root only; run faxover as that user (e.g. with sudo)";
     CHECK(succeedsAsNobody([&] {
         auto status = ApiClient(running.endpoint()).status();
-        return !status && status.error().message == denied;
+        return !status && status.error().kind == ErrorKind::AccessDenied && status.error().message == denied;
     }));
 
     std::filesystem::permissions(running.endpoint().path, std::filesystem::perms::all);  // as an admin might, wrongly
@@ -150,7 +150,7 @@ TEST_CASE("a stale socket file is replaced, a live one or a regular file is not"
     ApiServer second(fake, unixEndpoint(path));
     auto refused = second.start();
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().kind == ErrorKind::OperationInvalid);
+    CHECK(refused.error().kind == ErrorKind::Refused);
     CHECK(ApiClient(first.endpoint()).status());  // the first server is undisturbed
 
     const std::string notSocket = folder.file("precious.txt");
@@ -158,7 +158,7 @@ TEST_CASE("a stale socket file is replaced, a live one or a regular file is not"
     ApiServer third(fake, unixEndpoint(notSocket));
     auto notReplaced = third.start();
     REQUIRE_FALSE(notReplaced);
-    CHECK(notReplaced.error().kind == ErrorKind::InvalidArgument);
+    CHECK(notReplaced.error().kind == ErrorKind::BadRequest);
     CHECK(std::filesystem::file_size(notSocket) == 7);
 }
 
@@ -188,7 +188,7 @@ TEST_CASE("the server refuses addresses that are not loopback", "[api][server]")
         ApiServer server(fake, parseApiEndpoint(address).value());
         auto started = server.start();
         REQUIRE_FALSE(started);
-        CHECK(started.error().kind == ErrorKind::InvalidArgument);
+        CHECK(started.error().kind == ErrorKind::BadRequest);
         CHECK_THAT(started.error().message, Catch::Contains("not a loopback address"));
     }
 }
@@ -202,9 +202,10 @@ TEST_CASE("the daemon's refusals reach the client with their kind and HTTP statu
         ErrorKind kind;
         int httpStatus;
     };
-    for (const auto& each : {Case{ErrorKind::InvalidArgument, 400}, Case{ErrorKind::OperationInvalid, 409},
-                             Case{ErrorKind::OperationFailed, 500}, Case{ErrorKind::Internal, 500}}) {
-        fake.executeError = faxover::hv::Error{each.kind, "fax-a is already migrating to lab2"};
+    for (const auto& each : {Case{ErrorKind::BadRequest, 400}, Case{ErrorKind::Refused, 409},
+                             Case{ErrorKind::StoreFailed, 503}, Case{ErrorKind::Busy, 429},
+                             Case{ErrorKind::Internal, 500}}) {
+        fake.executeError = faxover::orchestrator::Error{each.kind, "fax-a is already migrating to lab2"};
         auto refused = client.execute({Verb::Migrate, "fax-a", "", ""});
         REQUIRE_FALSE(refused);
         CHECK(refused.error().kind == each.kind);
@@ -213,7 +214,7 @@ TEST_CASE("the daemon's refusals reach the client with their kind and HTTP statu
         CHECK(raw.status == each.httpStatus);
         CHECK(errorFromJson(raw.body).value().error.kind == each.kind);
     }
-    fake.statusError = faxover::hv::Error{ErrorKind::Internal, "store unreadable"};
+    fake.statusError = faxover::orchestrator::Error{ErrorKind::Internal, "store unreadable"};
     CHECK(rawRequest(running.endpoint(), "GET", "/v1/status").status == 500);
     CHECK(client.status().error().message == "store unreadable");
 }
@@ -303,13 +304,13 @@ TEST_CASE("concurrent clients are all served", "[api][server]") {
     CHECK(fake.statusCalls() == kClients * kRequestsEach / 2);
 }
 
-TEST_CASE("no daemon reads as HostUnreachable naming the address", "[api][server]") {
+TEST_CASE("no daemon reads as DaemonUnreachable naming the address", "[api][server]") {
     TempDir folder;
     const ApiEndpoint nowhere = unixEndpoint(folder.file("nobody.sock"));
     auto unix = ApiClient(nowhere).status();
     REQUIRE_FALSE(unix);
-    CHECK(unix.error().kind == ErrorKind::HostUnreachable);
-    CHECK_THAT(unix.error().message, Catch::Contains(nowhere.toString()) && Catch::Contains("is faxover daemon running?"));
+    CHECK(unix.error().kind == ErrorKind::DaemonUnreachable);
+    CHECK_THAT(unix.error().message, Catch::Contains(nowhere.toString()) && Catch::Contains("daemon is not answering at") && Catch::Contains("is `faxover daemon` running?"));
 
     ApiEndpoint closedPort;
     {
@@ -319,11 +320,11 @@ TEST_CASE("no daemon reads as HostUnreachable naming the address", "[api][server
     }
     auto tcp = ApiClient(closedPort).execute({Verb::Stop, "fax-a", "", ""});
     REQUIRE_FALSE(tcp);
-    CHECK(tcp.error().kind == ErrorKind::HostUnreachable);
+    CHECK(tcp.error().kind == ErrorKind::DaemonUnreachable);
     CHECK_THAT(tcp.error().message, Catch::Contains(closedPort.toString()));
 }
 
-TEST_CASE("a daemon that does not answer in time reads as Timeout", "[api][server]") {
+TEST_CASE("a daemon that does not answer in time reads as DaemonUnreachable", "[api][server]") {
     TempDir folder;
     FakeAdminApi fake;
     fake.executeDelay = std::chrono::milliseconds(800);
@@ -331,7 +332,7 @@ TEST_CASE("a daemon that does not answer in time reads as Timeout", "[api][serve
     ApiClient client(running.endpoint(), ApiClientTimeouts{std::chrono::milliseconds(500), std::chrono::milliseconds(200)});
     auto late = client.execute({Verb::Stop, "fax-a", "", ""});
     REQUIRE_FALSE(late);
-    CHECK(late.error().kind == ErrorKind::Timeout);
+    CHECK(late.error().kind == ErrorKind::DaemonUnreachable);
 }
 
 TEST_CASE("stop returns promptly with idle connections open", "[api][server]") {

@@ -49,10 +49,15 @@ struct Daemon {
           client(api::ApiEndpoint{api::ApiEndpoint::Transport::UnixSocket, (dir.path() / "api.sock").string()}),
           store((dir.path() / "faxover.db").string()), socket((dir.path() / "api.sock").string()) {}
 
-    void start(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> arguments{"daemon", "--policy", policy.string(), "--store", store, "--api", "unix:" + socket};
+    // `wrapper`: a program and its arguments that end by running the rest (the daemon's command line).
+    void start(const std::vector<std::string>& extra = {}, const std::vector<std::string>& wrapper = {}) {
+        std::vector<std::string> arguments = wrapper;
+        arguments.insert(arguments.end(), {FAXOVER_BINARY, "daemon", "--policy", policy.string(), "--store", store,
+                                           "--api", "unix:" + socket});
         arguments.insert(arguments.end(), extra.begin(), extra.end());
-        child = bp::child(FAXOVER_BINARY, bp::args(arguments), bp::std_out > out.string(), bp::std_err > err.string(),
+        const std::string program = arguments.front();
+        arguments.erase(arguments.begin());
+        child = bp::child(program, bp::args(arguments), bp::std_out > out.string(), bp::std_err > err.string(),
                           bp::std_in < bp::null);
     }
     std::size_t services() {
@@ -287,4 +292,61 @@ TEST_CASE("daemon process: the admin API over TCP needs --insecure-tcp", "[daemo
     CHECK(eventually([&] { return tcp.status().has_value(); }));
     ::kill(daemon.child.id(), SIGTERM);
     daemon.child.wait();
+}
+
+// Runs as root (CI does): the store sits on a 2 MiB tmpfs mounted in a mount namespace of the
+// daemon's own, so the mount goes away with the daemon whatever happens to the test. The test
+// reaches that file system through /proc/PID/root. 2 MiB: SQLite's WAL never reaches its automatic
+// checkpoint (1,000 pages), so every commit needs new space.
+TEST_CASE("daemon process: a full store refuses admin commands with its reason, the daemon stays up and acts once "
+          "there is room",
+          "[daemon]") {
+    faxover::test::TempDir dir;
+    const std::filesystem::path storeDir = dir.path() / "store";
+    std::filesystem::create_directories(storeDir);
+    Daemon daemon(dir);
+    daemon.store = (storeDir / "faxover.db").string();
+    std::ofstream(daemon.policy) << policyWith({"fax-a"});
+    daemon.start({}, {"/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                      "mount -t tmpfs -o size=2m faxover-test \"$0\" && exec \"$@\"", storeDir.string()});
+    INFO(daemon.log());
+    REQUIRE(eventually([&] { return daemon.services() == 1; }));
+
+    // Filled through the daemon's own view of the mount, until the file system says no more.
+    const std::filesystem::path filler =
+        std::filesystem::path("/proc") / std::to_string(daemon.child.id()) / "root" / storeDir.relative_path() / "filler";
+    {
+        std::ofstream fill(filler, std::ios::binary);
+        REQUIRE(fill);
+        const std::string block(64 * 1024, 'x');
+        std::size_t written = 0;
+        while (fill.write(block.data(), static_cast<std::streamsize>(block.size())) && fill.flush()) written += block.size();
+        CHECK(written < 2 * 1024 * 1024);
+    }
+
+    faxover::orchestrator::engine::AdminCommand maintenance;
+    maintenance.verb = faxover::orchestrator::engine::Verb::MaintenanceEnable;
+    maintenance.host = "h1";
+    auto refused = daemon.client.execute(maintenance);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("the store could not record it, so nothing was done") &&
+                                            Catch::Contains("full"));
+    auto status = daemon.client.status();
+    REQUIRE(status);
+    CHECK_FALSE(status.value().hosts.front().maintenance);
+    CHECK(daemon.child.running());
+
+    std::filesystem::remove(filler);
+    auto accepted = daemon.client.execute(maintenance);
+    INFO(daemon.log());
+    REQUIRE(accepted);
+    CHECK(accepted.value().message == "h1: maintenance enabled");
+    status = daemon.client.status();
+    REQUIRE(status);
+    CHECK(status.value().hosts.front().maintenance);
+
+    ::kill(daemon.child.id(), SIGTERM);
+    CHECK(eventually([&] { return !daemon.child.running(); }, 5s));
+    daemon.child.wait();
+    CHECK(daemon.child.exit_code() == 0);
 }

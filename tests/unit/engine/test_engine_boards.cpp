@@ -102,8 +102,8 @@ const engine::BoardReservation* reservationOf(const engine::BoardLedger& boards,
 }
 
 bool logged(const engine::Decision& decision, const std::string& text, bool alert) {
-    return std::any_of(decision.log.begin(), decision.log.end(), [&](const engine::LogLine& line) {
-        return line.text().find(text) != std::string::npos && line.alert == alert;
+    return std::any_of(decision.log.begin(), decision.log.end(), [&](const engine::Event& line) {
+        return line.text().find(text) != std::string::npos && line.isAlert() == alert;
     });
 }
 

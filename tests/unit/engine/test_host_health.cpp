@@ -237,7 +237,7 @@ TEST_CASE("host health: an unknown libvirt connection is not an answer", "[engin
     auto degraded = tracker.observe(ProbeRound{Reachability::Unknown, true});
     REQUIRE(degraded);
     CHECK(degraded->to == HostHealthState::Degraded);
-    CHECK(degraded->reason == "libvirt connection not established, management address answers TCP");
+    CHECK(degraded->reason == "libvirt did not answer this round, management address answers TCP");
 }
 
 TEST_CASE("host health: the same rounds give the same transitions, and copies continue alike", "[engine]") {

@@ -291,3 +291,17 @@ TEST_CASE("placement: required labels limit the hosts, with the missing label as
     CHECK(plan.unplaced.front().reasons ==
           std::vector<std::string>{"h1: excluded", "h2: label tier is 'dr', needs 'primary'", "h3: lacks label tier=primary"});
 }
+
+TEST_CASE("placement: hosts tried in this recovery come after every untried host, preferences included", "[engine]") {
+    auto fax = service("fax-a");
+    fax.policy.preferredHosts = {"lab1", "lab2"};
+    fax.triedHosts = {"lab1", "lab2"};
+    ClusterView view;
+    view.hosts = {viewHost("lab1", 65536), viewHost("lab2", 65536), viewHost("lab3", 2048)};
+    const auto policyValue = policyWith({hostPolicy("lab1"), hostPolicy("lab2"), hostPolicy("lab3")});
+    CHECK(hostOf(planPlacement(policyValue, view, {fax}), "fax-a") == "lab3");
+
+    // No untried host fits: the preferences decide among the tried ones.
+    view.hosts[2].eligible = false;
+    CHECK(hostOf(planPlacement(policyValue, view, {fax}), "fax-a") == "lab1");
+}

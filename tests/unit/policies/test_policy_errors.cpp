@@ -57,13 +57,13 @@ TEST_CASE("an empty policy says what a policy holds", "[policy]") {
 TEST_CASE("a policy that is not a mapping", "[policy]") {
     CHECK(onlyError("- version: 1\n").toString() ==
           "p.yaml:1:1: expected a mapping with keys version, monitoring, fencing, hosts, services, maintenance, "
-          "licences, board_models; found a list");
+          "licences, board_models, events; found a list");
 }
 
 TEST_CASE("unknown keys at every level, with the closest allowed key", "[policy]") {
     CHECK(onlyError(minimalWith("servics: []\n")).toString() ==
           "p.yaml:7:1: servics: unknown key; expected one of version, monitoring, fencing, hosts, services, "
-          "maintenance, licences, board_models; found 'servics' (did you mean 'services'?)");
+          "maintenance, licences, board_models, events; found 'servics' (did you mean 'services'?)");
     CHECK(onlyError(minimalWith("monitoring: {timout: 300ms}\n")).toString() ==
           "p.yaml:7:14: monitoring.timout: unknown key; expected one of profile, interval, timeout, warn_count, "
           "failover_count, failover_count_after_restart; found 'timout' (did you mean 'timeout'?)");
@@ -256,8 +256,8 @@ TEST_CASE("a value of the wrong shape says which shape was found", "[policy]") {
     CHECK(onlyError(minimalWith("services:\n  - fax1\n")).toString() ==
           "p.yaml:8:5: services[0]: expected a mapping with keys name, domain, domain_xml, telephony, priority, "
           "preferred_hosts, preferred_sites, anti_affinity, required_labels, recovery, max_restart, max_relocate, "
-          "failback, licence, role, stands_in_for, standby_capacity, trunk_group, board_models, telco_hook, "
-          "shutdown_timeout; found 'fax1'");
+          "failback, retry_delay, return_after_maintenance, licence, role, stands_in_for, standby_capacity, "
+          "trunk_group, board_models, telco_hook, shutdown_timeout; found 'fax1'");
     CHECK(onlyError(minimalWith("services:\n  - {name: [a], domain: fax1}\n")).toString() ==
           "p.yaml:8:12: services[0].name: expected a name (letters, digits, '.', '_', '-'; starting with a letter or "
           "digit; at most 63 characters); found a list");

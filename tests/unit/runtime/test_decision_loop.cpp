@@ -98,3 +98,20 @@ TEST_CASE("decision loop: in manual mode queued work runs only when the owner ru
     REQUIRE(answer.value);
     CHECK(*answer.value == 4);
 }
+
+TEST_CASE("decision loop: offer turns work away once the capacity waits, post never does",
+          "[runtime][decision-loop]") {
+    DecisionLoop loop(DecisionLoop::Mode::Manual, 2);
+    int ran = 0;
+    CHECK(loop.offer([&] { ++ran; }));
+    CHECK(loop.offer([&] { ++ran; }));
+    CHECK(loop.full());
+    CHECK_FALSE(loop.offer([&] { ran += 100; }));
+    CHECK(loop.post([&] { ++ran; }));  // outcomes and barriers are never turned away
+    CHECK(loop.runUntilIdle() == 3);
+    CHECK(ran == 3);
+    CHECK_FALSE(loop.full());
+    CHECK(loop.offer([&] { ++ran; }));
+    CHECK(loop.runUntilIdle() == 1);
+    CHECK(ran == 4);
+}

@@ -118,11 +118,11 @@ public:
     hv::Result<std::string> run(const ports::BoardMove&) override { return std::string("done"); }
 };
 
-class LinesLog final : public runtime::StateLog {
+class LinesLog final : public ports::EventSink {
 public:
-    void write(const faxover::orchestrator::engine::LogLine& line) override {
+    void deliver(const faxover::orchestrator::engine::Event& event) override {
         std::lock_guard lock(mutex_);
-        lines_.push_back(line.text());
+        lines_.push_back(event.text());
     }
     bool has(const std::string& text) const {
         std::lock_guard lock(mutex_);
@@ -301,7 +301,7 @@ TEST_CASE("decision thread: a command the loop cannot take within the bound is r
     auto reply = daemon.runtime.execute(command);
     CHECK(Clock::now() - asked < 1s);
     REQUIRE_FALSE(reply);
-    CHECK(reply.error().kind == hv::ErrorKind::Timeout);
+    CHECK(reply.error().kind == faxover::orchestrator::ErrorKind::Busy);
     CHECK(reply.error().message ==
           "the daemon's decision thread was busy for 300 ms (a slow store?) and did not take this request, so "
           "nothing was done; try again");
@@ -316,6 +316,37 @@ TEST_CASE("decision thread: a command the loop cannot take within the bound is r
     daemon.runtime.setAnswerBound(faxover::orchestrator::runtime::Runtime::kAnswerBound);
     (void)daemon.runtime.execute(command);
     CHECK(daemon.store.auditRows("stop").size() == 2);
+}
+
+TEST_CASE("decision thread: a full decision queue drops readings, counts them, and refuses commands at once",
+          "[runtime][decision-thread]") {
+    Daemon daemon;
+    REQUIRE(daemon.runtime.resume());
+    daemon.store.slow = true;
+    daemon.runtime.replacePolicy(testPolicy());  // a 2 s commit holds the loop
+    while (daemon.store.slowCommitsBegun == 0) std::this_thread::sleep_for(1ms);
+    const std::size_t capacity = faxover::orchestrator::runtime::DecisionLoop::kDefaultCapacity;
+    for (std::size_t i = 0; i < capacity + 5; ++i)
+        daemon.runtime.observeRound({{answering("h1", {running("fax-a")}), answering("h2", {})}});
+
+    faxover::orchestrator::engine::AdminCommand command;
+    command.verb = faxover::orchestrator::engine::Verb::Stop;
+    command.service = "fax-a";
+    command.actor = "admin:test";
+    const auto asked = Clock::now();
+    auto reply = daemon.runtime.execute(command);
+    CHECK(Clock::now() - asked < 1s);
+    REQUIRE_FALSE(reply);
+    CHECK(reply.error().message == "the decision queue is full (1000 waiting: the daemon is not keeping up, a slow "
+                                   "store?), so nothing was done; try again");
+
+    daemon.store.slow = false;
+    daemon.runtime.drain();
+    // Room again: the next reading says how many were lost before it.
+    daemon.runtime.observeRound({{answering("h1", {running("fax-a")}), answering("h2", {})}});
+    daemon.runtime.drain();
+    CHECK(daemon.log.has("daemon: 5 monitor readings dropped: the decision queue was full (1000 waiting)"));
+    CHECK(daemon.runtime.execute(command));
 }
 
 TEST_CASE("decision thread: after stop nothing is taken and questions are answered at once", "[runtime][decision-thread]") {

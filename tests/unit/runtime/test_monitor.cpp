@@ -4,7 +4,7 @@
 #include "ForwardingHypervisor.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 
 #include <catch2/catch.hpp>
 
@@ -105,12 +105,18 @@ TEST_CASE("monitor: one round reads both signals, listings and the guest hook", 
 
 namespace {
 
-// The simulated hypervisor, except that listings on `hungHost` block until released: a host whose
-// libvirtd stopped answering while the connection still looks up (the keepalive has not noticed).
-class HangingListings final : public faxover::test::ForwardingHypervisor {
+// twoHosts() with a 100 ms probe timeout, its hosts added to `simulated`.
+std::shared_ptr<const policy::Policy> withQuickRounds(hv::sim::SimulatedHypervisor& simulated) {
+    auto hosts = twoHosts();
+    for (auto& host : hosts.hosts) host.monitoring.timeout = std::chrono::milliseconds(100);
+    auto current = std::make_shared<const policy::Policy>(hosts);
+    for (const auto& host : current->hosts) REQUIRE(simulated.addHost({host.name, host.uri, host.probeAddress}));
+    return current;
+}
+
+// Holds the calls that pass through it until released.
+class Gate {
 public:
-    HangingListings(hv::Hypervisor& inner, std::string hungHost)
-        : ForwardingHypervisor(inner), hungHost_(std::move(hungHost)) {}
     void release() {
         {
             std::lock_guard lock(mutex_);
@@ -118,22 +124,37 @@ public:
         }
         changed_.notify_all();
     }
+    void pass() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return released_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool released_ = false;
+};
+
+// The simulated hypervisor, except that listings on `hungHost` block until released: a host whose
+// libvirtd stopped answering while the connection still looks up (the keepalive has not noticed).
+class HangingListings final : public faxover::test::ForwardingHypervisor {
+public:
+    HangingListings(hv::Hypervisor& inner, std::string hungHost)
+        : ForwardingHypervisor(inner), hungHost_(std::move(hungHost)) {}
+    void release() { gate_.release(); }
     int listingsOfHungHost() const { return listings_; }
 
     hv::Result<std::vector<hv::DomainInfo>> listDomains(const std::string& host) override {
         if (host == hungHost_) {
             ++listings_;
-            std::unique_lock lock(mutex_);
-            changed_.wait(lock, [&] { return released_; });
+            gate_.pass();
         }
         return ForwardingHypervisor::listDomains(host);
     }
 
 private:
     std::string hungHost_;
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    bool released_ = false;
+    Gate gate_;
     std::atomic<int> listings_{0};
 };
 
@@ -142,10 +163,7 @@ private:
 TEST_CASE("monitor: a listing that does not come back in time silences libvirt without a second call", "[runtime]") {
     hv::ManualClock clock;
     hv::sim::SimulatedHypervisor simulated(clock);
-    auto hosts = twoHosts();
-    for (auto& host : hosts.hosts) host.monitoring.timeout = std::chrono::milliseconds(100);
-    const auto current = std::make_shared<const policy::Policy>(hosts);
-    for (const auto& host : current->hosts) REQUIRE(simulated.addHost({host.name, host.uri, host.probeAddress}));
+    const auto current = withQuickRounds(simulated);
     HangingListings hypervisor(simulated, "h2");
     AnswersFor prober("10.0.0.1");
     faxover::orchestrator::runtime::ThreadPoolExecutor readings(2);
@@ -301,4 +319,63 @@ TEST_CASE("monitor: a domain's details are read again when its state changes or 
     CHECK(monitor.collect(current).details.empty());
     REQUIRE(simulated.startDomain("h1", "fax-a"));
     CHECK(monitor.collect(current).details.size() == 1);
+}
+
+namespace {
+
+// The simulated hypervisor, except that reading a domain's migratability blocks until released: libvirt
+// holds such a call while a job runs on the domain (a start, the incoming half of a migration).
+class BusyDomain final : public faxover::test::ForwardingHypervisor {
+public:
+    using ForwardingHypervisor::ForwardingHypervisor;
+    void release() { gate_.release(); }
+    int checks() const { return checks_; }
+
+    hv::Result<hv::Migratability> checkMigratable(const std::string& host, const std::string& domain) override {
+        ++checks_;
+        gate_.pass();
+        return ForwardingHypervisor::checkMigratable(host, domain);
+    }
+
+private:
+    Gate gate_;
+    std::atomic<int> checks_{0};
+};
+
+}  // namespace
+
+TEST_CASE("monitor: a domain's details read during a job keep the host answering and arrive later", "[runtime]") {
+    hv::ManualClock clock;
+    hv::sim::SimulatedHypervisor simulated(clock);
+    const auto current = withQuickRounds(simulated);
+    REQUIRE(simulated.defineDomain("h1", kDomainXml));
+    REQUIRE(simulated.startDomain("h1", "fax-a"));
+    BusyDomain hypervisor(simulated);
+    AnswersFor prober("10.0.0.1");
+    faxover::orchestrator::runtime::ThreadPoolExecutor readings(2);
+    {
+        Monitor monitor(hypervisor, prober, &readings);
+        for (int round = 0; round < 3; ++round) {
+            const auto observed = monitor.collect(current);
+            // Before the fix the whole reading waited for the details, and h1 read as silent
+            // ("degraded (missed 0): libvirt connection not established") on every such round.
+            CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
+            REQUIRE(observed.hosts[0].domains);
+            CHECK(observed.hosts[0].domains->size() == 1);
+            CHECK(observed.details.empty());
+        }
+        CHECK(hypervisor.checks() == 1);  // no second read while the first is out
+        hypervisor.release();
+        const bool arrived = [&] {
+            const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (std::chrono::steady_clock::now() < giveUp) {
+                const auto observed = monitor.collect(current);
+                CHECK(observed.hosts[0].probe.libvirt == hv::Reachability::Reachable);
+                if (!observed.details.empty()) return observed.details[0].service == "fax-a";
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+            return false;
+        }();
+        CHECK(arrived);
+    }
 }

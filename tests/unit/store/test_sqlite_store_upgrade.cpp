@@ -1,4 +1,4 @@
-// A store written by an older Faxover (schema 1, 2 or 3) opens in place: data kept, new columns and
+// A store written by an older Faxover (schema 1, 2, 3 or 4) opens in place: data kept, new columns and
 // tables usable.
 #include "store_test_support.h"
 
@@ -84,10 +84,23 @@ void writeVersion3Store(const std::string& path) {
            " VALUES ('lic', 'fax1', '', 'hv2', 1790000001000000000, 1, 1)", now;
 }
 
+// Version 4 as Faxover created it (upgradeToVersion4, issue #5), on top of version 3, with a board.
+void writeVersion4Store(const std::string& path) {
+    writeVersion3Store(path);
+    Poco::Data::Session raw("SQLite", path);
+    raw << "CREATE TABLE board_reservations (host TEXT NOT NULL, pci_address TEXT NOT NULL, service TEXT NOT NULL,"
+           " since_ns INTEGER NOT NULL, releasing INTEGER NOT NULL CHECK (releasing IN (0, 1)),"
+           " reserved_seq INTEGER NOT NULL, PRIMARY KEY (host, pci_address))", now;
+    raw << "UPDATE schema_version SET version = 4", now;
+    raw << "INSERT INTO board_reservations (host, pci_address, service, since_ns, releasing, reserved_seq)"
+           " VALUES ('hv2', '0000:03:00.0', 'fax1', 1790000001000000000, 0, 1)", now;
+}
+
 void writeStoreAtVersion(const std::string& path, int version) {
     if (version == 1) writeVersion1Store(path);
     if (version == 2) writeVersion2Store(path);
     if (version == 3) writeVersion3Store(path);
+    if (version == 4) writeVersion4Store(path);
 }
 
 int schemaVersion(const std::string& path) {
@@ -100,14 +113,14 @@ int schemaVersion(const std::string& path) {
 }  // namespace
 
 TEST_CASE("store: a version-1 file is upgraded in place to the current version", "[store]") {
-    static_assert(kSqliteSchemaVersion == 4, "add an upgrade test for the new version");
+    static_assert(kSqliteSchemaVersion == 5, "add an upgrade test for the new version");
     TempDir dir;
     const std::string path = dir.file("v1.db");
     writeVersion1Store(path);
     REQUIRE(schemaVersion(path) == 1);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 4);
+    CHECK(schemaVersion(path) == 5);
     // Old rows read back with the new fields at their defaults.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     REQUIRE(db->openIntents().value().size() == 1);
@@ -125,18 +138,27 @@ TEST_CASE("store: a version-1 file is upgraded in place to the current version",
     CHECK(db->boardReservations().value().empty());
     REQUIRE(db->commit(Batch{}.add(PutBoardReservation{{"hv2", "0000:03:00.0", "fax1", at(2), false}})));
     CHECK(db->boardReservations().value().size() == 1);
+    // Version 5: a recovery's memory round-trips (tried hosts, where it returns, when it may retry).
+    ServiceRecord recovering{"failure", "hv2", at(3), 0, 0, 1, "relocating"};
+    recovering.triedHosts = {"hv1", "hv2"};
+    recovering.failedOverFrom = "hv1";
+    recovering.maintenanceHost = "hv3";
+    recovering.nextAttempt = at(4);
+    CHECK(db->putServiceState("fax1", recovering, 4).value() == 5);
+    recovering.revision = 5;
+    CHECK(db->serviceStates().value().at("fax1") == recovering);
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
 
     // Reopening an upgraded file changes nothing more.
     auto again = openOrFail(path);
-    CHECK(schemaVersion(path) == 4);
-    CHECK(again->serviceStates().value().at("fax1").reason == "restarted");
+    CHECK(schemaVersion(path) == 5);
+    CHECK(again->serviceStates().value().at("fax1").triedHosts == std::vector<std::string>{"hv1", "hv2"});
     CHECK(again->boardReservations().value().size() == 1);
 }
 
-TEST_CASE("store: version-2 and version-3 files are upgraded in place to version 4", "[store]") {
-    const int oldVersion = GENERATE(2, 3);
+TEST_CASE("store: version-2, 3 and 4 files are upgraded in place to version 5", "[store]") {
+    const int oldVersion = GENERATE(2, 3, 4);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string path = dir.file("old.db");
@@ -144,12 +166,12 @@ TEST_CASE("store: version-2 and version-3 files are upgraded in place to version
     REQUIRE(schemaVersion(path) == oldVersion);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 4);
+    CHECK(schemaVersion(path) == 5);
     // Everything the old file held reads back unchanged.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     CHECK(db->hostStates().value().at("hv3") == HostRecord{true, "", at(1), "disk swap", 2});
-    CHECK(db->seats().value().size() == (oldVersion == 3 ? 1U : 0U));
-    CHECK(db->boardReservations().value().empty());
+    CHECK(db->seats().value().size() == (oldVersion >= 3 ? 1U : 0U));
+    CHECK(db->boardReservations().value().size() == (oldVersion == 4 ? 1U : 0U));
 
     REQUIRE(db->commit(Batch{}
                            .add(PutBoardReservation{{"hv2", "0000:03:00.0", "fax1", at(2), false}})
@@ -159,11 +181,11 @@ TEST_CASE("store: version-2 and version-3 files are upgraded in place to version
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
     CHECK(openOrFail(path)->boardReservations().value().size() == 1);
-    CHECK(schemaVersion(path) == 4);
+    CHECK(schemaVersion(path) == 5);
 }
 
 TEST_CASE("store: a new file and an upgraded file have the same schema", "[store]") {
-    const int oldVersion = GENERATE(1, 2, 3);
+    const int oldVersion = GENERATE(1, 2, 3, 4);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string upgraded = dir.file("old.db");

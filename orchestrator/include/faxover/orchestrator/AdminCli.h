@@ -3,7 +3,7 @@
 // resume, stop, fence confirm, demote, license status|audit, boards): parsed here, sent to the daemon through an AdminApi, answered on
 // the console. Streams, terminal checks, the clock and sleeping are injected so tests can drive
 // every command against a fake AdminApi. docs/cli.md is the user's side of this.
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
 
@@ -17,11 +17,6 @@
 #include <vector>
 
 namespace faxover::orchestrator {
-
-inline constexpr int kAdminOk = 0;
-inline constexpr int kAdminRefused = 1;      // the daemon refused or failed; its message is printed
-inline constexpr int kAdminUsage = 2;        // bad command line, or a confirmation that cannot be asked
-inline constexpr int kAdminUnreachable = 3;  // no daemon at the API address, or it stopped answering
 
 struct CliConsole {
     std::istream& in;
@@ -47,7 +42,7 @@ struct AdminInvocation {
     bool json = false;            // --json: print the daemon's JSON (and do not follow a drain)
     bool yes = false;             // --yes: do not ask (failover, fence confirm, demote, and the cold
                                   // moves of migrate and maintenance enable)
-    bool noWait = false;          // --no-wait: do not follow a maintenance drain
+    bool noWait = false;          // --no-wait: do not follow a maintenance drain or return
     std::optional<engine::AdminCommand> command{};  // empty: the query
     AdminQuery query = AdminQuery::Status;
     AuditSince since{};                        // license audit --since
@@ -68,7 +63,7 @@ bool asksBeforeColdMoves(engine::Verb verb);
 bool isAdminCommand(const std::string& word);
 
 // InvalidArgument, with a message for the user, on any usage error.
-hv::Result<AdminInvocation> parseAdminArguments(const std::vector<std::string>& arguments,
+Result<AdminInvocation> parseAdminArguments(const std::vector<std::string>& arguments,
                                                 const std::string& defaultApiAddress);
 
 // Runs a parsed command against `api`; returns one of the kAdmin* exit codes.

@@ -167,6 +167,9 @@ struct ServicePolicy {
     int maxRestart = 1;   // restarts on the same host after a failed start before relocating
     int maxRelocate = 1;  // other hosts tried after that before giving up (state "error")
     bool failback = false;  // move back to a preferred host or site when it returns
+    // Pause between two restarts or relocations of one recovery (docs/policy.md, restart budget).
+    Milliseconds retryDelay{5000};
+    bool returnAfterMaintenance = true;  // back to the host it left when that host's maintenance ends
     std::string licence{};  // a Licence's id, empty when none: an active service with one needs a seat
     ServiceRole role = ServiceRole::Active;
     std::vector<std::string> standsInFor{};  // standby: the primaries it may be promoted for
@@ -245,6 +248,16 @@ struct BoardModel {
 
 // ---- the whole policy -----------------------------------------------------------------------
 
+// ---- events ---------------------------------------------------------------------------------
+
+// Where the daemon's events go besides nothing (docs/daemon.md, "Events"; docs/policy.md, "events").
+struct EventSettings {
+    std::string stateLog{};                     // an absolute path; "" for the daemon's standard output
+    std::optional<CommandStep> alertCommand{};  // run once per alert, the event in its environment
+
+    bool operator==(const EventSettings&) const = default;
+};
+
 inline constexpr int kPolicyFormatVersion = 1;
 
 struct Policy {
@@ -256,6 +269,7 @@ struct Policy {
     std::vector<MaintenanceWindow> maintenance{};
     std::vector<Licence> licences{};
     std::vector<BoardModel> boardModels{};
+    EventSettings events{};
 
     const Licence* findLicence(std::string_view id) const;
     const BoardModel* findBoardModel(std::string_view name) const;

@@ -2,7 +2,7 @@
 // What the daemon offers admins and scripts: the cluster's status and the admin commands. The
 // local API server (Poco HTTP) exposes exactly this; the CLI is its client; the runtime
 // implements it. Plain values, no HTTP or JSON here (api/Json.h maps them to the wire).
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 #include "faxover/orchestrator/engine/AdminCommand.h"
 
 #include <chrono>
@@ -24,6 +24,8 @@ struct ServiceView {
     std::string reason{};      // why it is in that state, one line
     std::string targetHost{};  // during migrating/recovering: where it goes
     std::optional<double> progress{};  // during a live migration: 0..1
+    // The host it goes back to when that host's maintenance ends (return_after_maintenance), "" when none.
+    std::string returnsTo{};
     bool operator==(const ServiceView&) const = default;
 };
 
@@ -47,7 +49,7 @@ struct ClusterStatus {
 
 // InvalidArgument when the verb's service or host is missing, or one is given that it does not
 // take. The server checks this before the AdminApi sees the command.
-hv::Result<void> checkArguments(const engine::AdminCommand& command);
+Result<void> checkArguments(const engine::AdminCommand& command);
 
 struct CommandReply {
     std::string message{};  // what was accepted, e.g. "fax-a: live migration lab1 -> lab2 planned"
@@ -141,28 +143,28 @@ struct PlannedMove {
     bool operator==(const PlannedMove&) const = default;
 };
 
-// Errors (hv::Error kinds) and what the CLI makes of them:
+// Errors (Error kinds) and what the CLI makes of them:
 //   InvalidArgument   unknown service or host, missing argument      -> exit 1
 //   OperationInvalid  the command does not fit the current state     -> exit 1
 //   HostUnreachable   (CLI only) no daemon at the API address        -> exit 3
 class AdminApi {
 public:
     virtual ~AdminApi() = default;
-    virtual hv::Result<ClusterStatus> status() = 0;
+    virtual Result<ClusterStatus> status() = 0;
     // Accepts or refuses at once; the work itself goes on in the daemon (watch it with status()).
-    virtual hv::Result<CommandReply> execute(const engine::AdminCommand& command) = 0;
+    virtual Result<CommandReply> execute(const engine::AdminCommand& command) = 0;
     // Every licence of the policy and who holds its seats now.
-    virtual hv::Result<std::vector<LicenceView>> licences() = 0;
+    virtual Result<std::vector<LicenceView>> licences() = 0;
     // The licence audit log from `since` (everything when unset), oldest first.
-    virtual hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) = 0;
+    virtual Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) = 0;
     // The libvirt hook's question; a refusal is written to the licence audit log.
-    virtual hv::Result<StartPermission> mayStart(const StartQuery& query) = 0;
+    virtual Result<StartPermission> mayStart(const StartQuery& query) = 0;
     // Every fax board the policy or the hosts' inventories know, with its holder and state. Not
     // pure, like plan(): an implementor without boards answers NotSupported (HTTP 501).
-    virtual hv::Result<std::vector<BoardView>> boards();
+    virtual Result<std::vector<BoardView>> boards();
     // What `command` would do now, without doing it: one PlannedMove per service it concerns.
     // The CLI asks for it before a migration or a maintenance that may move a VM cold.
-    virtual hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command);
+    virtual Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command);
 };
 
 }  // namespace faxover::orchestrator::api

@@ -1,7 +1,7 @@
 #pragma once
 // The AdminApi of a running daemon, reached through its local API (ApiServer). One connection
-// per call. Failures to reach or hear from the daemon are HostUnreachable (or Timeout) with the
-// address in the message; the daemon's own refusals come back with the kind it sent.
+// per call. Failures to reach or hear from the daemon are DaemonUnreachable with the address in
+// the message (AccessDenied when this user may not use its socket); the daemon's own refusals come back with the kind it sent.
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
 
@@ -22,21 +22,21 @@ public:
     // (default: the login name of this process's uid).
     void setClaimedUserForTcp(std::string name);
 
-    hv::Result<ClusterStatus> status() override;
-    hv::Result<CommandReply> execute(const engine::AdminCommand& command) override;
-    hv::Result<std::vector<LicenceView>> licences() override;
-    hv::Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
+    Result<ClusterStatus> status() override;
+    Result<CommandReply> execute(const engine::AdminCommand& command) override;
+    Result<std::vector<LicenceView>> licences() override;
+    Result<std::vector<LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
     // query.asker is not sent: the server sets it from the connection.
-    hv::Result<StartPermission> mayStart(const StartQuery& query) override;
-    hv::Result<std::vector<BoardView>> boards() override;
+    Result<StartPermission> mayStart(const StartQuery& query) override;
+    Result<std::vector<BoardView>> boards() override;
     // NotSupported when the daemon predates plans (it answers 501).
-    hv::Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override;
+    Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command) override;
 
 private:
     // GETs `path` (expecting 200) and reads the answer with `read`; `document` names it in errors.
     template <class Read>
     auto get(const std::string& path, const char* document, Read read) -> decltype(read(std::string_view{}));
-    hv::Result<std::string> call(const std::string& method, const std::string& path, const std::string& body,
+    Result<std::string> call(const std::string& method, const std::string& path, const std::string& body,
                                  int expectedStatus);
 
     ApiEndpoint endpoint_;

@@ -3,7 +3,7 @@
 //   unix:/run/faxover/faxover.sock   or just an absolute path: a unix-domain socket
 //   tcp:127.0.0.1:7480               or 127.0.0.1:7480, [::1]:7480, localhost:7480: TCP
 // Parsing checks the shape only; the server also insists that a TCP address is loopback.
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 
 #include <cstdint>
 #include <string>
@@ -23,11 +23,11 @@ struct ApiEndpoint {
     bool operator==(const ApiEndpoint&) const = default;
 };
 
-hv::Result<ApiEndpoint> parseApiEndpoint(std::string_view address);
+Result<ApiEndpoint> parseApiEndpoint(std::string_view address);
 
 // `faxover daemon --hook-listen ADDRESS:PORT`, where the hosts' libvirt hooks reach the daemon:
 // 0.0.0.0:7481, 198.18.0.1:7481, [::]:7481 (tcp: may prefix it). Any address, since the hosts
 // are remote; a fixed port, since every hook has it configured (port 0 is refused).
-hv::Result<ApiEndpoint> parseHookListenAddress(std::string_view address);
+Result<ApiEndpoint> parseHookListenAddress(std::string_view address);
 
 }  // namespace faxover::orchestrator::api

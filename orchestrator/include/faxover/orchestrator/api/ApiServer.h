@@ -5,8 +5,8 @@
 //   GET  /v1/licences               200 + [LicenceView]
 //   GET  /v1/licences/audit[?since=ISO-8601]   200 + [LicenceAuditEntry]
 //   GET  /v1/hook/may-start?host=H&uuid=U&name=N   200 + StartPermission
-//   failures: {"error": {...}} with 400 InvalidArgument, 409 OperationInvalid, 501 NotSupported,
-//   500 any other kind; 404 unknown path, 405 wrong method, 411 a body without a length, 413 body
+//   failures: {"error": {...}} with the HTTP status of the error's kind (Error.h: 400 BadRequest,
+//   409 Refused, 501 NotSupported, ...); 404 unknown path, 405 wrong method, 411 a body without a length, 413 body
 //   over 64 KiB, 429 a TCP client holding too many connections (docs/cli.md).
 // On a unix socket the caller's identity comes from the kernel (SO_PEERCRED) and the socket file
 // is 0600, so only its owner (root for the daemon) may connect. TCP is refused unless the address
@@ -16,7 +16,7 @@
 // answers GET /v1/hook/may-start only (404 for anything else), on any address (docs/daemon.md).
 // Each server has its own workers; a request has a deadline as a whole, and a TCP client may hold
 // only a few connections at once (GuardedConnection.h; docs/daemon.md, "What a client may hold").
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/api/ApiEndpoint.h"
 
@@ -39,13 +39,13 @@ public:
     ApiServer& operator=(const ApiServer&) = delete;
 
     // Binds the listening socket without serving: the daemon checks every address before it touches
-    // its store, and connections made meanwhile wait in the backlog. InvalidArgument: a non-loopback
+    // its store, and connections made meanwhile wait in the backlog. BadRequest: a non-loopback
     // (Admin role) or unresolvable TCP address, or a path that exists and is not a socket.
-    // OperationInvalid: another server answers on the socket. OperationFailed: bind/listen failed.
+    // Refused: another server answers on the socket. Internal: bind/listen failed.
     // A stale socket file (nobody answering) is replaced.
-    hv::Result<void> bind();
+    Result<void> bind();
     // Starts serving, binding first when bind() was not called; its errors too.
-    hv::Result<void> start();
+    Result<void> start();
 
     // Stops accepting, aborts open connections, waits for handlers running an AdminApi call and
     // removes the socket file. Idempotent.

@@ -3,7 +3,7 @@
 // returns InvalidArgument naming the offending field ("services[1].since: ...") for malformed,
 // wrong-typed or missing input; none throws. Unknown fields are ignored, so a newer daemon may add
 // some without breaking an older CLI. docs/cli.md shows each document.
-#include "faxover/hypervisor/Result.h"
+#include "faxover/orchestrator/Error.h"
 #include "faxover/orchestrator/api/AdminApi.h"
 
 #include <optional>
@@ -16,13 +16,13 @@ namespace faxover::orchestrator::api {
 // Instants travel as ISO 8601 UTC with milliseconds, "2024-05-01T12:03:04.123Z"; finer parts are
 // dropped (floored) on the way out. Parsing accepts exactly that shape.
 std::string toIsoUtc(WallTime time);
-hv::Result<WallTime> parseIsoUtc(std::string_view text);
+Result<WallTime> parseIsoUtc(std::string_view text);
 
 // An instant as a person or a script writes it (`faxover license audit --since`, `?since=`): an
 // ISO 8601 date ("2024-05-01", midnight UTC), or a date-time whose zone is required so that it is
 // never read in the wrong one: "2024-05-01T14:03Z", "2024-05-01T14:03:04.5+02:00", "...-0130".
 // Seconds and their fraction (up to 9 digits) are optional. The wire format is one of these.
-hv::Result<WallTime> parseIsoInstant(std::string_view text);
+Result<WallTime> parseIsoInstant(std::string_view text);
 
 // Whether a date lies within what a WallTime can hold: it counts nanoseconds in 64 bits, from about
 // 1678 to 2262. Both parsers refuse dates outside it (they would overflow, not just be wrong).
@@ -36,7 +36,7 @@ std::string toJson(const ClusterStatus& status, JsonStyle style = JsonStyle::Com
 std::string toJson(const engine::AdminCommand& command);
 std::string toJson(const CommandReply& reply);
 // {"error": {"kind": "OperationInvalid", "message": "..."}}; kind is the ErrorKind's C++ name.
-std::string toJson(const hv::Error& error);
+std::string toJson(const Error& error);
 // The licence documents (issue #4): the two lists are JSON arrays.
 std::string toJson(const std::vector<LicenceView>& licences, JsonStyle style = JsonStyle::Compact);
 std::string toJson(const std::vector<LicenceAuditEntry>& entries, JsonStyle style = JsonStyle::Compact);
@@ -45,23 +45,19 @@ std::string toJson(const StartPermission& permission);  // {"allowed":..,"reason
 std::string toJson(const std::vector<BoardView>& boards, JsonStyle style = JsonStyle::Compact);
 std::string toJson(const std::vector<PlannedMove>& moves, JsonStyle style = JsonStyle::Compact);
 
-hv::Result<ClusterStatus> clusterStatusFromJson(std::string_view text);
-hv::Result<engine::AdminCommand> adminCommandFromJson(std::string_view text);
-hv::Result<CommandReply> commandReplyFromJson(std::string_view text);
-hv::Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
-hv::Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);
-hv::Result<StartPermission> startPermissionFromJson(std::string_view text);
-hv::Result<std::vector<BoardView>> boardsFromJson(std::string_view text);
-hv::Result<std::vector<PlannedMove>> planFromJson(std::string_view text);
+Result<ClusterStatus> clusterStatusFromJson(std::string_view text);
+Result<engine::AdminCommand> adminCommandFromJson(std::string_view text);
+Result<CommandReply> commandReplyFromJson(std::string_view text);
+Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
+Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);
+Result<StartPermission> startPermissionFromJson(std::string_view text);
+Result<std::vector<BoardView>> boardsFromJson(std::string_view text);
+Result<std::vector<PlannedMove>> planFromJson(std::string_view text);
 // An error document, parsed: the error the daemon reported is the value, and a failure means the
-// document itself was unreadable. (Outcome cannot hold hv::Error as both value and error.)
+// document itself was unreadable. (Outcome cannot hold Error as both value and error.)
 struct ReportedError {
-    hv::Error error;
+    Error error;
 };
-hv::Result<ReportedError> errorFromJson(std::string_view text);
-
-// The wire names of error kinds ("HostUnreachable", ...), both ways.
-const char* wireName(hv::ErrorKind kind);
-std::optional<hv::ErrorKind> errorKindNamed(std::string_view name);
+Result<ReportedError> errorFromJson(std::string_view text);
 
 }  // namespace faxover::orchestrator::api

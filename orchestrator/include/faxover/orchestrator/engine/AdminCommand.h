@@ -4,6 +4,7 @@
 // (api/AdminApi.h), so the type is the engine's and the outer layers depend on it.
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace faxover::orchestrator::engine {
 
@@ -21,7 +22,7 @@ enum class Verb {
 };
 // The wire and the CLI share these names: "migrate", "failover", ..., "maintenance-enable", "fence-confirm"
 const char* toString(Verb verb);
-std::optional<Verb> verbNamed(const std::string& name);
+std::optional<Verb> verbNamed(std::string_view name);
 
 struct AdminCommand {
     Verb verb = Verb::Migrate;

@@ -5,6 +5,7 @@
 #include "faxover/hypervisor/Types.h"
 #include "faxover/orchestrator/engine/AdminCommand.h"
 #include "faxover/orchestrator/engine/Boards.h"
+#include "faxover/orchestrator/engine/Event.h"
 #include "faxover/orchestrator/engine/GuestHealth.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/engine/Ledger.h"
@@ -30,6 +31,7 @@ enum class FenceStatus {
     Confirmed,      // the host is off (agent status OFF, or an admin confirmed it)
 };
 const char* toString(FenceStatus status);  // "", "pending", "awaiting-admin", "confirmed"
+std::optional<FenceStatus> fenceStatusNamed(std::string_view name);
 
 struct HostObservation {
     std::string name{};
@@ -78,9 +80,29 @@ struct ServiceMemory {
     std::string reason{};
     int restarts = 0;      // starts in place since the service was last stable
     int relocations = 0;   // starts on another host after a crash since it was last stable
+    // Hosts this recovery tried (a start there failed, or it crashed there), in name order:
+    // placement takes every untried host first (persisted; cleared with the counters).
+    std::vector<std::string> triedHosts{};
+    // The host it ran on before a failover moved it: `failback: on` without preferences returns
+    // it there (persisted).
+    std::string failedOverFrom{};
+    // The host a maintenance drain moved it off: it goes back there when that maintenance ends
+    // (`return_after_maintenance`, persisted).
+    std::string maintenanceHost{};
+    // No restart or relocation before this instant: the policy's retry_delay after the last start
+    // this recovery tried (persisted).
+    WallTime nextAttempt{};
+    // Its last start failed (the next restart retries a start, it does not follow a crash); not persisted.
+    bool lastStartFailed = false;
     int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
     std::string telephonyAlert{};  // the telephony disagreement last alerted on, "" when none (not persisted)
     bool operator==(const ServiceMemory&) const = default;
+    // A new recovery: no restart, relocation or tried host counts any more.
+    void forgetRecovery() {
+        restarts = relocations = 0;
+        triedHosts.clear();
+        nextAttempt = {};
+    }
 };
 
 enum class ActionKind {
@@ -95,6 +117,7 @@ enum class ActionKind {
 };
 // "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board", "reroute-telco"
 const char* toString(ActionKind kind);
+std::optional<ActionKind> actionKindNamed(std::string_view name);
 // Whether the action starts or moves a VM (and so takes room on its target host).
 inline bool movesVm(ActionKind kind) {
     return kind == ActionKind::Start || kind == ActionKind::LiveMigrate || kind == ActionKind::ColdMove;
@@ -142,15 +165,6 @@ struct EngineInput {
     bool witnessAnswered = false;  // the policy's fencing.witness answered the last round (OwnConnectivity.h)
 };
 
-// One line of the state-change log: "service fax-a: ok -> migrating: maintenance of lab1".
-struct LogLine {
-    std::string subject{};  // "service fax-a", "host lab1"
-    std::string message{};
-    bool alert = false;     // needs an admin's attention (mail, hook)
-    std::string text() const { return subject + ": " + message; }
-    bool operator==(const LogLine&) const = default;
-};
-
 struct CommandVerdict {
     bool accepted = false;
     std::string message{};
@@ -159,7 +173,7 @@ struct CommandVerdict {
 struct Decision {
     std::map<std::string, ServiceMemory> memory{};  // the services whose memory changed (or is new)
     std::vector<Action> actions{};                  // to start now, in this order
-    std::vector<LogLine> log{};
+    std::vector<Event> log{};                       // what changed, for the event sinks
     std::vector<CommandVerdict> verdicts{};         // one per input command, same order
     std::vector<LedgerChange> ledger{};             // in order; committed with the intents
     Ledger seats{};                                 // the whole ledger after the changes

@@ -12,4 +12,8 @@ inline constexpr std::chrono::minutes kStableAfter{10};
 
 Decision decide(const EngineInput& input);
 
+// Why `host` cannot be put in maintenance now (fenced, being fenced, failed, suspect, or not seen
+// yet since the daemon started), "" when it can. The runtime refuses `maintenance enable` with it.
+std::string maintenanceRefusal(const HostObservation& host);
+
 }  // namespace faxover::orchestrator::engine

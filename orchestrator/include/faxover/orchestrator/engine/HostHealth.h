@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace faxover::orchestrator::engine {
 
@@ -31,6 +32,7 @@ enum class HostHealthState {
     Failed,    // at least the failover count of such rounds; sticky until a fully answered round
 };
 const char* toString(HostHealthState state);  // "unknown", "ok", "degraded", "suspect", "failed"
+std::optional<HostHealthState> hostHealthStateNamed(std::string_view name);
 
 // The signal a degraded host lacks.
 enum class MissingSignal { None, Libvirt, Tcp };

@@ -3,7 +3,9 @@
 // it (the single source of truth); the engine reads it as input and returns the changes it
 // decided, which the runtime commits in the same transaction as the decision's intents.
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faxover::orchestrator::engine {
@@ -33,6 +35,7 @@ enum class LedgerEvent {
     RevokeRun,    // the licence's revoke step ran after a revoke (its result in `reason`)
 };
 const char* toString(LedgerEvent event);  // "grant", "transfer", "revoke", "refuse", "applied", "apply-failed", "revoke-run"
+std::optional<LedgerEvent> ledgerEventNamed(std::string_view name);
 
 // One change to the ledger and its audit line. Refusals change nothing but are audited.
 struct LedgerChange {

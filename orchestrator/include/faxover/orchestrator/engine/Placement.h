@@ -50,6 +50,7 @@ struct ServiceToPlace {
     std::uint64_t memoryMiB = 0;
     int vcpus = 0;
     std::vector<std::string> excludedHosts{};  // never these (e.g. the failed one), whatever else holds
+    std::vector<std::string> triedHosts{};     // tried in this recovery: only when no untried host fits
     std::optional<BoardNeed> board{};          // board telephony: only a host with a free fitting board
 };
 

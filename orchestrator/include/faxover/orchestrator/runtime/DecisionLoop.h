@@ -36,14 +36,22 @@ public:
     enum class Mode { Thread, Manual };
     // A day: for waits that must see the answer (resume, a barrier).
     static constexpr std::chrono::milliseconds kNoBound = std::chrono::hours(24);
+    // How much work may wait before offer() turns work away (docs/daemon.md, "What runs").
+    static constexpr std::size_t kDefaultCapacity = 1000;
 
-    explicit DecisionLoop(Mode mode);
+    explicit DecisionLoop(Mode mode, std::size_t capacity = kDefaultCapacity);
     ~DecisionLoop();  // stop()
     DecisionLoop(const DecisionLoop&) = delete;
     DecisionLoop& operator=(const DecisionLoop&) = delete;
 
-    // Queues `work` and returns at once; false once stopped (the work is dropped).
+    // Queues `work` and returns at once; false once stopped (the work is dropped). Always queues:
+    // for work that must not be lost (action outcomes, reloads, barriers).
     bool post(std::function<void()> work);
+    // As post(), but false, and nothing queued, when `capacity` pieces of work wait already: for
+    // work the next round brings again (monitor readings) or a caller can be told to retry.
+    bool offer(std::function<void()> work);
+    bool full() const { return waiting_.load() >= capacity_; }
+    std::size_t capacity() const { return capacity_; }
 
     // Runs `work` on the loop and waits at most `bound` for its result (the caller's thread, when it
     // is the loop's, runs it at once). A wait that runs out takes the work back if it has not begun:
@@ -66,6 +74,8 @@ public:
 private:
     enum Phase : int { Queued, Taken, Abandoned };
     Mode mode_;
+    std::size_t capacity_;
+    std::atomic<std::size_t> waiting_{0};  // posted, not yet begun
     mutable boost::asio::io_context context_{1};  // mutable: asking whether this thread runs it
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
     std::atomic<bool> stopped_{false};

@@ -7,11 +7,13 @@
 // domain listing comes back within the probe timeout. The connection's own state lags a dead host
 // by the keepalive (2-3 s); an unanswered listing is seen in the first round. Readings run on
 // their own executor so that a hung host holds one thread, not the round; while a host's previous
-// reading is still out, its libvirt signal stays silent and no second call is made.
+// reading is still out, its libvirt signal stays silent and no second call is made. A domain's
+// details are read after the listing and never count toward it (libvirt holds them while a job
+// runs on the domain); late ones are handed over in a later round.
 #include "faxover/hypervisor/Hypervisor.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/TcpProber.h"
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
 #include "faxover/policies/Policy.h"
 
@@ -48,7 +50,11 @@ public:
 
 private:
     struct Reading;
-    std::shared_future<Reading> startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host);
+    struct HostReading;  // a Reading and, after it, the domains' details
+    HostReading startReading(std::shared_ptr<const policy::Policy> policy, const std::string& host, bool readDetails);
+    // Details read for `host` whose domain `listing` still shows in the state they were read in.
+    void takeDetails(const std::string& host, const std::vector<DomainDetails>& read,
+                     const std::optional<std::vector<hv::DomainInfo>>& listing, RoundObservation& round);
     void forgetDetailsGoneFrom(const std::string& host, const std::vector<hv::DomainInfo>& listing,
                                const policy::Policy& policy);
 
@@ -57,6 +63,7 @@ private:
     Executor* readings_;
     ports::GuestHealthProbe* guests_;
     std::map<std::string, std::shared_future<Reading>> outstanding_;          // host -> reading still out
+    std::map<std::string, std::shared_future<std::vector<DomainDetails>>> detailsOut_;  // host -> details read still out
     // What a domain's details were read from: they are read again when the domain is another one,
     // changed state (a migration's destination is paused until the switch-over) or left the host's
     // active listing (stopped, redefined, migrated away) and came back.

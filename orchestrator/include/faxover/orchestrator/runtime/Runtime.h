@@ -13,12 +13,13 @@
 #include "faxover/orchestrator/api/AdminApi.h"
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/ports/EventSink.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
 #include "faxover/orchestrator/ports/TelcoHooks.h"
 #include "faxover/orchestrator/runtime/DecisionLoop.h"
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 #include "faxover/orchestrator/store/Store.h"
 #include "faxover/policies/Policy.h"
 
@@ -38,7 +39,7 @@ struct RuntimePorts {
     ports::FenceAgent& fenceAgent;
     Executor& executor;       // starts, migrations, cold moves, licence steps, telco hooks
     Executor& fenceExecutor;  // fence attempts only: a long migration never delays a fence
-    StateLog& log;
+    ports::EventSink& events;  // the EventQueue in the daemon (EventQueue.h)
     const hv::Clock& clock;  // steady time: fence backoff
     const WallClock& wall;   // wall time: store, audit, "since"
     ports::LicenceSteps& licenceSteps;
@@ -126,13 +127,13 @@ public:
     void tick();
 
     // ---- api::AdminApi
-    hv::Result<api::ClusterStatus> status() override;
-    hv::Result<api::CommandReply> execute(const engine::AdminCommand& command) override;
-    hv::Result<std::vector<api::LicenceView>> licences() override;
-    hv::Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
-    hv::Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
-    hv::Result<std::vector<api::BoardView>> boards() override;
-    hv::Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command) override;
+    Result<api::ClusterStatus> status() override;
+    Result<api::CommandReply> execute(const engine::AdminCommand& command) override;
+    Result<std::vector<api::LicenceView>> licences() override;
+    Result<std::vector<api::LicenceAuditEntry>> licenceAudit(std::optional<WallTime> since) override;
+    Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
+    Result<std::vector<api::BoardView>> boards() override;
+    Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command) override;
 
     // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
     // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its

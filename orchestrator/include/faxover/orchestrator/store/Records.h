@@ -62,6 +62,14 @@ struct ServiceRecord {
     // another host when the one that had it is dead.
     std::string target{};
     std::string definitionXml{};
+    // Added in schema version 5 (issue 12): the hosts this recovery tried (a start failed or it
+    // crashed there; tried last from now on), the host it ran on before a failover (failback
+    // without preferences) and the host a maintenance drain took it off (it returns when that
+    // maintenance ends), and the instant before which no restart or relocation starts (retry_delay).
+    std::vector<std::string> triedHosts{};
+    std::string failedOverFrom{};
+    std::string maintenanceHost{};
+    TimePoint nextAttempt{};
     bool operator==(const ServiceRecord&) const = default;
 };
 

@@ -1,4 +1,4 @@
-#include "faxover/orchestrator/runtime/Ports.h"
+#include "faxover/orchestrator/runtime/StandardPorts.h"
 
 #include <boost/asio/post.hpp>
 
@@ -37,9 +37,12 @@ bool QueuedExecutor::runOne() {
     return true;
 }
 
-void StreamStateLog::write(const engine::LogLine& line) {
+void StateLogSink::deliver(const engine::Event& event) {
+    const char* mark = event.severity == engine::Severity::Alert     ? " ALERT "
+                       : event.severity == engine::Severity::Warning ? " WARNING "
+                                                                     : " ";
     std::lock_guard lock(mutex_);
-    out_ << timestamp_() << (line.alert ? " ALERT " : " ") << line.text() << '\n' << std::flush;
+    out_ << timestamp_(event.time) << mark << event.text() << '\n' << std::flush;
 }
 
 std::string isoTimestamp(WallTime time) {

@@ -1,9 +1,11 @@
 #pragma once
-// The runtime's own ports (besides the Hypervisor, the Store and the FenceAgent): where blocking
-// work runs, where state-change lines go, and what time it is on the wall. Each has a real
-// implementation for the daemon and a deterministic one for the scenario simulator.
+// The standard implementations of the runtime's ports (ports/Executor.h, WallClock.h, EventSink.h):
+// a real one for the daemon and a deterministic one for the scenario simulator.
 #include "faxover/hypervisor/Clock.h"
-#include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/Event.h"
+#include "faxover/orchestrator/ports/EventSink.h"
+#include "faxover/orchestrator/ports/Executor.h"
+#include "faxover/orchestrator/ports/WallClock.h"
 
 #include <boost/asio/thread_pool.hpp>
 
@@ -16,14 +18,9 @@
 
 namespace faxover::orchestrator::runtime {
 
-using WallTime = std::chrono::system_clock::time_point;
-
-// Runs blocking actions (migrations, fence agents, starts) away from the thread that decides.
-class Executor {
-public:
-    virtual ~Executor() = default;
-    virtual void submit(std::function<void()> work) = 0;
-};
+using ports::Executor;
+using ports::WallClock;
+using ports::WallTime;
 
 // The daemon's: a fixed pool (Boost.Asio). The daemon has two, one for fences and one for the rest
 // (RuntimePorts), so a slow fence agent never delays a migration, nor a long migration a fence.
@@ -50,13 +47,6 @@ private:
     std::deque<std::function<void()>> queue_;
 };
 
-// The wall time written to the store, the audit log and "since" fields.
-class WallClock {
-public:
-    virtual ~WallClock() = default;
-    virtual WallTime now() const = 0;
-};
-
 class SystemWallClock final : public WallClock {
 public:
     WallTime now() const override { return std::chrono::system_clock::now(); }
@@ -76,25 +66,20 @@ private:
     hv::TimePoint origin_;
 };
 
-// Where the one-line-per-state-change record goes.
-class StateLog {
+// The state log: one line per event, "<time> <subject>: <message>", alerts as
+// "<time> ALERT <subject>: <message>", warnings as "<time> WARNING <subject>: <message>". The
+// event's time is formatted by the caller's function: ISO 8601 in the daemon, seconds since start
+// in scenarios.
+class StateLogSink final : public ports::EventSink {
 public:
-    virtual ~StateLog() = default;
-    virtual void write(const engine::LogLine& line) = 0;
-};
-
-// "<time> <subject>: <message>", alerts as "<time> ALERT <subject>: <message>". The time is
-// formatted by the caller's function: ISO 8601 in the daemon, seconds since start in scenarios.
-class StreamStateLog final : public StateLog {
-public:
-    StreamStateLog(std::ostream& out, std::function<std::string()> timestamp)
+    StateLogSink(std::ostream& out, std::function<std::string(WallTime)> timestamp)
         : out_(out), timestamp_(std::move(timestamp)) {}
-    void write(const engine::LogLine& line) override;
+    void deliver(const engine::Event& event) override;
 
 private:
     std::mutex mutex_;
     std::ostream& out_;
-    std::function<std::string()> timestamp_;
+    std::function<std::string(WallTime)> timestamp_;
 };
 
 std::string isoTimestamp(WallTime time);  // 2026-11-22T10:15:02.125Z

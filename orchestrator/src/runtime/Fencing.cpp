@@ -53,7 +53,8 @@ void Runtime::State::pumpFences() {
             // Asked before the cut: the host's silence may be the orchestrator's own, so the next
             // attempt waits (an admin's 'fence confirm' still ends it).
             if (!job.announcedHeld)
-                log("host " + name, "fence held: orchestrator isolated (" + connectivity.describe() + ")", true);
+                report(engine::Event::aboutHost(name, "fence held: orchestrator isolated (" + connectivity.describe() + ")")
+                           .alert());
             job.announcedHeld = true;
             continue;
         }

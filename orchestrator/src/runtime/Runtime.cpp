@@ -225,15 +225,15 @@ void Runtime::State::assessConnectivity(const RoundObservation& round) {
     for (const auto& [name, host] : hosts) observed.emplace(name, host.observation);
     const engine::OwnConnectivity now = engine::assessOwnConnectivity(*policy, observed, witnessAnswered);
     if (now.confirmed != connectivity.confirmed) {
-        if (now.confirmed) {
-            log("daemon", "connectivity restored: " + now.describe() + "; silent hosts count toward failure again");
-        } else {
-            log("daemon",
-                "orchestrator isolated: " + now.describe() +
-                    "; no host is failed and nothing is fenced until the hosts or the witness answer, or an "
-                    "admin confirms a host off with 'faxover fence confirm HOST'",
-                true);
-        }
+        const std::string message =
+            now.confirmed ? "connectivity restored: " + now.describe() + "; silent hosts count toward failure again"
+                          : "orchestrator isolated: " + now.describe() +
+                                "; no host is failed and nothing is fenced until the hosts or the witness answer, or "
+                                "an admin confirms a host off with 'faxover fence confirm HOST'";
+        report(engine::Event::about(engine::EventKind::Daemon, message)
+                   .with("hosts_silent", std::to_string(now.hostsSilent) + " of " + std::to_string(now.hostsVoting))
+                   .with("witness", !now.witnessNamed ? "none" : now.witnessAnswered ? "answers" : "silent")
+                   .alertIf(!now.confirmed));
     }
     connectivity = now;
 }

@@ -111,7 +111,7 @@ TEST_CASE("own connectivity: a failed host is not fenced while the orchestrator 
     CHECK_FALSE(fences(isolated));
     CHECK(isolated.memory.at("fax-a").state == engine::ServiceState::Failure);
     CHECK(isolated.memory.at("fax-a").reason.find("fence held: orchestrator isolated") != std::string::npos);
-    CHECK(isolated.log.back().alert);
+    CHECK(isolated.log.back().isAlert());
 
     // The same loss with the witness answering: a rack's power, fenced as fast as one host.
     const auto rack = engine::decide(silentHosts(policy, 2, true));

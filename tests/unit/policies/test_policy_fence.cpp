@@ -130,7 +130,7 @@ TEST_CASE("fencing.witness: an address and a port, 22 by default", "[policy]") {
     CHECK_FALSE(loadValid("version: 1\n" + host).fencing.witness);
     CHECK(onlyError("version: 1\nfencing: {witness: {port: 22}}\n" + host).key == "fencing.witness.address");
     CHECK(onlyError("version: 1\nfencing: {witness: {address: 'http://gw'}}\n" + host).toString() ==
-          "p.yaml:2:31: fencing.witness.address: expected a host name or IP address, with no scheme or port; "
+          "p.yaml:2:30: fencing.witness.address: expected a host name or IP address, with no scheme or port; "
           "found 'http://gw'");
     CHECK(onlyError("version: 1\nfencing: {witness: {address: gw, port: 0}}\n" + host).key == "fencing.witness.port");
 }

@@ -50,24 +50,28 @@ struct Case {
 };
 
 // Invariant 6: a fence while only the orchestrator's link is down must be reported when the host is
-// powered and connected, and only then. Returns the cases that misbehaved; fences h1 for real.
+// powered and connected and went silent with the cut, and only then. Returns the cases that
+// misbehaved; fences h1 for real.
 int isolationSelfTest(hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy, std::size_t& cases) {
     struct IsolationCase {
         std::string name;
         std::string host;
-        bool hostCut;
+        bool hostCut;               // cut just before the orchestrator's link goes down
+        bool answeredBeforeTheCut;  // the last round before the cut heard from it
         bool expected;
     };
     const std::vector<IsolationCase> isolationCases{
-        {"a cut host fenced while the orchestrator is cut off too", "h2", true, false},
-        {"a connected host fenced while the orchestrator is cut off", "h1", false, true},
+        {"a cut host fenced while the orchestrator is cut off too", "h2", true, true, false},
+        {"a host silent before the cut fenced on that evidence", "h2", false, false, false},
+        {"a connected host fenced while the orchestrator is cut off", "h1", false, true, true},
     };
     cases = isolationCases.size();
     int failed = 0;
     for (const auto& test : isolationCases) {
         scenario::HostFaults faults;
-        faults.orchestratorCut = true;
+        if (test.answeredBeforeTheCut) faults.answeredLastRound.insert(test.host);
         if (test.hostCut) faults.cut.insert(test.host);
+        faults.setOrchestratorCut(true);
         scenario::SimFenceAgent agent(hypervisor, faults);
         (void)agent.powerOff(*policy.findHost(test.host), policy.findHost(test.host)->fence.front());
         const bool fired = !agent.takeIsolationViolations().empty();

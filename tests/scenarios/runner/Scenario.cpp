@@ -186,7 +186,7 @@ private:
             return checked(hypervisor_.healNetwork(args[1]));
         }
         if ((verb == "orchestrator-link-down" || verb == "orchestrator-link-up") && need(0)) {
-            faults_.orchestratorCut = verb == "orchestrator-link-down";
+            faults_.setOrchestratorCut(verb == "orchestrator-link-down");
             hypervisor_.setOrchestratorLink(!faults_.orchestratorCut);
             return true;
         }

@@ -24,6 +24,11 @@ struct HostFaults {
     std::set<std::string> libvirtdDown;  // crashed and not restarted (a power cycle restarts it)
     bool orchestratorCut = false;        // the orchestrator's own link is down: nothing answers it
     bool witnessDown = false;            // the policy's fencing.witness does not answer
+    // Hosts that answered the orchestrator's last probe round at least one signal (noted by the
+    // prober while the link is up), and those of them still connected when the link went down:
+    // the hosts whose silence began with the orchestrator's cut.
+    std::set<std::string> answeredLastRound;
+    std::set<std::string> silencedByTheCut;
     bool answers(const std::string& host) const {
         return !orchestratorCut && !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
     }
@@ -34,16 +39,32 @@ struct HostFaults {
         return !poweredOff.contains(host) && !cut.contains(host) &&
                (!probeBlocked.contains(host) || !libvirtdDown.contains(host));
     }
+    // The orchestrator's link goes down (or up). A host that failed before the cut, or came back
+    // too late for a round to hear it, went silent for reasons of its own: the orchestrator may
+    // still fence it on the evidence of the rounds before the cut.
+    void setOrchestratorCut(bool down) {
+        if (down && !orchestratorCut) {
+            silencedByTheCut.clear();
+            for (const auto& host : answeredLastRound)
+                if (answersButForTheOrchestrator(host)) silencedByTheCut.insert(host);
+        }
+        orchestratorCut = down;
+    }
+    // A fence of this host now breaks the isolation invariant (docs/invariants.md): it is powered
+    // and connected, and silent only since the orchestrator's own cut.
+    bool fenceWouldBreakIsolation(const std::string& host) const {
+        return orchestratorCut && silencedByTheCut.contains(host) && answersButForTheOrchestrator(host);
+    }
 };
 
 class SimTcpProber final : public orchestrator::ports::TcpProber {
 public:
-    SimTcpProber(const HostFaults& faults, std::map<std::string, std::string> hostOfAddress)
+    SimTcpProber(HostFaults& faults, std::map<std::string, std::string> hostOfAddress)
         : faults_(faults), hostOfAddress_(std::move(hostOfAddress)) {}
     std::vector<bool> probe(const std::vector<orchestrator::ports::ProbeTarget>& targets, hv::Duration timeout) override;
 
 private:
-    const HostFaults& faults_;
+    HostFaults& faults_;  // it notes who answered each round
     std::map<std::string, std::string> hostOfAddress_;
 };
 

@@ -102,12 +102,13 @@ struct Host {
     bool poweredOn = true;
     bool networkUp = true;
     bool libvirtdUp = true;
+    bool orchestratorLinkUp = true;  // false: the orchestrator's own link is down, the host itself is fine
     HostStatus status;
 
     unsigned startFailures = 0;
     std::string startFailureMessage;
 
-    bool reachable() const { return poweredOn && networkUp && libvirtdUp; }
+    bool reachable() const { return poweredOn && networkUp && libvirtdUp && orchestratorLinkUp; }
 };
 
 inline constexpr std::uint64_t kDefaultMigrationData = 128ull * 1024 * 1024;  // bytes, memory unknown

@@ -211,6 +211,15 @@ Result<void> SimulatedHypervisor::healNetwork(const std::string& host) {
     });
 }
 
+void SimulatedHypervisor::setOrchestratorLink(bool up) {
+    std::lock_guard lock(state_->mutex);
+    for (auto& [name, target] : state_->hosts) {
+        target.orchestratorLinkUp = up;
+        state_->refreshReachability(target, up ? "orchestrator link up" : "orchestrator link down");
+    }
+    state_->flush();
+}
+
 Result<void> SimulatedHypervisor::crashLibvirtd(const std::string& host) {
     return onKnownHost(*state_, host, [this](Host& target) {
         if (!target.poweredOn) return;

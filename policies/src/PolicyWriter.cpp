@@ -209,6 +209,11 @@ std::string formatPolicy(const Policy& policy) {
     yaml.line(0, "fencing:");
     yaml.pair(2, "timeout", quoted(formatDuration(policy.fencing.timeout)));
     yaml.pair(2, "attempts", std::to_string(policy.fencing.attempts));
+    if (const auto& witness = policy.fencing.witness) {
+        yaml.line(2, "witness:");
+        yaml.pair(4, "address", quoted(witness->address));
+        yaml.pair(4, "port", std::to_string(witness->port));
+    }
     yaml.line(0, "hosts:");
     for (const HostPolicy& host : policy.hosts) writeHost(yaml, host);
     yaml.line(0, policy.services.empty() ? "services: []" : "services:");

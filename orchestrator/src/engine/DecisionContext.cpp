@@ -4,7 +4,10 @@
 
 namespace faxover::orchestrator::engine {
 
-DecisionContext::DecisionContext(const EngineInput& input) : in_(input), policy_(*input.policy) {
+DecisionContext::DecisionContext(const EngineInput& input)
+    : in_(input),
+      policy_(*input.policy),
+      connectivity_(assessOwnConnectivity(policy_, input.hosts, input.witnessAnswered)) {
     services_.reserve(std::max(policy_.services.size(), in_.services.size()));
     hostPolicies_.reserve(policy_.hosts.size());
     hosts_.reserve(in_.hosts.size());

@@ -5,6 +5,7 @@
 // part receives it explicitly; what a part alone needs (seats, boards, the cluster view, the
 // services waiting for a host) it keeps itself. Internal to the engine.
 #include "faxover/orchestrator/engine/Decision.h"
+#include "faxover/orchestrator/engine/OwnConnectivity.h"
 
 #include <set>
 #include <string>
@@ -21,6 +22,8 @@ public:
     const EngineInput& input() const { return in_; }
     const policy::Policy& policy() const { return policy_; }
     WallTime now() const { return in_.now; }
+    // Whether the orchestrator may trust a host's silence: nothing is fenced while it is not.
+    const OwnConnectivity& connectivity() const { return connectivity_; }
 
     // Everything the decision knows about one service, found with one lookup: a decision touches
     // each of 10,000 services several times. Keys view strings owned by the input and the policy,
@@ -67,6 +70,7 @@ public:
 private:
     const EngineInput& in_;
     const policy::Policy& policy_;
+    OwnConnectivity connectivity_;
     Decision out_;
     std::set<std::string> busy_;
     std::unordered_map<std::string_view, ServiceIndex> services_;

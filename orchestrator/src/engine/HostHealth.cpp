@@ -62,15 +62,18 @@ std::optional<HealthTransition> HostHealthTracker::observe(const ProbeRound& rou
             const std::string silent = "libvirt and TCP both silent for " + std::to_string(missed_) +
                                        (missed_ == 1 ? " round" : " rounds");
             const std::string restart = heardFrom_ ? "" : " (not heard from since the orchestrator started)";
-            if (missed_ >= failAt) {
+            if (missed_ >= failAt && round.ownConnectivityConfirmed) {
                 state_ = HostHealthState::Failed;
                 missing_ = MissingSignal::None;
                 reason = silent + "; fails at " + std::to_string(failAt) + restart;
             } else if (missed_ >= profile_.warnCount) {
                 state_ = HostHealthState::Suspect;
                 missing_ = MissingSignal::None;
-                reason = silent + "; suspect at " + std::to_string(profile_.warnCount) + ", fails at " +
-                         std::to_string(failAt) + restart;
+                reason =
+                    silent + "; suspect at " + std::to_string(profile_.warnCount) + ", fails at " +
+                    std::to_string(failAt) + restart +
+                    (round.ownConnectivityConfirmed ? ""
+                                                    : "; not failed while the orchestrator may be the one cut off");
             }
             // Below warnCount a missed round changes nothing visible: the state stays as it was.
         }

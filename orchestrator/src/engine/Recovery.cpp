@@ -38,7 +38,7 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     // Invariant 2: every host that might still run it must have answered "not running" or be
     // fenced.
     const bool neverPlaced = memory.host.empty() && memory.target.empty();
-    std::vector<std::string> fencing, awaitingAdmin, waiting;
+    std::vector<std::string> fencing, awaitingAdmin, held, waiting;
     for (const auto& name : hostsThatMightRun(memory)) {
         const HostObservation* suspect = context_.host(name);
         if (suspect == nullptr) {
@@ -47,6 +47,10 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
             continue;
         } else if (suspect->monitoringSuspended) {
             waiting.push_back(name + " (maintenance window: monitoring suspended)");
+        } else if (suspect->health == HostHealthState::Failed && !context_.connectivity().confirmed) {
+            // The orchestrator may be the one cut off: the host's silence proves nothing, and a
+            // fence now could kill a healthy VM (docs/engine.md, "Own connectivity").
+            held.push_back(name);
         } else if (suspect->health == HostHealthState::Failed) {
             requestFence(name, service.name);
             (suspect->fence == FenceStatus::AwaitingAdmin ? awaitingAdmin : fencing).push_back(name);
@@ -62,6 +66,14 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
                           true);
         return;
     }
+    if (!held.empty()) {
+        context_.setState(service.name, ServiceState::Failure,
+                          "host " + joined(held) + " failed; fence held: orchestrator isolated (" +
+                              context_.connectivity().describe() + "); if it is really off, confirm with " +
+                              "'faxover fence confirm " + held.front() + "'",
+                          true);
+        return;
+    }
     if (!fencing.empty()) {
         context_.setState(service.name, ServiceState::Failure,
                           "host " + joined(fencing) + " failed; fencing before restart elsewhere");
@@ -73,6 +85,12 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         if (neverPlaced) {
             context_.setState(service.name, ServiceState::Unknown,
                               "waiting for " + joined(waiting) + " to answer before starting it anywhere");
+        } else if (!context_.connectivity().confirmed) {
+            context_.setState(service.name, ServiceState::Suspect,
+                              "out of sight: " + joined(waiting) + " unreachable and the orchestrator isolated (" +
+                                  context_.connectivity().describe() + "); no restart elsewhere until it answers, " +
+                                  "or an admin confirms it off with 'faxover fence confirm " + waiting.front() + "'",
+                              true);
         } else {
             context_.setState(service.name, ServiceState::Suspect,
                               "out of sight: " + joined(waiting) +

@@ -49,6 +49,16 @@ void Runtime::State::pumpFences() {
     for (auto& [name, entry] : hosts) {
         if (!entry.fence || entry.fence->running || now < entry.fence->notBefore) continue;
         FenceJob& job = *entry.fence;
+        if (!connectivity.confirmed) {
+            // Asked before the cut: the host's silence may be the orchestrator's own, so the next
+            // attempt waits (an admin's 'fence confirm' still ends it).
+            if (!job.announcedHeld)
+                report(engine::Event::aboutHost(name, "fence held: orchestrator isolated (" + connectivity.describe() + ")")
+                           .alert());
+            job.announcedHeld = true;
+            continue;
+        }
+        job.announcedHeld = false;
         const policy::HostPolicy& host = *policy->findHost(name);
         const policy::FenceLevel level = host.fence.at(job.level % host.fence.size());
         if (level.method == policy::FenceMethod::Manual) {

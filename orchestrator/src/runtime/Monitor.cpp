@@ -213,6 +213,9 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
         targets.push_back({host.probeAddress, host.probePort});
         timeout = std::max(timeout, host.monitoring.timeout);
     }
+    // The witness rides in the same probe, after the hosts: an answer says the orchestrator is on
+    // the network (engine/OwnConnectivity.h).
+    if (const auto& witness = policy.fencing.witness) targets.push_back({witness->address, witness->port});
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     // One reading per host, unless the previous one is still out: a hung host gets no second call.
     // Nor are details read again while an earlier read of them is still out.
@@ -228,6 +231,8 @@ RoundObservation Monitor::collect(const std::shared_ptr<const policy::Policy>& c
     const std::vector<bool> answered = prober_.probe(targets, timeout);
 
     RoundObservation round;
+    round.witnessAnswered =
+        policy.fencing.witness && answered.size() > policy.hosts.size() && answered[policy.hosts.size()];
     for (std::size_t i = 0; i < policy.hosts.size(); ++i) {
         const std::string& name = policy.hosts[i].name;
         HostRound host;

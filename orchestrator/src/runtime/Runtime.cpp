@@ -3,9 +3,11 @@
 
 #include "faxover/orchestrator/engine/Engine.h"
 #include "faxover/orchestrator/engine/MaintenanceWindows.h"
+#include "faxover/orchestrator/engine/OwnConnectivity.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace faxover::orchestrator::runtime {
 
@@ -148,11 +150,14 @@ void Runtime::observeRound(RoundObservation round) {
 void Runtime::State::observe(const RoundObservation& round) {
     auto& s = *this;
     const WallTime now = s.ports.wall.now();
+    s.assessConnectivity(round);
     for (const auto& seen : round.hosts) {
         auto it = s.hosts.find(seen.host);
         if (it == s.hosts.end()) continue;
         HostEntry& host = it->second;
-        if (auto transition = host.tracker.observe(seen.probe)) {
+        engine::ProbeRound probe = seen.probe;
+        probe.ownConnectivityConfirmed = s.connectivity.confirmed;
+        if (auto transition = host.tracker.observe(probe)) {
             host.healthSince = now;
             host.healthReason = transition->reason;
             const bool worse = transition->to == engine::HostHealthState::Suspect ||
@@ -205,6 +210,32 @@ void Runtime::State::observe(const RoundObservation& round) {
     s.applyMaintenanceWindows();
     s.pumpFences();
     s.reconcile();
+}
+
+void Runtime::State::assessConnectivity(const RoundObservation& round) {
+    for (const auto& seen : round.hosts) {
+        auto it = hosts.find(seen.host);
+        if (it == hosts.end()) continue;
+        int& missed = it->second.observation.missedRounds;
+        const bool answered = seen.probe.tcpAnswered || seen.probe.libvirt == hv::Reachability::Reachable;
+        missed = answered ? 0 : std::min(missed + 1, std::numeric_limits<int>::max() - 1);
+    }
+    witnessAnswered = round.witnessAnswered;
+    std::map<std::string, engine::HostObservation> observed;
+    for (const auto& [name, host] : hosts) observed.emplace(name, host.observation);
+    const engine::OwnConnectivity now = engine::assessOwnConnectivity(*policy, observed, witnessAnswered);
+    if (now.confirmed != connectivity.confirmed) {
+        const std::string message =
+            now.confirmed ? "connectivity restored: " + now.describe() + "; silent hosts count toward failure again"
+                          : "orchestrator isolated: " + now.describe() +
+                                "; no host is failed and nothing is fenced until the hosts or the witness answer, or "
+                                "an admin confirms a host off with 'faxover fence confirm HOST'";
+        report(engine::Event::about(engine::EventKind::Daemon, message)
+                   .with("hosts_silent", std::to_string(now.hostsSilent) + " of " + std::to_string(now.hostsVoting))
+                   .with("witness", !now.witnessNamed ? "none" : now.witnessAnswered ? "answers" : "silent")
+                   .alertIf(!now.confirmed));
+    }
+    connectivity = now;
 }
 
 void Runtime::State::forgetCopiesOn(const std::string& host) {
@@ -314,6 +345,7 @@ engine::EngineInput Runtime::State::decisionInput(const std::vector<engine::Admi
     input.commands = commands;
     input.ledger = ledger;
     input.boards = boards;
+    input.witnessAnswered = witnessAnswered;
     return input;
 }
 

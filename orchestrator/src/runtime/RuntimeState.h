@@ -5,6 +5,7 @@
 // it says otherwise: other threads post to the loop, never touch the state themselves.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/HostHealth.h"
+#include "faxover/orchestrator/engine/OwnConnectivity.h"
 #include "faxover/orchestrator/runtime/DecisionLoop.h"
 #include "faxover/orchestrator/runtime/HookRefusalAudit.h"
 #include "faxover/orchestrator/runtime/Runtime.h"
@@ -31,6 +32,7 @@ struct FenceJob {
     hv::TimePoint notBefore{};
     bool running = false;
     bool announcedManual = false;
+    bool announcedHeld = false;  // held while the orchestrator's own connectivity is not confirmed
 };
 
 struct HostEntry {
@@ -73,6 +75,10 @@ struct Runtime::State {
     FenceRetry retry;
     std::map<std::string, HostEntry> hosts;
     std::map<std::string, ServiceEntry> services;
+    // The orchestrator's own connectivity as of the last round (engine/OwnConnectivity.h): while it
+    // is not confirmed, no host fails and no fence starts.
+    bool witnessAnswered = false;
+    engine::OwnConnectivity connectivity{};
     std::map<store::IntentId, engine::Action> inFlight;
     engine::Ledger ledger;  // the store's licence ledger, as last committed
     engine::BoardLedger boards;  // the store's board reservations, as last committed
@@ -133,6 +139,9 @@ struct Runtime::State {
     void report(engine::Event event);
     void reportStoreFailure(const std::string& what, const std::string& error);  // an alert
     void observe(const RoundObservation& round);
+    // Counts each host's silent rounds, then judges the orchestrator's own connectivity from them
+    // and alerts when that judgement changes.
+    void assessConnectivity(const RoundObservation& round);
     void observe(const hv::HypervisorEvent& event);
     void onTick();
 

@@ -13,6 +13,8 @@ using std::chrono::milliseconds;
 constexpr milliseconds kShortestFenceTimeout{1000};
 constexpr milliseconds kLongestFenceTimeout{10 * 60 * 1000};
 constexpr int kMostAttempts = 10;
+constexpr std::int64_t kHighestPort = 65535;
+constexpr std::string_view kWitnessAddressExpected = "a host name or IP address, with no scheme or port";
 
 // Passwords in a policy file end up in backups, diffs and bug reports.
 constexpr std::string_view kInlinePasswordRefused =
@@ -124,11 +126,30 @@ FenceLevel readLevel(Reader& reader, const Field& field, const FencingSettings& 
     return level;
 }
 
+// The witness says the orchestrator is on the network, nothing about the hosts: an accept or a
+// reset both count, as for a host's probe.
+Witness readWitness(Reader& reader, const Field& field) {
+    Witness witness;
+    MappingReader map(reader.diagnostics, field, {"address", "port"});
+    if (!map.isMapping()) return witness;
+    if (auto address = map.require("address", kWitnessAddressExpected)) {
+        if (auto text = readNetworkAddress(reader.diagnostics, *address, kWitnessAddressExpected)) {
+            witness.address = *text;
+        }
+    }
+    if (auto port = map.find("port")) {
+        if (auto value = readInteger(reader.diagnostics, *port, 1, kHighestPort)) {
+            witness.port = static_cast<std::uint16_t>(*value);
+        }
+    }
+    return witness;
+}
+
 }  // namespace
 
 FencingSettings readFencingSettings(Reader& reader, const Field& field) {
     FencingSettings settings;
-    MappingReader map(reader.diagnostics, field, {"timeout", "attempts"});
+    MappingReader map(reader.diagnostics, field, {"timeout", "attempts", "witness"});
     if (auto timeout = map.find("timeout")) {
         if (auto value = readDuration(reader.diagnostics, *timeout, kShortestFenceTimeout, kLongestFenceTimeout)) {
             settings.timeout = *value;
@@ -139,6 +160,7 @@ FencingSettings readFencingSettings(Reader& reader, const Field& field) {
             settings.attempts = static_cast<int>(*value);
         }
     }
+    if (auto witness = map.find("witness")) settings.witness = readWitness(reader, *witness);
     return settings;
 }
 

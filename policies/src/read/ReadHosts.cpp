@@ -76,12 +76,7 @@ void readMigrationAddress(Reader& reader, const MappingReader& map, HostPolicy& 
         }
         return;
     }
-    auto text = readText(reader.diagnostics, *field, kExpected);
-    if (text && !isNetworkAddress(*text)) {
-        reader.diagnostics.report(field->mark(), field->path,
-                                  "expected " + std::string(kExpected) + "; found " + describe(field->node));
-        return;
-    }
+    auto text = readNetworkAddress(reader.diagnostics, *field, kExpected);
     if (!text) return;
     host.migrationAddress = *text;
     reader.symbols.define(SymbolKind::MigrationAddress, lowered(*text), field->path);
@@ -116,13 +111,8 @@ void readProbe(Reader& reader, const MappingReader& hostMap, HostPolicy& host, c
     }
     MappingReader map(reader.diagnostics, *field, {"address", "port"});
     if (auto address = map.find("address")) {
-        auto text = readText(reader.diagnostics, *address, kProbeAddressExpected);
-        if (text && isNetworkAddress(*text)) {
+        if (auto text = readNetworkAddress(reader.diagnostics, *address, kProbeAddressExpected)) {
             host.probeAddress = *text;
-        } else if (text) {
-            reader.diagnostics.report(address->mark(), address->path,
-                                      "expected " + std::string(kProbeAddressExpected) + "; found " +
-                                          describe(address->node));
         }
     } else if (map.isMapping()) {
         defaultProbeAddress(reader, *field, probePath, host, uri);

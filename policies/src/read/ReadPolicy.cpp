@@ -42,6 +42,19 @@ void warnUnplaceableServices(Diagnostics& diagnostics, const Policy& policy) {
     }
 }
 
+// With two hosts, one silent host is half of them: the orchestrator cannot tell a dead host from its
+// own cut link, so without a witness it never fences on its own (docs/engine.md, "Own connectivity").
+void warnWithoutWitness(Diagnostics& diagnostics, const Policy& policy) {
+    // One host has nowhere to fail over to; from three on, one silent host is a minority.
+    if (policy.fencing.witness || policy.hosts.size() != 2) return;
+    diagnostics.warnAt("hosts",
+                       "with 2 hosts and no fencing.witness, one silent host is half of the cluster: "
+                       "Faxover cannot tell it from its own link being cut, so it fences nothing and "
+                       "restarts nothing elsewhere; it alerts 'orchestrator isolated' and waits for "
+                       "'faxover fence confirm HOST'. Name a witness (the hosts' gateway) to fail over "
+                       "on its own");
+}
+
 }  // namespace
 
 Policy readPolicy(Reader& reader, const Field& root) {
@@ -69,6 +82,7 @@ Policy readPolicy(Reader& reader, const Field& root) {
     checkStandbys(reader.diagnostics, policy);
     checkBoardServices(reader.diagnostics, policy);
     warnUnplaceableServices(reader.diagnostics, policy);
+    warnWithoutWitness(reader.diagnostics, policy);
     return policy;
 }
 

@@ -36,6 +36,15 @@ std::optional<std::string> readText(Diagnostics& diagnostics, const Field& field
     return field.node.Scalar();
 }
 
+std::optional<std::string> readNetworkAddress(Diagnostics& diagnostics, const Field& field, std::string_view expected) {
+    auto text = readText(diagnostics, field, expected);
+    if (text && !isNetworkAddress(*text)) {
+        reportExpected(diagnostics, field, expected);
+        return std::nullopt;
+    }
+    return text;
+}
+
 std::optional<std::string> readName(Diagnostics& diagnostics, const Field& field) {
     auto text = readText(diagnostics, field, kNameGrammar);
     if (text && !isName(*text)) {

@@ -16,6 +16,8 @@ namespace faxover::policy::read {
 // Any scalar's text ("expected <expected>" otherwise).
 std::optional<std::string> readText(Diagnostics& diagnostics, const Field& field, std::string_view expected);
 std::optional<std::string> readName(Diagnostics& diagnostics, const Field& field);
+// A host name or IP address with no scheme or port (isNetworkAddress).
+std::optional<std::string> readNetworkAddress(Diagnostics& diagnostics, const Field& field, std::string_view expected);
 std::optional<std::string> readAbsolutePath(Diagnostics& diagnostics, const Field& field, std::string_view example);
 std::optional<std::int64_t> readInteger(Diagnostics& diagnostics, const Field& field, std::int64_t min,
                                         std::int64_t max);

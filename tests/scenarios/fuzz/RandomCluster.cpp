@@ -166,6 +166,10 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
                 << ", running: " << (run ? "true" : "false") << " }\n";
     }
     cluster << "shared_storage: [/shared]\n";
+    // Drawn last, so that the rest of the cluster is what it always was for a seed. Without a
+    // witness, a 2-host cluster that loses a host waits for an admin (docs/engine.md).
+    model.witness = chance(random, 0.6);
+    if (model.witness) policy << "fencing:\n  witness: { address: 10.0.9.1 }\n";
     model.policyYaml = policy.str();
     model.clusterYaml = cluster.str();
     model.summary = std::to_string(model.hosts.size()) + " hosts, " + std::to_string(services.size()) + " services (" +
@@ -177,6 +181,7 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
         for (const auto& [host, hostBoards] : boards) boardCount += static_cast<int>(hostBoards.size());
         model.summary += ", " + std::to_string(boardServices) + " board services, " + std::to_string(boardCount) + " boards";
     }
+    model.summary += model.witness ? ", a witness" : ", no witness";
     return model;
 }
 

@@ -24,6 +24,7 @@ struct ClusterModel {
     std::vector<std::string> services;   // fax-a, ...; each service's domain has its name
     std::vector<std::string> standbys;   // services with role standby
     std::vector<std::string> manualFenced;  // hosts whose last fence level is manual
+    bool witness = false;  // the policy names a fencing.witness (its address answers unless witness-down)
     std::string policyYaml;
     std::string clusterYaml;
     std::string summary;  // one line for the README: what the cluster is

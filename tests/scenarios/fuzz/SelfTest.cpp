@@ -1,4 +1,4 @@
-// fault_fuzzer --self-test: the licence checks fail when they should. A fuzzer whose checker
+// fault_fuzzer --self-test: the licence and isolation checks fail when they should. A fuzzer whose checker
 // cannot fail would report "0 violations" forever; these cases break each check on purpose, on a
 // simulated cluster built by the runner's own code, and one case breaks none. The board checks'
 // cases are BoardSelfTest.cpp's.
@@ -6,6 +6,7 @@
 
 #include "Cluster.h"
 #include "Invariants.h"
+#include "SimPorts.h"
 
 #include "faxover/policies/PolicyLoader.h"
 
@@ -47,6 +48,41 @@ struct Case {
     std::string expected;  // a violation containing this; "" for none
     bool standbyRuns = false;  // fax-c started on h2 first (cases with it come last)
 };
+
+// Invariant 6: a fence while only the orchestrator's link is down must be reported when the host is
+// powered and connected and went silent with the cut, and only then. Returns the cases that
+// misbehaved; fences h1 for real.
+int isolationSelfTest(hv::sim::SimulatedHypervisor& hypervisor, const policy::Policy& policy, std::size_t& cases) {
+    struct IsolationCase {
+        std::string name;
+        std::string host;
+        bool hostCut;               // cut just before the orchestrator's link goes down
+        bool answeredBeforeTheCut;  // the last round before the cut heard from it
+        bool expected;
+    };
+    const std::vector<IsolationCase> isolationCases{
+        {"a cut host fenced while the orchestrator is cut off too", "h2", true, true, false},
+        {"a host silent before the cut fenced on that evidence", "h2", false, false, false},
+        {"a connected host fenced while the orchestrator is cut off", "h1", false, true, true},
+    };
+    cases = isolationCases.size();
+    int failed = 0;
+    for (const auto& test : isolationCases) {
+        scenario::HostFaults faults;
+        if (test.answeredBeforeTheCut) faults.answeredLastRound.insert(test.host);
+        if (test.hostCut) faults.cut.insert(test.host);
+        faults.setOrchestratorCut(true);
+        scenario::SimFenceAgent agent(hypervisor, faults);
+        (void)agent.powerOff(*policy.findHost(test.host), policy.findHost(test.host)->fence.front());
+        const bool fired = !agent.takeIsolationViolations().empty();
+        if (fired != test.expected) {
+            ++failed;
+            std::cerr << "self-test FAILED: " << test.name << ": expected " << (test.expected ? "a violation" : "none")
+                      << "\n";
+        }
+    }
+    return failed;
+}
 
 }  // namespace
 
@@ -99,9 +135,10 @@ int selfTest(const Workspace& workspace) {
             for (const auto& violation : check.violations) std::cerr << "  " << violation << "\n";
         }
     }
-    std::size_t boardCases = 0;
+    std::size_t boardCases = 0, isolationCases = 0;
     failed += boardSelfTest(workspace, boardCases);
-    const std::size_t total = cases.size() + boardCases;
+    failed += isolationSelfTest(hypervisor, policy, isolationCases);
+    const std::size_t total = cases.size() + boardCases + isolationCases;
     std::cout << "fault_fuzzer: self-test: " << total - static_cast<std::size_t>(failed) << " of " << total
               << " checker cases behave\n";
     return failed == 0 ? 0 : 1;

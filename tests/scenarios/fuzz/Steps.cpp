@@ -88,6 +88,12 @@ std::string StepGenerator::randomStep(const scenario::ReplayView& view) {
         libvirtdDown_.erase(host);
         return "restart-libvirtd " + host;
     });
+    // The orchestrator's own link: every host and the witness go silent at once while the cluster
+    // runs on; nothing may be fenced for it (SimFenceAgent's isolation check).
+    add(!faults.orchestratorCut, 2, [&] { return std::string("orchestrator-link-down"); });
+    add(faults.orchestratorCut, 8, [&] { return std::string("orchestrator-link-up"); });
+    add(cluster_.witness && !faults.witnessDown, 1, [&] { return std::string("witness-down"); });
+    add(faults.witnessDown, 6, [&] { return std::string("witness-up"); });
     add(true, 2, [&] { return "block-probe " + pick(random_, cluster_.hosts); });
     add(blocked.size() > 0, 6, [&] { return "unblock-probe " + pick(random_, blocked); });
     add(true, 3, [&] { return "fence-fails " + pick(random_, cluster_.hosts) + " " + n(1, 3); });
@@ -140,9 +146,10 @@ std::string StepGenerator::adminStep(const scenario::ReplayView& view) {
     }
 }
 
-// Settled: the daemon runs with no kill armed, no host is cut, off, probe-blocked or without libvirtd, no fence waits
-// for an admin (the admin powers the host off first if it is not), no host is in maintenance and no
-// service is suspended or stopped, nor asked to be off (vm stop, disable). Each pass repairs what it finds and runs
+// Settled: the daemon runs with no kill armed, the orchestrator's link and the witness are up, no
+// host is cut, off, probe-blocked or without libvirtd, no fence waits for an admin (the admin
+// powers the host off first if it is not), no host is in maintenance and no service is suspended
+// or stopped, nor asked to be off (vm stop, disable). Each pass repairs what it finds and runs
 // 10 s; a pass with nothing to repair ends it with 20 s more. Services in `error` stay as they are.
 void StepGenerator::settle(const scenario::ReplayView& view) {
     const auto& faults = view.faults;
@@ -150,6 +157,8 @@ void StepGenerator::settle(const scenario::ReplayView& view) {
     if (!view.daemon) repairs.push_back("start-daemon");
     if (killArmed_) repairs.push_back("kill-daemon-at none before");  // no intent is "none": disarms it
     killArmed_ = false;
+    if (faults.orchestratorCut) repairs.push_back("orchestrator-link-up");
+    if (faults.witnessDown) repairs.push_back("witness-up");
     for (const auto& host : cluster_.hosts) {
         if (faults.cut.contains(host)) repairs.push_back("heal " + host);
         if (faults.probeBlocked.contains(host)) repairs.push_back("unblock-probe " + host);

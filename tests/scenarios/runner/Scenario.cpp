@@ -174,6 +174,7 @@ private:
         }
         if (verb == "power-on" && need(1)) {
             faults_.poweredOff.erase(args[1]);
+            faults_.libvirtdDown.erase(args[1]);  // a boot starts libvirtd
             return checked(hypervisor_.powerOn(args[1]));
         }
         if (verb == "cut" && need(1)) {
@@ -184,6 +185,15 @@ private:
             faults_.cut.erase(args[1]);
             return checked(hypervisor_.healNetwork(args[1]));
         }
+        if ((verb == "orchestrator-link-down" || verb == "orchestrator-link-up") && need(0)) {
+            faults_.setOrchestratorCut(verb == "orchestrator-link-down");
+            hypervisor_.setOrchestratorLink(!faults_.orchestratorCut);
+            return true;
+        }
+        if ((verb == "witness-down" || verb == "witness-up") && need(0)) {
+            faults_.witnessDown = verb == "witness-down";
+            return true;
+        }
         if (verb == "block-probe" && need(1)) {
             faults_.probeBlocked.insert(args[1]);
             return true;
@@ -192,8 +202,14 @@ private:
             faults_.probeBlocked.erase(args[1]);
             return true;
         }
-        if (verb == "crash-libvirtd" && need(1)) return checked(hypervisor_.crashLibvirtd(args[1]));
-        if (verb == "restart-libvirtd" && need(1)) return checked(hypervisor_.restartLibvirtd(args[1]));
+        if (verb == "crash-libvirtd" && need(1)) {
+            if (!faults_.poweredOff.contains(args[1])) faults_.libvirtdDown.insert(args[1]);
+            return checked(hypervisor_.crashLibvirtd(args[1]));
+        }
+        if (verb == "restart-libvirtd" && need(1)) {
+            faults_.libvirtdDown.erase(args[1]);
+            return checked(hypervisor_.restartLibvirtd(args[1]));
+        }
         if (verb == "crash-vm" && need(2)) {
             auto crashed = hypervisor_.crashDomain(args[1], args[2]);
             runWork();
@@ -372,6 +388,10 @@ private:
     void checkInvariants() {
         checkLicences();
         checkBoards();
+        for (const auto& violation : fenceAgent_->takeIsolationViolations()) {
+            line(violation);
+            violations_.push_back(where_ + ": " + violation);
+        }
         for (const auto& service : policy_->services) {
             const auto running = hypervisor_.hostsRunningForTest(service.domain.value);
             if (running.size() <= 1) continue;

@@ -11,27 +11,60 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace faxover::scenario {
 
-// What the scenario did to each host, as far as the network can tell.
+// What the scenario did to each host, and to the orchestrator's own link, as far as the network can tell.
 struct HostFaults {
     std::set<std::string> poweredOff;
     std::set<std::string> cut;
     std::set<std::string> probeBlocked;  // a firewall drops the management port; libvirt still answers
+    std::set<std::string> libvirtdDown;  // crashed and not restarted (a power cycle restarts it)
+    bool orchestratorCut = false;        // the orchestrator's own link is down: nothing answers it
+    bool witnessDown = false;            // the policy's fencing.witness does not answer
+    // Hosts that answered the orchestrator's last probe round at least one signal (noted by the
+    // prober while the link is up), and those of them still connected when the link went down:
+    // the hosts whose silence began with the orchestrator's cut.
+    std::set<std::string> answeredLastRound;
+    std::set<std::string> silencedByTheCut;
     bool answers(const std::string& host) const {
-        return !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
+        return !orchestratorCut && !poweredOff.contains(host) && !cut.contains(host) && !probeBlocked.contains(host);
+    }
+    bool witnessAnswers() const { return !orchestratorCut && !witnessDown; }
+    // Whether the host would answer the orchestrator at least one signal if its link were up: a
+    // host silent for reasons of its own may be fenced whatever the orchestrator's link does.
+    bool answersButForTheOrchestrator(const std::string& host) const {
+        return !poweredOff.contains(host) && !cut.contains(host) &&
+               (!probeBlocked.contains(host) || !libvirtdDown.contains(host));
+    }
+    // The orchestrator's link goes down (or up). A host that failed before the cut, or came back
+    // too late for a round to hear it, went silent for reasons of its own: the orchestrator may
+    // still fence it on the evidence of the rounds before the cut.
+    void setOrchestratorCut(bool down) {
+        if (down && !orchestratorCut) {
+            silencedByTheCut.clear();
+            for (const auto& host : answeredLastRound)
+                if (answersButForTheOrchestrator(host)) silencedByTheCut.insert(host);
+        }
+        orchestratorCut = down;
+    }
+    // A fence of this host now breaks the isolation invariant (docs/invariants.md): it is powered
+    // and connected, and silent only since the orchestrator's own cut.
+    bool fenceWouldBreakIsolation(const std::string& host) const {
+        return orchestratorCut && silencedByTheCut.contains(host) && answersButForTheOrchestrator(host);
     }
 };
 
 class SimTcpProber final : public orchestrator::ports::TcpProber {
 public:
-    SimTcpProber(const HostFaults& faults, std::map<std::string, std::string> hostOfAddress)
+    SimTcpProber(HostFaults& faults, std::map<std::string, std::string> hostOfAddress)
         : faults_(faults), hostOfAddress_(std::move(hostOfAddress)) {}
     std::vector<bool> probe(const std::vector<orchestrator::ports::ProbeTarget>& targets, hv::Duration timeout) override;
 
 private:
-    const HostFaults& faults_;
+    HostFaults& faults_;  // it notes who answered each round
     std::map<std::string, std::string> hostOfAddress_;
 };
 
@@ -40,6 +73,9 @@ public:
     SimFenceAgent(hv::sim::SimulatedHypervisor& hypervisor, HostFaults& faults)
         : hypervisor_(hypervisor), faults_(faults) {}
     void failNext(const std::string& host, int count) { failuresLeft_[host] = count; }
+    // Fences of a powered, connected host while only the orchestrator's own link was down: the
+    // isolation invariant (docs/invariants.md) says there are none. Taken once by the checker.
+    std::vector<std::string> takeIsolationViolations() { return std::exchange(isolationViolations_, {}); }
     hv::Result<orchestrator::ports::FenceConfirmation> powerOff(const policy::HostPolicy& host,
                                                                  const policy::FenceLevel& level) override;
 
@@ -47,6 +83,7 @@ private:
     hv::sim::SimulatedHypervisor& hypervisor_;
     HostFaults& faults_;
     std::map<std::string, int> failuresLeft_;
+    std::vector<std::string> isolationViolations_;
 };
 
 // Licence apply and revoke steps: they succeed unless a scenario says `licence-step-fails N`.

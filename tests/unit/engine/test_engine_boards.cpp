@@ -79,6 +79,7 @@ void runsOn(engine::EngineInput& input, const std::string& service, const std::s
 // The host is powered off and its fence confirmed: what runs there is down for sure.
 void fencedOff(engine::EngineInput& input, const std::string& host) {
     input.hosts[host].health = engine::HostHealthState::Failed;
+    input.hosts[host].missedRounds = 7;
     input.hosts[host].libvirt = hv::Reachability::Unreachable;
     input.hosts[host].fence = engine::FenceStatus::Confirmed;
     for (auto& [name, seen] : input.services)
@@ -438,12 +439,15 @@ TEST_CASE("boards: decisions with boards are deterministic", "[engine][boards]")
 TEST_CASE("boards: a free board is held for a higher-priority service while its host is being fenced", "[engine][boards]") {
     policy::Policy cluster = boardCluster();
     cluster.hosts[2].boards[0].model = "tr1034";  // h3: the one free board both could use
+    cluster.fencing.witness = policy::Witness{"10.0.9.1", 22};
     engine::EngineInput input = inputFor(cluster);
+    input.witnessAnswered = true;  // h3 alone answers of the two voting hosts: the witness confirms
     input.hosts["h3"].boards = std::vector{device("0000:05:00.0", kBrooktrout, 0x4d01)};
     runsOn(input, "fax-a", "h2", "0000:04:00.0");  // priority 90: its host is failing
     runsOn(input, "fax-b", "h1", "0000:03:00.0");  // priority 50: its host is confirmed off
     fencedOff(input, "h1");
     input.hosts["h2"].health = engine::HostHealthState::Failed;
+    input.hosts["h2"].missedRounds = 7;
     input.hosts["h2"].libvirt = hv::Reachability::Unreachable;
     input.hosts["h2"].fence = engine::FenceStatus::InProgress;
     input.services["fax-a"].copies.clear();

@@ -42,6 +42,7 @@ engine::EngineInput h1Lost(const policy::Policy& policy, engine::HostHealthState
     input.hosts["h1"].health = h1State;
     input.hosts["h1"].libvirt = hv::Reachability::Unreachable;
     input.hosts["h1"].fence = fence;
+    if (h1State != engine::HostHealthState::Degraded) input.hosts["h1"].missedRounds = 7;  // silent
     for (const auto& service : policy.services) {
         input.services[service.name].memoryMiB = 1024;
         input.services[service.name].vcpus = 1;

@@ -98,6 +98,7 @@ const engine::Action* action(const engine::Decision& decision, ActionKind kind, 
 engine::EngineInput h1Lost(const policy::Policy& policy, engine::FenceStatus fence) {
     auto input = inputFor(policy);
     input.hosts["h1"].health = engine::HostHealthState::Failed;
+    input.hosts["h1"].missedRounds = 7;
     input.hosts["h1"].libvirt = hv::Reachability::Unreachable;
     input.hosts["h1"].fence = fence;
     input.memory["fax-a"].state = engine::ServiceState::Failure;
@@ -202,6 +203,7 @@ TEST_CASE("licensing: a standby takes a down primary's seat, within its capacity
     auto input = inputFor(policy);
     for (const char* site : {"h1", "h2"}) {
         input.hosts[site].health = engine::HostHealthState::Failed;
+        input.hosts[site].missedRounds = 7;
         input.hosts[site].libvirt = hv::Reachability::Unreachable;
         input.hosts[site].fence = engine::FenceStatus::Confirmed;
     }

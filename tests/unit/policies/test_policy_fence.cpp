@@ -118,3 +118,35 @@ TEST_CASE("fencing defaults: timeout and attempts", "[policy]") {
     CHECK(onlyError("version: 1\nfencing: {timeout: 500ms}\n" + hostFencedBy("    fence: {method: manual}\n").substr(11))
               .key == "fencing.timeout");
 }
+
+TEST_CASE("fencing.witness: an address and a port, 22 by default", "[policy]") {
+    const std::string host = hostFencedBy("    fence: {method: manual}\n").substr(11);
+    auto policy = loadValid("version: 1\nfencing: {witness: {address: 10.0.0.1}}\n" + host);
+    REQUIRE(policy.fencing.witness);
+    CHECK(policy.fencing.witness->address == "10.0.0.1");
+    CHECK(policy.fencing.witness->port == 22);
+    CHECK(loadValid("version: 1\nfencing: {witness: {address: gw.example.net, port: 443}}\n" + host)
+              .fencing.witness->port == 443);
+    CHECK_FALSE(loadValid("version: 1\n" + host).fencing.witness);
+    CHECK(onlyError("version: 1\nfencing: {witness: {port: 22}}\n" + host).key == "fencing.witness.address");
+    CHECK(onlyError("version: 1\nfencing: {witness: {address: 'http://gw'}}\n" + host).toString() ==
+          "p.yaml:2:30: fencing.witness.address: expected a host name or IP address, with no scheme or port; "
+          "found 'http://gw'");
+    CHECK(onlyError("version: 1\nfencing: {witness: {address: gw, port: 0}}\n" + host).key == "fencing.witness.port");
+}
+
+TEST_CASE("two hosts without a witness: the check warns that a silent host waits for an admin", "[policy]") {
+    const std::string twoHosts =
+        "hosts:\n"
+        "  - {name: hv1, uri: 'qemu+tcp://10.0.0.11/system', migration_address: 10.0.0.11, fence: {method: manual}}\n"
+        "  - {name: hv2, uri: 'qemu+tcp://10.0.0.12/system', migration_address: 10.0.0.12, fence: {method: manual}}\n";
+    const auto bare = load("version: 1\n" + twoHosts);
+    REQUIRE(bare.ok());
+    REQUIRE(bare.warnings.size() == 1);
+    CHECK(bare.warnings.front().key == "hosts");
+    CHECK_THAT(bare.warnings.front().message, Catch::StartsWith("with 2 hosts and no fencing.witness"));
+    CHECK_THAT(bare.warnings.front().message, Catch::Contains("faxover fence confirm HOST"));
+    CHECK(load("version: 1\nfencing: {witness: {address: 10.0.0.1}}\n" + twoHosts).warnings.empty());
+    // One host has nowhere to fail over to, and three make one silent host a minority.
+    CHECK(load(kMinimalPolicy).warnings.empty());
+}

@@ -38,10 +38,21 @@ struct FenceLevel {
     bool operator==(const FenceLevel&) const = default;
 };
 
+// An address that answers TCP while the orchestrator itself is on the network (a gateway, a
+// switch, a host outside the cluster): with it, the orchestrator tells "they are down" from "I am
+// cut off" when half or more of its hosts go silent at once (docs/engine.md, "Own connectivity").
+struct Witness {
+    std::string address{};
+    std::uint16_t port = 22;
+
+    bool operator==(const Witness&) const = default;
+};
+
 // Cluster-wide fencing defaults.
 struct FencingSettings {
     Milliseconds timeout{60000};  // default timeout of a level that sets none
     int attempts = 2;             // tries of each level before the next one
+    std::optional<Witness> witness{};  // unset: only a majority of the hosts confirms the orchestrator's connectivity
 
     bool operator==(const FencingSettings&) const = default;
 };

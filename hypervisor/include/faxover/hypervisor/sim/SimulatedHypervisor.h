@@ -46,6 +46,9 @@ public:
     Result<void> powerOn(const std::string& host);     // reachable again; persistent domains shut off
     Result<void> cutNetwork(const std::string& host);  // unreachable; domains keep running, unseen
     Result<void> healNetwork(const std::string& host);
+    // The orchestrator's own link: down, every host is unreachable from here while the hosts, their
+    // domains and the network between them carry on.
+    void setOrchestratorLink(bool up);
     Result<void> crashLibvirtd(const std::string& host);  // unreachable; domains keep running
     Result<void> restartLibvirtd(const std::string& host);
     Result<void> crashDomain(const std::string& host, const std::string& domain);  // emits Crashed/Stopped

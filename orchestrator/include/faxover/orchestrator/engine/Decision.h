@@ -37,6 +37,7 @@ struct HostObservation {
     std::string name{};
     HostHealthState health = HostHealthState::Unknown;
     int roundsInState = 0;  // consecutive probe rounds in `health`
+    int missedRounds = 0;   // consecutive rounds, up to the last one, in which neither signal answered
     hv::Reachability libvirt = hv::Reachability::Unknown;
     bool maintenance = false;  // an admin or a maintenance window drains it
     bool monitoringSuspended = false;  // a maintenance window says: do not fail it over
@@ -164,6 +165,7 @@ struct EngineInput {
     std::vector<AdminCommand> commands{};             // service commands to apply now
     Ledger ledger{};                                       // every seat held now (the store's)
     BoardLedger boards{};                                  // every board reserved now (the store's)
+    bool witnessAnswered = false;  // the policy's fencing.witness answered the last round (OwnConnectivity.h)
 };
 
 struct CommandVerdict {

@@ -19,6 +19,9 @@ namespace faxover::orchestrator::engine {
 struct ProbeRound {
     hv::Reachability libvirt = hv::Reachability::Unknown;  // the hypervisor layer's connection
     bool tcpAnswered = false;  // a TCP connect to the host's management address succeeded in time
+    // False while the orchestrator cannot confirm its own connectivity (OwnConnectivity.h): a
+    // silent round then proves nothing about the host, so it may make it suspect, never failed.
+    bool ownConnectivityConfirmed = true;
 };
 
 enum class HostHealthState {

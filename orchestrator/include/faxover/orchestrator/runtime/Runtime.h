@@ -77,6 +77,7 @@ struct GuestReport {
 
 struct RoundObservation {
     std::vector<HostRound> hosts{};
+    bool witnessAnswered = false;  // the policy's fencing.witness answered TCP (false when it names none)
     std::vector<DomainDetails> details{};
     std::vector<GuestReport> guests{};
 };

@@ -15,6 +15,7 @@
 #include "faxover/orchestrator/engine/HostHealth.h"
 #include "faxover/orchestrator/ports/EventSink.h"
 #include "faxover/orchestrator/ports/FenceAgent.h"
+#include "faxover/orchestrator/ports/GuestAgentCommands.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
 #include "faxover/orchestrator/ports/TelcoHooks.h"
@@ -44,6 +45,9 @@ struct RuntimePorts {
     const WallClock& wall;   // wall time: store, audit, "since"
     ports::LicenceSteps& licenceSteps;
     ports::TelcoHooks& telcoHooks;
+    // Commands to the guest agents (restart the fax service, quiesce, resume); none: the daemon
+    // runs without an agent link and skips those steps.
+    ports::GuestAgentCommands* guestAgents = nullptr;
 };
 
 // What one monitoring round saw of one host (the Monitor gathers it on its own threads; the round

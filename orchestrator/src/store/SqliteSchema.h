@@ -1,6 +1,6 @@
 #pragma once
 // The SQLite file's schema and its migrations. Private to the store.
-#include "faxover/orchestrator/store/Store.h"
+#include "faxover/orchestrator/ports/Store.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 #pragma once
 // How SqliteStore keeps instants: INTEGER nanoseconds since the system clock's epoch (the *_ns
 // columns). One place, so the write side and the read side cannot drift apart.
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 
 #include <Poco/Types.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Applies the writes of a Batch to the SQLite file, one at a time, inside the caller's
 // transaction (SqliteStore::commit owns BEGIN IMMEDIATE / COMMIT / ROLLBACK). Private to the store.
-#include "faxover/orchestrator/store/Store.h"
+#include "faxover/orchestrator/ports/Store.h"
 
 namespace Poco::Data { class Session; }
 

@@ -3,7 +3,7 @@
 // to it now (the simulator's ground truth) and its reservation in the store, so a log.expect shows
 // who holds which board and whether a released board really went back to its host driver.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 
 #include <string>
 #include <vector>

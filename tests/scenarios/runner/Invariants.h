@@ -4,7 +4,7 @@
 // the store's ledger and board reservations, never against what the daemon believes. "Never two
 // copies" is Scenario.cpp's.
 #include "faxover/hypervisor/sim/SimulatedHypervisor.h"
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 #include "faxover/policies/Policy.h"
 
 #include <cstddef>

@@ -2,7 +2,7 @@
 // The real store with a window on it: the scenario hears of every intent as it is written, so a
 // command like "kill-daemon-at start after" can kill the daemon exactly during that action; and a
 // switch that makes every write fail as a full disk does (`store-full on`).
-#include "faxover/orchestrator/store/Store.h"
+#include "faxover/orchestrator/ports/Store.h"
 
 #include <functional>
 #include <variant>

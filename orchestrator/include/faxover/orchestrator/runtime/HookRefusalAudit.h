@@ -5,7 +5,7 @@
 // share one row per service, and all of them together spend a budget that bounds the audit's growth
 // (docs/licensing.md, "Refusals by the hook"). Pure: the caller gives the time and writes the rows.
 #include "faxover/hypervisor/Clock.h"
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 
 #include <cstdint>
 #include <map>

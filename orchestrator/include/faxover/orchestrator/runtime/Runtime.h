@@ -18,10 +18,10 @@
 #include "faxover/orchestrator/ports/GuestAgentCommands.h"
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/LicenceSteps.h"
+#include "faxover/orchestrator/ports/Store.h"
 #include "faxover/orchestrator/ports/TelcoHooks.h"
 #include "faxover/orchestrator/runtime/DecisionLoop.h"
 #include "faxover/orchestrator/runtime/StandardPorts.h"
-#include "faxover/orchestrator/store/Store.h"
 #include "faxover/policies/Policy.h"
 
 #include <atomic>

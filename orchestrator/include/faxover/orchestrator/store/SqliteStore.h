@@ -1,7 +1,7 @@
 #pragma once
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so an intent whose
 // append returned survives a crash of the process or the machine. See docs/store.md.
-#include "faxover/orchestrator/store/Store.h"
+#include "faxover/orchestrator/ports/Store.h"
 
 #include <memory>
 #include <string>

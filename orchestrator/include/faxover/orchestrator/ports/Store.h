@@ -2,6 +2,8 @@
 // The orchestrator's durable memory (invariants 3 and 5, docs/invariants.md). An interface so that the
 // embedded SQLite store and a later cluster store (etcd) are interchangeable; see docs/store.md.
 // No exception crosses it: every call returns a Result.
+// It lives in ports/ with every other port; its namespace stays `store` (with its records,
+// ports/StoreRecords.h) because every caller already names these types `store::...`.
 //
 // Error kinds callers branch on:
 //   OperationInvalid  a revision conflict (compare-and-set lost) or a second outcome for an intent
@@ -9,7 +11,7 @@
 //   NotSupported      the store was written by a newer Faxover (schema version too new)
 //   OperationFailed   the storage itself failed: unreadable or corrupt file, disk error
 #include "faxover/hypervisor/Result.h"
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 
 #include <cstddef>
 #include <string>

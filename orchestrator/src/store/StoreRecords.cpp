@@ -1,4 +1,4 @@
-#include "faxover/orchestrator/store/Records.h"
+#include "faxover/orchestrator/ports/StoreRecords.h"
 
 namespace faxover::orchestrator::store {
 

@@ -135,6 +135,8 @@ void Lab::crashLibvirtd(const std::string& host) const { runOrThrow({"crash-libv
 void Lab::startLibvirtd(const std::string& host) const { runOrThrow({"start-libvirtd", host}); }
 void Lab::cutNetwork(const std::string& host) const { runOrThrow({"cut", host}); }
 void Lab::healNetwork(const std::string& host) const { runOrThrow({"heal", host}); }
+void Lab::cutOrchestrator() const { runOrThrow({"cut-orchestrator"}); }
+void Lab::healOrchestrator() const { runOrThrow({"heal-orchestrator"}); }
 void Lab::degrade(const std::string& host, const std::string& rate) const { runOrThrow({"degrade", host, rate}); }
 void Lab::undegrade(const std::string& host) const { runOrThrow({"undegrade", host}); }
 

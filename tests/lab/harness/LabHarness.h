@@ -48,6 +48,11 @@ public:
     void startLibvirtd(const std::string& host) const;
     void cutNetwork(const std::string& host) const;
     void healNetwork(const std::string& host) const;
+    // This machine's own link to the lab (where the orchestrator, virsh and the tests run) cut and
+    // healed: every host falls silent to it at once while the hosts still reach each other.
+    // faxover-lab cut-orchestrator / heal-orchestrator; attach() heals it too.
+    void cutOrchestrator() const;
+    void healOrchestrator() const;
     void degrade(const std::string& host, const std::string& rate) const;
     void undegrade(const std::string& host) const;
 

@@ -196,6 +196,7 @@ void Runtime::State::observe(const RoundObservation& round) {
             }
         }
         if (observation.health == engine::HostHealthState::Ok) s.noteHostAnswered(host);
+        s.endPlanWhenBack(host);
     }
     for (const auto& details : round.details) {
         auto it = s.services.find(details.service);

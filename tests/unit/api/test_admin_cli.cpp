@@ -74,9 +74,9 @@ TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]
           "fax-b  migrating 45%  started    lab1 -> lab2  board  4s ago     maintenance on lab1\n"
           "\n"
           "HOSTS\n"
-          "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE\n"
-          "lab1  ok       reachable    yes    -        1h02m ago\n"
-          "lab2  suspect  unreachable  no     pending  7s ago\n");
+          "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE      PLANNED\n"
+          "lab1  ok       reachable    yes    -        1h02m ago  -\n"
+          "lab2  suspect  unreachable  no     pending  7s ago     -\n");
     CHECK(run.err.empty());
 }
 

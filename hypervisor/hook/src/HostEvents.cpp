@@ -1,18 +1,16 @@
 #include "faxover/hook/HostEvents.h"
 
+#include "faxover/hook/OrchestratorClient.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
-#include <Poco/Timespan.h>
-#include <Poco/URI.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -73,26 +71,11 @@ Result<std::string> reportHostEvent(const HookConfig& config, const HostEventRep
     body.stringify(text);
     std::string failures;
     for (const auto& base : config.orchestrators) {
-        try {
-            Poco::URI uri(base + "/v1/hook/host-event");
-            Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-            const Poco::Timespan timeout(std::chrono::duration_cast<std::chrono::microseconds>(config.timeout).count());
-            session.setTimeout(timeout, timeout, timeout);
-            Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery(),
-                                           Poco::Net::HTTPMessage::HTTP_1_1);
-            request.set("User-Agent", "faxover-libvirt-hook");
-            request.setContentType("application/json");
-            request.setContentLength(static_cast<std::streamsize>(text.str().size()));
-            session.sendRequest(request) << text.str();
-            Poco::Net::HTTPResponse response;
-            std::string answer;
-            Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
-            if (response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) return answer;
-            failures += (failures.empty() ? "" : "; ") + base + ": HTTP " + std::to_string(response.getStatus()) +
-                        " " + answer;
-        } catch (const Poco::Exception& error) {
-            failures += (failures.empty() ? "" : "; ") + base + ": " + error.displayText();
-        }
+        auto answer = exchange(base + "/v1/hook/host-event", Poco::Net::HTTPRequest::HTTP_POST, text.str(), config.timeout);
+        if (answer && answer.value().status == Poco::Net::HTTPResponse::HTTP_OK) return answer.value().body;
+        const std::string why = answer ? "HTTP " + std::to_string(answer.value().status) + " " + answer.value().body
+                                       : answer.error();
+        failures += (failures.empty() ? "" : "; ") + base + ": " + why;
     }
     return failures.empty() ? std::string("no orchestrator configured") : failures;
 }

@@ -189,19 +189,22 @@ bool Recovery::followPlannedShutdown(const policy::ServicePolicy& service, Servi
         return true;
     }
     const auto& stopped = home->planned->stoppedServices;
-    // Its hook's report, or its own libvirtd's word while it still answers.
-    const bool reportedStopped =
-        std::binary_search(stopped.begin(), stopped.end(), service.name) || answeredOff(service.name, *home);
+    // Its hook's report holds within the grace only: a host silent past it may have rebooted and
+    // started the VM again (autostart). Its own libvirtd's word is current.
+    const bool hookReported =
+        plan->withinGrace && std::binary_search(stopped.begin(), stopped.end(), service.name);
+    const bool listedOff = answeredOff(service.name, *home);
     // Only the host it ran on can run it: a move under way elsewhere takes the ordinary rules.
     const bool onlyThere = memory.target.empty() || memory.target == memory.host;
-    if (reportedStopped && onlyThere) {
+    if ((hookReported || listedOff) && onlyThere) {
         // The host's own report that the domain's QEMU process ended is the evidence a fence
         // would give (docs/invariants.md, §2's exception): it restarts elsewhere without one, and
         // as a failover it counts against no limit.
         downForSure_.insert(service.name);
         memory.failedOverFrom = memory.host;
+        const std::string evidence = hookReported ? "its hook reported it ended" : "its libvirtd lists it off";
         toPlace_.push_back({service.name, memory.host,
-                            "host " + home->name + " " + what + " reported it stopped; restart elsewhere without fence"});
+                            "host " + home->name + " " + what + ": " + evidence + "; restart elsewhere without fence"});
         return true;
     }
     return false;  // not reported stopped: the ordinary rules, which never fence it within a reboot's grace

@@ -5,7 +5,9 @@
 
 #include "faxover/orchestrator/engine/PlannedShutdown.h"
 #include "faxover/orchestrator/runtime/Monitor.h"
+#include "faxover/policies/Duration.h"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -68,8 +70,12 @@ Result<api::HostEventReply> Runtime::State::hostEvent(const api::HostEvent& even
         auto stopped = planned ? planned->stoppedServices : std::vector<std::string>{};
         planned = engine::PlannedShutdown{kind, announced, std::move(stopped)};
         const std::string what = engine::describePlan(*planned, host.profile);
-        report(engine::Event::aboutHost(event.host, "announced a " + what + "; not fenced for shutdown_grace " +
-                                                        "unless it fails over without reporting its VMs stopped")
+        const engine::PlanNow plan = engine::planNow(*planned, host.profile, ports.wall.now());
+        const std::string grace = policy::formatDuration(host.profile.shutdownGrace);
+        const std::string meaning =
+            plan.holdsFence() ? "never fenced within shutdown_grace (" + grace + ")"
+                              : "a VM it reports stopped restarts elsewhere without a fence, any other after one";
+        report(engine::Event::aboutHost(event.host, "announced a " + what + ": " + meaning)
                    .with("planned", engine::toString(kind)));
         audit(actor, event.host, std::string("host-") + engine::toString(kind), what);
     }

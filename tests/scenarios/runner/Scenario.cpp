@@ -491,7 +491,8 @@ private:
         }
         for (const auto& host : status.value().hosts)
             line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +
-                 (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence));
+                 (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence) +
+                 (host.planned.empty() ? "" : ", " + host.planned));
         writeBoards(label);
         writeLedger(label);
     }

@@ -48,12 +48,7 @@ engine::EngineInput h1Announced(const policy::Policy& policy, engine::PlannedKin
     h1.missedRounds = 20;
     h1.planned = engine::PlannedShutdown{kind, engine::WallTime{}, {}};
     if (reportedStopped) h1.planned->stoppedServices = {"fax-a"};
-    input.services["fax-a"].memoryMiB = 1024;
-    input.services["fax-a"].vcpus = 1;
-    engine::ServiceMemory memory;
-    memory.state = engine::ServiceState::Ok;
-    memory.host = "h1";
-    input.memory["fax-a"] = memory;
+    engine::test::rememberRunning(input, "fax-a", "h1");
     return input;
 }
 

@@ -62,7 +62,7 @@ SystemShutdown readSystemShutdown() {
     return system;
 }
 
-Result<std::string> reportHostEvent(const HookConfig& config, const HostEventReport& report) {
+Result<ReportTaken> reportHostEvent(const HookConfig& config, const HostEventReport& report) {
     Poco::JSON::Object body;
     body.set("host", config.host);
     body.set("event", report.event);
@@ -72,7 +72,7 @@ Result<std::string> reportHostEvent(const HookConfig& config, const HostEventRep
     std::string failures;
     for (const auto& base : config.orchestrators) {
         auto answer = exchange(base + "/v1/hook/host-event", Poco::Net::HTTPRequest::HTTP_POST, text.str(), config.timeout);
-        if (answer && answer.value().status == Poco::Net::HTTPResponse::HTTP_OK) return answer.value().body;
+        if (answer && answer.value().status == Poco::Net::HTTPResponse::HTTP_OK) return ReportTaken{answer.value().body};
         const std::string why = answer ? "HTTP " + std::to_string(answer.value().status) + " " + answer.value().body
                                        : answer.error();
         failures += (failures.empty() ? "" : "; ") + base + ": " + why;

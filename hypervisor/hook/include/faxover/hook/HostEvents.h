@@ -34,9 +34,13 @@ std::optional<HostEventReport> hostEventFor(const HookRequest& request, const st
 // Asks systemctl (is-system-running, list-jobs) and /run/systemd/shutdown/scheduled.
 SystemShutdown readSystemShutdown();
 
+// The orchestrator's answer to a report (its JSON body).
+struct ReportTaken {
+    std::string answer{};
+};
 // POSTs the report to each orchestrator of the configuration until one takes it; its answer, or
 // why none did.
-Result<std::string> reportHostEvent(const HookConfig& config, const HostEventReport& report);
+Result<ReportTaken> reportHostEvent(const HookConfig& config, const HostEventReport& report);
 
 // The whole run for a daemon-hook or release call: reads the configuration, decides, reports.
 // Always 0: libvirt must never be slowed or failed by it. Problems go to `err`.

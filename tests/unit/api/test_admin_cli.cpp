@@ -91,8 +91,9 @@ TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
     status.hosts.push_back({"never", "unknown", "", false, "", WallTime{}, ""});
     fake.statuses = {status};
     const std::string out = runCli({"status"}, fake).out;
-    for (const auto& age : {" 0s ago\n", " 59s ago\n", " 1m00s ago\n", " 59m59s ago\n", " 1h00m ago\n", " 23h59m ago\n",
-                            " 1d04h ago\n", " 400d00h ago\n", "never   unknown  -          no     -      -\n"}) {
+    // PLANNED follows SINCE: each age is followed by its column's padding.
+    for (const auto& age : {" 0s ago ", " 59s ago ", " 1m00s ago ", " 59m59s ago ", " 1h00m ago ", " 23h59m ago ",
+                            " 1d04h ago ", " 400d00h ago  -\n", "never   unknown  -          no     -      -   "}) {
         INFO(age);
         CHECK_THAT(out, Catch::Contains(age));
     }

@@ -22,4 +22,16 @@ std::optional<MonitoringProfile> monitoringProfileNamed(std::string_view name) {
 
 std::vector<std::string> monitoringProfileNames() { return {"default", "ipfx-compatible"}; }
 
+const char* toString(ShutdownPolicy policy) {
+    switch (policy) {
+        case ShutdownPolicy::Conditional: return "conditional";
+        case ShutdownPolicy::Failover: return "failover";
+        case ShutdownPolicy::Freeze: return "freeze";
+        case ShutdownPolicy::Migrate: return "migrate";
+    }
+    return "conditional";
+}
+
+std::vector<std::string> shutdownPolicyNames() { return {"conditional", "failover", "freeze", "migrate"}; }
+
 }  // namespace faxover::policy

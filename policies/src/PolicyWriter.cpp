@@ -61,6 +61,8 @@ void writeMonitoring(YamlLines& yaml, int indent, const MonitoringProfile& profi
     yaml.pair(indent, "warn_count", std::to_string(profile.warnCount));
     yaml.pair(indent, "failover_count", std::to_string(profile.failoverCount));
     yaml.pair(indent, "failover_count_after_restart", std::to_string(profile.failoverCountAfterRestart));
+    yaml.pair(indent, "shutdown_policy", quoted(toString(profile.shutdownPolicy)));
+    yaml.pair(indent, "shutdown_grace", quoted(formatDuration(profile.shutdownGrace)));
 }
 
 void writeFenceLevel(YamlLines& yaml, int indent, const FenceLevel& level) {

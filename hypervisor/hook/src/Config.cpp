@@ -29,7 +29,7 @@ Result<Properties> loadProperties(const std::string& text) {
     return file;
 }
 
-const std::set<std::string> kKeys = {"orchestrator", "host", "timeout_ms", "cache", "override", "log"};
+const std::set<std::string> kKeys = {"orchestrator", "host", "timeout_ms", "cache", "override", "log", "planned_kind"};
 
 struct Url {
     std::string text;
@@ -94,7 +94,7 @@ Result<HookConfig> parseConfig(const std::string& text, const std::string& sourc
     file.value()->keys(keys);
     for (const auto& key : keys)
         if (!kKeys.contains(key))
-            return at(key) + "unknown key '" + key + "' (known: orchestrator, host, timeout_ms, cache, override, log)";
+            return at(key) + "unknown key '" + key + "' (known: orchestrator, host, timeout_ms, cache, override, log, planned_kind)";
 
     HookConfig config;
     const Properties& settings = file.value();
@@ -118,6 +118,11 @@ Result<HookConfig> parseConfig(const std::string& text, const std::string& sourc
             return at("timeout_ms") + "timeout_ms: '" + value +
                    "' must be a whole number of milliseconds from 100 to 60000";
         config.timeout = std::chrono::milliseconds(ms);
+    }
+    if (settings->hasProperty("planned_kind")) {
+        config.plannedKind = Poco::trim(settings->getString("planned_kind"));
+        if (config.plannedKind != "auto" && config.plannedKind != "shutdown" && config.plannedKind != "reboot")
+            return at("planned_kind") + "planned_kind: '" + config.plannedKind + "' must be auto, shutdown or reboot";
     }
     for (auto [key, target] : pathSettings(config)) {
         if (!settings->hasProperty(key)) continue;

@@ -4,6 +4,7 @@
 #include "faxover/hook/Decision.h"
 #include "faxover/hook/DomainIdentity.h"
 #include "faxover/hook/HookLog.h"
+#include "faxover/hook/HostEvents.h"
 #include "faxover/hook/OrchestratorClient.h"
 #include "faxover/hook/ProtectedCache.h"
 
@@ -113,8 +114,11 @@ int decideStart(const HookRequest& request, std::istream& xml, std::ostream& err
 }  // namespace
 
 int runHook(const HookRequest& request, std::istream& xml, std::ostream& err) {
-    // Only the start of a QEMU process needs the orchestrator's consent; every other call (stop,
-    // release, migrate, restore, reconnect, attach) must not slow libvirt down or fail.
+    // The daemon hook, and a QEMU process that ended: a planned shutdown may be worth reporting
+    // (never fails libvirt). Only the start of a QEMU process needs the orchestrator's consent;
+    // every other call (stop, migrate, restore, reconnect, attach) must not slow libvirt down or fail.
+    if (request.domain == "-" || (request.operation == "release" && request.subOperation == "end"))
+        return runHostEvent(request, err);
     if (request.operation != "prepare" || request.subOperation != "begin") return 0;
     std::error_code ignored;
     if (!std::filesystem::exists(request.configPath, ignored)) {

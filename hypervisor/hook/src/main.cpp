@@ -1,4 +1,5 @@
-// faxover-libvirt-hook: libvirt's qemu hook (/etc/libvirt/hooks/qemu), see docs/hook.md.
+// faxover-libvirt-hook: libvirt's qemu hook (/etc/libvirt/hooks/qemu) and daemon hook
+// (/etc/libvirt/hooks/daemon, called as `daemon - shutdown -`), see docs/hook.md.
 // libvirt runs it as `qemu DOMAIN OPERATION SUBOP EXTRA` with the domain XML on stdin; a non-zero
 // exit at "prepare begin" makes libvirt refuse the start and show our stderr to whoever started it.
 // The work is faxover::hook::runHook (RunHook.cpp), its decision decide() (Decision.cpp).

@@ -65,4 +65,23 @@ Result<std::vector<PlannedMove>> AdminApi::plan(const engine::AdminCommand& comm
                      std::string("this daemon cannot plan ") + toString(command.verb) + " without doing it"};
 }
 
+Result<HostEventReply> AdminApi::hostEvent(const HostEvent&) {
+    return Error{ErrorKind::NotSupported, "this daemon does not take planned shutdown reports"};
+}
+
+const char* toString(HostEventKind kind) {
+    switch (kind) {
+        case HostEventKind::Shutdown: return "shutdown";
+        case HostEventKind::Reboot: return "reboot";
+        case HostEventKind::Back: return "back";
+    }
+    return "shutdown";
+}
+
+std::optional<HostEventKind> hostEventKindNamed(std::string_view name) {
+    for (auto kind : {HostEventKind::Shutdown, HostEventKind::Reboot, HostEventKind::Back})
+        if (name == toString(kind)) return kind;
+    return std::nullopt;
+}
+
 }  // namespace faxover::orchestrator::api

@@ -25,6 +25,7 @@ constexpr const char* kCommandsPath = "/v1/commands";
 constexpr const char* kLicencesPath = "/v1/licences";
 constexpr const char* kAuditPath = "/v1/licences/audit";
 constexpr const char* kMayStartPath = "/v1/hook/may-start";
+constexpr const char* kHostEventPath = "/v1/hook/host-event";
 constexpr const char* kBoardsPath = "/v1/boards";
 constexpr const char* kPlanPath = "/v1/plan";
 
@@ -71,13 +72,13 @@ void ApiRequestHandler::handleRequest(HTTPServerRequest& request, HTTPServerResp
 
 void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& response) {
     const std::string path = pathOf(request.getURI());
-    if (role_ == ApiRole::Hook && path != kMayStartPath) {
+    if (role_ == ApiRole::Hook && path != kMayStartPath && path != kHostEventPath) {
         // Reachable from the network: nothing of the admin API may leak through this listener. Any
         // body is left unread: nothing legitimate sends one here.
         return sendFailure(response,
                            {ErrorKind::NotFound,
                             "no such endpoint '" + path + "': this listener only answers the libvirt hook (GET " +
-                              kMayStartPath + "); the admin API is local (docs/daemon.md)"});
+                              kMayStartPath + ", POST " + kHostEventPath + "); the admin API is local (docs/daemon.md)"});
     }
     // Without a length, a body ends when the client closes: a client that does not would hold a
     // worker until its deadline. Poco reads GET, HEAD and DELETE as bodiless.
@@ -100,6 +101,10 @@ void ApiRequestHandler::route(HTTPServerRequest& request, HTTPServerResponse& re
     if (path == kMayStartPath) {
         if (!methodIs(HTTPRequest::HTTP_GET, method, response)) return;
         return serveMayStart(request, response);
+    }
+    if (path == kHostEventPath) {
+        if (!methodIs(HTTPRequest::HTTP_POST, method, response)) return;
+        return serveHostEvent(request, *body, response);
     }
     if (transport_ == ApiEndpoint::Transport::Tcp && !isLoopbackHost(request.getHost())) {
         // A page in a browser on this machine can reach a loopback port under a name of its own
@@ -198,6 +203,18 @@ void ApiRequestHandler::serveMayStart(HTTPServerRequest& request, HTTPServerResp
     auto permission = api_.mayStart(query.value());
     if (!permission) return sendFailure(response, permission.error());
     sendJson(response, HTTPResponse::HTTP_OK, toJson(permission.value()));
+}
+
+void ApiRequestHandler::serveHostEvent(HTTPServerRequest& request, const std::string& body,
+                                       HTTPServerResponse& response) {
+    auto event = hostEventFromJson(body);
+    if (!event) return sendFailure(response, event.error());
+    // The peer is what TCP says, never the body: the runtime accepts only a host's own addresses.
+    event.value().peer = peerOf(request);
+    event.value().asker = "libvirt-hook:" + event.value().host + "@" + event.value().peer;
+    auto reply = api_.hostEvent(event.value());
+    if (!reply) return sendFailure(response, reply.error());
+    sendJson(response, HTTPResponse::HTTP_OK, toJson(reply.value()));
 }
 
 Result<std::string> ApiRequestHandler::actorOf(HTTPServerRequest& request) const {

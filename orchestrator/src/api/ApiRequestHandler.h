@@ -33,6 +33,8 @@ private:
     Result<engine::AdminCommand> commandOf(Poco::Net::HTTPServerRequest& request, const std::string& body) const;
     void serveAudit(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
     void serveMayStart(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+    void serveHostEvent(Poco::Net::HTTPServerRequest& request, const std::string& body,
+                        Poco::Net::HTTPServerResponse& response);
     Result<std::string> actorOf(Poco::Net::HTTPServerRequest& request) const;
     std::string peerOf(Poco::Net::HTTPServerRequest& request) const;
 

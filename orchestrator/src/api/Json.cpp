@@ -34,7 +34,8 @@ const auto kHostMapping = mappingOf<HostView>(
     field("maintenance", &HostView::maintenance, Flag{Presence::Required}),
     field("fence", &HostView::fence, Text{}),
     field("since", &HostView::since, Instant{}),
-    field("reason", &HostView::reason, Text{}));
+    field("reason", &HostView::reason, Text{}),
+    field("planned", &HostView::planned, Text{}));
 
 const auto kStatusMapping = mappingOf<ClusterStatus>(
     field("policyFile", &ClusterStatus::policyFile, Text{}),

@@ -77,6 +77,29 @@ Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view tex
     });
 }
 
+Result<HostEvent> hostEventFromJson(std::string_view text) {
+    return guarded("host event", [&]() -> Result<HostEvent> {
+        BOOST_OUTCOME_TRY(object, parseJsonObject(text, "host event"));
+        const JsonFields fields(object, "");
+        BOOST_OUTCOME_TRY(host, fields.requiredString("host"));
+        BOOST_OUTCOME_TRY(eventName, fields.requiredString("event"));
+        const auto kind = hostEventKindNamed(eventName);
+        if (!kind)
+            return Error{ErrorKind::BadRequest,
+                         "event: expected shutdown, reboot or back; found '" + eventName + "'"};
+        BOOST_OUTCOME_TRY(domain, fields.optionalString("domain"));
+        if (*kind == HostEventKind::Back && !domain.empty())
+            return Error{ErrorKind::BadRequest, "domain: 'back' concerns the host alone; found '" + domain + "'"};
+        return HostEvent{host, *kind, domain, "", ""};
+    });
+}
+
+std::string toJson(const HostEventReply& reply) {
+    Object::Ptr object = orderedObject();
+    object->set("message", reply.message);
+    return stringify(object);
+}
+
 Result<StartPermission> startPermissionFromJson(std::string_view text) {
     return guarded("permission", [&]() -> Result<StartPermission> {
         BOOST_OUTCOME_TRY(object, parseJsonObject(text, "permission"));

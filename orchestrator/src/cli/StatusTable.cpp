@@ -64,7 +64,8 @@ void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std:
                         {"LIBVIRT", [](const Host& host) { return orDash(host.libvirt); }},
                         {"MAINT", [](const Host& host) { return std::string(host.maintenance ? "yes" : "no"); }},
                         {"FENCE", [](const Host& host) { return orDash(host.fence); }},
-                        {"SINCE", [&](const Host& host) { return relativeAge(host.since, now); }}},
+                        {"SINCE", [&](const Host& host) { return relativeAge(host.since, now); }},
+                        {"PLANNED", [](const Host& host) { return orDash(host.planned); }}},
                        status.hosts, out);
 }
 

@@ -19,6 +19,7 @@ bool ClusterPlacement::eligible(const HostObservation& candidate, std::string& w
     if (candidate.health != HostHealthState::Ok) why = std::string("host ") + toString(candidate.health);
     else if (candidate.libvirt != hv::Reachability::Reachable) why = "libvirt unreachable";
     else if (candidate.maintenance) why = "in maintenance";
+    else if (candidate.planned) why = std::string("going down (planned ") + toString(candidate.planned->kind) + ")";
     else if (candidate.fence != FenceStatus::None) why = "being fenced";
     else if (!candidate.freeMemoryMiB || !candidate.cpus) why = "inventory not read yet";
     else return true;

@@ -66,6 +66,20 @@ const policy::HostPolicy* DecisionContext::hostPolicy(const std::string& name) c
     return it == hostPolicies_.end() ? nullptr : it->second;
 }
 
+const policy::MonitoringProfile& DecisionContext::monitoringOf(const std::string& host) const {
+    const policy::HostPolicy* own = hostPolicy(host);
+    return own != nullptr ? own->monitoring : policy_.monitoring;
+}
+
+std::optional<PlanNow> DecisionContext::plan(const HostObservation& host) const {
+    if (!host.planned) return std::nullopt;
+    return planNow(*host.planned, monitoringOf(host.name), in_.now);
+}
+
+std::string DecisionContext::describePlan(const HostObservation& host) const {
+    return host.planned ? engine::describePlan(*host.planned, monitoringOf(host.name)) : "";
+}
+
 const ServiceObservation& DecisionContext::observed(const std::string& service) const {
     static const ServiceObservation kNothingSeen{};
     const ServiceIndex* index = indexOf(service);

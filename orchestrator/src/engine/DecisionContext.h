@@ -6,6 +6,7 @@
 // services waiting for a host) it keeps itself. Internal to the engine.
 #include "faxover/orchestrator/engine/Decision.h"
 #include "faxover/orchestrator/engine/OwnConnectivity.h"
+#include "faxover/orchestrator/engine/PlannedShutdown.h"
 
 #include <set>
 #include <string>
@@ -43,6 +44,11 @@ public:
     const policy::HostPolicy* hostPolicy(const std::string& name) const;
     const HostObservation* host(const std::string& name) const;
     const ServiceObservation& observed(const std::string& service) const;
+    // What the host's announced planned shutdown or reboot means now; nullopt when it announced none.
+    std::optional<PlanNow> plan(const HostObservation& host) const;
+    std::string describePlan(const HostObservation& host) const;  // "planned reboot (freeze)", "" without one
+    // The host's resolved monitoring profile; the cluster's for a host no longer in the policy.
+    const policy::MonitoringProfile& monitoringOf(const std::string& host) const;
     const std::vector<std::string>& activeCopies(const std::string& service) const;
 
     // A service's memory: current() reads (this decision's version if it wrote one, else the

@@ -26,7 +26,7 @@ constexpr EnumNames<Verb, 14> kVerbNames{{
     {Verb::Enable, "enable"},
 }};
 
-constexpr EnumNames<ServiceState, 13> kServiceStates{{
+constexpr EnumNames<ServiceState, 14> kServiceStates{{
     {ServiceState::Unknown, "unknown"},
     {ServiceState::Ok, "ok"},
     {ServiceState::Suspect, "suspect"},
@@ -40,12 +40,18 @@ constexpr EnumNames<ServiceState, 13> kServiceStates{{
     {ServiceState::ShuttingDown, "shutting-down"},
     {ServiceState::VmStopped, "vm-stopped"},
     {ServiceState::Disabled, "disabled"},
+    {ServiceState::Frozen, "frozen"},
 }};
 
 constexpr EnumNames<RequestedState, 3> kRequestedStates{{
     {RequestedState::Started, "started"},
     {RequestedState::Stopped, "stopped"},
     {RequestedState::Disabled, "disabled"},
+}};
+
+constexpr EnumNames<PlannedKind, 2> kPlannedKinds{{
+    {PlannedKind::Shutdown, "shutdown"},
+    {PlannedKind::Reboot, "reboot"},
 }};
 
 constexpr EnumNames<HostHealthState, 5> kHostHealthStates{{
@@ -93,6 +99,8 @@ std::optional<Verb> verbNamed(std::string_view name) { return valueIn(kVerbNames
 
 const char* toString(ServiceState state) { return nameIn(kServiceStates, state, "unknown"); }
 std::optional<ServiceState> serviceStateNamed(std::string_view name) { return valueIn(kServiceStates, name); }
+const char* toString(PlannedKind kind) { return nameIn(kPlannedKinds, kind, "shutdown"); }
+std::optional<PlannedKind> plannedKindNamed(std::string_view name) { return valueIn(kPlannedKinds, name); }
 
 const char* toString(RequestedState requested) { return nameIn(kRequestedStates, requested, "started"); }
 std::optional<RequestedState> requestedStateNamed(std::string_view name) { return valueIn(kRequestedStates, name); }

@@ -5,7 +5,9 @@ namespace faxover::orchestrator::engine {
 namespace {
 
 bool silenceExplained(const HostObservation& host) {
-    return host.fence == FenceStatus::Confirmed || host.maintenance || host.monitoringSuspended;
+    // A host that announced its planned shutdown or reboot is expected to fall silent.
+    return host.fence == FenceStatus::Confirmed || host.maintenance || host.monitoringSuspended ||
+           host.planned.has_value();
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
     // was set when the standby took over (SeatBook.cpp).
     if (seats_.substitutedBy(service.name) != nullptr) return;
     ServiceMemory& memory = context_.memoryOf(service.name);
+    if (followPlannedShutdown(service, memory)) return;
 
     // Invariant 2: every host that might still run it must have answered "not running" or be
     // fenced.
@@ -47,6 +48,9 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
             continue;
         } else if (suspect->monitoringSuspended) {
             waiting.push_back(name + " (maintenance window: monitoring suspended)");
+        } else if (const auto plan = context_.plan(*suspect); plan && plan->holdsFence()) {
+            // Never fenced mid-boot: the host said it is going down on purpose and comes back.
+            waiting.push_back(name + " (" + context_.describePlan(*suspect) + ": not fenced within shutdown_grace)");
         } else if (suspect->health == HostHealthState::Failed && !context_.connectivity().confirmed) {
             // The orchestrator may be the one cut off: the host's silence proves nothing, and a
             // fence now could kill a healthy VM (docs/engine.md, "Own connectivity").
@@ -75,8 +79,19 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         return;
     }
     if (!fencing.empty()) {
-        context_.setState(service.name, ServiceState::Failure,
-                          "host " + joined(fencing) + " failed; fencing before restart elsewhere");
+        const HostObservation* home = memory.host.empty() ? nullptr : context_.host(memory.host);
+        if (home != nullptr && home->planned) {
+            // Its host announced a planned shutdown but its hook never reported this VM stopped,
+            // or it stayed silent past its grace: nothing says the VM is off.
+            context_.setState(service.name, ServiceState::Failure,
+                              "host " + joined(fencing) + " failed after its " + context_.describePlan(*home) +
+                                  " without reporting this VM stopped, or silent past shutdown_grace; fencing before " +
+                                  "restart elsewhere",
+                              true);
+        } else {
+            context_.setState(service.name, ServiceState::Failure,
+                              "host " + joined(fencing) + " failed; fencing before restart elsewhere");
+        }
         // Its board elsewhere is held for it while the fence runs (placeWaitingServices).
         if (boards_.boardNeed(service)) awaitingFence_.push_back({service.name, memory.host, ""});
         return;
@@ -117,6 +132,12 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
         toPlace_.push_back({service.name, memory.host, "host " + memory.host + " fenced"});
         return;
     }
+    if (memory.state == ServiceState::Frozen) {
+        // It waited for its host's planned reboot, and the host is back: the start it waited for.
+        toPlace_.push_back({service.name, "", "host " + memory.host + " is back after its planned reboot",
+                            canRestartIn(*last) ? memory.host : "", {}, false});
+        return;
+    }
     if (memory.state == ServiceState::Fenced) {
         // It waited for a host while its own was fenced, and that host is back: starting it there
         // is the failover it waited for, not a restart. Only a crash or a failed start on a host
@@ -152,6 +173,41 @@ void Recovery::evaluateNotRunning(const policy::ServicePolicy& service) {
                           std::to_string(service.maxRelocate) +
                           " relocations used; 'faxover failover' or 'resume' retries",
                       true);
+}
+
+bool Recovery::followPlannedShutdown(const policy::ServicePolicy& service, ServiceMemory& memory) {
+    const HostObservation* home = memory.host.empty() ? nullptr : context_.host(memory.host);
+    const auto plan = home != nullptr ? context_.plan(*home) : std::nullopt;
+    if (!plan) return false;
+    const std::string what = context_.describePlan(*home);
+    if (plan->freezes()) {
+        context_.setState(service.name, ServiceState::Frozen,
+                          "host " + home->name + " " + what + ": waits for it, not failed over nor fenced; " +
+                              "failed over if it is not back within shutdown_grace (" +
+                              policy::formatDuration(context_.monitoringOf(home->name).shutdownGrace) +
+                              ")");
+        return true;
+    }
+    const auto& stopped = home->planned->stoppedServices;
+    // Its hook's report holds within the grace only: a host silent past it may have rebooted and
+    // started the VM again (autostart). Its own libvirtd's word is current.
+    const bool hookReported =
+        plan->withinGrace && std::binary_search(stopped.begin(), stopped.end(), service.name);
+    const bool listedOff = answeredOff(service.name, *home);
+    // Only the host it ran on can run it: a move under way elsewhere takes the ordinary rules.
+    const bool onlyThere = memory.target.empty() || memory.target == memory.host;
+    if ((hookReported || listedOff) && onlyThere) {
+        // The host's own report that the domain's QEMU process ended is the evidence a fence
+        // would give (docs/invariants.md, §2's exception): it restarts elsewhere without one, and
+        // as a failover it counts against no limit.
+        downForSure_.insert(service.name);
+        memory.failedOverFrom = memory.host;
+        const std::string evidence = hookReported ? "its hook reported it ended" : "its libvirtd lists it off";
+        toPlace_.push_back({service.name, memory.host,
+                            "host " + home->name + " " + what + ": " + evidence + "; restart elsewhere without fence"});
+        return true;
+    }
+    return false;  // not reported stopped: the ordinary rules, which never fence it within a reboot's grace
 }
 
 void Recovery::placeNeverRun(const policy::ServicePolicy& service) {
@@ -318,7 +374,7 @@ bool Recovery::canRestartIn(const HostObservation& candidate) const {
     // eligibility is for hosts the service would move to.
     return (candidate.health == HostHealthState::Ok || candidate.health == HostHealthState::Degraded) &&
            candidate.libvirt != hv::Reachability::Unreachable && !candidate.maintenance &&
-           candidate.fence == FenceStatus::None;
+           !candidate.planned && candidate.fence == FenceStatus::None;
 }
 
 }  // namespace faxover::orchestrator::engine

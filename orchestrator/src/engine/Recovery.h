@@ -39,6 +39,10 @@ private:
     // against max_restart; or an admin's start (`counted` false).
     void restartInPlace(const policy::ServicePolicy& service, const std::string& host, const std::string& board,
                         const std::string& why, bool counted);
+    // A service whose host announced a planned shutdown or reboot (docs/engine.md, "Planned host
+    // shutdown"): frozen, relocated on the host's own report that its QEMU ended, or held from any
+    // fence within the grace. False: the ordinary rules apply.
+    bool followPlannedShutdown(const policy::ServicePolicy& service, ServiceMemory& memory);
     // A service never seen running: placed on a host that holds its definition when one does.
     void placeNeverRun(const policy::ServicePolicy& service);
     // Fences `hostName` once, on behalf of `service` (the first that needs it).

@@ -63,8 +63,11 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
 
     // Reasons to move it while it runs: drain, a degraded host, failback.
     std::string why;
+    const auto plan = context_.plan(where);
     if (where.maintenance) {
         why = "maintenance of " + hostName;
+    } else if (plan && plan->drains()) {
+        why = context_.describePlan(where) + " of " + hostName;
     } else if (where.health == HostHealthState::Degraded && where.libvirt == hv::Reachability::Reachable &&
                where.roundsInState >= context_.hostPolicy(hostName)->monitoring.warnCount &&
                moves_.liveMigrationBlocker(service).empty()) {
@@ -86,7 +89,8 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
                               true);
             return;
         }
-        if (where.maintenance && service.returnAfterMaintenance)
+        // A host drained for its planned shutdown gets its services back when it returns, as pve's migrate does.
+        if ((where.maintenance || (plan && plan->drains())) && service.returnAfterMaintenance)
             context_.memoryOf(service.name).maintenanceHost = hostName;
         return moves_.move(service, hostName, target, why, "daemon");
     }
@@ -111,7 +115,7 @@ bool ServiceRules::returnAfterMaintenance(const policy::ServicePolicy& service, 
     const std::string home = context_.current(service.name).maintenanceHost;
     if (home.empty() || home == hostName || !service.returnAfterMaintenance) return false;
     const HostObservation* left = context_.host(home);
-    if (left == nullptr || left->maintenance) return false;  // still in maintenance, or no longer in the policy
+    if (left == nullptr || left->maintenance || left->planned) return false;  // still in maintenance, or no longer in the policy
     std::string notNow;
     const Placement back = placement_.pickTarget(service, hostName, notNow, home);
     if (back.host.empty()) return false;  // not healthy or no room yet: it stays, and is tried again next round

@@ -162,9 +162,11 @@ void Runtime::State::observe(const RoundObservation& round) {
             host.healthReason = transition->reason;
             const bool worse = transition->to == engine::HostHealthState::Suspect ||
                                transition->to == engine::HostHealthState::Failed;
+            // A host that announced going down is expected to fall silent: no alert for that (past
+            // its grace the engine alerts, on the services it then fails over).
             s.report(engine::Event::aboutHost(seen.host, transition->describe().substr(seen.host.size() + 2))
                          .with("health", toString(transition->to))
-                         .alertIf(worse));
+                         .alertIf(worse && !host.observation.planned));
         }
         auto& observation = host.observation;
         observation.health = host.tracker.state();
@@ -196,6 +198,7 @@ void Runtime::State::observe(const RoundObservation& round) {
             }
         }
         if (observation.health == engine::HostHealthState::Ok) s.noteHostAnswered(host);
+        s.endPlanWhenBack(host);
     }
     for (const auto& details : round.details) {
         auto it = s.services.find(details.service);

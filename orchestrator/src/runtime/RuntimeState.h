@@ -47,6 +47,7 @@ struct HostEntry {
     std::string healthReason{};
     store::Revision revision = 0;
     std::optional<FenceJob> fence{};
+    bool silentSincePlanned = false;  // it fell silent after announcing a planned shutdown: its return ends it
 };
 
 struct ServiceEntry {
@@ -144,6 +145,10 @@ struct Runtime::State {
     void assessConnectivity(const RoundObservation& round);
     void observe(const hv::HypervisorEvent& event);
     void onTick();
+    // ---- PlannedShutdowns.cpp: a host's hook announcing it goes down on purpose (docs/engine.md)
+    Result<api::HostEventReply> hostEvent(const api::HostEvent& event);
+    // A host that fell silent after its announcement and answers again is back: the plan ends.
+    void endPlanWhenBack(HostEntry& host);
 
     // ---- Status.cpp, Licences.cpp, Boards.cpp: the AdminApi's answers, on the loop
     Result<api::CommandReply> execute(const engine::AdminCommand& command);

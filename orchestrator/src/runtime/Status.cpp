@@ -2,6 +2,7 @@
 #include "RuntimeState.h"
 
 #include "faxover/orchestrator/engine/Engine.h"
+#include "faxover/orchestrator/engine/PlannedShutdown.h"
 
 #include <algorithm>
 
@@ -88,6 +89,7 @@ api::HostView hostView(const std::string& name, const HostEntry& entry) {
         .fence = entry.fence && entry.fence->passes > 0 ? "retrying" : engine::toString(entry.observation.fence),
         .since = entry.healthSince,
         .reason = entry.healthReason,
+        .planned = entry.observation.planned ? engine::describePlan(*entry.observation.planned, entry.profile) : "",
     };
 }
 

@@ -15,6 +15,9 @@ constexpr milliseconds kShortestInterval{100};
 constexpr milliseconds kLongestInterval{10 * 60 * 1000};
 constexpr milliseconds kShortestTimeout{10};
 constexpr int kMostProbes = 1000;
+// A planned reboot of a big host can take minutes (firmware, RAID, memory checks); a day is not a reboot.
+constexpr milliseconds kShortestShutdownGrace{1000};
+constexpr milliseconds kLongestShutdownGrace{24 * 60 * 60 * 1000};
 
 void readCount(Reader& reader, const MappingReader& map, std::string_view key, int& target) {
     if (auto field = map.find(key)) {
@@ -79,13 +82,24 @@ void checkRelations(Reader& reader, const MappingReader& map, const MonitoringPr
 
 MonitoringProfile readMonitoring(Reader& reader, const Field& field, const MonitoringProfile& inherited) {
     MappingReader map(reader.diagnostics, field,
-                      {"profile", "interval", "timeout", "warn_count", "failover_count", "failover_count_after_restart"});
+                      {"profile", "interval", "timeout", "warn_count", "failover_count", "failover_count_after_restart",
+                       "shutdown_policy", "shutdown_grace"});
     MonitoringProfile profile = inherited;
     if (!map.isMapping()) return profile;
     if (auto name = map.find("profile")) {
         const auto names = monitoringProfileNames();
-        if (auto index = readChoiceIndex(reader.diagnostics, *name, names)) profile = *monitoringProfileNamed(names[*index]);
+        if (auto index = readChoiceIndex(reader.diagnostics, *name, names)) {
+            profile = *monitoringProfileNamed(names[*index]);
+            profile.shutdownPolicy = inherited.shutdownPolicy;  // not part of a profile
+            profile.shutdownGrace = inherited.shutdownGrace;
+        }
     }
+    if (auto shutdown = map.find("shutdown_policy"))
+        if (auto index = readChoiceIndex(reader.diagnostics, *shutdown, shutdownPolicyNames()))
+            profile.shutdownPolicy = static_cast<ShutdownPolicy>(*index);
+    if (auto grace = map.find("shutdown_grace"))
+        if (auto value = readDuration(reader.diagnostics, *grace, kShortestShutdownGrace, kLongestShutdownGrace))
+            profile.shutdownGrace = *value;
     readProbeDuration(reader, map, "interval", kShortestInterval, profile.interval);
     readProbeDuration(reader, map, "timeout", kShortestTimeout, profile.timeout);
     readCount(reader, map, "warn_count", profile.warnCount);

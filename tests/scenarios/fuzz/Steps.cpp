@@ -24,7 +24,8 @@ StepGenerator::StepGenerator(std::mt19937_64& random, const ClusterModel& cluste
 std::optional<std::string> StepGenerator::next(const scenario::ReplayView& view) {
     track(view);
     if (queue_.empty()) {
-        if (phase_ == Phase::Random && randomSteps_-- > 0) queue_.push_back(randomStep(view));
+        // A step may queue more commands behind it (plannedDown): it goes first.
+        if (phase_ == Phase::Random && randomSteps_-- > 0) queue_.insert(queue_.begin(), randomStep(view));
         else if (phase_ == Phase::Random) phase_ = Phase::Settle;
         if (phase_ == Phase::Settle) settle(view);
         if (phase_ == Phase::Final && queue_.empty()) {
@@ -33,8 +34,9 @@ std::optional<std::string> StepGenerator::next(const scenario::ReplayView& view)
         }
     }
     if (queue_.empty()) return std::nullopt;
-    // An armed kill may have gone off during a queued repair: the admin waits for the restart.
-    if (!view.daemon && queue_.front().starts_with("admin ")) queue_.insert(queue_.begin(), "start-daemon");
+    // An armed kill may have gone off during a queued repair: the admin (or a host's hook) waits for the restart.
+    if (!view.daemon && (queue_.front().starts_with("admin ") || queue_.front().starts_with("host-event ")))
+        queue_.insert(queue_.begin(), "start-daemon");
     commands_.push_back(queue_.front());
     queue_.erase(queue_.begin());
     return commands_.back();
@@ -108,6 +110,13 @@ std::string StepGenerator::randomStep(const scenario::ReplayView& view) {
         return "kill-daemon-at " + pick(random_, std::vector<std::string>{"fence", "start", "live-migrate", "cold-move"}) +
                (chance(random_, 0.5) ? " before" : " after");
     });
+    // A planned shutdown or reboot: only of a host whose libvirtd answers, so that its VMs can be shut down.
+    const auto announcing = hostsWhere(cluster_, [&](const auto& h) {
+        return !faults.poweredOff.contains(h) && !faults.cut.contains(h) && !libvirtdDown_.contains(h);
+    });
+    // The hook reaches the orchestrator and libvirt-guests shuts guests down over the links the
+    // simulator has: not while the orchestrator's own link is down.
+    add(up && !faults.orchestratorCut && announcing.size() > 0, 2, [&] { return plannedDown(pick(random_, announcing), running); });
     add(!up, 30, [&] { return std::string("start-daemon"); });
     add(up, 15, [&] { return adminStep(view); });
 
@@ -117,6 +126,21 @@ std::string StepGenerator::randomStep(const scenario::ReplayView& view) {
     for (const auto& [weight, make] : choices)
         if ((roll -= weight) <= 0) return make();
     return "run 1";
+}
+
+std::string StepGenerator::plannedDown(const std::string& host,
+                                       const std::vector<std::pair<std::string, std::string>>& running) {
+    const std::string kind = chance(random_, 0.5) ? "reboot" : "shutdown";
+    // Sometimes the hook reports nothing more (it could not reach the orchestrator): the host just goes dark.
+    if (chance(random_, 0.7)) {
+        for (const auto& [where, domain] : running) {
+            if (where != host) continue;
+            queue_.push_back("guest-shutdown " + host + " " + domain);
+            queue_.push_back("host-event " + host + " " + kind + " " + domain);
+        }
+    }
+    if (chance(random_, 0.8)) queue_.push_back("power-off " + host);
+    return "host-event " + host + " " + kind;
 }
 
 std::string StepGenerator::adminStep(const scenario::ReplayView& view) {
@@ -175,6 +199,8 @@ void StepGenerator::settle(const scenario::ReplayView& view) {
                     confirmed.insert(host.name);
                 }
                 if (host.maintenance) repairs.push_back("admin maintenance disable " + host.name);
+                // An announced host that never went down: its libvirtd's start hook says it is back.
+                if (!host.planned.empty()) repairs.push_back("host-event " + host.name + " back");
             }
             for (const auto& service : status.value().services) {
                 if (service.state == "suspended" || service.state == "stopped") repairs.push_back("admin resume " + service.name);

@@ -28,6 +28,9 @@ public:
 
 private:
     std::string randomStep(const scenario::ReplayView& view);
+    // A host going down on purpose: its hook announces it, often shuts its VMs down and reports
+    // each, then it powers off (its return is a later power-on). The rest goes to queue_.
+    std::string plannedDown(const std::string& host, const std::vector<std::pair<std::string, std::string>>& running);
     std::string adminStep(const scenario::ReplayView& view);
     void settle(const scenario::ReplayView& view);  // queues one pass of repairs
     void track(const scenario::ReplayView& view);

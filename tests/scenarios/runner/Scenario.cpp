@@ -286,6 +286,13 @@ private:
                  answer.value().reason);
             return true;
         }
+        if (verb == "guest-shutdown" && need(2)) {
+            // HOST shuts DOMAIN down cleanly, as libvirt-guests does on a host going down.
+            auto stopped = hypervisor_.shutdownDomain(args[1], args[2], std::chrono::seconds(0));
+            runWork();
+            return checked(stopped);
+        }
+        if (verb == "host-event" && (need(2) || need(3))) return hostEvent(args);
         if (verb == "store-full" && need(1)) {
             if (args[1] != "on" && args[1] != "off") return fail("store-full takes on or off");
             store_->setFull(args[1] == "on");
@@ -294,6 +301,19 @@ private:
         if (verb == "audit" && need(0)) return auditLines();
         if (verb == "hook-flood" && need(3)) return hookFlood(args[1], args[2], args[3]);
         return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
+    }
+
+    // `host-event HOST shutdown|reboot|back [DOMAIN]`: HOST's libvirt hook reports a planned
+    // shutdown or reboot (a domain of it ended), or that it is back; the daemon's answer goes to the log.
+    bool hostEvent(const std::vector<std::string>& args) {
+        if (!runtime_) return fail("the daemon is not running");
+        const auto kind = orchestrator::api::hostEventKindNamed(args[2]);
+        if (!kind) return fail("host-event takes shutdown, reboot or back; found '" + args[2] + "'");
+        const std::string domain = args.size() > 3 ? args[3] : "";
+        auto answer = runtime_->hostEvent({args[1], *kind, domain, "libvirt-hook:" + args[1]});
+        line("host-event " + args[1] + " " + args[2] + (domain.empty() ? "" : " " + domain) + ": " +
+             (answer ? answer.value().message : "refused: " + answer.error().message));
+        return true;
     }
 
     // COUNT may-start queries at once for DOMAIN from HOST, where '#' in HOST becomes the query's
@@ -471,7 +491,8 @@ private:
         }
         for (const auto& host : status.value().hosts)
             line(label + ": host " + host.name + " " + host.health + ", libvirt " + host.libvirt +
-                 (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence));
+                 (host.maintenance ? ", maintenance" : "") + (host.fence.empty() ? "" : ", fence " + host.fence) +
+                 (host.planned.empty() ? "" : ", " + host.planned));
         writeBoards(label);
         writeLedger(label);
     }

@@ -114,6 +114,17 @@ public:
         return permission;
     }
 
+    Result<HostEventReply> hostEvent(const HostEvent& event) override {
+        std::lock_guard lock(mutex_);
+        hostEvents_.push_back(event);
+        return HostEventReply{event.host + ": noted"};
+    }
+
+    std::vector<HostEvent> hostEvents() const {
+        std::lock_guard lock(mutex_);
+        return hostEvents_;
+    }
+
     Result<std::vector<BoardView>> boards() override {
         if (boardsError) return *boardsError;
         return boardList;
@@ -175,6 +186,7 @@ private:
     int statusCalls_ = 0;
     std::vector<std::optional<WallTime>> auditSinces_{};
     std::vector<StartQuery> startQueries_{};
+    std::vector<HostEvent> hostEvents_{};
     std::vector<engine::AdminCommand> planned_{};
 };
 

@@ -74,9 +74,9 @@ TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]
           "fax-b  migrating 45%  started    lab1 -> lab2  board  4s ago     maintenance on lab1\n"
           "\n"
           "HOSTS\n"
-          "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE\n"
-          "lab1  ok       reachable    yes    -        1h02m ago\n"
-          "lab2  suspect  unreachable  no     pending  7s ago\n");
+          "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE      PLANNED\n"
+          "lab1  ok       reachable    yes    -        1h02m ago  -\n"
+          "lab2  suspect  unreachable  no     pending  7s ago     -\n");
     CHECK(run.err.empty());
 }
 
@@ -91,8 +91,9 @@ TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
     status.hosts.push_back({"never", "unknown", "", false, "", WallTime{}, ""});
     fake.statuses = {status};
     const std::string out = runCli({"status"}, fake).out;
-    for (const auto& age : {" 0s ago\n", " 59s ago\n", " 1m00s ago\n", " 59m59s ago\n", " 1h00m ago\n", " 23h59m ago\n",
-                            " 1d04h ago\n", " 400d00h ago\n", "never   unknown  -          no     -      -\n"}) {
+    // PLANNED follows SINCE: each age is followed by its column's padding.
+    for (const auto& age : {" 0s ago ", " 59s ago ", " 1m00s ago ", " 59m59s ago ", " 1h00m ago ", " 23h59m ago ",
+                            " 1d04h ago ", " 400d00h ago  -\n", "never   unknown  -          no     -      -   "}) {
         INFO(age);
         CHECK_THAT(out, Catch::Contains(age));
     }

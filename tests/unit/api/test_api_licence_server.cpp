@@ -147,6 +147,25 @@ TEST_CASE("the hook listener answers may-start and nothing else", "[api][server]
     CHECK_FALSE(ApiClient(endpoint).status());
 }
 
+TEST_CASE("the hook listener takes a host event, its peer from the connection; a bad body is a 400", "[api][server]") {
+    FakeAdminApi fake;
+    RunningServer hook(fake, kLoopback, ApiRole::Hook);
+    const auto endpoint = hook.endpoint();
+    const auto taken = rawRequest(endpoint, "POST", "/v1/hook/host-event",
+                                  R"({"host":"lab1","event":"reboot","domain":"fax-a"})");
+    CHECK(taken.status == 200);
+    REQUIRE(fake.hostEvents().size() == 1);
+    CHECK(fake.hostEvents()[0] == HostEvent{"lab1", HostEventKind::Reboot, "fax-a", "libvirt-hook:lab1@127.0.0.1",
+                                            "127.0.0.1"});
+    const auto badEvent = rawRequest(endpoint, "POST", "/v1/hook/host-event", R"({"host":"lab1","event":"halt"})");
+    CHECK(badEvent.status == 400);
+    CHECK_THAT(errorMessage(badEvent), Catch::Contains("event: expected shutdown, reboot or back; found 'halt'"));
+    CHECK(rawRequest(endpoint, "POST", "/v1/hook/host-event", R"({"event":"back"})").status == 400);
+    CHECK(rawRequest(endpoint, "POST", "/v1/hook/host-event", "not json").status == 400);
+    CHECK(rawRequest(endpoint, "GET", "/v1/hook/host-event").status == 405);
+    CHECK(fake.hostEvents().size() == 1);
+}
+
 TEST_CASE("the hook listener may listen on any address, the admin API may not", "[api][server][licence]") {
     FakeAdminApi fake;
     const ApiEndpoint any = parseApiEndpoint("tcp:0.0.0.0:0").value();

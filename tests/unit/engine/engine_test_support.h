@@ -17,4 +17,14 @@ inline HostObservation healthy(const std::string& name) {
     return host;
 }
 
+// `service` (1 GiB, 1 vCPU) remembered ok on `host`, as a decision before left it.
+inline void rememberRunning(EngineInput& input, const std::string& service, const std::string& host) {
+    input.services[service].memoryMiB = 1024;
+    input.services[service].vcpus = 1;
+    ServiceMemory memory;
+    memory.state = ServiceState::Ok;
+    memory.host = host;
+    input.memory[service] = memory;
+}
+
 }  // namespace faxover::orchestrator::engine::test

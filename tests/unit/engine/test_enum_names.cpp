@@ -45,7 +45,7 @@ bool everyOne(ServiceState state) {
     case ServiceState::Unknown: case ServiceState::Ok: case ServiceState::Suspect: case ServiceState::Failure:
     case ServiceState::Fenced: case ServiceState::Migrating: case ServiceState::Recovering:
     case ServiceState::Suspended: case ServiceState::Stopped: case ServiceState::Error:
-    case ServiceState::ShuttingDown: case ServiceState::VmStopped: case ServiceState::Disabled: return true;
+    case ServiceState::ShuttingDown: case ServiceState::VmStopped: case ServiceState::Disabled: case ServiceState::Frozen: return true;
     }
     return false;
 }
@@ -77,6 +77,12 @@ bool everyOne(ActionKind kind) {
     }
     return false;
 }
+bool everyOne(PlannedKind kind) {
+    switch (kind) {
+    case PlannedKind::Shutdown: case PlannedKind::Reboot: return true;
+    }
+    return false;
+}
 bool everyOne(LedgerEvent event) {
     switch (event) {
     case LedgerEvent::Grant: case LedgerEvent::Transfer: case LedgerEvent::Revoke: case LedgerEvent::Refuse:
@@ -98,7 +104,7 @@ std::vector<Enum> enumerators() {
 TEST_CASE("enum names: each enumerator has its own name and reads back as itself", "[engine]") {
     CHECK(enumerators<Verb>().size() == 14);
     checkNames(enumerators<Verb>(), verbNamed);
-    CHECK(enumerators<ServiceState>().size() == 13);
+    CHECK(enumerators<ServiceState>().size() == 14);
     checkNames(enumerators<ServiceState>(), serviceStateNamed);
     CHECK(enumerators<RequestedState>().size() == 3);
     checkNames(enumerators<RequestedState>(), requestedStateNamed);
@@ -106,6 +112,8 @@ TEST_CASE("enum names: each enumerator has its own name and reads back as itself
     checkNames(enumerators<HostHealthState>(), hostHealthStateNamed);
     CHECK(enumerators<FenceStatus>().size() == 4);
     checkNames(enumerators<FenceStatus>(), fenceStatusNamed);
+    CHECK(enumerators<PlannedKind>().size() == 2);
+    checkNames(enumerators<PlannedKind>(), plannedKindNamed);
     CHECK(enumerators<ActionKind>().size() == 9);
     checkNames(enumerators<ActionKind>(), actionKindNamed);
     CHECK(enumerators<LedgerEvent>().size() == 7);

@@ -43,12 +43,7 @@ engine::EngineInput silentHosts(const policy::Policy& policy, int silent, bool w
         host.libvirt = hv::Reachability::Unreachable;
         host.missedRounds = 7;
     }
-    input.services["fax-a"].memoryMiB = 1024;
-    input.services["fax-a"].vcpus = 1;
-    engine::ServiceMemory memory;
-    memory.state = engine::ServiceState::Ok;
-    memory.host = "h1";
-    input.memory["fax-a"] = memory;
+    engine::test::rememberRunning(input, "fax-a", "h1");
     return input;
 }
 

@@ -66,7 +66,8 @@ TEST_CASE("unknown keys at every level, with the closest allowed key", "[policy]
           "maintenance, licences, board_models, events; found 'servics' (did you mean 'services'?)");
     CHECK(onlyError(minimalWith("monitoring: {timout: 300ms}\n")).toString() ==
           "p.yaml:7:14: monitoring.timout: unknown key; expected one of profile, interval, timeout, warn_count, "
-          "failover_count, failover_count_after_restart; found 'timout' (did you mean 'timeout'?)");
+          "failover_count, failover_count_after_restart, shutdown_policy, shutdown_grace; found 'timout' (did you mean "
+          "'timeout'?)");
     auto host = onlyError("version: 1\nhosts:\n  - name: hv1\n    uri: qemu:///system\n    fence: {method: manual}\n"
                           "    migration_adress: x\n");
     CHECK(host.line == 6);

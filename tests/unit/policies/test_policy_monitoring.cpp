@@ -135,3 +135,30 @@ TEST_CASE("a mistake in the cluster's monitoring is reported once, not again for
                                 "p.yaml:2:24: monitoring.interval: expected an interval longer than timeout (400ms), so "
                                 "that each probe ends before the next starts; found 300ms"});
 }
+
+TEST_CASE("the planned shutdown policy: conditional and 10 minutes unless said, per host overridable", "[policy]") {
+    CHECK(MonitoringProfile{}.shutdownPolicy == ShutdownPolicy::Conditional);
+    CHECK(MonitoringProfile{}.shutdownGrace == 10min);
+    const std::string yaml = "version: 1\n"
+                             "monitoring: {shutdown_policy: freeze, shutdown_grace: 5m}\n"
+                             "hosts:\n"
+                             "  - {name: a, uri: 'qemu:///system', fence: {method: manual}}\n"
+                             "  - {name: b, uri: 'test:///default', fence: {method: manual},\n"
+                             "     monitoring: {profile: ipfx-compatible, shutdown_policy: migrate}}\n";
+    auto policy = loadValid(yaml);
+    CHECK(policy.monitoring.shutdownPolicy == ShutdownPolicy::Freeze);
+    CHECK(policy.findHost("a")->monitoring.shutdownPolicy == ShutdownPolicy::Freeze);
+    CHECK(policy.findHost("a")->monitoring.shutdownGrace == 5min);
+    // Choosing a profile on the host keeps the inherited grace: it is not part of a profile.
+    CHECK(policy.findHost("b")->monitoring.shutdownPolicy == ShutdownPolicy::Migrate);
+    CHECK(policy.findHost("b")->monitoring.shutdownGrace == 5min);
+    CHECK(policy.findHost("b")->monitoring.interval == 2000ms);
+}
+
+TEST_CASE("a bad shutdown policy or grace says what is allowed, with its place", "[policy]") {
+    CHECK(onlyError(withMonitoring("  shutdown_policy: freez\n")).toString() ==
+          "p.yaml:8:20: monitoring.shutdown_policy: expected one of conditional, failover, freeze, migrate; found "
+          "'freez' (did you mean 'freeze'?)");
+    CHECK(onlyError(withMonitoring("  shutdown_grace: 2d\n")).key == "monitoring.shutdown_grace");
+    CHECK(onlyError(withMonitoring("  shutdown_grace: 500ms\n")).key == "monitoring.shutdown_grace");
+}

@@ -9,6 +9,17 @@
 
 namespace faxover::policy {
 
+// What a host's announced, planned shutdown or reboot does to its services (docs/engine.md,
+// "Planned host shutdown"; the names are Proxmox VE's shutdown_policy).
+enum class ShutdownPolicy {
+    Conditional,  // a reboot is Freeze, a shutdown is Failover (the default)
+    Failover,     // its VMs, once its hook reports them stopped, restart elsewhere without a fence
+    Freeze,       // its services wait for it (not failed, not fenced) up to shutdown_grace
+    Migrate,      // its VMs are live-migrated away on the announcement, as for maintenance
+};
+const char* toString(ShutdownPolicy policy);  // "conditional", "failover", "freeze", "migrate"
+std::vector<std::string> shutdownPolicyNames();  // in the enum's order
+
 // A default-constructed profile is the "default" profile.
 struct MonitoringProfile {
     std::string profile = "default";            // the named profile these values started from
@@ -19,6 +30,11 @@ struct MonitoringProfile {
     int failoverCount = 7;                      // consecutive failed probes before the host is failed
     int failoverCountAfterRestart = 14;         // the same, until the host has answered once since
                                                 // the orchestrator started
+    // Not part of a named profile: choosing a profile keeps them.
+    ShutdownPolicy shutdownPolicy = ShutdownPolicy::Conditional;
+    // How long a host that announced a planned shutdown or reboot may stay silent before it is
+    // treated as failed; never fenced before.
+    std::chrono::milliseconds shutdownGrace{10 * 60 * 1000};
 
     bool operator==(const MonitoringProfile&) const = default;
 };

@@ -18,6 +18,10 @@ struct HookConfig {
     std::string cachePath = "/var/lib/libvirt/faxover/protected";
     std::string overridePath = "/etc/libvirt/hooks/faxover-override.conf";
     std::string logPath = "/var/log/libvirt/faxover-hook.log";
+    // How a planned stop is reported (docs/hook.md, "Planned shutdown"): "auto" asks systemd
+    // whether the system is stopping and for a reboot or a power-off; "shutdown" or "reboot" say it
+    // for every libvirtd stop and every domain ended (a lab whose hosts share one systemd).
+    std::string plannedKind = "auto";
 };
 
 // The file's text -> the configuration; the error names where (`SOURCE:LINE: `, or `line N: `

@@ -14,6 +14,16 @@ struct Consultation {
     std::string failure{};       // "URL: why" for each one tried, when none answered
 };
 
+struct HttpAnswer {
+    int status = 0;
+    std::string body{};
+};
+// One HTTP exchange with an orchestrator (`url` with its path and query; `body` sent as JSON when
+// not empty), within `timeout` for each of connect, send and receive: its status and body (at
+// most 1 MiB), or why there is none.
+Result<HttpAnswer> exchange(const std::string& url, const std::string& method, const std::string& body,
+                            std::chrono::milliseconds timeout);
+
 Consultation askOrchestrators(const HookConfig& config, const std::string& domain, const std::string& uuid);
 
 }  // namespace faxover::hook

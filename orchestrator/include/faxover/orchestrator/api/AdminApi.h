@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faxover::orchestrator::api {
@@ -39,6 +40,7 @@ struct HostView {
     std::string fence{};       // "", pending, confirmed, awaiting-admin, retrying
     WallTime since{};          // when `health` was entered
     std::string reason{};
+    std::string planned{};     // "planned reboot (freeze)" from its hook's announcement until it is back; "" none
     bool operator==(const HostView&) const = default;
 };
 
@@ -110,6 +112,28 @@ struct StartPermission {
     bool operator==(const StartPermission&) const = default;
 };
 
+// A host's libvirt hook tells the orchestrator it goes down on purpose, that a domain's QEMU ended
+// meanwhile, or that it is back (docs/hook.md, "Planned shutdown"; docs/engine.md, "Planned host shutdown").
+enum class HostEventKind { Shutdown, Reboot, Back };
+const char* toString(HostEventKind kind);  // "shutdown", "reboot", "back"
+std::optional<HostEventKind> hostEventKindNamed(std::string_view name);
+
+struct HostEvent {
+    std::string host{};    // the reporting host's name in the policy
+    HostEventKind kind = HostEventKind::Shutdown;
+    std::string domain{};  // Shutdown, Reboot: a domain whose QEMU process ended; "" for the host alone
+    std::string asker{};   // set by the server: "libvirt-hook:HOST@PEER-ADDRESS"
+    // Set by the server: the peer's address ("" from an in-process caller, "local" over the unix
+    // socket). Over TCP it must be one of the host's own addresses in the policy.
+    std::string peer{};
+    bool operator==(const HostEvent&) const = default;
+};
+
+struct HostEventReply {
+    std::string message{};  // what the orchestrator made of it, one line for the hook's log
+    bool operator==(const HostEventReply&) const = default;
+};
+
 // ---- fax boards (issue #5): PCI fax boards passed through to board-mode VMs
 
 // One board of a host, as the policy names it and the host's PCI inventory shows it.
@@ -167,6 +191,9 @@ public:
     // What `command` would do now, without doing it: one PlannedMove per service it concerns.
     // The CLI asks for it before a migration or a maintenance that may move a VM cold.
     virtual Result<std::vector<PlannedMove>> plan(const engine::AdminCommand& command);
+    // A host's hook reporting a planned shutdown or reboot, a domain ended meanwhile, or its return.
+    // Not pure: an implementor without it answers NotSupported.
+    virtual Result<HostEventReply> hostEvent(const HostEvent& event);
 };
 
 }  // namespace faxover::orchestrator::api

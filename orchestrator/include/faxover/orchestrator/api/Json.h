@@ -51,6 +51,9 @@ Result<CommandReply> commandReplyFromJson(std::string_view text);
 Result<std::vector<LicenceView>> licencesFromJson(std::string_view text);
 Result<std::vector<LicenceAuditEntry>> licenceAuditFromJson(std::string_view text);
 Result<StartPermission> startPermissionFromJson(std::string_view text);
+// The hook's planned shutdown report: {"host": H, "event": "shutdown"|"reboot"|"back", "domain": D}.
+Result<HostEvent> hostEventFromJson(std::string_view text);
+std::string toJson(const HostEventReply& reply);  // {"message": ...}
 Result<std::vector<BoardView>> boardsFromJson(std::string_view text);
 Result<std::vector<PlannedMove>> planFromJson(std::string_view text);
 // An error document, parsed: the error the daemon reported is the value, and a failure means the

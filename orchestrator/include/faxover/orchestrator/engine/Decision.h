@@ -33,6 +33,21 @@ enum class FenceStatus {
 const char* toString(FenceStatus status);  // "", "pending", "awaiting-admin", "confirmed"
 std::optional<FenceStatus> fenceStatusNamed(std::string_view name);
 
+// What a host's own hook announced: it goes down on purpose (docs/engine.md, "Planned host
+// shutdown"). The runtime keeps it from the announcement until the host is back.
+enum class PlannedKind { Shutdown, Reboot };
+const char* toString(PlannedKind kind);  // "shutdown", "reboot"
+std::optional<PlannedKind> plannedKindNamed(std::string_view name);
+
+struct PlannedShutdown {
+    PlannedKind kind = PlannedKind::Shutdown;
+    WallTime announced{};
+    // The services whose domain the host's qemu hook reported ended (QEMU gone) since the
+    // announcement, sorted: the host's own evidence that they run nowhere there.
+    std::vector<std::string> stoppedServices{};
+    bool operator==(const PlannedShutdown&) const = default;
+};
+
 struct HostObservation {
     std::string name{};
     HostHealthState health = HostHealthState::Unknown;
@@ -46,6 +61,7 @@ struct HostObservation {
     std::optional<int> cpus{};
     // Its PCI devices that may be fax boards (Boards.h); unset: not inventoried since the daemon started.
     std::optional<std::vector<ObservedBoard>> boards{};
+    std::optional<PlannedShutdown> planned{};  // set from its announcement until it is back
 };
 
 // One copy of a service's domain as a reachable host reports it.

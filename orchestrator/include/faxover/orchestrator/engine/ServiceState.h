@@ -20,6 +20,7 @@ enum class ServiceState {
     ShuttingDown,  // its VM is being shut down because an admin asked (vm stop, disable)
     VmStopped,     // its VM is off because an admin asked (vm stop); never restarted by recovery
     Disabled,      // its VM is off and out of service (disable); never restarted by recovery
+    Frozen,        // its host is down for a planned reboot (shutdown policy freeze): it waits for it
 };
 
 const char* toString(ServiceState state);  // "ok", "failure", ...

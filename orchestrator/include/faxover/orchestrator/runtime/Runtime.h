@@ -138,6 +138,7 @@ public:
     Result<api::StartPermission> mayStart(const api::StartQuery& query) override;
     Result<std::vector<api::BoardView>> boards() override;
     Result<std::vector<api::PlannedMove>> plan(const engine::AdminCommand& command) override;
+    Result<api::HostEventReply> hostEvent(const api::HostEvent& event) override;
 
     // Scenario tests simulate `kill -9` of the daemon: from now on nothing this object started
     // reports back. BeforeSteps: work not yet begun never touches a host; AfterSteps: it does its

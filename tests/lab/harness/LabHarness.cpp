@@ -132,6 +132,7 @@ Lab::~Lab() {
 void Lab::powerOff(const std::string& host) const { runOrThrow({"poweroff", host}); }
 void Lab::powerOn(const std::string& host) const { runOrThrow({"poweron", host}); }
 void Lab::crashLibvirtd(const std::string& host) const { runOrThrow({"crash-libvirtd", host}); }
+void Lab::stopLibvirtd(const std::string& host) const { runOrThrow({"stop-libvirtd", host}); }
 void Lab::startLibvirtd(const std::string& host) const { runOrThrow({"start-libvirtd", host}); }
 void Lab::cutNetwork(const std::string& host) const { runOrThrow({"cut", host}); }
 void Lab::healNetwork(const std::string& host) const { runOrThrow({"heal", host}); }

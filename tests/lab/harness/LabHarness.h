@@ -45,6 +45,7 @@ public:
     void powerOff(const std::string& host) const;
     void powerOn(const std::string& host) const;
     void crashLibvirtd(const std::string& host) const;
+    void stopLibvirtd(const std::string& host) const;  // SIGTERM: a clean stop, its daemon hook runs
     void startLibvirtd(const std::string& host) const;
     void cutNetwork(const std::string& host) const;
     void healNetwork(const std::string& host) const;

@@ -56,7 +56,9 @@ inline int freePort(const std::string& address) {
 // stays (post-mortems); log() returns only what was written since the enrolment.
 class EnrolledHost {
 public:
-    EnrolledHost(const lab::Lab& lab, std::string host, const std::string& orchestrator, int timeoutMs = 1000)
+    // `extraConfig`: more faxover-hook.conf lines (e.g. "planned_kind = reboot\n").
+    EnrolledHost(const lab::Lab& lab, std::string host, const std::string& orchestrator, int timeoutMs = 1000,
+                 const std::string& extraConfig = "")
         : lab_(lab), host_(std::move(host)) {
         const std::string hook = lab_.hostPath(host_, kHookInHost);
         INFO("the lab host " << host_ << " has no qemu hook at " << hook
@@ -65,7 +67,7 @@ public:
         logOffset_ = readText(path(kHookLogInHost)).size();
         writeText(path(kHookConfigInHost), "# written by a Faxover lab test\norchestrator = " + orchestrator +
                                                "\nhost = " + host_ + "\ntimeout_ms = " + std::to_string(timeoutMs) +
-                                               "\n");
+                                               "\n" + extraConfig);
     }
     ~EnrolledHost() {
         std::error_code ignored;

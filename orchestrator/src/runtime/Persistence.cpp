@@ -72,6 +72,12 @@ hv::Result<void> Runtime::State::load() {
         it->second.adminMaintenance = record.maintenance;
         it->second.revision = record.revision;
         if (engine::fenceStatusNamed(record.fence) == engine::FenceStatus::Confirmed) it->second.observation.fence = engine::FenceStatus::Confirmed;
+        // A host that announced going down stays announced across a restart of the daemon: a
+        // reboot under way is still never fenced within its grace (docs/engine.md).
+        if (const auto kind = engine::plannedKindNamed(record.planned)) {
+            it->second.observation.planned = engine::PlannedShutdown{*kind, record.plannedAt, record.plannedStopped};
+            it->second.silentSincePlanned = record.silentSincePlanned;
+        }
     }
     BOOST_OUTCOME_TRY(seats, ports.store.seats());
     ledger.clear();
@@ -109,6 +115,12 @@ hv::Result<void> Runtime::State::storeHost(HostEntry& host, bool maintenance, bo
     record.maintenance = maintenance;
     record.fence = engine::toString(fenceConfirmed ? engine::FenceStatus::Confirmed : engine::FenceStatus::None);
     record.since = ports.wall.now();
+    if (const auto& planned = host.observation.planned) {
+        record.planned = engine::toString(planned->kind);
+        record.plannedAt = planned->announced;
+        record.plannedStopped = planned->stoppedServices;
+        record.silentSincePlanned = host.silentSincePlanned;
+    }
     store::Batch batch;
     batch.add(store::PutHostState{host.observation.name, record, host.revision});
     for (auto& write : also.writes) batch.add(std::move(write));

@@ -57,6 +57,7 @@ Result<api::HostEventReply> Runtime::State::hostEvent(const api::HostEvent& even
         const std::string what = engine::describePlan(*planned, host.profile);
         planned.reset();
         host.silentSincePlanned = false;
+        saveHost(host);
         report(engine::Event::aboutHost(event.host, "back after its " + what + " (its hook says)"));
         audit(actor, event.host, "host-back", "back after its " + what);
         reconcile();
@@ -93,22 +94,36 @@ Result<api::HostEventReply> Runtime::State::hostEvent(const api::HostEvent& even
         }
         reply += "; " + service->name + " noted stopped";
     }
+    saveHost(host);
     reconcile();
     return api::HostEventReply{reply};
 }
 
 void Runtime::State::endPlanWhenBack(HostEntry& host) {
     if (!host.observation.planned) return;
-    if (host.observation.missedRounds > 0 || host.observation.libvirt == hv::Reachability::Unreachable)
+    if (!host.silentSincePlanned &&
+        (host.observation.missedRounds > 0 || host.observation.libvirt == hv::Reachability::Unreachable)) {
         host.silentSincePlanned = true;
-    // Back when both signals answer again: the hook's "back" may be lost or come late.
-    if (!host.silentSincePlanned || host.observation.health != engine::HostHealthState::Ok ||
-        host.observation.libvirt != hv::Reachability::Reachable)
-        return;
+        saveHost(host);  // a daemon restarted now still knows that the host's return ends the plan
+    }
+    // Back when both signals answer again: the hook's "back" may be lost or come late. A host that
+    // answers past its grace without ever falling silent where this daemon saw it (it went down and
+    // came back while the daemon was stopped, or its shutdown was cancelled) is back too: kept
+    // announced, it would take no VM for ever.
+    const bool answers = host.observation.health == engine::HostHealthState::Ok &&
+                         host.observation.libvirt == hv::Reachability::Reachable;
+    const bool pastGrace = !engine::planNow(*host.observation.planned, host.profile, ports.wall.now()).withinGrace;
+    if (!answers || !(host.silentSincePlanned || pastGrace)) return;
     const std::string what = engine::describePlan(*host.observation.planned, host.profile);
+    const bool wentSilent = host.silentSincePlanned;
     host.observation.planned.reset();
     host.silentSincePlanned = false;
-    report(engine::Event::aboutHost(host.observation.name, "back after its " + what));
+    saveHost(host);
+    report(engine::Event::aboutHost(host.observation.name,
+                                    wentSilent ? "back after its " + what
+                                               : "its " + what + " is over: it answers past shutdown_grace (" +
+                                                     policy::formatDuration(host.profile.shutdownGrace) +
+                                                     ") and was never seen going down"));
 }
 
 }  // namespace faxover::orchestrator::runtime

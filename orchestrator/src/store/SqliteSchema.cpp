@@ -109,6 +109,17 @@ void upgradeToVersion6(Poco::Data::Session& session) {
                " CHECK (requested_state IN ('started', 'stopped', 'disabled'))", now;
 }
 
+// Version 7: a host's announced planned shutdown or reboot (issue 12), so that a restarted daemon
+// still never fences a host mid-boot. Defaults are "nothing announced", what every host was.
+void upgradeToVersion7(Poco::Data::Session& session) {
+    session << "ALTER TABLE host_states ADD COLUMN planned TEXT NOT NULL DEFAULT ''"
+               " CHECK (planned IN ('', 'shutdown', 'reboot'))", now;
+    session << "ALTER TABLE host_states ADD COLUMN planned_at_ns INTEGER NOT NULL DEFAULT 0", now;
+    session << "ALTER TABLE host_states ADD COLUMN planned_stopped TEXT NOT NULL DEFAULT ''", now;
+    session << "ALTER TABLE host_states ADD COLUMN silent_since_planned INTEGER NOT NULL DEFAULT 0"
+               " CHECK (silent_since_planned IN (0, 1))", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -120,6 +131,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
         upgradeToVersion4,            // 3 -> 4
         upgradeToVersion5,            // 4 -> 5
         upgradeToVersion6,            // 5 -> 6
+        upgradeToVersion7,            // 6 -> 7
     };
     return steps;
 }

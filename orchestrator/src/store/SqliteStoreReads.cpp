@@ -121,14 +121,17 @@ Result<std::map<std::string, ServiceRecord>> SqliteStore::serviceStates() {
 
 Result<std::map<std::string, HostRecord>> SqliteStore::hostStates() {
     try {
-        std::vector<std::string> hosts, fences, reasons;
-        std::vector<Int64> maintenance, since, revisions;
-        *session_ << "SELECT host, maintenance, fence, since_ns, reason, revision FROM host_states ORDER BY host",
-            into(hosts), into(maintenance), into(fences), into(since), into(reasons), into(revisions), now;
+        std::vector<std::string> hosts, fences, reasons, planned, plannedStopped;
+        std::vector<Int64> maintenance, since, revisions, plannedAt, silent;
+        *session_ << "SELECT host, maintenance, fence, since_ns, reason, revision, planned, planned_at_ns,"
+                     " planned_stopped, silent_since_planned FROM host_states ORDER BY host",
+            into(hosts), into(maintenance), into(fences), into(since), into(reasons), into(revisions), into(planned),
+            into(plannedAt), into(plannedStopped), into(silent), now;
         std::map<std::string, HostRecord> records;
         for (std::size_t row = 0; row < hosts.size(); ++row) {
             records.emplace(hosts[row], HostRecord{maintenance[row] != 0, fences[row], fromNanos(since[row]),
-                                                   reasons[row], revisions[row]});
+                                                   reasons[row], revisions[row], planned[row], fromNanos(plannedAt[row]),
+                                                   splitLines(plannedStopped[row]), silent[row] != 0});
         }
         return records;
     } catch (const Poco::Exception& e) {

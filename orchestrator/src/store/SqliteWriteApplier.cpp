@@ -115,10 +115,17 @@ Result<void> WriteApplier::operator()(const PutHostState& write) {
                      "host " + write.host + ": fence must be empty or \"confirmed\"; got \"" + record.fence + "\""};
     }
     BOOST_OUTCOME_TRY(next, nextRevision(session_, kHostStates, write.host, write.expectedRevision));
-    session_ << "INSERT OR REPLACE INTO host_states (host, maintenance, fence, since_ns, reason, revision)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+    if (!record.planned.empty() && !engine::plannedKindNamed(record.planned)) {
+        return Error{ErrorKind::InvalidArgument,
+                     "host " + write.host + ": planned must be empty, \"shutdown\" or \"reboot\"; got \"" +
+                         record.planned + "\""};
+    }
+    session_ << "INSERT OR REPLACE INTO host_states (host, maintenance, fence, since_ns, reason, revision,"
+                " planned, planned_at_ns, planned_stopped, silent_since_planned)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(write.host), bind(Int64{record.maintenance ? 1 : 0}), bind(record.fence), bind(toNanos(record.since)),
-        bind(record.reason), bind(next), now;
+        bind(record.reason), bind(next), bind(record.planned), bind(toNanos(record.plannedAt)),
+        bind(joinedLines(record.plannedStopped)), bind(Int64{record.silentSincePlanned ? 1 : 0}), now;
     result_.hostRevisions.push_back(next);
     return hv::ok();
 }

@@ -85,6 +85,15 @@ struct HostRecord {
     TimePoint since{};
     std::string reason{};
     Revision revision = 0;      // read-only for callers: the store assigns it
+    // A planned shutdown or reboot its hook announced (docs/engine.md, "Planned host shutdown and
+    // reboot"), kept until the host is back, so that a daemon restarted while a host reboots does
+    // not fence it mid-boot: "" none, "shutdown" or "reboot"; when it was announced; the services
+    // its hook reported stopped (sorted); whether the host has fallen silent since (its answering
+    // again then ends the plan).
+    std::string planned{};
+    TimePoint plannedAt{};
+    std::vector<std::string> plannedStopped{};
+    bool silentSincePlanned = false;
     bool operator==(const HostRecord&) const = default;
 };
 

@@ -73,7 +73,8 @@ bool everyOne(ActionKind kind) {
     switch (kind) {
     case ActionKind::Fence: case ActionKind::Start: case ActionKind::LiveMigrate: case ActionKind::ColdMove:
     case ActionKind::ApplyLicence: case ActionKind::RevokeLicence: case ActionKind::ReleaseBoard:
-    case ActionKind::RerouteTelco: case ActionKind::Shutdown: return true;
+    case ActionKind::RerouteTelco: case ActionKind::Shutdown: case ActionKind::RestartFaxService:
+    case ActionKind::RestartVm: return true;
     }
     return false;
 }

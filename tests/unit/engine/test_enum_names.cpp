@@ -107,7 +107,7 @@ TEST_CASE("enum names: each enumerator has its own name and reads back as itself
     checkNames(enumerators<HostHealthState>(), hostHealthStateNamed);
     CHECK(enumerators<FenceStatus>().size() == 4);
     checkNames(enumerators<FenceStatus>(), fenceStatusNamed);
-    CHECK(enumerators<ActionKind>().size() == 9);
+    CHECK(enumerators<ActionKind>().size() == 11);
     checkNames(enumerators<ActionKind>(), actionKindNamed);
     CHECK(enumerators<LedgerEvent>().size() == 7);
     checkNames(enumerators<LedgerEvent>(), ledgerEventNamed);

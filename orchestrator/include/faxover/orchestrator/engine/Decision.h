@@ -76,7 +76,8 @@ struct ServiceObservation {
 };
 
 // How far the fax-health escalation of a running service has got (docs/engine.md, "Fax health"):
-// the steps tried since its fax service was last up, and what was already reported. Not persisted.
+// the steps tried since its fax service was last up, and what was already reported. Persisted
+// (store::FaxEscalationRecord), so a daemon restart neither starts it over nor repeats its alerts.
 struct FaxEscalation {
     int serviceRestarts = 0;  // restarts of the fax service through the agent
     int vmRestarts = 0;       // restarts of the VM where it runs

@@ -44,10 +44,11 @@ TEST_CASE("restart_service: ok when the command exits 0, with its last line") {
 TEST_CASE("restart_service: not ok when the command fails, times out, or none is configured") {
     const Reply failed = restart(withRestart("restart_command: [/bin/sh, -c, \"echo cannot open modem; exit 3\"]\n"));
     CHECK_FALSE(failed.ok);
-    CHECK(failed.detail.find("cannot open modem") != std::string::npos);
+    CHECK(failed.detail == "exit 3: cannot open modem");
 
     const Reply slow = restart(withRestart("restart_command: [/bin/sleep, \"5\"]\nrestart_timeout_ms: 200\n"));
     CHECK_FALSE(slow.ok);
+    CHECK(slow.detail == "timed out after 200 ms");
 
     const Reply none = restart(withRestart(""));
     CHECK_FALSE(none.ok);

@@ -22,7 +22,7 @@ struct ActionContext {
     policy::DomainXmlSource xmlSource{};
     hv::Duration shutdownTimeout{120000};  // graceful shutdown before destroy (cold moves, shutdowns)
     std::optional<BoardSwap> board{};
-    // The service's guest agent reported last round: a planned move quiesces its fax service first
+    // The service's guest agent answered last round: a planned move quiesces its fax service first
     // for up to `quiesceTimeout` (docs/engine.md, "Fax health").
     bool guestAgent = false;
     hv::Duration quiesceTimeout{120000};

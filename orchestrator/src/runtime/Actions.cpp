@@ -14,7 +14,9 @@ void Runtime::State::dispatch(store::IntentId intent, const engine::Action& acti
         const ServiceEntry& entry = services[action.service];
         context = {service->domain.value, entry.definitionXml, service->domainXml, service->shutdownTimeout};
         if (!action.board.empty() && engine::movesVm(action.kind)) context.board = BoardSwap{action.fromBoard, action.board};
-        context.guestAgent = entry.observation.guest.has_value();
+        // Only an agent that answered last round: a silent one would hold the move for the whole
+        // quiesce_timeout and then not be quiesced anyway.
+        context.guestAgent = entry.observation.guest && entry.observation.guest->agentAnswered;
         context.quiesceTimeout = service->faxHealth.quiesceTimeout;
     }
     inFlight.emplace(intent, action);

@@ -83,11 +83,12 @@ Reply Agent::resume(const Command& command) {
     return {command.id, command.kind, true, "modems ready: held jobs go out", {}};
 }
 
-Reply Agent::licenceStep(const Command& command, const Argv& argv) {
-    if (argv.empty()) return {command.id, command.kind, false, "no licence command configured", {}};
-    const RunResult run = runProgram(argv, config_.licence.timeout);
+Reply Agent::configuredStep(const Command& command, const Argv& argv, std::chrono::milliseconds timeout,
+                            const std::string& missing) {
+    if (argv.empty()) return {command.id, command.kind, false, "no " + missing + " configured", {}};
+    const RunResult run = runProgram(argv, timeout);
     const bool ok = run.started && !run.timedOut && run.exitCode == 0;
-    return {command.id, command.kind, ok, describe(run, config_.licence.timeout), {}};
+    return {command.id, command.kind, ok, describe(run, timeout), {}};
 }
 
 std::optional<Reply> Agent::handle(const Command& command) {
@@ -105,15 +106,17 @@ std::optional<Reply> Agent::handle(const Command& command) {
         case CommandKind::Resume:
             return resume(command);
         case CommandKind::LicenceApply:
-            return licenceStep(command, config_.licence.apply);
+            return configuredStep(command, config_.licence.apply, config_.licence.timeout, "licence command");
         case CommandKind::LicenceRevoke:
-            return licenceStep(command, config_.licence.revoke);
+            return configuredStep(command, config_.licence.revoke, config_.licence.timeout, "licence command");
         case CommandKind::SelfTest: {
             const Heartbeat h = measure();
             const auto failed = std::count_if(h.checks.begin(), h.checks.end(), [](const CheckResult& c) { return !c.ok; });
             return Reply{command.id, command.kind, failed == 0,
                          std::to_string(h.checks.size()) + " checks, " + std::to_string(failed) + " failed", h.checks};
         }
+        case CommandKind::RestartService:
+            return configuredStep(command, config_.restartCommand, config_.restartTimeout, "restart_command");
         case CommandKind::SendTestFax: {
             if (!config_.hylafax) return Reply{command.id, command.kind, false, "no hylafax section", {}};
             const auto [ok, detail] = sendTestFax(*config_.hylafax);

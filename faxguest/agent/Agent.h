@@ -38,7 +38,10 @@ private:
     Reply quiesce(const Command& command);
     std::optional<Reply> quiesceProgress();  // the pending quiesce's reply, once it has one
     Reply resume(const Command& command);
-    Reply licenceStep(const Command& command, const Argv& argv);
+    // A configured command (licence apply/revoke, restart_command): ok when it exits 0 within
+    // `timeout`; the detail is its exit status and last line.
+    Reply configuredStep(const Command& command, const Argv& argv, std::chrono::milliseconds timeout,
+                         const std::string& missing);
     std::int64_t activeJobs() const;
 
     Config config_;

@@ -180,6 +180,8 @@ Config read(const Reader& r, const YAML::Node& root, const std::string& fileName
                     }
                 }},
                {"hylafax", [&](const YAML::Node& n) { config.hylafax = readHylafax(r, n); }},
+               {"restart_command", [&](const YAML::Node& n) { config.restartCommand = r.argv(n, "restart_command"); }},
+               {"restart_timeout_ms", [&](const YAML::Node& n) { config.restartTimeout = r.millis(n, "restart_timeout_ms"); }},
                {"licence",
                 [&](const YAML::Node& n) {
                     r.mapping(n, "licence",

@@ -71,6 +71,10 @@ struct Config {
     std::optional<HylafaxConfig> hylafax{};
     LicenceConfig licence{};
     TelephonyConfig telephony{};
+    // restart_service: the orchestrator's first step against a dead fax service (docs/engine.md,
+    // "Fax health"). For HylaFAX e.g. [/etc/init.d/hylafax, restart]; empty: refused.
+    Argv restartCommand{};
+    std::chrono::milliseconds restartTimeout{60000};
 };
 
 // Throws ConfigError.

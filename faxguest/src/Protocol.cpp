@@ -17,13 +17,14 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-constexpr std::array<std::pair<CommandKind, const char*>, 6> kCommandNames{{
+constexpr std::array<std::pair<CommandKind, const char*>, 7> kCommandNames{{
     {CommandKind::Quiesce, "quiesce"},
     {CommandKind::Resume, "resume"},
     {CommandKind::LicenceApply, "licence_apply"},
     {CommandKind::LicenceRevoke, "licence_revoke"},
     {CommandKind::SelfTest, "self_test"},
     {CommandKind::SendTestFax, "send_test_fax"},
+    {CommandKind::RestartService, "restart_service"},
 }};
 
 // Thrown inside this file only, caught in parseLine().

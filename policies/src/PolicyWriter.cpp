@@ -148,6 +148,15 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     if (!service.boardModels.empty()) yaml.pair(4, "board_models", quotedList(service.boardModels));
     if (service.telcoHook) writeCommandStep(yaml, 4, "telco_hook", *service.telcoHook);
     yaml.pair(4, "shutdown_timeout", quoted(formatDuration(service.shutdownTimeout)));
+    const FaxHealthPolicy& fax = service.faxHealth;
+    yaml.line(4, "fax_health:");
+    yaml.pair(6, "act", fax.act ? "on" : "off");
+    yaml.pair(6, "down_after", std::to_string(fax.downAfter));
+    for (const auto& [key, step] : {std::pair{"restart_service", fax.restartService}, std::pair{"restart_vm", fax.restartVm}})
+        yaml.pair(6, key, "{max: " + std::to_string(step.max) + ", delay: " + quoted(formatDuration(step.delay)) + "}");
+    yaml.pair(6, "relocate", "{max: " + std::to_string(fax.relocate) + "}");
+    yaml.pair(6, "lost_heartbeats_after", std::to_string(fax.lostHeartbeatsAfter));
+    yaml.pair(6, "quiesce_timeout", quoted(formatDuration(fax.quiesceTimeout)));
 }
 
 void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {

@@ -38,7 +38,8 @@ Decider::Decider(const EngineInput& input)
       requested_(context_, recovery_),
       outcomes_(context_, seats_, boards_),
       commands_(context_, seats_, placement_, moves_, recovery_, requested_),
-      rules_(context_, seats_, placement_, moves_, recovery_, requested_) {}
+      faxHealth_(context_, placement_, moves_),
+      rules_(context_, seats_, placement_, moves_, recovery_, requested_, faxHealth_) {}
 
 Decision Decider::run() {
     for (const Phase& phase : kPhases) (this->*phase.step)();

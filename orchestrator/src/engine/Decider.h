@@ -8,12 +8,14 @@
 //   Recovery          services that run nowhere: fence, restart, place (Recovery.cpp)
 //   Outcomes          finished actions                               (Outcomes.cpp)
 //   AdminCommands     service verbs                                  (AdminCommands.cpp)
+//   FaxHealth         the guest agent's word on the fax service      (FaxHealth.cpp)
 //   ServiceRules      the per-service rules of each round            (ServiceRules.cpp)
 // run() walks kPhases (Decider.cpp), which also says why that order. Internal to the engine.
 #include "AdminCommands.h"
 #include "BoardBook.h"
 #include "ClusterPlacement.h"
 #include "DecisionContext.h"
+#include "FaxHealth.h"
 #include "Moves.h"
 #include "Outcomes.h"
 #include "Recovery.h"
@@ -55,6 +57,7 @@ private:
     RequestedStates requested_;
     Outcomes outcomes_;
     AdminCommands commands_;
+    FaxHealth faxHealth_;
     ServiceRules rules_;
 };
 

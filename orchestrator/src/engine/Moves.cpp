@@ -17,11 +17,13 @@ std::string Moves::liveMigrationBlocker(const policy::ServicePolicy& service) co
 }
 
 void Moves::move(const policy::ServicePolicy& service, const std::string& from, const Placement& to,
-                   const std::string& reason, const std::string& actor) {
-    const std::string blocker = liveMigrationBlocker(service);
+                 const std::string& reason, const std::string& actor, Why why) {
+    const bool planned = why == Why::Planned;
+    const std::string blocker = planned ? liveMigrationBlocker(service) : "a restart elsewhere";
     const bool live = blocker.empty();
     context_.memoryOf(service.name).target = to.host;
     Action action{live ? ActionKind::LiveMigrate : ActionKind::ColdMove, service.name, to.host, from, reason, actor};
+    action.planned = planned;
     std::string boards;
     if (!to.board.empty()) {
         action.board = to.board;

@@ -15,10 +15,14 @@ public:
 
     // Why the service cannot live-migrate now; "" when it can.
     std::string liveMigrationBlocker(const policy::ServicePolicy& service) const;
-    // Live migration if the policy and the domain allow it, else a cold move; reserves the
-    // target's board for a board-mode service.
+    // A planned move of a healthy service (drain, failback, an admin's migrate): its fax service
+    // is quiesced first. A relocation after its fax service died: always cold (a live migration
+    // would carry the dead service along), nothing to quiesce.
+    enum class Why { Planned, Relocation };
+    // Live migration if the policy and the domain allow it (and it is planned), else a cold move;
+    // reserves the target's board for a board-mode service.
     void move(const policy::ServicePolicy& service, const std::string& from, const Placement& to,
-              const std::string& reason, const std::string& actor);
+              const std::string& reason, const std::string& actor, Why why = Why::Planned);
 
 private:
     DecisionContext& context_;

@@ -70,7 +70,7 @@ constexpr EnumNames<FenceStatus, 4> kFenceStatuses{{
     {FenceStatus::Confirmed, "confirmed"},
 }};
 
-constexpr EnumNames<ActionKind, 9> kActionKinds{{
+constexpr EnumNames<ActionKind, 11> kActionKinds{{
     {ActionKind::Fence, "fence"},
     {ActionKind::Start, "start"},
     {ActionKind::LiveMigrate, "live-migrate"},
@@ -80,6 +80,8 @@ constexpr EnumNames<ActionKind, 9> kActionKinds{{
     {ActionKind::ReleaseBoard, "release-board"},
     {ActionKind::RerouteTelco, "reroute-telco"},
     {ActionKind::Shutdown, "shutdown"},
+    {ActionKind::RestartFaxService, "restart-fax-service"},
+    {ActionKind::RestartVm, "restart-vm"},
 }};
 
 constexpr EnumNames<LedgerEvent, 7> kLedgerEvents{{
@@ -130,6 +132,8 @@ std::string Action::describe() const {
     case ActionKind::ReleaseBoard: return "release-board " + board + " on " + host + " (was " + service + "'s)";
     case ActionKind::RerouteTelco: return "reroute-telco " + service + " " + source + " -> " + host;
     case ActionKind::Shutdown: return "shutdown " + service + " on " + host;
+    case ActionKind::RestartFaxService: return "restart-fax-service " + service + " on " + host;
+    case ActionKind::RestartVm: return "restart-vm " + service + " on " + host;
     }
     return "?";
 }

@@ -49,6 +49,23 @@ void Outcomes::apply(const FinishedAction& finished) {
         context_.setState(action.service, ServiceState::ShuttingDown,
                           "shutdown on " + action.host + " failed" + failure, true);
         return;
+    case ActionKind::RestartFaxService: {
+        // Whether it worked, the next heartbeats tell: up ends the escalation, down goes on with it.
+        Event event = Event::aboutService(action.service, "fax service restart on " + action.host +
+                                                              (finished.succeeded ? " done: " : " failed: ") +
+                                                              (finished.message.empty() ? "no detail" : finished.message))
+                          .with("fax", "restart-service");
+        if (!finished.succeeded) event.severity = Severity::Warning;
+        context_.log(std::move(event));
+        return;
+    }
+    case ActionKind::RestartVm:
+        if (finished.succeeded) return seats_.startedOn(action.service, action.host, finished.message);
+        // Its VM may be off now: the next evaluation sees where it runs, and recovery takes over.
+        memory.lastStartFailed = true;
+        context_.setState(action.service, ServiceState::Failure, "VM restart on " + action.host + " failed" + failure,
+                          true);
+        return;
     case ActionKind::LiveMigrate:
     case ActionKind::ColdMove: {
         const bool live = action.kind == ActionKind::LiveMigrate;

@@ -17,9 +17,9 @@ constexpr int kMaxMigrationFailures = 3;
 }  // namespace
 
 ServiceRules::ServiceRules(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                           Recovery& recovery, RequestedStates& requested)
+                           Recovery& recovery, RequestedStates& requested, FaxHealth& faxHealth)
     : context_(context), seats_(seats), placement_(placement), moves_(moves), recovery_(recovery),
-      requested_(requested) {}
+      requested_(requested), faxHealth_(faxHealth) {}
 
 void ServiceRules::evaluate(const policy::ServicePolicy& service) {
     // An admin's vm stop or disable outranks everything else, error and two copies included.
@@ -94,6 +94,10 @@ void ServiceRules::evaluateRunning(const policy::ServicePolicy& service, const s
             context_.memoryOf(service.name).maintenanceHost = hostName;
         return moves_.move(service, hostName, target, why, "daemon");
     }
+    // Its VM runs on a live host and nothing moves it: what its guest agent says of the fax service.
+    const bool hostAlive = where.health == HostHealthState::Ok || where.health == HostHealthState::Degraded;
+    if (hostAlive && context_.current(service.name).state == ServiceState::Ok && faxHealth_.evaluate(service, hostName))
+        return;
     if (migrationFailures >= kMaxMigrationFailures) return;
     if (returnAfterMaintenance(service, hostName)) return;
     if (service.failback && moves_.liveMigrationBlocker(service).empty()) failBack(service, hostName);

@@ -2,6 +2,7 @@
 // The rules for one service per decision, once commands and outcomes are applied. Internal to the engine.
 #include "ClusterPlacement.h"
 #include "DecisionContext.h"
+#include "FaxHealth.h"
 #include "Moves.h"
 #include "Recovery.h"
 #include "RequestedStates.h"
@@ -14,7 +15,7 @@ namespace faxover::orchestrator::engine {
 class ServiceRules {
 public:
     ServiceRules(DecisionContext& context, SeatBook& seats, ClusterPlacement& placement, Moves& moves,
-                 Recovery& recovery, RequestedStates& requested);
+                 Recovery& recovery, RequestedStates& requested, FaxHealth& faxHealth);
 
     void evaluate(const policy::ServicePolicy& service);
 
@@ -36,6 +37,7 @@ private:
     Moves& moves_;
     Recovery& recovery_;
     RequestedStates& requested_;
+    FaxHealth& faxHealth_;
 };
 
 }  // namespace faxover::orchestrator::engine

@@ -117,6 +117,12 @@ hv::Result<std::string> shutDown(hv::Hypervisor& hypervisor, const std::string& 
     return "shut down on " + host;
 }
 
+hv::Result<std::string> restartVm(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context) {
+    BOOST_OUTCOME_TRY(shutDown(hypervisor, host, context));
+    BOOST_OUTCOME_TRY(started, startOn(hypervisor, host, context));
+    return "VM restarted: shut down, " + started;
+}
+
 hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& from, const std::string& to,
                                  ActionContext context) {
     // The freshest definition is the one on the source, read before it is stopped.

@@ -22,6 +22,10 @@ struct ActionContext {
     policy::DomainXmlSource xmlSource{};
     hv::Duration shutdownTimeout{120000};  // graceful shutdown before destroy (cold moves, shutdowns)
     std::optional<BoardSwap> board{};
+    // The service's guest agent answered last round: a planned move quiesces its fax service first
+    // for up to `quiesceTimeout` (docs/engine.md, "Fax health").
+    bool guestAgent = false;
+    hv::Duration quiesceTimeout{120000};
 };
 
 // The definition with its board hostdev pointed at `swap.to` (the XML layer, never string edits).
@@ -43,6 +47,10 @@ hv::Result<std::string> coldMove(hv::Hypervisor& hypervisor, const std::string& 
 // Shuts the domain down on `host` as an admin asked (vm stop, disable): graceful, destroyed after
 // the timeout. It stays defined there, so that a start brings it back where it was.
 hv::Result<std::string> shutDown(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context);
+
+// Restarts the VM where it runs, after its fax service died (docs/engine.md, "Fax health"): a
+// shutdown as above, then a start on the same host.
+hv::Result<std::string> restartVm(hv::Hypervisor& hypervisor, const std::string& host, const ActionContext& context);
 
 // Gives a released board back to its host driver; says which driver has it now when the host tells.
 hv::Result<std::string> giveBoardBack(hv::Hypervisor& hypervisor, const std::string& host, const std::string& board);

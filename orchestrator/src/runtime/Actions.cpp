@@ -1,4 +1,4 @@
-// Carrying out starts, live migrations, cold moves and shutdowns on the Executor; fencing is in Fencing.cpp.
+// Carrying out starts, live migrations, cold moves, shutdowns and VM restarts on the Executor; fencing is in Fencing.cpp.
 // The steps run on the executor's threads and never touch the state: what they report goes back to
 // the decision loop as queued work.
 #include "ActionSteps.h"
@@ -11,15 +11,23 @@ void Runtime::State::dispatch(store::IntentId intent, const engine::Action& acti
     ActionContext context;
     // A board's release may outlive its service in the policy: it needs no context.
     if (const policy::ServicePolicy* service = policy->findService(action.service)) {
-        context = {service->domain.value, services[action.service].definitionXml, service->domainXml,
-                   service->shutdownTimeout};
+        const ServiceEntry& entry = services[action.service];
+        context = {service->domain.value, entry.definitionXml, service->domainXml, service->shutdownTimeout};
         if (!action.board.empty() && engine::movesVm(action.kind)) context.board = BoardSwap{action.fromBoard, action.board};
+        // Only an agent that answered last round: a silent one would hold the move for the whole
+        // quiesce_timeout and then not be quiesced anyway.
+        context.guestAgent = entry.observation.guest && entry.observation.guest->agentAnswered;
+        context.quiesceTimeout = service->faxHealth.quiesceTimeout;
     }
     inFlight.emplace(intent, action);
     workStarted();
     ports.executor.submit([this, intent, action, context] {
         if (skipsSteps()) return workEnded();
+        // A planned move of a service with an agent: running calls may finish first (GuestAgentSteps.cpp).
+        const bool quiesce = action.planned && context.guestAgent;
+        if (quiesce) quiesceBefore(action, context);
         hv::Result<std::string> result = carryOut(action, context);
+        if (quiesce) resumeAfter(action, context, static_cast<bool>(result));
         const bool succeeded = static_cast<bool>(result);
         workEnded([this, intent, action, succeeded, message = succeeded ? result.value() : result.error().message] {
             finish(intent, action, succeeded, message);
@@ -45,6 +53,10 @@ hv::Result<std::string> Runtime::State::carryOut(const engine::Action& action, c
         return runLicenceStep(action);
     case engine::ActionKind::Shutdown:
         return shutDown(ports.hypervisor, action.host, context);
+    case engine::ActionKind::RestartVm:
+        return restartVm(ports.hypervisor, action.host, context);
+    case engine::ActionKind::RestartFaxService:
+        return restartFaxService(action, context);
     case engine::ActionKind::ReleaseBoard:
         return giveBoardBack(ports.hypervisor, action.host, action.board);
     case engine::ActionKind::RerouteTelco:
@@ -74,6 +86,13 @@ void Runtime::State::finish(store::IntentId intent, const engine::Action& action
                 *free = *free > memory ? *free - memory : 0;
             if (auto source = hosts.find(action.source); source != hosts.end() && source->second.observation.freeMemoryMiB)
                 *source->second.observation.freeMemoryMiB += memory;
+        }
+        // The agent's last heartbeat came from before the VM moved, rebooted or its fax service
+        // restarted: the next round's says what holds now (docs/engine.md, "Fax health").
+        if (succeeded && (engine::movesVm(action.kind) || action.kind == engine::ActionKind::RestartVm ||
+                          action.kind == engine::ActionKind::RestartFaxService)) {
+            it->second.observation.guest.reset();
+            it->second.observation.faxDownRounds = it->second.observation.heartbeatsMissedRounds = 0;
         }
         if (succeeded && action.kind == engine::ActionKind::Shutdown)
             for (auto& copy : it->second.observation.copies)

@@ -18,6 +18,9 @@ store::ServiceRecord toRecord(const engine::ServiceMemory& memory, const std::st
     record.maintenanceHost = memory.maintenanceHost;
     record.nextAttempt = memory.nextAttempt;
     record.requested = engine::toString(memory.requested);
+    const engine::FaxEscalation& fax = memory.fax;
+    record.fax = {fax.serviceRestarts, fax.vmRestarts, fax.relocations, fax.nextStep, fax.down, fax.exhausted,
+                  fax.heartbeatsLost};
     return record;
 }
 
@@ -35,6 +38,9 @@ engine::ServiceMemory fromRecord(const store::ServiceRecord& record) {
     memory.maintenanceHost = record.maintenanceHost;
     memory.nextAttempt = record.nextAttempt;
     memory.requested = engine::requestedStateNamed(record.requested).value_or(engine::RequestedState::Started);
+    const store::FaxEscalationRecord& fax = record.fax;
+    memory.fax = {fax.serviceRestarts, fax.vmRestarts, fax.relocations, fax.nextStep, fax.down, fax.exhausted,
+                  fax.heartbeatsLost};
     return memory;
 }
 

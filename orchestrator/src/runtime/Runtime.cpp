@@ -11,6 +11,20 @@
 
 namespace faxover::orchestrator::runtime {
 
+namespace {
+
+void countGuestRounds(engine::ServiceObservation& observation) {
+    // Rounds, not decisions: the engine decides more often than the monitor reads the agents.
+    constexpr int kMost = std::numeric_limits<int>::max() - 1;
+    const auto& guest = observation.guest;
+    const bool down = guest && guest->agentAnswered && !guest->faxServiceUp;
+    const bool silent = guest && !guest->agentAnswered;
+    observation.faxDownRounds = down ? std::min(observation.faxDownRounds + 1, kMost) : 0;
+    observation.heartbeatsMissedRounds = silent ? std::min(observation.heartbeatsMissedRounds + 1, kMost) : 0;
+}
+
+}  // namespace
+
 Runtime::Runtime(RuntimePorts ports, std::shared_ptr<const policy::Policy> policy, std::string policyFile,
                  FenceRetry fenceRetry, DecisionLoop::Mode mode)
     : state_(std::make_unique<State>(ports, std::move(policy), std::move(policyFile), fenceRetry, mode)) {
@@ -210,6 +224,7 @@ void Runtime::State::observe(const RoundObservation& round) {
     for (auto& [name, service] : s.services) service.observation.guest.reset();
     for (const auto& report : round.guests)
         if (auto it = s.services.find(report.service); it != s.services.end()) it->second.observation.guest = report.health;
+    for (auto& [name, service] : s.services) countGuestRounds(service.observation);
     s.applyMaintenanceWindows();
     s.pumpFences();
     s.reconcile();

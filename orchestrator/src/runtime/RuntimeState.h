@@ -164,6 +164,12 @@ struct Runtime::State {
     hv::Result<std::string> carryOut(const engine::Action& action, const ActionContext& context);
     void finish(store::IntentId intent, const engine::Action& action, bool succeeded, std::string message);
 
+    // ---- GuestAgentSteps.cpp: commands to the guest agent, on the executor
+    hv::Result<std::string> restartFaxService(const engine::Action& action, const ActionContext& context);
+    // Before and after a planned move's step; their outcome is an event, never the move's.
+    void quiesceBefore(const engine::Action& action, const ActionContext& context);
+    void resumeAfter(const engine::Action& action, const ActionContext& context, bool moved);
+
     // ---- Fencing.cpp
     void startFence(store::IntentId intent, const std::string& host);
     void pumpFences();

@@ -5,6 +5,7 @@
 #include <Poco/Data/Session.h>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace faxover::orchestrator::store::sqlite {
@@ -120,6 +121,19 @@ void upgradeToVersion7(Poco::Data::Session& session) {
                " CHECK (silent_since_planned IN (0, 1))", now;
 }
 
+// Version 8: how far each service's fax-health escalation has got (issue 15): its step counts, the
+// instant before which the next step waits, and whether "down", "every step used" and "heartbeats
+// lost" were reported. The defaults are "nothing tried, nothing reported", what every row meant before.
+void upgradeToVersion8(Poco::Data::Session& session) {
+    for (const char* count : {"fax_service_restarts", "fax_vm_restarts", "fax_relocations"})
+        session << "ALTER TABLE service_states ADD COLUMN " + std::string(count) +
+                       " INTEGER NOT NULL DEFAULT 0 CHECK (" + count + " >= 0)", now;
+    session << "ALTER TABLE service_states ADD COLUMN fax_next_step_ns INTEGER NOT NULL DEFAULT 0", now;
+    for (const char* flag : {"fax_down", "fax_exhausted", "fax_heartbeats_lost"})
+        session << "ALTER TABLE service_states ADD COLUMN " + std::string(flag) +
+                       " INTEGER NOT NULL DEFAULT 0 CHECK (" + flag + " IN (0, 1))", now;
+}
+
 // steps[v] migrates a file from version v to v + 1. Later issues append steps; never edit one.
 // A new file is created at version 1 and then runs the same steps as an old one, so a fresh store
 // and an upgraded store cannot differ.
@@ -132,6 +146,7 @@ const std::vector<std::function<void(Poco::Data::Session&)>>& migrationSteps() {
         upgradeToVersion5,            // 4 -> 5
         upgradeToVersion6,            // 5 -> 6
         upgradeToVersion7,            // 6 -> 7
+        upgradeToVersion8,            // 7 -> 8
     };
     return steps;
 }

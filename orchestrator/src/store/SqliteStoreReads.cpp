@@ -97,21 +97,29 @@ Result<std::map<std::string, ServiceRecord>> SqliteStore::serviceStates() {
     try {
         std::vector<std::string> services, states, hosts, reasons, targets, definitions, tried, failedOverFrom,
             maintenanceHosts, requested;
-        std::vector<Int64> since, revisions, nextAttempts;
-        std::vector<int> restarts, relocations;
+        std::vector<Int64> since, revisions, nextAttempts, faxNextSteps;
+        std::vector<int> restarts, relocations, faxServiceRestarts, faxVmRestarts, faxRelocations, faxDown,
+            faxExhausted, faxHeartbeatsLost;
         *session_ << "SELECT service, state, host, since_ns, revision, restarts, relocations, reason, target,"
                      " definition_xml, tried_hosts, failed_over_from, maintenance_host, next_attempt_ns,"
-                     " requested_state FROM service_states ORDER BY service",
+                     " requested_state, fax_service_restarts, fax_vm_restarts, fax_relocations, fax_next_step_ns,"
+                     " fax_down, fax_exhausted, fax_heartbeats_lost FROM service_states ORDER BY service",
             into(services), into(states), into(hosts), into(since), into(revisions), into(restarts),
             into(relocations), into(reasons), into(targets), into(definitions), into(tried), into(failedOverFrom),
-            into(maintenanceHosts), into(nextAttempts), into(requested), now;
+            into(maintenanceHosts), into(nextAttempts), into(requested), into(faxServiceRestarts),
+            into(faxVmRestarts), into(faxRelocations), into(faxNextSteps), into(faxDown), into(faxExhausted),
+            into(faxHeartbeatsLost), now;
         std::map<std::string, ServiceRecord> records;
         for (std::size_t row = 0; row < services.size(); ++row) {
             records.emplace(services[row],
                             ServiceRecord{states[row], hosts[row], fromNanos(since[row]), revisions[row], restarts[row],
                                           relocations[row], reasons[row], targets[row], definitions[row],
                                           splitLines(tried[row]), failedOverFrom[row], maintenanceHosts[row],
-                                          fromNanos(nextAttempts[row]), requested[row]});
+                                          fromNanos(nextAttempts[row]), requested[row],
+                                          FaxEscalationRecord{faxServiceRestarts[row], faxVmRestarts[row],
+                                                              faxRelocations[row], fromNanos(faxNextSteps[row]),
+                                                              faxDown[row] != 0, faxExhausted[row] != 0,
+                                                              faxHeartbeatsLost[row] != 0}});
         }
         return records;
     } catch (const Poco::Exception& e) {

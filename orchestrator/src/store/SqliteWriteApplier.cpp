@@ -84,7 +84,9 @@ Result<void> WriteApplier::operator()(const RecordOutcome& write) {
 }
 
 Result<void> WriteApplier::operator()(const PutServiceState& write) {
-    if (write.record.restarts < 0 || write.record.relocations < 0) {
+    const FaxEscalationRecord& fax = write.record.fax;
+    if (write.record.restarts < 0 || write.record.relocations < 0 || fax.serviceRestarts < 0 || fax.vmRestarts < 0 ||
+        fax.relocations < 0) {
         return Error{ErrorKind::InvalidArgument, "service " + write.service + ": restart and relocation counts "
                                                                               "cannot be negative"};
     }
@@ -97,12 +99,17 @@ Result<void> WriteApplier::operator()(const PutServiceState& write) {
     const ServiceRecord& record = write.record;
     session_ << "INSERT OR REPLACE INTO service_states"
                 " (service, state, host, since_ns, revision, restarts, relocations, reason, target, definition_xml,"
-                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns, requested_state)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tried_hosts, failed_over_from, maintenance_host, next_attempt_ns, requested_state,"
+                " fax_service_restarts, fax_vm_restarts, fax_relocations, fax_next_step_ns, fax_down, fax_exhausted,"
+                " fax_heartbeats_lost)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(write.service), bind(record.state), bind(record.host), bind(toNanos(record.since)), bind(next),
         bind(record.restarts), bind(record.relocations), bind(record.reason), bind(record.target),
         bind(record.definitionXml), bind(joinedLines(record.triedHosts)), bind(record.failedOverFrom),
-        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), bind(record.requested), now;
+        bind(record.maintenanceHost), bind(toNanos(record.nextAttempt)), bind(record.requested),
+        bind(fax.serviceRestarts), bind(fax.vmRestarts), bind(fax.relocations), bind(toNanos(fax.nextStep)),
+        bind(Int64{fax.down ? 1 : 0}), bind(Int64{fax.exhausted ? 1 : 0}), bind(Int64{fax.heartbeatsLost ? 1 : 0}),
+        now;
     result_.revisions.push_back(next);
     return hv::ok();
 }

@@ -25,6 +25,8 @@ std::vector<FenceLevel> readFence(Reader& reader, const Field& field, const Fenc
 std::vector<HostPolicy> readHosts(Reader& reader, const Field& field, const MonitoringProfile& monitoring,
                                   const FencingSettings& fencing);
 std::vector<ServicePolicy> readServices(Reader& reader, const Field& field);
+// A service's `fax_health` (docs/policy.md): the defaults for what is not written.
+FaxHealthPolicy readFaxHealth(Reader& reader, const Field& field);
 // key: value labels (hosts' `labels`, services' `required_labels`).
 std::map<std::string, std::string> readLabels(Reader& reader, const Field& field);
 std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& field);

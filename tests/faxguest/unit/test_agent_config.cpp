@@ -70,7 +70,7 @@ TEST_CASE("config errors name file, line and column") {
     CHECK(errorOf("heartbeat_interval_ms: 5000\n") == "agent.yaml:1:1: transport is missing (device or tcp_listen)");
     CHECK(errorOf("transport: {tcp_listen: 0.0.0.0:7450}\nheartbeat: 5\n") ==
           "agent.yaml:2:1: unknown key 'heartbeat' in the agent's config (known: checks, heartbeat_interval_ms, hylafax, "
-          "licence, product, telephony, transport)");
+          "licence, product, restart_command, restart_timeout_ms, telephony, transport)");
     CHECK(errorOf("transport: {device: /dev/x, tcp_listen: 0.0.0.0:1}\n") ==
           "agent.yaml:1:12: transport needs exactly one of device, tcp_listen");
     CHECK(errorOf("transport: {device: /dev/x}\nheartbeat_interval_ms: soon\n") ==

@@ -71,7 +71,8 @@ TEST_CASE("a heartbeat reads back as it was written, on one line") {
 
 TEST_CASE("commands and replies read back") {
     for (CommandKind kind : {CommandKind::Quiesce, CommandKind::Resume, CommandKind::LicenceApply,
-                             CommandKind::LicenceRevoke, CommandKind::SelfTest, CommandKind::SendTestFax}) {
+                             CommandKind::LicenceRevoke, CommandKind::SelfTest, CommandKind::SendTestFax,
+                             CommandKind::RestartService}) {
         const Command back = std::get<Command>(parseLine(encodeLine(Command{"c1", kind, 30000})).value());
         CHECK(back.id == "c1");
         CHECK(back.kind == kind);

@@ -23,7 +23,25 @@ struct ServiceDraft {
     bool standby = false;
     std::string standsInFor;
     bool board = false;  // telephony board: a PCI fax board, cold moves only
+    std::string faxHealth;  // the service's fax_health block, "" for the defaults
 };
+
+// Mostly short pauses and small budgets, so that a sequence of a few minutes reaches every step of
+// the fax-health escalation (VM restart, relocation, every step used), not only the first restart
+// of the fax service that the defaults' 30 s delays allow; sometimes act off or the defaults.
+std::string randomFaxHealth(std::mt19937_64& random) {
+    if (chance(random, 0.2)) return "";
+    std::ostringstream out;
+    out << "    fax_health:\n";
+    if (chance(random, 0.1)) out << "      act: off\n";
+    out << "      down_after: " << uniform(random, 1, 3) << "\n"
+        << "      restart_service: {max: " << uniform(random, 0, 2) << ", delay: " << uniform(random, 0, 4) << "s}\n"
+        << "      restart_vm: {max: " << uniform(random, 0, 1) << ", delay: " << uniform(random, 0, 10) << "s}\n"
+        << "      relocate: {max: " << uniform(random, 0, 1) << "}\n"
+        << "      lost_heartbeats_after: " << uniform(random, 1, 4) << "\n"
+        << "      quiesce_timeout: " << uniform(random, 1, 30) << "s\n";
+    return out.str();
+}
 
 void writeHosts(std::ostringstream& out, std::mt19937_64& random, ClusterModel& model, const HostBoards& boards) {
     out << "version: 1\nhosts:\n";
@@ -61,6 +79,7 @@ void writeService(std::ostringstream& out, const ServiceDraft& service, const Cl
         if (options.promotion && !service.standsInFor.empty())
             out << "    stands_in_for: [" << service.standsInFor << "]\n    standby_capacity: 1\n";
     }
+    out << service.faxHealth;
 }
 
 }  // namespace
@@ -123,8 +142,6 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
         policy << "  - id: " << licence << "\n    product: hylafax-enterprise\n    key_file: /etc/faxover/licences/"
                << licence << ".key\n    seats: " << seats[licence] << "\n";
     }
-    policy << "services:\n";
-    for (const auto& service : services) writeService(policy, service, options);
 
     // Where each VM is at the start: where it fits, apart from its anti-affine partner; running
     // unless its licence's seats are all taken (a real cluster never starts over its seats).
@@ -169,6 +186,10 @@ ClusterModel randomCluster(std::mt19937_64& random, const ClusterOptions& option
     // Drawn last, so that the rest of the cluster is what it always was for a seed. Without a
     // witness, a 2-host cluster that loses a host waits for an admin (docs/engine.md).
     model.witness = chance(random, 0.6);
+    // Fax health after it, for the same reason.
+    for (auto& service : services) service.faxHealth = randomFaxHealth(random);
+    policy << "services:\n";
+    for (const auto& service : services) writeService(policy, service, options);
     if (model.witness) policy << "fencing:\n  witness: { address: 10.0.9.1 }\n";
     model.policyYaml = policy.str();
     model.clusterYaml = cluster.str();

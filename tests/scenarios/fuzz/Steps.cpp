@@ -23,6 +23,10 @@ StepGenerator::StepGenerator(std::mt19937_64& random, const ClusterModel& cluste
 
 std::optional<std::string> StepGenerator::next(const scenario::ReplayView& view) {
     track(view);
+    if (!agentsInstalled_) {
+        agentsInstalled_ = true;
+        for (const auto& service : cluster_.services) queue_.push_back("guest-agent " + service);
+    }
     if (queue_.empty()) {
         // A step may queue more commands behind it (plannedDown): it goes first.
         if (phase_ == Phase::Random && randomSteps_-- > 0) queue_.insert(queue_.begin(), randomStep(view));
@@ -104,6 +108,24 @@ std::string StepGenerator::randomStep(const scenario::ReplayView& view) {
     add(true, 1, [&] { return "migration-takes " + pick(random_, std::vector<std::string>{"0", "2", "10"}); });
     add(true, 1, [&] { return "ignore-shutdown " + pick(random_, cluster_.services); });
     add(options_.telcoHooks, 2, [&] { return "telco-hook-fails " + n(1, 2); });
+    // Fax health (docs/engine.md): a dead fax service escalates to VM restarts and relocations,
+    // lost heartbeats do nothing, a quiesce may fail; none of it may break an invariant.
+    auto faultAndRepair = [&](std::set<std::string>& faulty, int weight, std::string fault, std::string repair) {
+        add(true, weight, [&faulty, fault, this] {
+            const auto& service = pick(random_, cluster_.services);
+            faulty.insert(service);
+            return fault + " " + service;
+        });
+        add(!faulty.empty(), 4, [&faulty, repair, this] {
+            const auto service = pick(random_, std::vector<std::string>(faulty.begin(), faulty.end()));
+            faulty.erase(service);
+            return repair + " " + service;
+        });
+    };
+    faultAndRepair(faxDown_, 3, "fax-down", "fax-up");
+    faultAndRepair(silentAgents_, 1, "heartbeats-lost", "heartbeats-back");
+    add(true, 1, [&] { return "fax-restart-fails " + n(1, 3); });
+    add(true, 1, [&] { return "quiesce-fails " + n(1, 2); });
     add(up, 3, [&] { return std::string("kill-daemon"); });
     add(up && !killArmed_, 3, [&] {
         killArmed_ = true;
@@ -189,6 +211,10 @@ void StepGenerator::settle(const scenario::ReplayView& view) {
         if (libvirtdDown_.contains(host) && !faults.poweredOff.contains(host)) repairs.push_back("restart-libvirtd " + host);
     }
     libvirtdDown_.clear();
+    for (const auto& service : faxDown_) repairs.push_back("fax-up " + service);
+    for (const auto& service : silentAgents_) repairs.push_back("heartbeats-back " + service);
+    faxDown_.clear();
+    silentAgents_.clear();
     std::set<std::string> confirmed;
     if (view.daemon) {
         if (auto status = view.daemon->status()) {

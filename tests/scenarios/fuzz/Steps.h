@@ -42,6 +42,11 @@ private:
     std::vector<std::string> commands_;
     std::vector<std::string> queue_;  // settle commands decided together, given one by one
     std::set<std::string> libvirtdDown_;
+    // Every service's VM runs a simulated guest agent (installed by the first commands); these
+    // fax services are down, these agents silent, until the sequence or the settle phase says otherwise.
+    bool agentsInstalled_ = false;
+    std::set<std::string> faxDown_;
+    std::set<std::string> silentAgents_;
     bool killArmed_ = false;
     bool daemonWasUp_ = true;
     int settleRounds_ = 0;

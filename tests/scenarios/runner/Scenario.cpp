@@ -2,6 +2,7 @@
 
 #include "BoardLines.h"
 #include "Cluster.h"
+#include "SimGuestAgents.h"
 #include "SimPorts.h"
 #include "StoreSpy.h"
 
@@ -71,6 +72,10 @@ private:
         sqlite_ = std::move(store.value());
         store_ = std::make_unique<StoreSpy>(*sqlite_);
         hypervisor_.setEventHandler([this](const hv::HypervisorEvent& event) {
+            // A fresh boot starts the guest's fax service anew; a live migration's arrival does not.
+            if (const auto* domain = std::get_if<hv::DomainEvent>(&event);
+                domain != nullptr && domain->lifecycle == hv::DomainLifecycle::Started && domain->detailText != "migrated")
+                guestAgents_.booted(domain->domainName);
             if (runtime_) runtime_->onHypervisorEvent(event);
         });
         return startDaemon();
@@ -79,10 +84,10 @@ private:
     bool startDaemon() {
         // One executor for both lanes: the work runs in the order it was started, as it always did.
         orchestrator::runtime::RuntimePorts ports{hypervisor_, *store_, *fenceAgent_, executor_, executor_, events_,
-                                                  clock_, wall_, licenceSteps_, telcoHooks_};
+                                                  clock_, wall_, licenceSteps_, telcoHooks_, &guestAgents_};
         runtime_ = std::make_unique<Runtime>(ports, policy_, "policy.yaml", orchestrator::runtime::FenceRetry{},
                                              orchestrator::runtime::DecisionLoop::Mode::Manual);
-        monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_);
+        monitor_ = std::make_unique<orchestrator::runtime::Monitor>(hypervisor_, *prober_, nullptr, &guestAgents_);
         store_->onIntent([this](const orchestrator::store::Intent& intent) {
             if (!killArmed_ || intent.action != killAtAction_) return;
             killArmed_ = false;
@@ -163,6 +168,27 @@ private:
 
     bool checked(const hv::Result<void>& result) { return result ? true : fail(result.error().message); }
 
+    // The simulated guest agents' commands (tests/scenarios/README.md); whether it was one.
+    bool guestAgentCommand(const std::vector<std::string>& args) {
+        const std::string& verb = args.front();
+        if (args.size() == 2) {
+            const std::string& domain = args[1];
+            if (verb == "guest-agent") guestAgents_.install(domain);
+            else if (verb == "fax-down" || verb == "fax-up") guestAgents_.setFaxUp(domain, verb == "fax-up");
+            else if (verb == "heartbeats-lost" || verb == "heartbeats-back")
+                guestAgents_.setHeartbeats(domain, verb == "heartbeats-back");
+            else if (verb == "fax-restart-fails") guestAgents_.failRestarts(std::stoi(args[1]));
+            else if (verb == "quiesce-fails") guestAgents_.failQuiesces(std::stoi(args[1]));
+            else return false;
+            return true;
+        }
+        if (verb == "fax-broken-on" && args.size() == 3) {
+            guestAgents_.breakOn(args[1], args[2]);
+            return true;
+        }
+        return false;
+    }
+
     bool command(const std::vector<std::string>& args) {
         const std::string& verb = args.front();
         auto need = [&](std::size_t count) { return args.size() == count + 1; };
@@ -228,6 +254,7 @@ private:
             licenceSteps_.failNext(number(args[1]));
             return true;
         }
+        if (guestAgentCommand(args)) return true;
         if (verb == "telco-hook-fails" && need(1)) {
             telcoHooks_.failNext(number(args[1]));
             return true;
@@ -526,6 +553,7 @@ private:
     std::unique_ptr<SimFenceAgent> fenceAgent_;
     SimLicenceSteps licenceSteps_;
     SimTelcoHooks telcoHooks_;
+    SimGuestAgents guestAgents_{hypervisor_, wall_};
     fs::path storeDir_;
     std::unique_ptr<orchestrator::store::SqliteStore> sqlite_;
     std::unique_ptr<StoreSpy> store_;

@@ -2,6 +2,7 @@
 // Shared pieces of the [engine] tests.
 #include "faxover/orchestrator/engine/Decision.h"
 
+#include <initializer_list>
 #include <string>
 
 namespace faxover::orchestrator::engine::test {
@@ -25,6 +26,17 @@ inline void rememberRunning(EngineInput& input, const std::string& service, cons
     memory.state = ServiceState::Ok;
     memory.host = host;
     input.memory[service] = memory;
+}
+
+// Hosts of the policy, each fenced by an agent, and healthy in the input.
+inline void addHealthyHosts(policy::Policy& policy, EngineInput& input, std::initializer_list<const char*> names) {
+    for (const char* name : names) {
+        policy::HostPolicy host;
+        host.name = name;
+        host.fence = {policy::FenceLevel{policy::FenceMethod::Agent, "fence_test"}};
+        policy.hosts.push_back(host);
+        input.hosts[name] = healthy(name);
+    }
 }
 
 }  // namespace faxover::orchestrator::engine::test

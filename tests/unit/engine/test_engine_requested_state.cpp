@@ -15,7 +15,6 @@ using engine::ActionKind;
 using engine::RequestedState;
 using engine::ServiceState;
 using engine::Verb;
-using engine::test::healthy;
 
 // fax-a on h1 of h1..h3, allowed no restart and no relocation: any start counted as one ends in error.
 struct OneService {
@@ -23,13 +22,7 @@ struct OneService {
     engine::EngineInput input;
 
     OneService() {
-        for (const char* name : {"h1", "h2", "h3"}) {
-            policy::HostPolicy host;
-            host.name = name;
-            host.fence = {policy::FenceLevel{policy::FenceMethod::Agent, "fence_test"}};
-            policy.hosts.push_back(host);
-            input.hosts[name] = healthy(name);
-        }
+        engine::test::addHealthyHosts(policy, input, {"h1", "h2", "h3"});
         policy::ServicePolicy service;
         service.name = "fax-a";
         service.domain = {policy::DomainRef::Kind::Name, "fax-a"};

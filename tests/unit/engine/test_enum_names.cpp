@@ -73,7 +73,8 @@ bool everyOne(ActionKind kind) {
     switch (kind) {
     case ActionKind::Fence: case ActionKind::Start: case ActionKind::LiveMigrate: case ActionKind::ColdMove:
     case ActionKind::ApplyLicence: case ActionKind::RevokeLicence: case ActionKind::ReleaseBoard:
-    case ActionKind::RerouteTelco: case ActionKind::Shutdown: return true;
+    case ActionKind::RerouteTelco: case ActionKind::Shutdown: case ActionKind::RestartFaxService:
+    case ActionKind::RestartVm: return true;
     }
     return false;
 }
@@ -114,7 +115,7 @@ TEST_CASE("enum names: each enumerator has its own name and reads back as itself
     checkNames(enumerators<FenceStatus>(), fenceStatusNamed);
     CHECK(enumerators<PlannedKind>().size() == 2);
     checkNames(enumerators<PlannedKind>(), plannedKindNamed);
-    CHECK(enumerators<ActionKind>().size() == 9);
+    CHECK(enumerators<ActionKind>().size() == 11);
     checkNames(enumerators<ActionKind>(), actionKindNamed);
     CHECK(enumerators<LedgerEvent>().size() == 7);
     checkNames(enumerators<LedgerEvent>(), ledgerEventNamed);

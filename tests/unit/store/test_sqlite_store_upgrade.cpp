@@ -1,4 +1,4 @@
-// A store written by an older Faxover (schema 1 to 5) opens in place: data kept, new columns and
+// A store written by an older Faxover (schema 1 to 6) opens in place: data kept, new columns and
 // tables usable.
 #include "store_test_support.h"
 
@@ -115,13 +115,29 @@ void writeVersion5Store(const std::string& path) {
     raw << "UPDATE service_states SET failed_over_from = 'hv1' WHERE service = 'fax1'", now;
 }
 
-// Version 6 as Faxover created it (upgradeToVersion6, issue 12: the requested state), on top of 5.
+// Version 6 as Faxover created it (upgradeToVersion6, issue 12), on top of version 5, with a VM an
+// admin stopped.
 void writeVersion6Store(const std::string& path) {
     writeVersion5Store(path);
-    Poco::Data::Session raw("SQLite", path);
-    raw << "ALTER TABLE service_states ADD COLUMN requested_state TEXT NOT NULL DEFAULT 'started'"
-           " CHECK (requested_state IN ('started', 'stopped', 'disabled'))", now;
-    raw << "UPDATE schema_version SET version = 6", now;
+    upgradeAs(path, 6,
+              {"ALTER TABLE service_states ADD COLUMN requested_state TEXT NOT NULL DEFAULT 'started'"
+               " CHECK (requested_state IN ('started', 'stopped', 'disabled'))"},
+              "UPDATE service_states SET requested_state = 'stopped' WHERE service = 'fax1'");
+}
+
+// Version 7 as Faxover created it (upgradeToVersion7, issue 12: a host's planned shutdown), on top
+// of version 6, with a host rebooting.
+void writeVersion7Store(const std::string& path) {
+    writeVersion6Store(path);
+    upgradeAs(path, 7,
+              {"ALTER TABLE host_states ADD COLUMN planned TEXT NOT NULL DEFAULT ''"
+               " CHECK (planned IN ('', 'shutdown', 'reboot'))",
+               "ALTER TABLE host_states ADD COLUMN planned_at_ns INTEGER NOT NULL DEFAULT 0",
+               "ALTER TABLE host_states ADD COLUMN planned_stopped TEXT NOT NULL DEFAULT ''",
+               "ALTER TABLE host_states ADD COLUMN silent_since_planned INTEGER NOT NULL DEFAULT 0"
+               " CHECK (silent_since_planned IN (0, 1))"},
+              "UPDATE host_states SET planned = 'reboot', planned_at_ns = 1790000001000000000,"
+              " planned_stopped = 'fax1', silent_since_planned = 1 WHERE host = 'hv3'");
 }
 
 void writeStoreAtVersion(const std::string& path, int version) {
@@ -131,6 +147,7 @@ void writeStoreAtVersion(const std::string& path, int version) {
     if (version == 4) writeVersion4Store(path);
     if (version == 5) writeVersion5Store(path);
     if (version == 6) writeVersion6Store(path);
+    if (version == 7) writeVersion7Store(path);
 }
 
 int schemaVersion(const std::string& path) {
@@ -143,14 +160,14 @@ int schemaVersion(const std::string& path) {
 }  // namespace
 
 TEST_CASE("store: a version-1 file is upgraded in place to the current version", "[store]") {
-    static_assert(kSqliteSchemaVersion == 7, "add an upgrade test for the new version");
+    static_assert(kSqliteSchemaVersion == 8, "add an upgrade test for the new version");
     TempDir dir;
     const std::string path = dir.file("v1.db");
     writeVersion1Store(path);
     REQUIRE(schemaVersion(path) == 1);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 7);
+    CHECK(schemaVersion(path) == 8);
     // Old rows read back with the new fields at their defaults.
     CHECK(db->serviceStates().value().at("fax1") == ServiceRecord{"recovering", "hv2", at(1), 3, 0, 0, ""});
     REQUIRE(db->openIntents().value().size() == 1);
@@ -204,20 +221,33 @@ TEST_CASE("store: a version-1 file is upgraded in place to the current version",
     const auto badPlan = db->putHostState("hv3", host, host.revision);
     REQUIRE_FALSE(badPlan);
     CHECK_THAT(badPlan.error().message, Catch::Contains("\"halt\""));
+    // Version 8: the fax-health escalation, nothing tried for every old row; it round-trips, and a
+    // negative count is refused like the recovery's.
+    recovering.requested = "stopped";
+    CHECK(recovering.fax == FaxEscalationRecord{});
+    recovering.fax = {2, 1, 0, at(5), true, false, true};
+    CHECK(db->putServiceState("fax1", recovering, 6).value() == 7);
+    recovering.revision = 7;
+    CHECK(db->serviceStates().value().at("fax1") == recovering);
+    recovering.fax.vmRestarts = -1;
+    const auto negative = db->putServiceState("fax1", recovering, 7);
+    REQUIRE_FALSE(negative);
+    CHECK(negative.error().kind == faxover::hv::ErrorKind::InvalidArgument);
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
 
     // Reopening an upgraded file changes nothing more.
     auto again = openOrFail(path);
-    CHECK(schemaVersion(path) == 7);
+    CHECK(schemaVersion(path) == 8);
     CHECK(again->serviceStates().value().at("fax1").triedHosts == std::vector<std::string>{"hv1", "hv2"});
     CHECK(again->serviceStates().value().at("fax1").requested == "stopped");
+    CHECK(again->serviceStates().value().at("fax1").fax == FaxEscalationRecord{2, 1, 0, at(5), true, false, true});
     CHECK(again->boardReservations().value().size() == 1);
     CHECK(again->hostStates().value().at("hv3").plannedStopped == std::vector<std::string>{"fax1", "fax2"});
 }
 
-TEST_CASE("store: version-2 to 6 files are upgraded in place to version 7", "[store]") {
-    const int oldVersion = GENERATE(2, 3, 4, 5, 6);
+TEST_CASE("store: version-2 to 7 files are upgraded in place to version 8", "[store]") {
+    const int oldVersion = GENERATE(2, 3, 4, 5, 6, 7);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string path = dir.file("old.db");
@@ -225,12 +255,16 @@ TEST_CASE("store: version-2 to 6 files are upgraded in place to version 7", "[st
     REQUIRE(schemaVersion(path) == oldVersion);
 
     auto db = openOrFail(path);
-    CHECK(schemaVersion(path) == 7);
+    CHECK(schemaVersion(path) == 8);
     // Everything the old file held reads back unchanged.
     ServiceRecord old{"recovering", "hv2", at(1), 3, 0, 0, ""};
     if (oldVersion >= 5) old.failedOverFrom = "hv1";
-    CHECK(db->serviceStates().value().at("fax1") == old);  // requested "started", as every service was
-    CHECK(db->hostStates().value().at("hv3") == HostRecord{true, "", at(1), "disk swap", 2});
+    if (oldVersion >= 6) old.requested = "stopped";
+    // Requested "started" before version 6, as every service was; no fax-health escalation.
+    CHECK(db->serviceStates().value().at("fax1") == old);
+    HostRecord oldHost{true, "", at(1), "disk swap", 2};
+    if (oldVersion >= 7) oldHost = HostRecord{true, "", at(1), "disk swap", 2, "reboot", at(1), {"fax1"}, true};
+    CHECK(db->hostStates().value().at("hv3") == oldHost);  // nothing announced before version 7
     CHECK(db->seats().value().size() == (oldVersion >= 3 ? 1U : 0U));
     CHECK(db->boardReservations().value().size() == (oldVersion >= 4 ? 1U : 0U));
 
@@ -242,11 +276,11 @@ TEST_CASE("store: version-2 to 6 files are upgraded in place to version 7", "[st
     CHECK(db->integrityCheck().value() == "ok");
     db.reset();
     CHECK(openOrFail(path)->boardReservations().value().size() == 1);
-    CHECK(schemaVersion(path) == 7);
+    CHECK(schemaVersion(path) == 8);
 }
 
 TEST_CASE("store: a new file and an upgraded file have the same schema", "[store]") {
-    const int oldVersion = GENERATE(1, 2, 3, 4, 5, 6);
+    const int oldVersion = GENERATE(1, 2, 3, 4, 5, 6, 7);
     CAPTURE(oldVersion);
     TempDir dir;
     const std::string upgraded = dir.file("old.db");

@@ -81,7 +81,7 @@ struct Heartbeat {
     Licence licence{};
 };
 
-enum class CommandKind { Quiesce, Resume, LicenceApply, LicenceRevoke, SelfTest, SendTestFax };
+enum class CommandKind { Quiesce, Resume, LicenceApply, LicenceRevoke, SelfTest, SendTestFax, RestartService };
 
 struct Command {
     std::string id{};  // chosen by the sender, echoed in the reply

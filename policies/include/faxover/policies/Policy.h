@@ -153,6 +153,28 @@ struct DomainXmlSource {
 inline constexpr int kMinPriority = 1;
 inline constexpr int kMaxPriority = 100;
 
+// One step of the fax-health escalation (docs/engine.md, "Fax health"): at most `max` attempts,
+// `delay` after one before the next step or attempt may follow.
+struct FaxHealthStep {
+    int max = 0;
+    Milliseconds delay{0};
+    bool operator==(const FaxHealthStep&) const = default;
+};
+
+// What the engine does when the guest agent says the fax service is down (docs/policy.md,
+// "fax_health"). It only matters for a service whose VM runs the Faxover guest agent: without
+// heartbeats the engine has nothing to act on.
+struct FaxHealthPolicy {
+    bool act = true;    // off: the fax service's health is recorded and shown, never acted on
+    int downAfter = 2;  // consecutive heartbeats saying "down" before the first step
+    FaxHealthStep restartService{2, Milliseconds{30000}};  // restart the fax service through the agent
+    FaxHealthStep restartVm{1, Milliseconds{60000}};       // restart the VM where it runs
+    int relocate = 1;                                       // cold moves to another host
+    int lostHeartbeatsAfter = 3;  // rounds without a heartbeat on a running VM: "heartbeats lost" (alert only)
+    Milliseconds quiesceTimeout{120000};  // planned moves: how long running calls may finish first
+    bool operator==(const FaxHealthPolicy&) const = default;
+};
+
 struct ServicePolicy {
     std::string name{};
     DomainRef domain{};
@@ -181,6 +203,7 @@ struct ServicePolicy {
     std::vector<std::string> boardModels{};
     std::optional<CommandStep> telcoHook{};  // run after each move of its board to another host
     Milliseconds shutdownTimeout{120000};    // graceful shutdown before a cold move destroys it
+    FaxHealthPolicy faxHealth{};
 
     bool operator==(const ServicePolicy&) const = default;
 };

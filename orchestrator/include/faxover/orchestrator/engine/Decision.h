@@ -82,9 +82,28 @@ struct ServiceObservation {
     std::string liveMigrationBlocker{};
     // What the guest agent said in the last round (engine/GuestHealth.h); unset without one.
     std::optional<GuestHealth> guest{};
+    // Consecutive rounds, up to the last one, whose heartbeat said the fax service is down, and
+    // rounds in which the agent sent none while the VM ran (the runtime counts them; docs/engine.md, "Fax health").
+    int faxDownRounds = 0;
+    int heartbeatsMissedRounds = 0;
     // The PCI hostdev sources in the domain's definition (canonical addresses): which is a fax
     // board tells its telephony mode under `auto` and the board it holds (docs/boards.md).
     std::vector<std::string> pciHostdevs{};
+};
+
+// How far the fax-health escalation of a running service has got (docs/engine.md, "Fax health"):
+// the steps tried since its fax service was last up, and what was already reported. Persisted
+// (store::FaxEscalationRecord), so a daemon restart neither starts it over nor repeats its alerts.
+struct FaxEscalation {
+    int serviceRestarts = 0;  // restarts of the fax service through the agent
+    int vmRestarts = 0;       // restarts of the VM where it runs
+    int relocations = 0;      // cold moves to another host
+    WallTime nextStep{};      // no step before this instant: the last step's delay
+    bool down = false;        // "fax service down" was reported (an alert, once)
+    bool exhausted = false;   // every step was used and it is still down (reported once)
+    bool heartbeatsLost = false;  // "heartbeats lost" was reported
+    bool operator==(const FaxEscalation&) const = default;
+    bool any() const { return down || heartbeatsLost || serviceRestarts + vmRestarts + relocations > 0; }
 };
 
 // What the engine remembers about a service between decisions; persisted by the runtime.
@@ -113,6 +132,7 @@ struct ServiceMemory {
     int migrationFailures = 0;  // live migrations that failed in a row (not persisted)
     std::string telephonyAlert{};  // the telephony disagreement last alerted on, "" when none (not persisted)
     RequestedState requested = RequestedState::Started;  // an admin's vm stop, disable, vm start, enable
+    FaxEscalation fax{};
     bool operator==(const ServiceMemory&) const = default;
     // A new recovery: no restart, relocation or tried host counts any more.
     void forgetRecovery() {
@@ -132,9 +152,11 @@ enum class ActionKind {
     ReleaseBoard,   // give `board` on `host` back to its host driver; the reservation ends when it has
     RerouteTelco,   // run `service`'s telco hook: its board moved from `source` to `host`
     Shutdown,       // shut `service` down on `host`: graceful, destroyed after its shutdown timeout
+    RestartFaxService,  // ask `service`'s guest agent on `host` to restart the fax service
+    RestartVm,          // shut `service`'s VM down on `host` (destroyed after its shutdown timeout) and start it there again
 };
 // "fence", "start", "live-migrate", "cold-move", "apply-licence", "revoke-licence", "release-board",
-// "reroute-telco", "shutdown"
+// "reroute-telco", "shutdown", "restart-fax-service", "restart-vm"
 const char* toString(ActionKind kind);
 std::optional<ActionKind> actionKindNamed(std::string_view name);
 // Whether the action starts or moves a VM (and so takes room on its target host).
@@ -160,6 +182,9 @@ struct Action {
     // RerouteTelco: the new and the old board.
     std::string board{};
     std::string fromBoard{};
+    // A planned move of a running, healthy service (LiveMigrate, ColdMove: drain, failback, admin
+    // migrate): the runtime quiesces its fax service before and resumes it after. Recovery is not planned.
+    bool planned = false;
     std::string describe() const;  // "live-migrate fax-a lab1 -> lab2"
     bool operator==(const Action&) const = default;
 };

@@ -46,6 +46,21 @@ struct IntentEntry {
     std::optional<Outcome> outcome{};
 };
 
+// How far the fax-health escalation of a service has got (schema version 7; docs/engine.md, "Fax
+// health"): the steps tried since its fax service was last up, the instant before which the next
+// may not start, and what was already reported. Kept so that a daemon restart neither starts the
+// escalation over (restarting the fax service again and again) nor repeats its alerts.
+struct FaxEscalationRecord {
+    int serviceRestarts = 0;
+    int vmRestarts = 0;
+    int relocations = 0;
+    TimePoint nextStep{};
+    bool down = false;
+    bool exhausted = false;
+    bool heartbeatsLost = false;
+    bool operator==(const FaxEscalationRecord&) const = default;
+};
+
 struct ServiceRecord {
     std::string state{};        // engine state name, e.g. "running", "recovering"
     std::string host{};
@@ -73,6 +88,7 @@ struct ServiceRecord {
     // Schema version 6: what an admin wants of the VM, "started", "stopped" or "disabled"
     // (docs/engine.md, rule 2): a VM an admin stopped stays off across a daemon restart.
     std::string requested = "started";
+    FaxEscalationRecord fax{};  // schema version 7
     bool operator==(const ServiceRecord&) const = default;
 };
 

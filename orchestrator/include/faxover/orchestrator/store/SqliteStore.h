@@ -11,7 +11,7 @@ namespace Poco::Data { class Session; }
 namespace faxover::orchestrator::store {
 
 // The schema version this build writes; open() migrates older files and refuses newer ones.
-inline constexpr int kSqliteSchemaVersion = 7;
+inline constexpr int kSqliteSchemaVersion = 8;
 
 class SqliteStore final : public Store {
 public:

@@ -146,6 +146,12 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     if (!service.boardModels.empty()) yaml.pair(4, "board_models", quotedList(service.boardModels));
     if (service.telcoHook) writeCommandStep(yaml, 4, "telco_hook", *service.telcoHook);
     yaml.pair(4, "shutdown_timeout", quoted(formatDuration(service.shutdownTimeout)));
+    if (service.guestAgent) {
+        yaml.line(4, "guest_agent:");
+        yaml.pair(6, "channel", quoted(service.guestAgent->channel));
+        yaml.pair(6, "heartbeat_timeout", quoted(formatDuration(service.guestAgent->heartbeatTimeout)));
+        yaml.pair(6, "max_lines_per_second", std::to_string(service.guestAgent->maxLinesPerSecond));
+    }
 }
 
 void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {

@@ -100,7 +100,9 @@ TEST_CASE("agent link: the channel follows the domain across a migration and a r
 
 TEST_CASE("agent link: a channel that cannot be opened is said in the detail", "[agent]") {
     AgentFixture f;
+    REQUIRE(f.check().has_value());  // the domain's name is known from here on
     SIM_REQUIRE_OK(f.sim.cutNetwork("a"));
+    CHECK(f.sim.openChannelsForTest() == 0);  // the host's loss ended the stream
     const auto health = f.check();
     REQUIRE(health.has_value());
     CHECK_FALSE(health->agentAnswered);

@@ -43,7 +43,8 @@ TEST_CASE("guest_agent: bad values are pointed at", "[policy]") {
     const auto rate = onlyError(serviceWith("    guest_agent: {max_lines_per_second: 0}")).toString();
     CHECK_THAT(rate, Catch::StartsWith("p.yaml:10:41: services[0].guest_agent.max_lines_per_second: "));
     const auto unknown = onlyError(serviceWith("    guest_agent: {tcp: 192.0.2.10:7450}")).toString();
-    CHECK_THAT(unknown, Catch::StartsWith("p.yaml:10:19: services[0].guest_agent: unknown key 'tcp'"));
+    CHECK_THAT(unknown, Catch::StartsWith("p.yaml:10:19: services[0].guest_agent.tcp: unknown key; expected one of "
+                                                 "channel, heartbeat_timeout, max_lines_per_second"));
     CHECK_THAT(onlyError(serviceWith("    guest_agent: on")).toString(),
                Catch::StartsWith("p.yaml:10:18: services[0].guest_agent: expected a mapping"));
 }

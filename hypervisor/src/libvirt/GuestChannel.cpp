@@ -18,6 +18,11 @@ constexpr int kChunksPerEvent = 4;
 constexpr std::chrono::milliseconds kWriteTimeout{2000};
 constexpr std::chrono::milliseconds kWriteRetry{10};
 
+// How a stream ended decides how it is released (libvirt-stream.html, virStreamRecv): after the
+// end of the stream virStreamFinish confirms it; after a failed virStreamRecv/virStreamSend libvirt
+// has aborted it already; a stream closed while still open (or hung up) is aborted.
+enum class Ending { Open, Finished, Failed, HungUp };
+
 // What the stream callback and the channel share. The callback holds `mutex` while it delivers,
 // so once the channel's destructor has taken it and cleared `delivering`, no delivery is in flight
 // and none follows.
@@ -25,36 +30,38 @@ struct StreamState {
     std::mutex mutex;
     ChannelHandler handler;
     bool delivering = true;
-    bool ended = false;
+    Ending ending = Ending::Open;
 };
 using SharedState = std::shared_ptr<StreamState>;
 
 void freeState(void* opaque) { delete static_cast<SharedState*>(opaque); }
 
-// With `state->mutex` held.
-void end(virStreamPtr stream, StreamState& state, const std::string& why) {
-    if (state.ended) return;
-    state.ended = true;
+// With `state.mutex` held. Removing the callback from inside it is allowed (virsh console does);
+// the opaque is freed by the event loop once the running callback returned.
+void end(virStreamPtr stream, StreamState& state, Ending how, const std::string& why) {
+    if (state.ending != Ending::Open) return;
+    state.ending = how;
     virStreamEventRemoveCallback(stream);
-    if (state.handler.onClosed) state.handler.onClosed(why);
+    if (state.delivering && state.handler.onClosed) state.handler.onClosed(why);
 }
 
 void onStreamEvent(virStreamPtr stream, int events, void* opaque) {
     const SharedState state = *static_cast<SharedState*>(opaque);
     const std::lock_guard lock(state->mutex);
-    if (!state->delivering || state->ended) return;
+    if (!state->delivering || state->ending != Ending::Open) return;
     if ((events & VIR_STREAM_EVENT_READABLE) != 0) {
         std::array<char, kReadChunk> buffer{};
         for (int chunk = 0; chunk < kChunksPerEvent; ++chunk) {
             const int got = virStreamRecv(stream, buffer.data(), buffer.size());
             if (got == -2) break;  // nothing more for now
-            if (got == 0) return end(stream, *state, "the guest channel ended (domain stopped or moved)");
-            if (got < 0) return end(stream, *state, lastLibvirtError("", "read the guest channel").message);
+            if (got == 0)
+                return end(stream, *state, Ending::Finished, "the guest channel ended (domain stopped or moved)");
+            if (got < 0) return end(stream, *state, Ending::Failed, lastLibvirtError("", "read the guest channel").message);
             if (state->handler.onBytes) state->handler.onBytes({buffer.data(), static_cast<std::size_t>(got)});
         }
     }
     if ((events & (VIR_STREAM_EVENT_HANGUP | VIR_STREAM_EVENT_ERROR)) != 0)
-        end(stream, *state, "the guest channel hung up");
+        end(stream, *state, Ending::HungUp, "the guest channel hung up");
 }
 
 class LibvirtChannel final : public Channel {
@@ -62,16 +69,19 @@ public:
     LibvirtChannel(virStreamPtr stream, SharedState state, std::string host, std::string name)
         : stream_(stream), state_(std::move(state)), host_(std::move(host)), name_(std::move(name)) {}
 
+    // Runs on a worker's thread, never the event loop (the handler never destroys its channel).
+    // virStreamFinish/virStreamAbort are a round trip to libvirtd: bounded by the connection's
+    // keepalive when the host is gone.
     ~LibvirtChannel() override {
-        bool ended = false;
+        Ending how = Ending::Open;
         {
             const std::lock_guard lock(state_->mutex);
             state_->delivering = false;
-            ended = state_->ended;
-            state_->ended = true;
+            how = state_->ending;
+            if (how == Ending::Open) end(stream_, *state_, Ending::HungUp, "closed");
         }
-        if (!ended) virStreamEventRemoveCallback(stream_);
-        virStreamAbort(stream_);
+        if (how == Ending::Finished) virStreamFinish(stream_);
+        else if (how != Ending::Failed) virStreamAbort(stream_);
         virStreamFree(stream_);
     }
     LibvirtChannel(const LibvirtChannel&) = delete;
@@ -86,7 +96,13 @@ public:
                 bytes.remove_prefix(static_cast<std::size_t>(sent));
                 continue;
             }
-            if (sent != -2) return lastLibvirtError(host_, "write to channel " + name_);
+            if (sent != -2) {
+                Error error = lastLibvirtError(host_, "write to channel " + name_);
+                // libvirt aborted the stream: the channel has ended, the next check reopens it.
+                const std::lock_guard lock(state_->mutex);
+                end(stream_, *state_, Ending::Failed, error.message);
+                return error;
+            }
             if (std::chrono::steady_clock::now() >= deadline)
                 return Error{ErrorKind::Timeout, "the guest does not read channel '" + name_ + "'", host_};
             std::this_thread::sleep_for(kWriteRetry);  // a worker's thread, never the event loop
@@ -96,7 +112,7 @@ public:
 
     bool isOpen() const override {
         const std::lock_guard lock(state_->mutex);
-        return !state_->ended;
+        return state_->ending == Ending::Open;
     }
 
 private:

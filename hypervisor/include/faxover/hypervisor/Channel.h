@@ -6,7 +6,8 @@
 // Bytes arrive through the handler given at open, on the implementation's thread (libvirt's event
 // loop) or synchronously from the knob that wrote them (simulation). The handler must be quick:
 // it runs on the thread that serves every host's keepalives and events. The stream ends (onClosed,
-// once) when the domain stops, migrates away or the connection is lost; nothing arrives after that.
+// once) when the domain stops, migrates away or the connection is lost, or on the writer's thread
+// when a write finds the stream broken; nothing arrives after that.
 #include "faxover/hypervisor/Result.h"
 
 #include <functional>

@@ -1,0 +1,72 @@
+// The guest agent link over a real virtio-serial channel: the Linux lab guest writes a protocol
+// heartbeat line a second to org.faxover.agent.0 (tests/lab/guest/init); GuestAgents reads it
+// through LibvirtHypervisor::openChannel (virDomainOpenChannel + a non-blocking stream).
+#include "LabTestSupport.h"
+
+#include "faxover/orchestrator/agent/GuestAgents.h"
+#include "faxover/orchestrator/ports/WallClock.h"
+
+using namespace faxover;
+using namespace faxover::labtest;
+
+namespace {
+
+class SystemWall final : public orchestrator::ports::WallClock {
+public:
+    orchestrator::ports::WallTime now() const override { return std::chrono::system_clock::now(); }
+};
+
+std::shared_ptr<const policy::Policy> agentPolicy(const std::string& domain) {
+    policy::Policy policy;
+    policy::ServicePolicy service;
+    service.name = "fax";
+    service.domain = {policy::DomainRef::Kind::Name, domain};
+    service.guestAgent = policy::GuestAgentPolicy{};
+    // Short, so that the stream's end shows in the health soon after the domain stops.
+    service.guestAgent->heartbeatTimeout = std::chrono::milliseconds(3000);
+    policy.services = {service};
+    return std::make_shared<const policy::Policy>(policy);
+}
+
+}  // namespace
+
+TEST_CASE("guest agent heartbeats arrive through a real virtio-serial channel", "[lab][agent]") {
+    LabSession session;
+    const std::string host = session.hostName(0);
+    const std::string name = "labtest-agent";
+    auto guest = runGuest(session, host, lab::Guest::Linux, name);
+    auto info = session.hypervisor->domainInfo(host, name);
+    REQUIRE(info);
+    const std::string uuid = info.value().uuid;
+
+    SystemWall wall;
+    orchestrator::agent::GuestAgents agents(*session.hypervisor, wall, nullptr, agentPolicy(name));
+    std::optional<orchestrator::engine::GuestHealth> health;
+    // The guest boots (TCG, a few seconds), then writes a heartbeat every second.
+    const bool answered = eventually(
+        [&] {
+            health = agents.check(host, uuid);
+            return health && health->agentAnswered;
+        },
+        Duration(60000));
+    INFO((health ? health->detail : std::string("no health")));
+    REQUIRE(answered);
+    CHECK(health->faxServiceUp);
+    CHECK(health->agentVersion == "faxlab");
+    CHECK(health->telephony == "sr140");
+    CHECK(health->licence == "licensed");
+    // More come on the same stream, and nothing was refused.
+    const auto first = agents.counters("fax").value().heartbeats;
+    REQUIRE(eventually([&] { return agents.counters("fax").value().heartbeats >= first + 2; }, Duration(10000)));
+    CHECK(agents.counters("fax").value().garbage == 0);
+    CHECK(agents.counters("fax").value().dropped == 0);
+
+    // The domain stops: the stream ends, heartbeats are lost, and the reopen fails and says why.
+    REQUIRE(session.hypervisor->destroyDomain(host, name));
+    REQUIRE(eventually(
+        [&] {
+            health = agents.check(host, uuid);
+            return health && health->detail.find("cannot open channel") != std::string::npos;
+        },
+        Duration(10000)));
+}

@@ -70,3 +70,43 @@ TEST_CASE("guest agent heartbeats arrive through a real virtio-serial channel", 
         },
         Duration(10000)));
 }
+
+TEST_CASE("guest agent channel follows a live migration to the destination host", "[lab][agent]") {
+    LabSession session;
+    const std::string source = session.hostName(0);
+    const std::string destination = session.hostName(1);
+    const std::string name = "labtest-agent-move";
+    auto guest = runGuest(session, source, lab::Guest::Linux, name);
+    auto info = session.hypervisor->domainInfo(source, name);
+    REQUIRE(info);
+    const std::string uuid = info.value().uuid;
+
+    SystemWall wall;
+    orchestrator::agent::GuestAgents agents(*session.hypervisor, wall, nullptr, agentPolicy(name));
+    REQUIRE(eventually(
+        [&] {
+            const auto health = agents.check(source, uuid);
+            return health && health->agentAnswered;
+        },
+        Duration(60000)));
+
+    hv::MigrationOptions options;
+    options.maxDowntime = Duration(300);
+    auto migrated = session.hypervisor->migrateLive(source, destination, name, options, [](const hv::MigrationProgress&) {});
+    INFO((migrated ? std::string() : migrated.error().message));
+    REQUIRE(migrated);
+    // The source's stream ended with the migration; the monitor now asks on the destination, where
+    // the channel is opened again and heartbeats go on (only the destination's QEMU runs the guest).
+    const auto before = agents.counters("fax").value().heartbeats;
+    std::optional<orchestrator::engine::GuestHealth> health;
+    const bool more = eventually(
+        [&] {
+            health = agents.check(destination, uuid);
+            return agents.counters("fax").value().heartbeats >= before + 2;
+        },
+        Duration(15000));
+    INFO((health ? health->detail : std::string("no health")));
+    REQUIRE(more);
+    CHECK(health->agentAnswered);
+    CHECK(agents.counters("fax").value().garbage == 0);
+}

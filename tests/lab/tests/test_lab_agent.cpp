@@ -1,6 +1,7 @@
 // The guest agent link over a real virtio-serial channel: the Linux lab guest writes a protocol
-// heartbeat line a second to org.faxover.agent.0 (tests/lab/guest/init); GuestAgents reads it
-// through LibvirtHypervisor::openChannel (virDomainOpenChannel + a non-blocking stream).
+// heartbeat line a second to org.faxover.agent.0 and answers commands (tests/lab/guest/init);
+// GuestAgents reads it through LibvirtHypervisor::openChannel (virDomainOpenChannel + a
+// non-blocking stream) and writes commands to it.
 #include "LabTestSupport.h"
 
 #include "faxover/orchestrator/agent/GuestAgents.h"
@@ -60,6 +61,19 @@ TEST_CASE("guest agent heartbeats arrive through a real virtio-serial channel", 
     REQUIRE(eventually([&] { return agents.counters("fax").value().heartbeats >= first + 2; }, Duration(10000)));
     CHECK(agents.counters("fax").value().garbage == 0);
     CHECK(agents.counters("fax").value().dropped == 0);
+
+    // A command goes down the same stream (virStreamSend) and the guest's reply comes back up.
+    orchestrator::ports::GuestAgentRequest request;
+    request.command = orchestrator::ports::GuestAgentCommand::Quiesce;
+    request.service = "fax";
+    request.host = host;
+    request.domain = name;
+    request.timeout = std::chrono::milliseconds(5000);
+    const auto replied = agents.run(request);
+    INFO((replied ? std::string() : replied.error().message));
+    REQUIRE(replied);
+    CHECK(replied.value() == "faxlab quiesce");
+    CHECK(agents.counters("fax").value().replies == 1);
 
     // The domain stops: the stream ends, heartbeats are lost, and the reopen fails and says why.
     REQUIRE(session.hypervisor->destroyDomain(host, name));

@@ -104,6 +104,7 @@ void SimState::refreshReachability(Host& host, const std::string& reason) {
 }
 
 void SimState::flush() {
+    closeEndedChannels();
     if (delivering_) return;
     delivering_ = true;
     struct Reset {

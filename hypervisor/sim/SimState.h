@@ -131,6 +131,18 @@ Result<void> checkStartResources(const Host& host, const Domain& domain);
 void markRunning(Host& host, Domain& domain, DefinitionPtr definition, Code why);
 Result<Domain*> findDomain(Host& host, const std::string& nameOrUuid);  // NoSuchDomain
 
+// The host end of one simulated channel: open while its domain runs the same live definition on a
+// reachable host.
+struct SimChannel {
+    std::string host;
+    std::string uuid;
+    std::string name;
+    const Definition* run = nullptr;  // the live definition it was opened on: a restart is another run
+    ChannelHandler handler;
+    std::string writtenToGuest;
+    bool open = true;
+};
+
 class SimState {
 public:
     explicit SimState(ManualClock& clock);
@@ -149,6 +161,7 @@ public:
     std::vector<std::string> sharedStoragePrefixes;
     std::uint64_t generatedUuids = 0;
     std::map<std::pair<std::string, std::string>, MigrationJob> migrations;  // by (source host, uuid)
+    std::vector<std::shared_ptr<SimChannel>> channels;  // open host ends (SimChannels.cpp)
 
     Host* hostOrNull(const std::string& name);
     Result<Host*> knownHost(const std::string& name);      // InvalidArgument when unknown
@@ -165,6 +178,8 @@ public:
     // Records a reachability change, if there is one, with `reason` and queues its HostEvent.
     void refreshReachability(Host& host, const std::string& reason);
     void flush();
+    // Ends every open channel whose domain no longer runs that definition on a reachable host.
+    void closeEndedChannels();
 
     // Stops an active domain: shut off with `cause`, its managed devices given back, a transient
     // domain removed (`domain` dangles then). Emits Stopped if anyone can see it.

@@ -157,6 +157,12 @@ void writeService(YamlLines& yaml, const ServicePolicy& service) {
     yaml.pair(6, "relocate", "{max: " + std::to_string(fax.relocate) + "}");
     yaml.pair(6, "lost_heartbeats_after", std::to_string(fax.lostHeartbeatsAfter));
     yaml.pair(6, "quiesce_timeout", quoted(formatDuration(fax.quiesceTimeout)));
+    if (service.guestAgent) {
+        yaml.line(4, "guest_agent:");
+        yaml.pair(6, "channel", quoted(service.guestAgent->channel));
+        yaml.pair(6, "heartbeat_timeout", quoted(formatDuration(service.guestAgent->heartbeatTimeout)));
+        yaml.pair(6, "max_lines_per_second", std::to_string(service.guestAgent->maxLinesPerSecond));
+    }
 }
 
 void writeWindow(YamlLines& yaml, const MaintenanceWindow& window) {

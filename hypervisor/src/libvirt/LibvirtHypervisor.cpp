@@ -3,6 +3,7 @@
 #include "faxover/hypervisor/DomainXml.h"
 #include "libvirt/Domains.h"
 #include "libvirt/EventLoop.h"
+#include "libvirt/GuestChannel.h"
 #include "libvirt/HostConnection.h"
 #include "libvirt/LibvirtErrors.h"
 #include "libvirt/Migration.h"
@@ -349,6 +350,14 @@ Result<void> LibvirtHypervisor::abortMigration(const std::string& source, const 
         if (virDomainAbortJob(handle) < 0) return lastLibvirtError(source, "abort migration of " + domain);
         return ok();
     });
+}
+
+Result<std::unique_ptr<Channel>> LibvirtHypervisor::openChannel(const std::string& host, const std::string& domain,
+                                                                const std::string& name, ChannelHandler handler) {
+    return impl_->withDomain(host, domain,
+                             [&](virConnectPtr connection, virDomainPtr handle) -> Result<std::unique_ptr<Channel>> {
+                                 return libvirt::openGuestChannel(connection, handle, host, name, std::move(handler));
+                             });
 }
 
 }  // namespace faxover::hv

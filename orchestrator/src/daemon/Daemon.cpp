@@ -1,4 +1,5 @@
 #include "faxover/orchestrator/Daemon.h"
+#include "faxover/orchestrator/agent/GuestAgents.h"
 
 #include "faxover/hypervisor/LibvirtHypervisor.h"
 #include "faxover/orchestrator/api/ApiServer.h"
@@ -261,8 +262,12 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     const DaemonEvents report(eventQueue, wall);
     licence::ProcessLicenceSteps licenceSteps;
     telco::ProcessTelcoHooks telcoHooks;
-    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, fences, eventQueue, clock, wall, licenceSteps, telcoHooks}, policy,
-                             options->policyFile);
+    // The services' guest agents (docs/guest-agent.md): the monitor reads their heartbeats, the
+    // runtime sends them commands. Declared before the runtime and the monitor, which use it.
+    agent::GuestAgents guestAgents(hypervisor, wall, &eventQueue, policy);
+    runtime::Runtime runtime({hypervisor, *store.value(), fenceAgent, executor, fences, eventQueue, clock, wall, licenceSteps, telcoHooks,
+                              &guestAgents},
+                             policy, options->policyFile);
     // Every address is bound (and checked) before the store is resumed: a daemon that cannot serve
     // must leave the store's open intents as they are. Connections wait in the backlog meanwhile.
     api::ApiServer server(runtime, endpoint.value());
@@ -302,7 +307,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
     {
         // Its own threads: a host that hangs a reading never waits behind (or delays) an action.
         runtime::ThreadPoolExecutor readings(8);
-        runtime::Monitor monitor(hypervisor, prober, &readings);
+        runtime::Monitor monitor(hypervisor, prober, &readings, &guestAgents);
         MonitorLoop loop(runtime, monitor);
         for (;;) {
             int signal = 0;
@@ -327,6 +332,7 @@ int runDaemon(const std::vector<std::string>& arguments, std::ostream& out, std:
             eventQueue.setSinks(std::move(rebuilt.value()));
             syncHosts(hypervisor, *reloaded, err);
             warnAboutSecretFiles(*reloaded, report);
+            guestAgents.setPolicy(reloaded);
             runtime.replacePolicy(reloaded);
         }
     }

@@ -22,10 +22,7 @@ CommandStep readCommandStep(Reader& reader, const Field& field) {
     constexpr std::string_view kExpected =
         "a program name or an absolute path, without arguments (those go under arguments)";
     if (auto command = map.require("command", kExpected)) {
-        auto text = readText(diagnostics, *command, kExpected);
-        if (text && isCommand(*text)) step.command = *text;
-        else if (text) diagnostics.report(command->mark(), command->path,
-                                          "expected " + std::string(kExpected) + "; found " + describe(command->node));
+        if (auto text = readTextWhere(diagnostics, *command, kExpected, isCommand)) step.command = *text;
     }
     if (auto arguments = map.find("arguments")) {
         for (const Field& item : listItems(diagnostics, *arguments, "arguments"))

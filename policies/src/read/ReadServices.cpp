@@ -22,7 +22,7 @@ const std::vector<std::string> kServiceKeys{
     "name",          "domain",       "domain_xml",  "telephony",   "priority", "preferred_hosts",
     "preferred_sites", "anti_affinity", "required_labels", "recovery", "max_restart", "max_relocate", "failback",
     "retry_delay", "return_after_maintenance", "licence",       "role",         "stands_in_for", "standby_capacity", "trunk_group", "board_models",
-    "telco_hook",    "shutdown_timeout", "fax_health"};
+    "telco_hook",    "shutdown_timeout", "fax_health", "guest_agent"};
 
 constexpr std::string_view kDomainExpected =
     "the libvirt domain's name (at most 255 characters, no '/' or control characters) or its UUID";
@@ -201,6 +201,7 @@ ServicePolicy readService(Reader& reader, const Field& field) {
         }
     }
     if (auto faxHealth = map.find("fax_health")) service.faxHealth = readFaxHealth(reader, *faxHealth);
+    if (auto agent = map.find("guest_agent")) service.guestAgent = readGuestAgent(reader, *agent);
     return service;
 }
 

@@ -36,6 +36,16 @@ std::optional<std::string> readText(Diagnostics& diagnostics, const Field& field
     return field.node.Scalar();
 }
 
+std::optional<std::string> readTextWhere(Diagnostics& diagnostics, const Field& field, std::string_view expected,
+                                         bool (*valid)(std::string_view)) {
+    auto text = readText(diagnostics, field, expected);
+    if (text && !valid(*text)) {
+        reportExpected(diagnostics, field, expected);
+        return std::nullopt;
+    }
+    return text;
+}
+
 std::optional<std::string> readNetworkAddress(Diagnostics& diagnostics, const Field& field, std::string_view expected) {
     auto text = readText(diagnostics, field, expected);
     if (text && !isNetworkAddress(*text)) {

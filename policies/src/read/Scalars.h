@@ -16,6 +16,9 @@ namespace faxover::policy::read {
 // Any scalar's text ("expected <expected>" otherwise).
 std::optional<std::string> readText(Diagnostics& diagnostics, const Field& field, std::string_view expected);
 std::optional<std::string> readName(Diagnostics& diagnostics, const Field& field);
+// Any scalar's text that `valid` accepts ("expected <expected>" otherwise).
+std::optional<std::string> readTextWhere(Diagnostics& diagnostics, const Field& field, std::string_view expected,
+                                         bool (*valid)(std::string_view));
 // A host name or IP address with no scheme or port (isNetworkAddress).
 std::optional<std::string> readNetworkAddress(Diagnostics& diagnostics, const Field& field, std::string_view expected);
 std::optional<std::string> readAbsolutePath(Diagnostics& diagnostics, const Field& field, std::string_view example);

@@ -34,6 +34,9 @@ std::vector<MaintenanceWindow> readMaintenance(Reader& reader, const Field& fiel
 // A program to run: licences' apply and revoke steps, services' telco hooks.
 CommandStep readCommandStep(Reader& reader, const Field& field);
 
+// A service's guest_agent: its channel, heartbeat timeout and rate limit.
+GuestAgentPolicy readGuestAgent(Reader& reader, const Field& field);
+
 EventSettings readEvents(Reader& reader, const Field& field);
 
 std::vector<Licence> readLicences(Reader& reader, const Field& field);

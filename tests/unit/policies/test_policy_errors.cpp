@@ -258,7 +258,7 @@ TEST_CASE("a value of the wrong shape says which shape was found", "[policy]") {
           "p.yaml:8:5: services[0]: expected a mapping with keys name, domain, domain_xml, telephony, priority, "
           "preferred_hosts, preferred_sites, anti_affinity, required_labels, recovery, max_restart, max_relocate, "
           "failback, retry_delay, return_after_maintenance, licence, role, stands_in_for, standby_capacity, "
-          "trunk_group, board_models, telco_hook, shutdown_timeout, fax_health; found 'fax1'");
+          "trunk_group, board_models, telco_hook, shutdown_timeout, fax_health, guest_agent; found 'fax1'");
     CHECK(onlyError(minimalWith("services:\n  - {name: [a], domain: fax1}\n")).toString() ==
           "p.yaml:8:12: services[0].name: expected a name (letters, digits, '.', '_', '-'; starting with a letter or "
           "digit; at most 63 characters); found a list");

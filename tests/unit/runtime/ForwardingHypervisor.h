@@ -58,6 +58,10 @@ public:
     hv::Result<void> abortMigration(const std::string& source, const std::string& domain) override {
         return inner_.abortMigration(source, domain);
     }
+    hv::Result<std::unique_ptr<hv::Channel>> openChannel(const std::string& host, const std::string& domain,
+                                                         const std::string& name, hv::ChannelHandler handler) override {
+        return inner_.openChannel(host, domain, name, std::move(handler));
+    }
 
 private:
     hv::Hypervisor& inner_;

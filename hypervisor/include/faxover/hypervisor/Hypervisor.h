@@ -8,10 +8,12 @@
 //  - Every call returns Result; no exception crosses this interface.
 //  - Calls are thread-safe. Events arrive on the implementation's own thread (libvirt) or
 //    synchronously from the knob that caused them (simulation); handlers must be quick.
+#include "faxover/hypervisor/Channel.h"
 #include "faxover/hypervisor/Result.h"
 #include "faxover/hypervisor/Types.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,6 +67,18 @@ public:
                                                 const ProgressCallback& progress) = 0;
     // Aborts a migration of `domain` running from `source`; migrateLive then returns Aborted.
     virtual Result<void> abortMigration(const std::string& source, const std::string& domain) = 0;
+
+    // ---- guest channels (Channel.h)
+    // Opens the host end of the running domain's virtio-serial channel whose target is `name`
+    // (<channel type='unix'><target type='virtio' name='org.faxover.agent.0'/></channel>), taking it
+    // over from any other client. NoSuchDomain; OperationInvalid when the domain does not run or
+    // has no such channel; NotSupported by an implementation without channels (this default, so
+    // that test doubles need not care).
+    virtual Result<std::unique_ptr<Channel>> openChannel(const std::string& host, const std::string& domain,
+                                                         const std::string& name, ChannelHandler handler) {
+        (void)domain, (void)name, (void)handler;
+        return Error{ErrorKind::NotSupported, "guest channels are not supported here", host};
+    }
 };
 
 }  // namespace faxover::hv

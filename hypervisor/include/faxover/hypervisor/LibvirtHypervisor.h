@@ -58,6 +58,8 @@ public:
                                         const std::string& domain, const MigrationOptions& options,
                                         const ProgressCallback& progress) override;
     Result<void> abortMigration(const std::string& source, const std::string& domain) override;
+    Result<std::unique_ptr<Channel>> openChannel(const std::string& host, const std::string& domain,
+                                                 const std::string& name, ChannelHandler handler) override;
 
 private:
     struct Impl;

@@ -175,6 +175,20 @@ struct FaxHealthPolicy {
     bool operator==(const FaxHealthPolicy&) const = default;
 };
 
+// How the orchestrator reads the Faxover guest agent in the service's VM (docs/guest-agent.md,
+// docs/policy.md "guest_agent"). A service without one gets no guest health at all.
+struct GuestAgentPolicy {
+    std::string channel = "org.faxover.agent.0";  // the virtio-serial channel's target name
+    Milliseconds heartbeatTimeout{15000};          // no heartbeat for this long: heartbeats lost
+    // Lines the guest may send per second, after a burst of kGuestAgentBurstSeconds worth (at
+    // least kGuestAgentMinBurst); beyond that they are dropped unparsed and counted.
+    int maxLinesPerSecond = 20;
+
+    bool operator==(const GuestAgentPolicy&) const = default;
+};
+inline constexpr int kGuestAgentMinBurst = 50;
+inline constexpr double kGuestAgentBurstSeconds = 2.5;
+
 struct ServicePolicy {
     std::string name{};
     DomainRef domain{};
@@ -204,6 +218,8 @@ struct ServicePolicy {
     std::optional<CommandStep> telcoHook{};  // run after each move of its board to another host
     Milliseconds shutdownTimeout{120000};    // graceful shutdown before a cold move destroys it
     FaxHealthPolicy faxHealth{};
+
+    std::optional<GuestAgentPolicy> guestAgent{};  // none: no agent is read, no guest health
 
     bool operator==(const ServicePolicy&) const = default;
 };

@@ -7,8 +7,10 @@
 #include "faxover/hypervisor/Hypervisor.h"
 
 #include <cstdint>
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace faxover::hv::sim {
@@ -63,6 +65,16 @@ public:
     // ConnectionSettings::sharedStoragePrefixes does for LibvirtHypervisor. None by default.
     void setSharedStoragePrefixes(std::vector<std::string> prefixes);
 
+    // ---- the guest's end of virtio-serial channels (openChannel is the host's end)
+    // The guest writes `bytes` into its channel `name`: the open host end's handler gets them
+    // before this returns. OperationInvalid when the domain does not run on a reachable host or no
+    // host end is open (a real guest's write would then be lost, as here).
+    Result<void> writeFromGuest(const std::string& domain, const std::string& name, std::string_view bytes);
+    // What host ends wrote into the domain's channel `name` since the last call, oldest first.
+    std::string takeWrittenToGuest(const std::string& domain, const std::string& name);
+    // Host ends open now, for tests that a closed channel is really closed.
+    std::size_t openChannelsForTest() const;
+
     // Ground truth for checkers: the hosts where `domain` (name or UUID) really runs, reachable or
     // not, in name order. No real hypervisor can answer this; scenario invariants need it.
     std::vector<std::string> hostsRunningForTest(const std::string& domain) const;
@@ -98,6 +110,11 @@ public:
                                         const std::string& domain, const MigrationOptions& options,
                                         const ProgressCallback& progress) override;
     Result<void> abortMigration(const std::string& source, const std::string& domain) override;
+    // Any channel name is accepted: the simulation does not read <channel> from the domain XML.
+    // The channel ends (onClosed) when its domain stops, leaves the host or the host becomes
+    // unreachable, seen at the end of the call or knob that caused it.
+    Result<std::unique_ptr<Channel>> openChannel(const std::string& host, const std::string& domain,
+                                                 const std::string& name, ChannelHandler handler) override;
 
 private:
     struct State;

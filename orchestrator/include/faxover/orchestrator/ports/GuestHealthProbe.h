@@ -1,8 +1,7 @@
 #pragma once
 // The hook for what only the guest can tell (engine/GuestHealth.h): the Faxover guest agent's
 // heartbeat and the fax service's own health (faxq/hfaxd answering, modems or the SR140 stack up).
-// The faxguest issue implements it over the virtio channel; until then the daemon runs without
-// one. The Monitor asks it once per round for every protected domain that runs on a reachable
+// agent::GuestAgents implements it over the virtio-serial channel (docs/guest-agent.md). The Monitor asks it once per round for every protected domain that runs on a reachable
 // host, and the answer reaches the engine as ServiceObservation::guest.
 #include "faxover/orchestrator/engine/GuestHealth.h"
 

@@ -148,7 +148,11 @@ store::AppendAudit Runtime::State::auditRow(const std::string& actor, const std:
 
 void Runtime::State::audit(const std::string& actor, const std::string& subject, const std::string& action,
                            const std::string& reason, const std::string& details) {
-    auto written = ports.store.commit(store::Batch{}.add(auditRow(actor, subject, action, reason, details)));
+    writeAudit(auditRow(actor, subject, action, reason, details).record);
+}
+
+void Runtime::State::writeAudit(const store::AuditRecord& row) {
+    auto written = ports.store.commit(store::Batch{}.add(store::AppendAudit{row}));
     if (!written) reportStoreFailure("cannot write the audit log", written.error().message);
 }
 

@@ -44,8 +44,13 @@ Result<api::HostEventReply> Runtime::State::hostEvent(const api::HostEvent& even
     HostEntry& host = it->second;
     const policy::HostPolicy* own = policy->findHost(event.host);
     if (own == nullptr || !speaksFor(event.peer, *own)) {
-        audit(event.asker, event.host, "host-event-refused",
-              std::string(api::toString(event.kind)) + " from " + event.peer + ", not one of the host's addresses");
+        // One row per host a minute at most, 12 a minute in all, with the count of the others: a
+        // caller that is not the host could otherwise grow the audit log as fast as it can ask.
+        const auto row = auditRow(event.asker, event.host, "host-event-refused",
+                                  std::string(api::toString(event.kind)) + " from " + event.peer +
+                                      ", not one of the host's addresses", "")
+                             .record;
+        if (auto written = hostEventRefusals.refused(event.host, row, ports.clock.now())) writeAudit(*written);
         return Error{ErrorKind::Refused, "a host event for " + event.host + " comes only from its own " +
                                                       "addresses (libvirt URI, migration or probe address); " +
                                                       "this came from " + event.peer};
@@ -97,6 +102,10 @@ Result<api::HostEventReply> Runtime::State::hostEvent(const api::HostEvent& even
     saveHost(host);
     reconcile();
     return api::HostEventReply{reply};
+}
+
+void Runtime::State::writeDueHostEventRefusals() {
+    for (const auto& row : hostEventRefusals.due(ports.clock.now())) writeAudit(row);
 }
 
 void Runtime::State::endPlanWhenBack(HostEntry& host) {

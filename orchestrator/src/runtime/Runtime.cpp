@@ -335,6 +335,7 @@ void Runtime::State::onTick() {
     applyMaintenanceWindows();
     pumpFences();
     writeDueHookRefusals();
+    writeDueHostEventRefusals();
     reconcile();
 }
 

@@ -149,6 +149,8 @@ struct Runtime::State {
     Result<api::HostEventReply> hostEvent(const api::HostEvent& event);
     // A host that fell silent after its announcement and answers again is back: the plan ends.
     void endPlanWhenBack(HostEntry& host);
+    HostEventRefusalAudit hostEventRefusals;  // bounds what refused reports write (any caller may send one)
+    void writeDueHostEventRefusals();
 
     // ---- Status.cpp, Licences.cpp, Boards.cpp: the AdminApi's answers, on the loop
     Result<api::CommandReply> execute(const engine::AdminCommand& command);
@@ -216,6 +218,7 @@ struct Runtime::State {
                                 const std::string& reason, const std::string& details = "") const;
     void audit(const std::string& actor, const std::string& subject, const std::string& action,
                const std::string& reason, const std::string& details = "");
+    void writeAudit(const store::AuditRecord& row);
     void recordOutcome(store::IntentId intent, store::OutcomeStatus status, const std::string& message);
 };
 

@@ -327,6 +327,7 @@ private:
         }
         if (verb == "audit" && need(0)) return auditLines();
         if (verb == "hook-flood" && need(3)) return hookFlood(args[1], args[2], args[3]);
+        if (verb == "host-event-flood" && need(3)) return hostEventFlood(args[1], args[2], args[3]);
         return fail("unknown or malformed command '" + verb + "' (see tests/scenarios/README.md)");
     }
 
@@ -360,6 +361,23 @@ private:
         }
         line("hook-flood " + countText + " x " + hostPattern + " " + domain + ": " + std::to_string(refused) +
              " refused, licence audit +" + std::to_string(auditRows() - before) + " rows");
+        return true;
+    }
+
+    // COUNT host events (`shutdown`) for HOST sent from PEER, an address that is not the host's: a
+    // forger's flood. Says how many were refused and what it added to the audit log.
+    bool hostEventFlood(const std::string& countText, const std::string& host, const std::string& peer) {
+        if (!runtime_) return fail("the daemon is not running");
+        const auto auditRows = [&] { return store_->audit({}, std::numeric_limits<std::size_t>::max()).value().size(); };
+        const std::size_t before = auditRows();
+        int refused = 0;
+        for (int i = 0; i < std::stoi(countText); ++i) {
+            auto answer = runtime_->hostEvent(
+                {host, orchestrator::api::HostEventKind::Shutdown, "", "libvirt-hook:" + host + "@" + peer, peer});
+            refused += answer ? 0 : 1;
+        }
+        line("host-event-flood " + countText + " x " + host + " from " + peer + ": " + std::to_string(refused) +
+             " refused, audit +" + std::to_string(auditRows() - before) + " rows");
         return true;
     }
 

@@ -325,10 +325,20 @@ TEST_CASE("fence agent: an agent and what it starts carry their owner, whose pro
     REQUIRE(std::system(("FAXOVER_OWNER=" + other.file("faxover.db") + " setsid sleep 30 >/dev/null 2>&1 & echo $! > " +
                          otherPid).c_str()) == 0);
 
+    // Once both pids are written the script waits on its helper: before that, the short-lived
+    // commands that read its input (`$(cat)`, `sed`) carry the owner too, and a loaded machine
+    // would catch one of them alive.
+    const auto pidLines = [&] {
+        std::ifstream file(pids);
+        pid_t first = 0, second = 0;
+        return static_cast<bool>(file >> first >> second);
+    };
+    for (int wait = 0; wait < 1000 && !pidLines(); ++wait) std::this_thread::sleep_for(10ms);
+    REQUIRE(pidLines());
     std::vector<faxover::orchestrator::process::OwnedProcess> found;
-    for (int wait = 0; wait < 500 && found.size() < 2; ++wait) {
-        std::this_thread::sleep_for(10ms);
+    for (int wait = 0; wait < 500 && found.size() != 2; ++wait) {
         found = faxover::orchestrator::process::findOwnedProcesses(owner);
+        if (found.size() != 2) std::this_thread::sleep_for(10ms);
     }
     REQUIRE(found.size() == 2);  // the agent script and the helper it started
     for (const auto& process : found) CHECK(process.fenceHost == "hv1");

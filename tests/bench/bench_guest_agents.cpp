@@ -10,7 +10,9 @@
 //   flood        100,000 garbage lines in one burst (most dropped unparsed by the rate limit), then
 //                100,000 paced at the rate limit (every one parsed and refused); each: CPU, the
 //                daemon's RSS growth (VmHWM after, less VmRSS before), parsed vs dropped, and
-//                whether the next valid heartbeat is taken. Plus one 8 MiB line with no newline.
+//                whether the next valid heartbeat is taken. Then 2,000 lines just under the line
+//                limit, paced (the most a guest can make the daemon parse), and one 8 MiB line with
+//                no newline.
 //   services     1, 10 and 100 services, each with a heartbeat a second and a check() a second,
 //                for SIM_SECONDS simulated seconds: the daemon's CPU % per service.
 // Not measured here: libvirt's stream and event loop under the channel (the sim hands bytes over
@@ -204,14 +206,15 @@ struct FloodFigures {
     bool nextTaken;
 };
 
-FloodFigures flood(const std::vector<std::string>& garbage, std::size_t perSecond) {
+// `total` lines of `garbage`, in turn, `perSecond` a simulated second (0: in one burst).
+FloodFigures flood(const std::vector<std::string>& garbage, std::size_t total, std::size_t perSecond) {
     Link link(1);
     std::string lines;
     for (const std::string& line : garbage) lines += line;
     resetPeakRss();
     const long rssBefore = statusKiB("VmRSS");
     const double cpuStart = cpuSeconds();
-    link.writeLines(lines, kFloodLines / garbage.size(), perSecond / garbage.size());
+    link.writeLines(lines, total / garbage.size(), perSecond / garbage.size());
     const double cpu = cpuSeconds() - cpuStart;
     const long rssGrowth = statusKiB("VmHWM") - rssBefore;
     FloodFigures figures{cpu, rssGrowth, link.counters(), false};
@@ -221,13 +224,13 @@ FloodFigures flood(const std::vector<std::string>& garbage, std::size_t perSecon
     return figures;
 }
 
-void printFlood(const char* name, const FloodFigures& f) {
+void printFlood(const char* name, const FloodFigures& f, std::size_t total = kFloodLines) {
     std::printf("  %-34s CPU %6.1f ms (%.2f us/line); RSS growth %ld KiB; parsed+refused %llu, dropped "
                 "unparsed %llu; next heartbeat taken: %s\n",
-                name, f.cpu * 1e3, f.cpu / kFloodLines * 1e6, f.rssGrowthKiB,
+                name, f.cpu * 1e3, f.cpu / static_cast<double>(total) * 1e6, f.rssGrowthKiB,
                 static_cast<unsigned long long>(f.counted.garbage), static_cast<unsigned long long>(f.counted.dropped),
                 f.nextTaken ? "yes" : "NO");
-    if (f.counted.garbage + f.counted.dropped != kFloodLines || f.counted.heartbeats != 0 || !f.nextTaken) {
+    if (f.counted.garbage + f.counted.dropped != total || f.counted.heartbeats != 0 || !f.nextTaken) {
         fail(std::string(name) + ": counts not as the link promises");
     }
 }
@@ -244,9 +247,17 @@ void benchFlood() {
                                               "\x01\x02 not json at all \xff\xfe\n", faxguest::encodeLine(command),
                                               longBad};
     std::printf("flood: %zu garbage lines (4 kinds, 1 of them 3 KiB) into one channel\n", kFloodLines);
-    printFlood("in one burst (rate limit drops):", flood(garbage, 0));
+    printFlood("in one burst (rate limit drops):", flood(garbage, kFloodLines, 0));
     const auto rate = static_cast<std::size_t>(policy::GuestAgentPolicy{}.maxLinesPerSecond);
-    printFlood("paced at the rate limit (all parsed):", flood(garbage, rate));
+    printFlood("paced at the rate limit (all parsed):", flood(garbage, kFloodLines, rate));
+    // The worst a guest can do within the limit: the longest line the reader keeps, all parsed.
+    std::string longest = "{\"v\":1,\"type\":\"heartbeat\",\"seq\":1,\"checks\":[";
+    while (longest.size() < faxguest::kMaxLineBytes - 64) longest += "{\"name\":\"x\",\"ok\":\"maybe\"},";
+    longest += "{}]}\n";
+    constexpr std::size_t kLongest = 2'000;
+    std::printf("flood: %zu lines of %zu bytes (the line limit is %zu), paced at the rate limit\n", kLongest,
+                longest.size(), faxguest::kMaxLineBytes);
+    printFlood("paced at the rate limit (all parsed):", flood({longest}, kLongest, rate), kLongest);
 
     Link link(1);
     resetPeakRss();

@@ -2,7 +2,8 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 60
 JOBS       ?= $(shell nproc)
 
 # ccache (Debian's) when present: its cache lives outside the clone (CCACHE_DIR, default
@@ -15,7 +16,7 @@ export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 CMAKE_FLAGS := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
 
-.PHONY: all setup configure build build-asan demo test test-unit test-faxguest fuzz-faxguest test-lab scenarios-rewrite bench soak clean
+.PHONY: all setup configure build build-asan build-fuzz demo test test-unit test-faxguest fuzz-faxguest test-lab scenarios-rewrite bench soak clean
 
 all: build
 
@@ -34,6 +35,14 @@ build-asan: setup
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFAXOVER_SANITIZE=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests faxguest_unit_tests scenario_runner fault_fuzzer
 
+# The protocol parser's libFuzzer harness and nothing else, with Debian's clang (ASan+UBSan+fuzzer):
+# a tree of its own, as the rest of the project builds with g++. Its ctest entry (label fuzz) runs
+# the fuzzer for FUZZ_SMOKE_SECONDS.
+build-fuzz: setup
+	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DFAXOVER_FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) $(CMAKE_FLAGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_faxguest_protocol
+
 # Two real libvirt hosts, a Linux guest, a live migration with a progress bar. Builds only the demo
 # and what it runs (the daemon, the lab's helpers), not the test suites.
 demo: configure
@@ -41,10 +50,11 @@ demo: configure
 	$(BUILD)/tests/lab/faxover-lab-demo
 
 # Every test: unit, scenario and lab tests in the normal build, unit and scenario tests again under
-# ASan+UBSan.
-test: build build-asan
+# ASan+UBSan, then the protocol fuzzer's smoke (FUZZ_SMOKE_SECONDS; the long run is fuzz-faxguest).
+test: build build-asan build-fuzz
 	ctest --test-dir $(BUILD_ASAN) -L 'unit|scenario' --output-on-failure -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure
+	ctest --test-dir $(BUILD_FUZZ) -L fuzz --output-on-failure
 
 test-unit: build
 	ctest --test-dir $(BUILD) -L 'unit|scenario' --output-on-failure -j $(JOBS)
@@ -57,13 +67,11 @@ scenarios-rewrite: build
 test-faxguest: build
 	ctest --test-dir $(BUILD) -L faxguest --output-on-failure
 
-# The protocol parser under libFuzzer (Debian's clang) for FUZZ_SECONDS; not part of `make test` yet.
-fuzz-faxguest: setup
-	cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ $(CMAKE_FLAGS)
-	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzz_faxguest_protocol
-	mkdir -p $(BUILD_FUZZ)/fuzz-corpus
+# The protocol parser under libFuzzer (Debian's clang) for FUZZ_SECONDS (default 10 minutes); `make
+# test` runs only a FUZZ_SMOKE_SECONDS smoke of it.
+fuzz-faxguest: build-fuzz
 	$(BUILD_FUZZ)/tests/faxguest/fuzz_faxguest_protocol -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  $(BUILD_FUZZ)/fuzz-corpus tests/faxguest/fuzz/seeds
+	  -artifact_prefix=$(BUILD_FUZZ)/tests/faxguest/ $(BUILD_FUZZ)/tests/faxguest/fuzz-corpus tests/faxguest/fuzz/seeds
 
 test-lab: build
 	ctest --test-dir $(BUILD) -L lab --output-on-failure
@@ -77,6 +85,7 @@ bench: build
 	$(BUILD)/tests/bench/bench_store $(BUILD)
 	$(BUILD)/tests/bench/bench_engine
 	$(BUILD)/tests/bench/bench_policy
+	$(BUILD)/tests/bench/bench_guest_agents
 	$(BUILD)/tests/bench/bench_lab_failover
 	$(BUILD)/tests/faxguest/bench_faxguest_agent
 
@@ -96,4 +105,4 @@ soak: build
 	done
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

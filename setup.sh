@@ -16,6 +16,8 @@ fi
 packages=(
     # build
     build-essential make cmake pkg-config git ccache
+    # the protocol fuzzer's smoke in make test: Debian's clang and its libFuzzer runtime (a recommends)
+    clang libclang-rt-14-dev
     libvirt-dev libyaml-cpp-dev libpoco-dev libboost-dev libboost-filesystem-dev catch2 libsqlite3-dev libcli11-dev
     # the lab: real libvirtd and QEMU hosts in namespaces, a tiny Linux guest
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils

@@ -37,8 +37,9 @@ void GuestAgents::Session::take(std::string_view bytes) {
             lastRefusal = item.error;
             continue;
         }
-        // Before parsing: what a flood costs is the line split, never a JSON parse.
-        if (!bucket.take(now)) {
+        // Before parsing: what a flood costs is the line split, never a JSON parse. Long lines cost
+        // more: a parse costs about its length.
+        if (!bucket.take(now, item.line.size())) {
             ++counters.dropped;
             continue;
         }

@@ -140,6 +140,7 @@ GuestAgents::~GuestAgents() {
 void GuestAgents::setPolicy(std::shared_ptr<const policy::Policy> policy) {
     const std::lock_guard lock(mutex_);
     policy_ = std::move(policy);
+    lastSweep_ = {};  // the next check closes what the reload took away, not a second later
 }
 
 std::shared_ptr<Session> GuestAgents::sessionFor(const std::string& service, const policy::GuestAgentPolicy& config) {
@@ -286,6 +287,8 @@ void GuestAgents::forgetStale() {
     std::vector<std::shared_ptr<Session>> closing;
     {
         const std::lock_guard lock(mutex_);
+        if (now >= lastSweep_ && now - lastSweep_ < std::chrono::seconds(1)) return;
+        lastSweep_ = now;
         for (auto it = sessions_.begin(); it != sessions_.end();) {
             const auto* service = policy_ ? serviceNamed(*policy_, it->first) : nullptr;
             bool stale = service == nullptr || !service->guestAgent;

@@ -74,6 +74,9 @@ private:
     std::shared_ptr<Session> sessionFor(const std::string& service, const policy::GuestAgentPolicy& config);
     const policy::ServicePolicy* serviceOf(const policy::Policy& policy, const std::string& host,
                                            const std::string& domain);
+    // Closes the sessions of services that left the policy, lost their guest_agent or were not
+    // asked about for settings_.forgetAfter. At most once a second: it scans every session against
+    // the policy, and check() runs once per service per round.
     void forgetStale();
 
     hv::Hypervisor& hypervisor_;
@@ -86,6 +89,7 @@ private:
     std::map<std::string, std::shared_ptr<Session>> sessions_;  // by service
     std::map<std::string, std::string> domainNames_;             // UUID -> name, for services named by name
     std::uint64_t nextCommand_ = 0;
+    ports::WallTime lastSweep_{};
 };
 
 }  // namespace faxover::orchestrator::agent

@@ -533,6 +533,10 @@ private:
     void writeFaxStatus() {
         auto status = runtime_->status();
         if (!status) return;
+        const auto at = [this](const std::optional<orchestrator::runtime::WallTime>& time) {
+            std::string text = time ? timestamp(*time) : "never";
+            return text.erase(0, text.find_first_not_of(' '));
+        };
         for (const auto& service : status.value().services) {
             if (!service.fax) continue;
             const auto& fax = *service.fax;
@@ -543,10 +547,10 @@ private:
                  (fax.detail.empty() ? "" : " (" + fax.detail + ")") + "; checks " + (checks.empty() ? "-" : checks) +
                  "; queues " + std::to_string(fax.queues.outbound) + " out, " + std::to_string(fax.queues.inbound) +
                  " in, " + std::to_string(fax.queues.active) + " active" + (fax.quiesced ? ", quiesced" : "") +
-                 "; last heartbeat " + (fax.lastHeartbeat ? timestamp(*fax.lastHeartbeat) : std::string("never")) +
+                 "; last heartbeat " + at(fax.lastHeartbeat) +
                  "; steps " + std::to_string(fax.serviceRestarts) + " service, " + std::to_string(fax.vmRestarts) +
-                 " VM, " + std::to_string(fax.relocations) + " relocation" +
-                 (fax.nextStep ? ", next not before " + timestamp(*fax.nextStep) : "") +
+                 " VM, " + std::to_string(fax.relocations) + " relocations" +
+                 (fax.nextStep ? ", next not before " + at(fax.nextStep) : "") +
                  (fax.exhausted ? ", exhausted" : ""));
         }
     }

@@ -116,7 +116,7 @@ TEST_CASE("the FAX column says what the guest agent said, or why it cannot", "[a
         return out.substr(line, out.find('\n', line) - line);
     };
     FaxView fax = *service.fax;
-    CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  up  3m12s ago "));
+    CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  up   3m12s ago "));
     fax.quiesced = true;
     CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  up, quiesced  3m12s ago "));
     fax.service = "down";
@@ -163,9 +163,9 @@ TEST_CASE("status SERVICE shows its fax health: checks, queues, last heartbeat, 
     fake.statuses = {status};
     run = runCli({"--json", "status", "fax-a"}, fake);
     CHECK(run.status == kAdminOk);
-    CHECK_THAT(run.out, Catch::StartsWith("{\n  \"name\" : \"fax-a\""));
-    CHECK_THAT(run.out, Catch::Contains("\"serviceRestarts\" : 1"));
-    CHECK_THAT(run.out, Catch::Contains("\"nextStep\" : \"2024-05-01T12:00:25.000Z\""));
+    CHECK_THAT(run.out, Catch::StartsWith("{\n  \"name\": \"fax-a\""));
+    CHECK_THAT(run.out, Catch::Contains("\"serviceRestarts\": 1"));
+    CHECK_THAT(run.out, Catch::Contains("\"nextStep\": \"2024-05-01T12:00:25.000Z\""));
 
     // A service without a guest agent says so; an unknown one is refused naming the known ones.
     status.services.at(1).fax.reset();

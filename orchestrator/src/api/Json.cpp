@@ -13,7 +13,39 @@ namespace {
 
 using Poco::JSON::Object;
 
+// Bounds a reader accepts: a queue deeper than a million jobs or an escalation count beyond any
+// policy's limit is a broken document, not a fax server.
+constexpr std::int64_t kMaxQueue = 1'000'000;
+constexpr std::int64_t kMaxSteps = 1'000;
+
 // A field of a view is one line here: the writer and the reader both go by these lists.
+
+const auto kFaxCheckMapping = mappingOf<FaxCheckView>(
+    field("name", &FaxCheckView::name, Text{Presence::Required}),
+    field("ok", &FaxCheckView::ok, Flag{Presence::Required}),
+    field("detail", &FaxCheckView::detail, Text{}));
+
+const auto kFaxQueuesMapping = mappingOf<FaxQueuesView>(
+    field("outbound", &FaxQueuesView::outbound, Whole<std::int64_t>{0, kMaxQueue, Presence::Optional}),
+    field("inbound", &FaxQueuesView::inbound, Whole<std::int64_t>{0, kMaxQueue, Presence::Optional}),
+    field("active", &FaxQueuesView::active, Whole<std::int64_t>{0, kMaxQueue, Presence::Optional}));
+
+const auto kFaxMapping = mappingOf<FaxView>(
+    field("agent", &FaxView::agent, Text{Presence::Required}),
+    field("service", &FaxView::service, Text{Presence::Required}),
+    field("detail", &FaxView::detail, Text{}),
+    field("checks", &FaxView::checks, listOf(kFaxCheckMapping)),
+    field("queues", &FaxView::queues, objectOf(kFaxQueuesMapping)),
+    field("quiesced", &FaxView::quiesced, Flag{Presence::Optional}),
+    field("product", &FaxView::product, Text{}),
+    field("agentVersion", &FaxView::agentVersion, Text{}),
+    field("licence", &FaxView::licence, Text{}),
+    field("lastHeartbeat", &FaxView::lastHeartbeat, MaybeInstant{}),
+    field("serviceRestarts", &FaxView::serviceRestarts, Whole<int>{0, kMaxSteps, Presence::Optional}),
+    field("vmRestarts", &FaxView::vmRestarts, Whole<int>{0, kMaxSteps, Presence::Optional}),
+    field("relocations", &FaxView::relocations, Whole<int>{0, kMaxSteps, Presence::Optional}),
+    field("nextStep", &FaxView::nextStep, MaybeInstant{}),
+    field("exhausted", &FaxView::exhausted, Flag{Presence::Optional}));
 
 const auto kServiceMapping = mappingOf<ServiceView>(
     field("name", &ServiceView::name, Text{Presence::Required}),
@@ -25,7 +57,8 @@ const auto kServiceMapping = mappingOf<ServiceView>(
     field("targetHost", &ServiceView::targetHost, Text{}),
     field("progress", &ServiceView::progress, Fraction{}),
     field("returnsTo", &ServiceView::returnsTo, Text{}),
-    field("requested", &ServiceView::requested, Text{}));
+    field("requested", &ServiceView::requested, Text{}),
+    field("fax", &ServiceView::fax, maybeObjectOf(kFaxMapping)));
 
 const auto kHostMapping = mappingOf<HostView>(
     field("name", &HostView::name, Text{Presence::Required}),
@@ -46,6 +79,10 @@ const auto kStatusMapping = mappingOf<ClusterStatus>(
 
 std::string toJson(const ClusterStatus& status, JsonStyle style) {
     return stringify(kStatusMapping.write(status), style);
+}
+
+std::string toJson(const ServiceView& service, JsonStyle style) {
+    return stringify(kServiceMapping.write(service), style);
 }
 
 std::string toJson(const engine::AdminCommand& command) {

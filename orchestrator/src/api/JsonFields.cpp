@@ -131,6 +131,17 @@ Result<WallTime> JsonFields::requiredTime(const std::string& key) const {
     return time.value();
 }
 
+Result<std::optional<WallTime>> JsonFields::optionalTime(const std::string& key) const {
+    if (object_->get(key).isEmpty()) return std::optional<WallTime>{};
+    BOOST_OUTCOME_TRY(time, requiredTime(key));
+    return std::optional<WallTime>{time};
+}
+
+Result<Poco::JSON::Object::Ptr> JsonFields::optionalObject(const std::string& key) const {
+    if (object_->get(key).isEmpty()) return Poco::JSON::Object::Ptr{};
+    return requiredObject(key);
+}
+
 Result<Poco::JSON::Object::Ptr> JsonFields::requiredObject(const std::string& key) const {
     const Poco::Dynamic::Var value = object_->get(key);
     if (value.isEmpty()) return invalid(key, "missing (expected an object)");

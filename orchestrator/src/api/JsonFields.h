@@ -36,7 +36,9 @@ public:
                                                             std::int64_t most) const;
     Result<std::vector<std::string>> requiredStringList(const std::string& key) const;
     Result<WallTime> requiredTime(const std::string& key) const;
+    Result<std::optional<WallTime>> optionalTime(const std::string& key) const;  // missing or null: nullopt
     Result<Poco::JSON::Object::Ptr> requiredObject(const std::string& key) const;
+    Result<Poco::JSON::Object::Ptr> optionalObject(const std::string& key) const;  // missing or null: a null Ptr
     Result<Poco::JSON::Array::Ptr> requiredArray(const std::string& key) const;
 
     // The element at `index` of the array field `key`, as an object.

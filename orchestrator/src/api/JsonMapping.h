@@ -59,6 +59,21 @@ struct Instant {
     Result<WallTime> read(const JsonFields& fields, const std::string& key) const { return fields.requiredTime(key); }
 };
 
+// An instant that may be unset (no heartbeat yet): null, not absent, when unset, so a script sees
+// the same keys in every document.
+struct MaybeInstant {
+    void write(Poco::JSON::Object& object, const std::string& key, const std::optional<WallTime>& value) const {
+        if (value) {
+            object.set(key, toIsoUtc(*value));
+        } else {
+            object.set(key, Poco::Dynamic::Var());
+        }
+    }
+    Result<std::optional<WallTime>> read(const JsonFields& fields, const std::string& key) const {
+        return fields.optionalTime(key);
+    }
+};
+
 // A fraction from 0 to 1 (a migration's progress); left out of the document when unset.
 struct Fraction {
     void write(Poco::JSON::Object& object, const std::string& key, const std::optional<double>& value) const {
@@ -119,6 +134,40 @@ struct ListOf {
     Result<std::vector<Element>> read(const JsonFields& fields, const std::string& key) const {
         BOOST_OUTCOME_TRY(array, fields.requiredArray(key));
         return mapping->readArray(*array, fields.pathOf(key));
+    }
+};
+
+// A value as a JSON object by `mapping`; absent or null reads as the value's default (an older
+// daemon's document), a field of the wrong type names itself by its path.
+template <class Element, class ElementMapping>
+struct ObjectOf {
+    const ElementMapping* mapping = nullptr;
+    void write(Poco::JSON::Object& object, const std::string& key, const Element& value) const {
+        object.set(key, mapping->write(value));
+    }
+    Result<Element> read(const JsonFields& fields, const std::string& key) const {
+        BOOST_OUTCOME_TRY(inner, fields.optionalObject(key));
+        if (inner.isNull()) return Element{};
+        return mapping->read(JsonFields(inner, fields.pathOf(key)));
+    }
+};
+
+// The same for a value that may be unset: null when unset, and absent or null reads as unset.
+template <class Element, class ElementMapping>
+struct MaybeObjectOf {
+    const ElementMapping* mapping = nullptr;
+    void write(Poco::JSON::Object& object, const std::string& key, const std::optional<Element>& value) const {
+        if (value) {
+            object.set(key, mapping->write(*value));
+        } else {
+            object.set(key, Poco::Dynamic::Var());
+        }
+    }
+    Result<std::optional<Element>> read(const JsonFields& fields, const std::string& key) const {
+        BOOST_OUTCOME_TRY(inner, fields.optionalObject(key));
+        if (inner.isNull()) return std::optional<Element>{};
+        BOOST_OUTCOME_TRY(value, mapping->read(JsonFields(inner, fields.pathOf(key))));
+        return std::optional<Element>{std::move(value)};
     }
 };
 
@@ -200,6 +249,16 @@ Mapping<View, Fields...> mappingOf(Fields... fields) {
 // The codec of a list field whose elements `mapping` maps: listOf(kHolderMapping).
 template <class ElementMapping>
 ListOf<typename ElementMapping::Value, ElementMapping> listOf(const ElementMapping& mapping) {
+    return {&mapping};
+}
+
+// The codecs of a field that is one object (objectOf) or an object or null (maybeObjectOf) by `mapping`.
+template <class ElementMapping>
+ObjectOf<typename ElementMapping::Value, ElementMapping> objectOf(const ElementMapping& mapping) {
+    return {&mapping};
+}
+template <class ElementMapping>
+MaybeObjectOf<typename ElementMapping::Value, ElementMapping> maybeObjectOf(const ElementMapping& mapping) {
     return {&mapping};
 }
 

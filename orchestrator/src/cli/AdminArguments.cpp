@@ -17,7 +17,7 @@ namespace {
 using engine::Verb;
 
 // What follows a command's words on the command line.
-enum class Operands { None, Service, ServiceAndOptionalHost, Host };
+enum class Operands { None, OptionalService, Service, ServiceAndOptionalHost, Host };
 
 struct CommandShape {
     std::string_view words;  // "status", "maintenance enable", ...
@@ -29,8 +29,8 @@ struct CommandShape {
 };
 
 constexpr std::array kCommands = {
-    CommandShape{"status", std::nullopt, AdminQuery::Status, Operands::None, "status",
-                 "services and hosts as the daemon sees them"},
+    CommandShape{"status", std::nullopt, AdminQuery::Status, Operands::OptionalService, "status [SERVICE]",
+                 "services and hosts as the daemon sees them; with SERVICE, its fax health in detail"},
     CommandShape{"migrate", Verb::Migrate, {}, Operands::ServiceAndOptionalHost, "migrate SERVICE [HOST] [--yes]",
                  "live-migrate SERVICE to HOST, or to the host the daemon picks"},
     CommandShape{"failover", Verb::Failover, {}, Operands::ServiceAndOptionalHost, "failover SERVICE [HOST] [--yes]",
@@ -164,6 +164,7 @@ public:
         const Chosen& command = chosen;
         if (!command.shape->verb) {
             invocation.query = command.shape->query;
+            if (!command.operands.empty()) invocation.service = command.operands.front();
         } else {
             engine::AdminCommand admin{*command.shape->verb, {}, {}, {}};
             if (command.shape->operands == Operands::Host) {
@@ -210,6 +211,8 @@ private:
         auto& operands = operands_[command];
         if (shape.operands == Operands::Service || shape.operands == Operands::ServiceAndOptionalHost)
             command->add_option("SERVICE", operands.first, "the service, as the policy names it");
+        if (shape.operands == Operands::OptionalService)
+            command->add_option("SERVICE", operands.first, "show this service in detail (default: every service and host)");
         if (shape.operands == Operands::Host) command->add_option("HOST", operands.first, "the host, as the policy names it");
         if (shape.operands == Operands::ServiceAndOptionalHost)
             command->add_option("HOST", operands.second, "the host to move it to (default: the daemon picks)");
@@ -246,7 +249,7 @@ private:
         if (!first.empty()) chosen.operands.push_back(first);
         if (!second.empty()) chosen.operands.push_back(second);
         const Operands wanted = chosen.shape->operands;
-        const std::size_t least = wanted == Operands::None ? 0 : 1;
+        const std::size_t least = wanted == Operands::None || wanted == Operands::OptionalService ? 0 : 1;
         if (chosen.operands.size() < least || !extras.empty()) return usage("usage: faxover " + std::string(chosen.shape->synopsis));
         return chosen;
     }

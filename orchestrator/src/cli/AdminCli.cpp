@@ -9,6 +9,7 @@
 #include "cli/DrainWatch.h"
 #include "cli/LicenceOutput.h"
 #include "cli/SinceArgument.h"
+#include "cli/FaxOutput.h"
 #include "cli/StatusTable.h"
 #include "faxover/orchestrator/api/ApiClient.h"
 #include "faxover/orchestrator/api/Json.h"
@@ -112,6 +113,24 @@ int confirm(const engine::AdminCommand& command, api::AdminApi& api, CliConsole&
 int showStatus(const AdminInvocation& invocation, api::AdminApi& api, CliConsole& console) {
     auto status = api.status();
     if (!status) return reportError(status.error(), console.err);
+    if (!invocation.service.empty()) {
+        const auto& services = status.value().services;
+        const auto named = std::find_if(services.begin(), services.end(),
+                                        [&](const auto& service) { return service.name == invocation.service; });
+        if (named == services.end()) {
+            std::string known;
+            for (const auto& service : services) known += (known.empty() ? "" : ", ") + service.name;
+            return reportError(Error{ErrorKind::BadRequest,
+                                     "unknown service '" + invocation.service + "' (services: " + known + ")"},
+                               console.err);
+        }
+        if (invocation.json) {
+            console.out << api::toJson(*named, api::JsonStyle::Indented) << '\n';
+        } else {
+            printServiceDetail(*named, console.now(), console.out);
+        }
+        return kAdminOk;
+    }
     if (invocation.json) {
         console.out << api::toJson(status.value(), api::JsonStyle::Indented) << '\n';
     } else {

@@ -49,7 +49,7 @@ _faxover() {
     case $command in
         "" | help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
         migrate | failover) if ((${#operands[@]} == 0)); then _faxover_names services; elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
-        failback | suspend | resume | stop | demote | disable | enable) if ((${#operands[@]} == 0)); then _faxover_names services; fi ;;
+        status | failback | suspend | resume | stop | demote | disable | enable) if ((${#operands[@]} == 0)); then _faxover_names services; fi ;;
         maintenance) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "enable disable" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;
         vm) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "stop start" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names services; fi ;;
         fence) if ((${#operands[@]} == 0)); then COMPREPLY=($(compgen -W "confirm" -- "$cur")); elif ((${#operands[@]} == 1)); then _faxover_names hosts; fi ;;

@@ -1,5 +1,6 @@
 #include "cli/StatusTable.h"
 
+#include "cli/FaxOutput.h"
 #include "cli/Percent.h"
 #include "cli/TextTable.h"
 
@@ -32,17 +33,21 @@ std::string hostCell(const api::ServiceView& service) {
 
 }  // namespace
 
-std::string relativeAge(api::WallTime since, api::WallTime now) {
-    if (since == api::WallTime{}) return "-";
-    const long long total = std::max<long long>(0, duration_cast<seconds>(now - since).count());
+std::string durationText(api::WallTime from, api::WallTime to) {
+    const long long total = std::max<long long>(0, duration_cast<seconds>(to - from).count());
     const long long days = total / 86400;
     const long long hours = total % 86400 / 3600;
     const long long minutes = total % 3600 / 60;
     const long long secs = total % 60;
-    if (days > 0) return std::to_string(days) + "d" + twoDigits(hours) + "h ago";
-    if (hours > 0) return std::to_string(hours) + "h" + twoDigits(minutes) + "m ago";
-    if (minutes > 0) return std::to_string(minutes) + "m" + twoDigits(secs) + "s ago";
-    return std::to_string(secs) + "s ago";
+    if (days > 0) return std::to_string(days) + "d" + twoDigits(hours) + "h";
+    if (hours > 0) return std::to_string(hours) + "h" + twoDigits(minutes) + "m";
+    if (minutes > 0) return std::to_string(minutes) + "m" + twoDigits(secs) + "s";
+    return std::to_string(secs) + "s";
+}
+
+std::string relativeAge(api::WallTime since, api::WallTime now) {
+    if (since == api::WallTime{}) return "-";
+    return durationText(since, now) + " ago";
 }
 
 void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std::ostream& out) {
@@ -55,6 +60,7 @@ void printStatusTables(const api::ClusterStatus& status, api::WallTime now, std:
                            {"REQUESTED", [](const Service& service) { return orDash(service.requested); }},
                            {"HOST", hostCell},
                            {"MODE", [](const Service& service) { return orDash(service.telephony); }},
+                           {"FAX", [&](const Service& service) { return faxCell(service, now); }},
                            {"SINCE", [&](const Service& service) { return relativeAge(service.since, now); }},
                            {"REASON", [](const Service& service) { return orDash(service.reason); }}},
                           status.services, out);

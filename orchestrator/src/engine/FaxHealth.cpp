@@ -2,6 +2,8 @@
 // decision's input time: the engine has no clock.
 #include "FaxHealth.h"
 
+#include <algorithm>
+
 namespace faxover::orchestrator::engine {
 
 namespace {
@@ -24,6 +26,21 @@ std::string tried(const FaxEscalation& fax) {
     return text.empty() ? "" : " (after " + text + ")";
 }
 
+// What the alert command gets besides the message (FAXOVER_EVENT_FIELD_*, docs/daemon.md): the
+// first failing check and the queues, so a script can say which part of the fax server died and
+// how many faxes wait on it without parsing the message.
+Event withGuestFields(Event event, const GuestHealth& guest) {
+    const auto failing = std::find_if(guest.checks.begin(), guest.checks.end(), [](const GuestCheck& check) { return !check.ok; });
+    if (failing != guest.checks.end()) {
+        event.fields.emplace_back("check", failing->name);
+        event.fields.emplace_back("check_detail", failing->detail);
+    }
+    event.fields.emplace_back("outbound", std::to_string(guest.queues.outbound));
+    event.fields.emplace_back("inbound", std::to_string(guest.queues.inbound));
+    event.fields.emplace_back("active", std::to_string(guest.queues.active));
+    return event;
+}
+
 }  // namespace
 
 FaxHealth::FaxHealth(DecisionContext& context, ClusterPlacement& placement, Moves& moves)
@@ -40,8 +57,8 @@ bool FaxHealth::evaluate(const policy::ServicePolicy& service, const std::string
     const FaxEscalation& seen = context_.current(service.name).fax;
     if (guest.faxServiceUp) {
         if (seen.down || seen.serviceRestarts + seen.vmRestarts + seen.relocations > 0) {
-            context_.log(Event::aboutService(service.name, "fax service up on " + host + tried(seen))
-                             .with("fax", "up"));
+            context_.log(withGuestFields(
+                Event::aboutService(service.name, "fax service up on " + host + tried(seen)).with("fax", "up"), guest));
             FaxEscalation& fax = context_.memoryOf(service.name).fax;
             const bool heartbeatsLost = fax.heartbeatsLost;  // the agent's own state, not the escalation's
             fax = {};
@@ -53,12 +70,13 @@ bool FaxHealth::evaluate(const policy::ServicePolicy& service, const std::string
     if (observed.faxDownRounds < rules.downAfter) return false;
     if (!seen.down) {
         context_.memoryOf(service.name).fax.down = true;
-        context_.log(Event::aboutService(service.name, "fax service down on " + host + " for " +
-                                                           plural(observed.faxDownRounds, "heartbeat") + ": " +
-                                                           (guest.detail.empty() ? "no detail" : guest.detail) +
-                                                           (rules.act ? "" : "; fax_health act off: not acted on"))
-                         .with("fax", "down")
-                         .alert());
+        context_.log(withGuestFields(Event::aboutService(service.name, "fax service down on " + host + " for " +
+                                                                           plural(observed.faxDownRounds, "heartbeat") + ": " +
+                                                                           (guest.detail.empty() ? "no detail" : guest.detail) +
+                                                                           (rules.act ? "" : "; fax_health act off: not acted on"))
+                                         .with("fax", "down")
+                                         .alert(),
+                                     guest));
     }
     if (!rules.act) return false;
     return escalate(service, host);
@@ -94,10 +112,11 @@ bool FaxHealth::escalate(const policy::ServicePolicy& service, const std::string
     if (seen.relocations < rules.relocate) return relocate(service, host, attempt(seen.relocations + 1, rules.relocate));
     if (!seen.exhausted) {
         context_.memoryOf(service.name).fax.exhausted = true;
-        context_.log(Event::aboutService(service.name, "fax service still down on " + host + tried(seen) +
-                                                           ": every fax_health step is used; an admin must look")
-                         .with("fax", "down")
-                         .alert());
+        context_.log(withGuestFields(Event::aboutService(service.name, "fax service still down on " + host + tried(seen) +
+                                                                           ": every fax_health step is used; an admin must look")
+                                         .with("fax", "down")
+                                         .alert(),
+                                     *context_.observed(service.name).guest));
     }
     return false;
 }
@@ -136,6 +155,7 @@ void FaxHealth::noteHeartbeats(const policy::ServicePolicy& service, const std::
                                                        " while the VM runs; the fax service's health is unknown, "
                                                        "nothing is restarted")
                      .with("fax", "heartbeats-lost")
+                     .with("missed_rounds", std::to_string(missed))
                      .alert());
 }
 

@@ -57,6 +57,38 @@ std::string telephonyView(const policy::Policy& policy, const policy::ServicePol
     return service.telephony == policy::TelephonyMode::Auto ? "auto: " + text : text;
 }
 
+// What the agent's last word and the escalation say, for a service with a guest agent (or, in a
+// simulation, one a probe reports on without one, or one the escalation still remembers). The
+// observation is reset each round, so an unset one is a round without a heartbeat.
+std::optional<api::FaxView> faxView(const policy::ServicePolicy& service, const ServiceEntry& entry) {
+    if (!service.guestAgent && !entry.observation.guest && !entry.memory.fax.any()) return std::nullopt;
+    api::FaxView view;
+    const engine::FaxEscalation& fax = entry.memory.fax;
+    const auto& guest = entry.observation.guest;
+    const bool answered = guest && guest->agentAnswered;
+    const bool everHeard = (guest && guest->lastHeartbeatNs > 0) || fax.heartbeatsLost;
+    view.agent = answered ? "answering" : everHeard ? "heartbeats-lost" : "none";
+    view.service = !answered ? "unknown" : guest->faxServiceUp ? "up" : "down";
+    if (guest) {
+        view.detail = guest->detail;
+        for (const auto& check : guest->checks) view.checks.push_back({check.name, check.ok, check.detail});
+        view.queues = {guest->queues.outbound, guest->queues.inbound, guest->queues.active};
+        view.quiesced = guest->quiesced;
+        view.product = guest->product;
+        view.agentVersion = guest->agentVersion;
+        view.licence = guest->licence;
+        if (guest->lastHeartbeatNs > 0)
+            view.lastHeartbeat = api::WallTime{std::chrono::duration_cast<api::WallTime::duration>(
+                std::chrono::nanoseconds(guest->lastHeartbeatNs))};
+    }
+    view.serviceRestarts = fax.serviceRestarts;
+    view.vmRestarts = fax.vmRestarts;
+    view.relocations = fax.relocations;
+    if (fax.nextStep != engine::WallTime{}) view.nextStep = fax.nextStep;
+    view.exhausted = fax.exhausted;
+    return view;
+}
+
 // The copy from what the runtime keeps to what `faxover status` shows: the one place a field of
 // api::ServiceView or api::HostView is filled. The two sides stay distinct types: the engine's
 // values are typed (enums, hosts' boards, counters the admin never sees) and may change with any
@@ -77,6 +109,7 @@ api::ServiceView serviceView(const policy::Policy& policy, const policy::Service
         .progress = entry.progress,
         .returnsTo = service.returnAfterMaintenance ? entry.memory.maintenanceHost : "",
         .requested = engine::toString(entry.memory.requested),
+        .fax = faxView(service, entry),
     };
 }
 

@@ -284,6 +284,10 @@ private:
             settled_ = true;
             return true;
         }
+        if (verb == "fax-status" && need(0)) {
+            if (runtime_) writeFaxStatus();
+            return true;
+        }
         if (verb == "status" && need(0)) {
             if (runtime_) writeStatus("status");
             return true;
@@ -540,6 +544,33 @@ private:
                  (host.planned.empty() ? "" : ", " + host.planned));
         writeBoards(label);
         writeLedger(label);
+    }
+
+    // The fax health `faxover status` shows (api::FaxView), one line per service that has it. Its
+    // own command, not part of `status`, so the scenarios written before it keep their logs.
+    void writeFaxStatus() {
+        auto status = runtime_->status();
+        if (!status) return;
+        const auto at = [this](const std::optional<orchestrator::runtime::WallTime>& time) {
+            std::string text = time ? timestamp(*time) : "never";
+            return text.erase(0, text.find_first_not_of(' '));
+        };
+        for (const auto& service : status.value().services) {
+            if (!service.fax) continue;
+            const auto& fax = *service.fax;
+            std::string checks;
+            for (const auto& check : fax.checks)
+                checks += (checks.empty() ? "" : ", ") + check.name + (check.ok ? " ok" : " failing");
+            line("fax-status: service " + service.name + " agent " + fax.agent + ", fax " + fax.service +
+                 (fax.detail.empty() ? "" : " (" + fax.detail + ")") + "; checks " + (checks.empty() ? "-" : checks) +
+                 "; queues " + std::to_string(fax.queues.outbound) + " out, " + std::to_string(fax.queues.inbound) +
+                 " in, " + std::to_string(fax.queues.active) + " active" + (fax.quiesced ? ", quiesced" : "") +
+                 "; last heartbeat " + at(fax.lastHeartbeat) +
+                 "; steps " + std::to_string(fax.serviceRestarts) + " service, " + std::to_string(fax.vmRestarts) +
+                 " VM, " + std::to_string(fax.relocations) + " relocations" +
+                 (fax.nextStep ? ", next not before " + at(fax.nextStep) : "") +
+                 (fax.exhausted ? ", exhausted" : ""));
+        }
     }
 
     // Seconds since the scenario began: the steady clock's for the runner's own lines, the wall's

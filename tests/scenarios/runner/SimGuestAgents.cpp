@@ -22,7 +22,9 @@ std::optional<orchestrator::engine::GuestHealth> SimGuestAgents::check(const std
     Agent* agent = agentOf(host, domain);
     if (agent == nullptr) return std::nullopt;
     orchestrator::engine::GuestHealth health;
-    if (agent->silent) return health;  // no heartbeat this round: agentAnswered false
+    // No heartbeat this round: agentAnswered false, and, as GuestAgents does, the time of the last one.
+    health.lastHeartbeatNs = agent->lastHeartbeatNs;
+    if (agent->silent) return health;
     const bool down = agent->faxDown || agent->brokenOn.contains(host);
     health.agentAnswered = true;
     health.faxServiceUp = !down;
@@ -31,7 +33,7 @@ std::optional<orchestrator::engine::GuestHealth> SimGuestAgents::check(const std
     health.quiesced = agent->quiesced;
     health.agentVersion = "faxguest-agent 1";
     health.product = "hylafax 6.0.7";
-    health.lastHeartbeatNs =
+    health.lastHeartbeatNs = agent->lastHeartbeatNs =
         std::chrono::duration_cast<std::chrono::nanoseconds>(wall_.now().time_since_epoch()).count();
     return health;
 }

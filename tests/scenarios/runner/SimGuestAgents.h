@@ -9,6 +9,7 @@
 #include "faxover/orchestrator/ports/GuestHealthProbe.h"
 #include "faxover/orchestrator/ports/WallClock.h"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -47,6 +48,7 @@ private:
         bool faxDown = false;
         bool silent = false;
         bool quiesced = false;
+        std::int64_t lastHeartbeatNs = 0;  // the wall clock's when the last heartbeat was read; 0: none
         std::set<std::string> brokenOn{};
     };
     // The agent of the domain (by name or UUID) running on `host`; nullptr when it has none.

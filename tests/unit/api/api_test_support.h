@@ -21,11 +21,17 @@ inline WallTime sampleNow() { return WallTime{std::chrono::seconds{1714564800}};
 inline ClusterStatus sampleStatus() {
     ClusterStatus status;
     status.policyFile = "/etc/faxover/policy.yaml";
+    // fax-a's agent answers and its fax service is up; fax-b's agent went silent 40 s ago.
+    const FaxView answering{"answering", "up", "healthy",
+                            {{"hylafax.faxq", true, "pid 15089"}, {"hylafax.hfaxd", true, "answers on 4559"}},
+                            {2, 0, 1}, false, "hylafax 6.0.7", "0.3.0", "licensed", sampleNow() - 2s};
+    const FaxView silent{"heartbeats-lost", "unknown", "no heartbeat for 40 s (timeout 15 s)", {}, {}, false,
+                         "hylafax 6.0.7", "0.3.0", "licensed", sampleNow() - 40s};
     status.services.push_back(
         {"fax-a", "ok", "lab1", "sr140", sampleNow() - 192s, "heartbeat and fax health ok", "", std::nullopt, "",
-         "started"});
+         "started", answering});
     status.services.push_back({"fax-b", "migrating", "lab1", "board", sampleNow() - 4s - 250ms,
-                               "maintenance on lab1", "lab2", 0.45, "", "started"});
+                               "maintenance on lab1", "lab2", 0.45, "", "started", silent});
     status.hosts.push_back({"lab1", "ok", "reachable", true, "", sampleNow() - 3720s, "admin drains it"});
     status.hosts.push_back({"lab2", "suspect", "unreachable", false, "pending", sampleNow() - 7s, "no keepalive"});
     return status;

@@ -43,7 +43,9 @@ TEST_CASE("admin command lines with mistakes are usage errors that say what is w
     CHECK(usageError({"migrate", "a", "b", "c"}) == "usage: faxover migrate SERVICE [HOST] [--yes]");
     CHECK(usageError({"failover", "fax-a", "lab2", "lab3"}) == "usage: faxover failover SERVICE [HOST] [--yes]");
     CHECK(usageError({"failback", "fax-a", "lab2"}) == "usage: faxover failback SERVICE [--yes]");
-    CHECK(usageError({"status", "now"}) == "usage: faxover status");
+    CHECK(usageError({"status", "fax-a", "now"}) == "usage: faxover status [SERVICE]");
+    CHECK(parsed({"status", "fax-a"}).service == "fax-a");
+    CHECK(parsed({"status"}).service.empty());
     CHECK_THAT(usageError({"maintenance", "lab1"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"maintenance"}), Catch::Contains("enable or disable"));
     CHECK_THAT(usageError({"fence", "lab1"}), Catch::Contains("confirm"));
@@ -69,9 +71,9 @@ TEST_CASE("status prints aligned service and host tables with ages", "[api][cli]
           "policy: /etc/faxover/policy.yaml\n"
           "\n"
           "SERVICES\n"
-          "NAME   STATE          REQUESTED  HOST          MODE   SINCE      REASON\n"
-          "fax-a  ok             started    lab1          sr140  3m12s ago  heartbeat and fax health ok\n"
-          "fax-b  migrating 45%  started    lab1 -> lab2  board  4s ago     maintenance on lab1\n"
+          "NAME   STATE          REQUESTED  HOST          MODE   FAX                   SINCE      REASON\n"
+          "fax-a  ok             started    lab1          sr140  up                    3m12s ago  heartbeat and fax health ok\n"
+          "fax-b  migrating 45%  started    lab1 -> lab2  board  no heartbeat 40s ago  4s ago     maintenance on lab1\n"
           "\n"
           "HOSTS\n"
           "NAME  HEALTH   LIBVIRT      MAINT  FENCE    SINCE      PLANNED\n"
@@ -97,7 +99,83 @@ TEST_CASE("status ages read in the largest fitting units", "[api][cli]") {
         INFO(age);
         CHECK_THAT(out, Catch::Contains(age));
     }
-    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  REQUESTED  HOST  MODE  SINCE  REASON\n\nHOSTS"));
+    CHECK_THAT(out, Catch::Contains("SERVICES\nNAME  STATE  REQUESTED  HOST  MODE  FAX  SINCE  REASON\n\nHOSTS"));
+}
+
+TEST_CASE("the FAX column says what the guest agent said, or why it cannot", "[api][cli]") {
+    FakeAdminApi fake;
+    ClusterStatus status = sampleStatus();
+    ServiceView service = status.services.at(0);
+    const auto cellOf = [&](const std::optional<FaxView>& fax) {
+        status.services = {service};
+        status.services[0].fax = fax;
+        fake.statuses = {status};
+        const std::string out = runCli({"status"}, fake).out;
+        const auto line = out.find("fax-a  ");
+        REQUIRE(line != std::string::npos);
+        return out.substr(line, out.find('\n', line) - line);
+    };
+    FaxView fax = *service.fax;
+    CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  up   3m12s ago "));
+    fax.quiesced = true;
+    CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  up, quiesced  3m12s ago "));
+    fax.service = "down";
+    fax.checks[1].ok = false;  // the first failing check names the cell
+    CHECK_THAT(cellOf(fax), Catch::Contains(" sr140  down: hylafax.hfaxd  3m12s ago "));
+    fax.checks.clear();
+    fax.detail = "unhealthy (no failing check named)";
+    CHECK_THAT(cellOf(fax), Catch::Contains(" down: unhealthy (no failing check named)  "));
+    CHECK_THAT(cellOf(FaxView{"none", "unknown"}), Catch::Contains(" sr140  no heartbeat yet  3m12s ago "));
+    CHECK_THAT(cellOf(std::nullopt), Catch::Contains(" sr140  -    3m12s ago "));
+}
+
+TEST_CASE("status SERVICE shows its fax health: checks, queues, last heartbeat, escalation", "[api][cli]") {
+    FakeAdminApi fake;
+    ClusterStatus status = sampleStatus();
+    FaxView& fax = *status.services.at(0).fax;
+    fax.service = "down";
+    fax.detail = "hylafax.faxq: not running";
+    fax.checks[0] = {"hylafax.faxq", false, "not running"};
+    fax.serviceRestarts = 1;
+    fax.nextStep = sampleNow() + 25s;
+    fake.statuses = {status};
+    auto run = runCli({"status", "fax-a"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK(run.out ==
+          "fax-a: ok on lab1 since 3m12s ago: heartbeat and fax health ok\n"
+          "\n"
+          "FAX HEALTH\n"
+          "WHAT        VALUE\n"
+          "agent       answering (agent 0.3.0), last heartbeat 2s ago\n"
+          "service     down: hylafax.faxq: not running\n"
+          "product     hylafax 6.0.7\n"
+          "licence     licensed\n"
+          "queues      outbound 2, inbound 0, active 1\n"
+          "escalation  1 service restart; no next step for 25s\n"
+          "\n"
+          "CHECKS\n"
+          "NAME           OK   DETAIL\n"
+          "hylafax.faxq   no   not running\n"
+          "hylafax.hfaxd  yes  answers on 4559\n");
+    CHECK(run.err.empty());
+
+    // --json: the service's object of the status document, nothing else.
+    fake.statuses = {status};
+    run = runCli({"--json", "status", "fax-a"}, fake);
+    CHECK(run.status == kAdminOk);
+    CHECK_THAT(run.out, Catch::StartsWith("{\n  \"name\": \"fax-a\""));
+    CHECK_THAT(run.out, Catch::Contains("\"serviceRestarts\": 1"));
+    CHECK_THAT(run.out, Catch::Contains("\"nextStep\": \"2024-05-01T12:00:25.000Z\""));
+
+    // A service without a guest agent says so; an unknown one is refused naming the known ones.
+    status.services.at(1).fax.reset();
+    fake.statuses = {status};
+    run = runCli({"status", "fax-b"}, fake);
+    CHECK_THAT(run.out, Catch::EndsWith("fax health: no guest agent (the policy gives fax-b no guest_agent)\n"));
+    fake.statuses = {status};
+    run = runCli({"status", "fax-z"}, fake);
+    CHECK(run.status == kAdminRefused);
+    CHECK(run.err == "faxover: unknown service 'fax-z' (services: fax-a, fax-b)\n");
 }
 
 TEST_CASE("status --json prints the ClusterStatus document", "[api][cli]") {

@@ -13,9 +13,16 @@ using namespace faxover::orchestrator::api::test;
 namespace {
 
 // Every field differs from its default, so a field either side leaves out shows.
+FaxView everyFaxField() {
+    return {"heartbeats-lost", "unknown", "hylafax.faxq: not running",
+            {{"hylafax.faxq", false, "not running"}, {"hylafax.hfaxd", true, "pid 812"}},
+            {3, 1, 2}, true, "hylafax 6.0.7", "0.3.0", "licensed", sampleNow() - 40s,
+            2, 1, 1, sampleNow() + 30s, true};
+}
+
 ServiceView everyServiceField() {
     return {"fax-a", "migrating", "lab1", "auto: board 0000:03:00.0 (TR1034)", sampleNow() - 5s, "maintenance on lab1",
-            "lab2", 0.25, "lab1", "stopped"};
+            "lab2", 0.25, "lab1", "stopped", everyFaxField()};
 }
 
 HostView everyHostField() { return {"lab1", "degraded", "reachable", true, "retrying", sampleNow() - 61s, "TCP silent"}; }
@@ -116,6 +123,52 @@ TEST_CASE("a service view survives the round trip with every field set", "[api][
           "services[0].state: missing (expected a string)");
     CHECK(refusal(clusterStatusFromJson(statusWithService(R"({"name":"fax-a","state":"ok","returnsTo":7,)" + kSince + "}"))) ==
           "services[0].returnsTo: expected a string");
+}
+
+TEST_CASE("a service's fax health survives the round trip, and is null without a guest agent", "[api][mapping]") {
+    ServiceView withoutAgent = everyServiceField();
+    withoutAgent.fax.reset();
+    ServiceView neverHeard = everyServiceField();
+    neverHeard.fax = FaxView{"none", "unknown"};  // no heartbeat, no step: the times are null
+    const ClusterStatus status = statusOf({everyServiceField(), withoutAgent, neverHeard}, {});
+    const std::string json = toJson(status);
+    auto parsed = clusterStatusFromJson(json);
+    REQUIRE(parsed);
+    CHECK(parsed.value() == status);
+    CHECK_THAT(json, Catch::Contains(R"("fax":null)"));
+    CHECK_THAT(json, Catch::Contains(R"("lastHeartbeat":null)"));
+    CHECK_THAT(json, Catch::Contains(R"("lastHeartbeat":"2024-05-01T11:59:20.000Z")"));
+    CHECK_THAT(json, Catch::Contains(R"("queues":{"outbound":3,"inbound":1,"active":2})"));
+    CHECK_THAT(json, Catch::Contains(R"("checks":[{"name":"hylafax.faxq","ok":false,"detail":"not running"})"));
+    // One service alone, as `faxover status SERVICE --json` prints it, is the same object.
+    CHECK_THAT(json, Catch::Contains(toJson(everyServiceField())));
+}
+
+TEST_CASE("a fax health object's reader names the field at fault", "[api][mapping]") {
+    const auto service = [](const std::string& fax) {
+        return statusWithService(R"({"name":"fax-a","state":"ok",)" + kSince + R"(,"fax":)" + fax + "}");
+    };
+    const std::string base = R"("agent":"answering","service":"up","checks":[])";
+    CHECK(refusal(clusterStatusFromJson(service("7"))) == "services[0].fax: expected an object");
+    CHECK(refusal(clusterStatusFromJson(service(R"({"service":"up","checks":[]})"))) ==
+          "services[0].fax.agent: missing (expected a string)");
+    CHECK(refusal(clusterStatusFromJson(service(R"({"agent":"answering","service":"up"})"))) ==
+          "services[0].fax.checks: missing (expected an array)");
+    CHECK(refusal(clusterStatusFromJson(service("{" + base + R"(,"queues":{"outbound":-1}})"))) ==
+          "services[0].fax.queues.outbound: expected a whole number from 0 to 1000000");
+    CHECK(refusal(clusterStatusFromJson(service(R"({"agent":"answering","service":"up","checks":[{"ok":true}]})"))) ==
+          "services[0].fax.checks[0].name: missing (expected a string)");
+    CHECK_THAT(refusal(clusterStatusFromJson(service("{" + base + R"(,"lastHeartbeat":"yesterday"})"))),
+               Catch::StartsWith("services[0].fax.lastHeartbeat: expected an ISO 8601"));
+    // An older daemon's document has no fax at all, and a sparse one reads with defaults.
+    auto older = clusterStatusFromJson(statusWithService(R"({"name":"fax-a","state":"ok",)" + kSince + "}"));
+    REQUIRE(older);
+    CHECK_FALSE(older.value().services.at(0).fax);
+    auto sparse = clusterStatusFromJson(service("{" + base + "}"));
+    REQUIRE(sparse);
+    REQUIRE(sparse.value().services.at(0).fax);
+    CHECK(sparse.value().services.at(0).fax->queues == FaxQueuesView{});
+    CHECK_FALSE(sparse.value().services.at(0).fax->lastHeartbeat);
 }
 
 TEST_CASE("a host view survives the round trip with every field set", "[api][mapping]") {

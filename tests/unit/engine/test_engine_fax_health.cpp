@@ -158,6 +158,39 @@ TEST_CASE("fax health: lost heartbeats are alerted on, never escalate", "[engine
     CHECK(FaxOnH1::logged(fax.decide(), "heartbeats back", engine::Severity::Info));
 }
 
+TEST_CASE("fax health: the alerts carry the failing check and the queues as fields", "[engine][fax-health]") {
+    // The alert command reads them as FAXOVER_EVENT_FIELD_CHECK, ..._OUTBOUND (docs/daemon.md).
+    FaxOnH1 fax;
+    fax.faxDown(2);
+    auto& guest = *fax.input.services["fax-a"].guest;
+    guest.checks = {{"hylafax.hfaxd", true, "answers"}, {"hylafax.faxq", false, "not running"}, {"modem", false, "busy"}};
+    guest.queues = {7, 2, 1};
+    const auto field = [](const engine::Decision& decision, const std::string& part, const std::string& name) {
+        for (const auto& event : decision.log)
+            if (event.message.find(part) != std::string::npos)
+                return event.field(name) == nullptr ? std::string("(absent)") : *event.field(name);
+        return std::string("(no event)");
+    };
+    auto decision = fax.decide();
+    CHECK(field(decision, "fax service down on h1", "fax") == "down");
+    CHECK(field(decision, "fax service down on h1", "check") == "hylafax.faxq");  // the first failing one
+    CHECK(field(decision, "fax service down on h1", "check_detail") == "not running");
+    CHECK(field(decision, "fax service down on h1", "outbound") == "7");
+    CHECK(field(decision, "fax service down on h1", "inbound") == "2");
+    CHECK(field(decision, "fax service down on h1", "active") == "1");
+
+    fax.faxUp();  // all checks ok: no check field, the queues still
+    fax.input.services["fax-a"].guest->queues = {0, 3, 0};
+    decision = fax.decide();
+    CHECK(field(decision, "fax service up on h1", "check") == "(absent)");
+    CHECK(field(decision, "fax service up on h1", "inbound") == "3");
+
+    fax.silent(3);
+    decision = fax.decide();
+    CHECK(field(decision, "heartbeats lost", "fax") == "heartbeats-lost");
+    CHECK(field(decision, "heartbeats lost", "missed_rounds") == "3");
+}
+
 TEST_CASE("fax health: act off alerts and does nothing", "[engine][fax-health]") {
     FaxOnH1 fax;
     fax.rules().act = false;

@@ -45,6 +45,7 @@ struct AdminInvocation {
     bool noWait = false;          // --no-wait: do not follow a maintenance drain or return
     std::optional<engine::AdminCommand> command{};  // empty: the query
     AdminQuery query = AdminQuery::Status;
+    std::string service{};                     // status SERVICE: that service in detail; "" every one
     AuditSince since{};                        // license audit --since
     AuditFormat format = AuditFormat::Table;   // license audit --format (--json means Json)
     std::optional<std::string> help{};         // --help (or `faxover help ...`): print this, do nothing else

@@ -16,6 +16,43 @@ namespace faxover::orchestrator::api {
 
 using WallTime = std::chrono::system_clock::time_point;
 
+// One check of the guest agent's last heartbeat ("hylafax.faxq", ok, "pid 15089").
+struct FaxCheckView {
+    std::string name{};
+    bool ok = false;
+    std::string detail{};
+    bool operator==(const FaxCheckView&) const = default;
+};
+
+struct FaxQueuesView {
+    std::int64_t outbound = 0;  // jobs waiting to be sent
+    std::int64_t inbound = 0;   // received faxes not yet collected
+    std::int64_t active = 0;    // calls in progress
+    bool operator==(const FaxQueuesView&) const = default;
+};
+
+// The fax service's health as the guest agent reports it, and how far the fax-health escalation
+// got (docs/engine.md, "Fax health"). Only for a service with a `guest_agent`.
+struct FaxView {
+    std::string agent{};    // answering, heartbeats-lost (answered before, silent now), none (never since start)
+    std::string service{};  // up, down, unknown (the agent is silent)
+    std::string detail{};   // the agent's words: the first failing check, or "healthy"
+    std::vector<FaxCheckView> checks{};  // from the last heartbeat that arrived
+    FaxQueuesView queues{};
+    bool quiesced = false;
+    std::string product{};       // "hylafax 6.0.7"
+    std::string agentVersion{};
+    std::string licence{};       // licensed, unlicensed, unknown
+    std::optional<WallTime> lastHeartbeat{};  // unset: none arrived since the daemon started
+    // The escalation since the fax service was last up: steps taken, and no next step before nextStep.
+    int serviceRestarts = 0;
+    int vmRestarts = 0;
+    int relocations = 0;
+    std::optional<WallTime> nextStep{};  // unset: no step taken
+    bool exhausted = false;              // every step used, still down: an admin must look
+    bool operator==(const FaxView&) const = default;
+};
+
 struct ServiceView {
     std::string name{};
     std::string state{};       // ok, suspect, failure, migrating, recovering, fenced, suspended, stopped, error, ...
@@ -29,6 +66,7 @@ struct ServiceView {
     std::string returnsTo{};
     // What an admin wants of its VM: started, stopped (vm stop) or disabled (docs/cli.md, "Requested state").
     std::string requested{};
+    std::optional<FaxView> fax{};  // unset (null in JSON) for a service without a guest agent
     bool operator==(const ServiceView&) const = default;
 };
 

@@ -33,6 +33,8 @@ inline bool fitsWallTime(const std::chrono::year_month_day& date) {
 enum class JsonStyle { Compact, Indented };
 
 std::string toJson(const ClusterStatus& status, JsonStyle style = JsonStyle::Compact);
+// One service of the status (`faxover status SERVICE --json`), as it is inside the status document.
+std::string toJson(const ServiceView& service, JsonStyle style = JsonStyle::Compact);
 std::string toJson(const engine::AdminCommand& command);
 std::string toJson(const CommandReply& reply);
 // {"error": {"kind": "OperationInvalid", "message": "..."}}; kind is the ErrorKind's C++ name.

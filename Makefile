@@ -93,7 +93,7 @@ bench: build
 # with 20 runs on a lab of its own, and both fault fuzzers over more sequences and seeds. Figures in
 # docs/performance.md and docs/testing.md.
 LAB := FAXLAB_RELAY=$(BUILD)/tests/lab/faxover-lab-relay FAXLAB_REAPER=$(BUILD)/tests/lab/faxover-lab-reaper \
-       FAXLAB_HOOK=$(BUILD)/hypervisor/hook/faxover-libvirt-hook tests/lab/faxover-lab
+       FAXLAB_HOOK=$(BUILD)/hypervisor/hook/faxover-libvirt-hook FAXLAB_AGENT=$(BUILD)/faxguest/faxguest-agent tests/lab/faxover-lab
 SOAK_LICENCE_RUNS ?= 20
 SOAK_FUZZ_SEQUENCES ?= 3000
 soak: build

@@ -35,7 +35,7 @@ CommandOutput runProgram(const std::string& program, const std::vector<std::stri
         bp::child child(bp::exe = program, bp::args = arguments, std::forward<decltype(standardInput)>(standardInput),
                         bp::std_out > out, bp::std_err > err, bp::env["FAXLAB_RELAY"] = FAXOVER_LAB_RELAY,
                         bp::env["FAXLAB_REAPER"] = FAXOVER_LAB_REAPER,
-                        bp::env["FAXLAB_HOOK"] = FAXOVER_LAB_HOOK, io);
+                        bp::env["FAXLAB_HOOK"] = FAXOVER_LAB_HOOK, bp::env["FAXLAB_AGENT"] = FAXOVER_LAB_AGENT, io);
         io.run();
         child.wait();
         return CommandOutput{child.exit_code(), out.get(), err.get()};

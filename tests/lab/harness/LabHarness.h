@@ -99,7 +99,7 @@ struct CommandOutput {
 
 // Runs `program` with these arguments and `input` on its stdin (closed once written; a program
 // given input must read it); captures both output streams without deadlocking on any of them. This
-// build's lab helpers are passed to it as FAXLAB_RELAY, FAXLAB_REAPER and FAXLAB_HOOK.
+// build's lab helpers are passed to it as FAXLAB_RELAY, FAXLAB_REAPER, FAXLAB_HOOK and FAXLAB_AGENT.
 CommandOutput runProgram(const std::string& program, const std::vector<std::string>& arguments,
                          const std::string& input = {});
 // Runs the lab script with these arguments.
